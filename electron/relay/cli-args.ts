@@ -1,0 +1,109 @@
+/** Command-line and environment configuration of the headless hub. Pure: no I/O. */
+import { parseArgs } from 'node:util';
+import type { RelayOptions } from './options';
+
+/** What the CLI was asked to do. */
+export type CliCommand = { kind: 'help' } | { kind: 'run'; relay: Partial<RelayOptions>; dashboard: boolean };
+
+/** Flag → environment variable → relay option, with how to read the value. */
+const settings = [
+  {
+    flag: 'host',
+    env: 'RELAY_HUB_HOST',
+    option: 'host',
+    type: 'string',
+    help: 'interface to listen on (default 0.0.0.0, the LAN)',
+  },
+  {
+    flag: 'port',
+    env: 'RELAY_HUB_PORT',
+    option: 'port',
+    type: 'int',
+    help: 'TCP port (default 8000; 0 = any free port)',
+  },
+  {
+    flag: 'public-url',
+    env: 'RELAY_HUB_PUBLIC_URL',
+    option: 'publicUrl',
+    type: 'string',
+    help: 'base URL devices use, e.g. http://hub.local:8000 (default: the Host each request came to)',
+  },
+  {
+    flag: 'heartbeat-ms',
+    env: 'RELAY_HUB_HEARTBEAT_MS',
+    option: 'heartbeatIntervalMs',
+    type: 'int',
+    help: 'ping interval; a client missing one pong is cut (default 30000, 0 = off)',
+  },
+  {
+    flag: 'max-body-bytes',
+    env: 'RELAY_HUB_MAX_BODY_BYTES',
+    option: 'maxBodyBytes',
+    type: 'int',
+    help: 'largest HTTP body (default 1048576; larger → 413)',
+  },
+  {
+    flag: 'max-payload-bytes',
+    env: 'RELAY_HUB_MAX_PAYLOAD_BYTES',
+    option: 'maxPayloadBytes',
+    type: 'int',
+    help: 'largest WebSocket frame from a device (default 1048576; larger → close 1009)',
+  },
+  {
+    flag: 'max-buffered-bytes',
+    env: 'RELAY_HUB_MAX_BUFFERED_BYTES',
+    option: 'maxBufferedBytes',
+    type: 'int',
+    help: 'per-client backlog that triggers the slow-consumer policy (default 1048576)',
+  },
+  {
+    flag: 'slow-consumer',
+    env: 'RELAY_HUB_SLOW_CONSUMER',
+    option: 'slowConsumerPolicy',
+    type: 'string',
+    help: 'close (default: close 4002) or drop (skip messages, counted)',
+  },
+] as const;
+
+/** The `--help` text. */
+export function helpText(): string {
+  const lines = settings.map((s) => `  --${s.flag.padEnd(20)} ${s.help}\n  ${''.padEnd(22)} env ${s.env}`);
+  return [
+    'relay-hub: a real-time WebSocket message hub for your local network (headless).',
+    '',
+    'Usage: relay-hub [options]',
+    '',
+    ...lines,
+    `  --${'dashboard'.padEnd(20)} serve the operator GUI at /dashboard (admin token printed)`,
+    `  ${''.padEnd(22)} env RELAY_HUB_DASHBOARD=1`,
+    `  --${'help'.padEnd(20)} this text`,
+    '',
+    'Flags win over environment variables.',
+  ].join('\n');
+}
+
+/** Parses argv (without node and script) and the environment. Throws a TypeError on bad input. */
+export function parseCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliCommand {
+  const options = Object.fromEntries(settings.map((s) => [s.flag, { type: 'string' as const }]));
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { ...options, dashboard: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help === true) return { kind: 'help' };
+  const relay: Record<string, unknown> = {}; // validated by resolveOptions()
+  for (const setting of settings) {
+    const raw = (values as Record<string, string | undefined>)[setting.flag] ?? env[setting.env];
+    if (raw === undefined || raw === '') continue;
+    relay[setting.option] = setting.type === 'int' ? toInt(`--${setting.flag}`, raw) : raw;
+  }
+  const dashboardEnv = env.RELAY_HUB_DASHBOARD;
+  const dashboard = values.dashboard === true || dashboardEnv === '1' || dashboardEnv === 'true';
+  return { kind: 'run', relay, dashboard };
+}
+
+function toInt(name: string, raw: string): number {
+  if (!/^\d+$/.test(raw)) throw new TypeError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}

@@ -1,0 +1,69 @@
+/**
+ * The fan-out fast path. A published message is framed once (an unmasked WebSocket text
+ * frame, as a server sends it) and the same bytes are written to every recipient's socket.
+ * Sockets are corked on their first write in an event-loop turn and uncorked together in
+ * `setImmediate`, so all the frames one device gets in a turn leave in one `writev`.
+ */
+import type { Socket } from 'node:net';
+
+/** Builds one FIN text frame carrying `text` (server frames are never masked, RFC 6455 §5.1). */
+export function frameText(text: string): Buffer {
+  const length = Buffer.byteLength(text);
+  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerLength + length);
+  frame[0] = 0x81; // FIN + opcode 1 (text)
+  if (length < 126) {
+    frame[1] = length;
+  } else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
+    frame.writeUInt32BE(length >>> 0, 6);
+  }
+  frame.write(text, headerLength, 'utf8');
+  return frame;
+}
+
+/** Something holding a socket that the scheduler uncorks at the end of the turn. */
+export interface Corkable {
+  uncork(): void;
+}
+
+/** Collects corked sockets during a turn and uncorks them all once, in `setImmediate`. */
+export class FlushScheduler {
+  #pending: Corkable[] = [];
+  #scheduled = false;
+
+  readonly #flush = (): void => {
+    this.#scheduled = false;
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const item of pending) item.uncork();
+  };
+
+  /** Registers an item corked in this turn. */
+  enlist(item: Corkable): void {
+    this.#pending.push(item);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flush);
+    }
+  }
+
+  /** Uncorks everything now (used on shutdown). */
+  flushNow(): void {
+    if (this.#pending.length > 0) this.#flush();
+  }
+}
+
+/**
+ * The raw TCP socket under a `ws` WebSocket. `ws` keeps it in `_socket`; writing whole,
+ * pre-built frames to it is safe because the server disables permessage-deflate, so `ws`'s
+ * own sender also writes each frame synchronously and frames never interleave.
+ */
+export function rawSocketOf(ws: object): Socket | null {
+  const socket = (ws as { _socket?: Socket | null })._socket;
+  return socket ?? null;
+}

@@ -1,0 +1,209 @@
+/**
+ * The REST routes (`/health`, `/register`, `/publish`), with CORS, body limits and JSON errors.
+ * Every failure is a 4xx with `{"error": {"code", "message"}}`; nothing a request holds can
+ * throw out of here.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HealthResponse, RegisterResponse, UnregisterResponse } from '../../shared/api';
+import { parseJson, parsePublishRequest, parseRegisterRequest } from '../../shared/parse';
+import { HttpError, errorJson } from './errors';
+import type { Hub } from './hub';
+
+const corsHeaders = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+  'access-control-allow-headers': 'content-type, authorization',
+  'access-control-max-age': '600',
+} as const;
+
+const jsonHeaders = { ...corsHeaders, 'content-type': 'application/json; charset=utf-8' } as const;
+
+/** Routes a device can call, and the methods each accepts. */
+const routes: { match: (path: string) => boolean; methods: readonly string[] }[] = [
+  { match: (path) => path === '/health', methods: ['GET', 'HEAD'] },
+  { match: (path) => path === '/register', methods: ['POST'] },
+  { match: (path) => path.startsWith('/register/'), methods: ['DELETE'] },
+  { match: (path) => path === '/publish', methods: ['POST'] },
+  { match: (path) => path.startsWith('/ws/'), methods: ['GET'] },
+];
+
+/** Options the REST layer needs. */
+export interface HttpContext {
+  hub: Hub;
+  maxBodyBytes: number;
+  /** Base WebSocket URL for a request (`ws://host:port`), from the public URL or the Host header. */
+  wsBase(req: IncomingMessage): string;
+}
+
+/** Sends a JSON answer with CORS headers. */
+export function sendJson(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, jsonHeaders);
+  res.end(body);
+}
+
+/** Handles one REST request; answers every path, known or not. */
+export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): void {
+  const path = pathOf(req.url);
+  const method = req.method ?? 'GET';
+  const route = routes.find((candidate) => candidate.match(path));
+  if (!route) {
+    fail(res, new HttpError(404, 'not_found', `no route for ${path}`));
+    return;
+  }
+  if (method === 'OPTIONS') {
+    res.writeHead(204, corsHeaders);
+    res.end();
+    return;
+  }
+  if (!route.methods.includes(method)) {
+    res.setHeader('allow', [...route.methods, 'OPTIONS'].join(', '));
+    fail(res, new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`));
+    return;
+  }
+  if (path === '/health') {
+    const stats = ctx.hub.stats();
+    const body: HealthResponse = {
+      status: 'ok',
+      uptime_s: Math.round((Date.now() - ctx.hub.startedAt) / 1000),
+      registered: stats.registered,
+      connected: stats.connected,
+    };
+    sendJson(res, 200, JSON.stringify(body));
+    return;
+  }
+  if (method === 'DELETE') {
+    const id = decodeSegment(path.slice('/register/'.length));
+    const body: UnregisterResponse = { removed: ctx.hub.unregister(id), id };
+    sendJson(res, 200, JSON.stringify(body));
+    return;
+  }
+  if (path.startsWith('/ws/')) {
+    // A plain GET (no Upgrade header) on a socket URL.
+    const known = ctx.hub.has(decodeSegment(path.slice('/ws/'.length)));
+    if (known) fail(res, new HttpError(426, 'upgrade_required', 'connect with a WebSocket client'));
+    else fail(res, new HttpError(404, 'unknown_client', 'no registration with this id'));
+    return;
+  }
+  readJsonBody(req, ctx.maxBodyBytes, (error, body) => {
+    if (error) {
+      fail(res, error);
+      return;
+    }
+    try {
+      if (path === '/register') register(ctx, req, res, body);
+      else publish(ctx, res, body);
+    } catch (thrown) {
+      // The handlers do not throw on bad input; this guards against a hub bug becoming a crash.
+      console.error('relay request failed:', thrown);
+      if (!res.headersSent) sendJson(res, 500, errorJson('invalid_body', 'internal error'));
+    }
+  });
+}
+
+function register(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, body: unknown): void {
+  const parsed = parseRegisterRequest(body);
+  if (!parsed.ok) {
+    fail(res, new HttpError(400, parsed.code, parsed.message));
+    return;
+  }
+  const client = ctx.hub.register(parsed.value.user_id);
+  const answer: RegisterResponse = { url: `${ctx.wsBase(req)}/ws/${client.id}`, id: client.id };
+  sendJson(res, 200, JSON.stringify(answer));
+}
+
+function publish(ctx: HttpContext, res: ServerResponse, body: unknown): void {
+  const parsed = parsePublishRequest(body, ctx.hub.options.topicLimits);
+  if (!parsed.ok) {
+    fail(res, new HttpError(400, parsed.code, parsed.message));
+    return;
+  }
+  const { topic, message, user_id: userId } = parsed.value;
+  const receipt = ctx.hub.publish(topic, message, userId);
+  sendJson(res, 200, `{"delivered":${receipt.delivered}}`);
+}
+
+function fail(res: ServerResponse, error: HttpError): void {
+  // A refused upload is not read to its end: answer, then close the connection.
+  if (error.status === 413) res.setHeader('connection', 'close');
+  sendJson(res, error.status, errorJson(error.code, error.message));
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const query = raw.indexOf('?');
+  return query === -1 ? raw : raw.slice(0, query);
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** True for `application/json`, `application/*+json` (any parameters), or no content type. */
+function isJsonContentType(header: string | undefined): boolean {
+  if (header === undefined) return true;
+  const type = header.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/**
+ * Reads and parses a JSON body up to `limit` bytes. Over the limit the request gets 413 and
+ * its connection is closed once the answer is sent, so a huge upload is not read to the end.
+ */
+function readJsonBody(
+  req: IncomingMessage,
+  limit: number,
+  done: (error: HttpError | null, body: unknown) => void,
+): void {
+  if (!isJsonContentType(req.headers['content-type'])) {
+    req.resume();
+    done(new HttpError(415, 'unsupported_media_type', 'send the body as application/json'), undefined);
+    return;
+  }
+  const tooLarge = (): HttpError => new HttpError(413, 'body_too_large', `body is larger than ${limit} bytes`);
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) {
+    discard(req);
+    done(tooLarge(), undefined);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let finished = false;
+  const finish = (error: HttpError | null, body: unknown): void => {
+    if (finished) return;
+    finished = true;
+    done(error, body);
+  };
+  req.on('data', (chunk: Buffer) => {
+    if (finished) return;
+    size += chunk.length;
+    if (size > limit) {
+      chunks.length = 0;
+      discard(req);
+      finish(tooLarge(), undefined);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('error', () => finish(new HttpError(400, 'invalid_body', 'request body was cut off'), undefined));
+  req.on('end', () => {
+    const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    if (text.length === 0) {
+      finish(new HttpError(400, 'invalid_body', 'body is empty; send a JSON object'), undefined);
+      return;
+    }
+    const json = parseJson(text);
+    if (json.ok) finish(null, json.value);
+    else finish(new HttpError(400, json.code, json.message), undefined);
+  });
+}
+
+/** Throws away the rest of a refused body; cuts the socket if the sender does not stop soon. */
+function discard(req: IncomingMessage): void {
+  req.resume();
+  setTimeout(() => req.socket.destroy(), 5_000).unref();
+}

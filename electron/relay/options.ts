@@ -1,0 +1,94 @@
+import type { SlowConsumerPolicy } from '../../shared/api';
+import { defaultTopicLimits, type TopicLimits } from '../../shared/limits';
+
+/** Everything the relay can be configured with. */
+export interface RelayOptions {
+  /** Interface to listen on. Default `0.0.0.0` (the whole LAN). */
+  host: string;
+  /** TCP port; 0 picks a free one. Default 8000 (as the tutorial). */
+  port: number;
+  /**
+   * Base URL devices should use (e.g. `http://hub.local:8000`). When unset, register
+   * answers are built from the address each request arrived on (its Host header).
+   */
+  publicUrl: string | null;
+  /** Largest accepted HTTP request body, in bytes (413 above). Default 1 MiB. */
+  maxBodyBytes: number;
+  /** Largest accepted WebSocket frame from a device, in bytes (close 1009 above). Default 1 MiB. */
+  maxPayloadBytes: number;
+  /** How often the hub pings every client; one missed pong terminates it. Default 30 s. 0 disables. */
+  heartbeatIntervalMs: number;
+  /** What to do with a client whose unsent backlog passes `maxBufferedBytes`. Default `close`. */
+  slowConsumerPolicy: SlowConsumerPolicy;
+  /** Backlog (bytes queued in the hub for one client) that triggers the slow-consumer policy. Default 1 MiB. */
+  maxBufferedBytes: number;
+  /** With the `close` policy: how long a closed slow client may keep its backlog before it is cut. Default 2 s. */
+  slowConsumerGraceMs: number;
+  /** Limits on a client's topic set. */
+  topicLimits: TopicLimits;
+  /** How long `stop()` waits for sockets to finish their close handshake before cutting them. Default 3 s. */
+  shutdownTimeoutMs: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** Defaults, sized for a LAN hub. */
+export const defaultRelayOptions: Readonly<RelayOptions> = Object.freeze({
+  host: '0.0.0.0',
+  port: 8000,
+  publicUrl: null,
+  maxBodyBytes: MiB,
+  maxPayloadBytes: MiB,
+  heartbeatIntervalMs: 30_000,
+  slowConsumerPolicy: 'close',
+  maxBufferedBytes: MiB,
+  slowConsumerGraceMs: 2_000,
+  topicLimits: defaultTopicLimits,
+  shutdownTimeoutMs: 3_000,
+});
+
+function requireInteger(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`option "${name}" must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+}
+
+/** Applies defaults, then checks every invariant, throwing a TypeError that names the option. */
+export function resolveOptions(options: Partial<RelayOptions> = {}): RelayOptions {
+  const resolved: RelayOptions = {
+    ...defaultRelayOptions,
+    ...options,
+    topicLimits: { ...defaultRelayOptions.topicLimits, ...options.topicLimits },
+  };
+  if (typeof resolved.host !== 'string' || resolved.host === '') {
+    throw new TypeError('option "host" must be a non-empty string');
+  }
+  requireInteger('port', resolved.port, 0, 65_535);
+  requireInteger('maxBodyBytes', resolved.maxBodyBytes, 1);
+  requireInteger('maxPayloadBytes', resolved.maxPayloadBytes, 1);
+  requireInteger('heartbeatIntervalMs', resolved.heartbeatIntervalMs, 0);
+  requireInteger('maxBufferedBytes', resolved.maxBufferedBytes, 1);
+  requireInteger('slowConsumerGraceMs', resolved.slowConsumerGraceMs, 0);
+  requireInteger('shutdownTimeoutMs', resolved.shutdownTimeoutMs, 0);
+  requireInteger('topicLimits.maxTopics', resolved.topicLimits.maxTopics, 1);
+  requireInteger('topicLimits.maxTopicLength', resolved.topicLimits.maxTopicLength, 1);
+  if (resolved.slowConsumerPolicy !== 'close' && resolved.slowConsumerPolicy !== 'drop') {
+    throw new TypeError('option "slowConsumerPolicy" must be "close" or "drop"');
+  }
+  if (resolved.publicUrl !== null) resolved.publicUrl = normalizePublicUrl(resolved.publicUrl);
+  return resolved;
+}
+
+/** `http(s)://host[:port]` without a trailing slash or path. */
+function normalizePublicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`option "publicUrl" must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError('option "publicUrl" must use http: or https:');
+  }
+  return url.origin;
+}

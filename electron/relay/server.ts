@@ -1,0 +1,146 @@
+/**
+ * The network side: one `node:http` server for REST and WebSocket upgrades on one port.
+ * Unknown socket ids are refused with a JSON 404 before any upgrade.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { CloseCode, type ErrorCode } from '../../shared/api';
+import type { ListenInfo } from '../../shared/hub';
+import { errorJson } from './errors';
+import { handleRequest, type HttpContext } from './http';
+import type { Hub } from './hub';
+import { deviceBaseUrls, hostPort, isValidHostHeader } from './net';
+
+/** An extra HTTP handler (the dashboard) consulted before the REST routes. */
+export type RequestHook = (req: IncomingMessage, res: ServerResponse) => boolean;
+/** An extra upgrade handler (the dashboard's admin socket); returns true when it took the socket. */
+export type UpgradeHook = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
+
+/** Hooks other modules can add to the one server. */
+export interface ServerHooks {
+  request?: RequestHook;
+  upgrade?: UpgradeHook;
+}
+
+/** A listening hub server. */
+export class RelayServer {
+  readonly #server: Server;
+  readonly #wss: WebSocketServer;
+  #heartbeat: NodeJS.Timeout | null = null;
+  #info: ListenInfo | null = null;
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly hooks: ServerHooks = {},
+  ) {
+    const { options } = hub;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxPayloadBytes,
+      perMessageDeflate: false, // required by the fan-out fast path (see fanout.ts)
+      clientTracking: false,
+    });
+    const ctx: HttpContext = {
+      hub,
+      maxBodyBytes: options.maxBodyBytes,
+      wsBase: (req) => this.#wsBase(req),
+    };
+    this.#server = createServer((req, res) => {
+      if (this.hooks.request?.(req, res)) return;
+      handleRequest(ctx, req, res);
+    });
+    this.#server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+  }
+
+  /** Where the server listens, once started. */
+  get info(): ListenInfo | null {
+    return this.#info;
+  }
+
+  /** Starts listening; rejects (e.g. `EADDRINUSE`) without leaving anything open. */
+  async listen(): Promise<ListenInfo> {
+    const { host, port, publicUrl, heartbeatIntervalMs } = this.hub.options;
+    this.#server.listen(port, host);
+    await once(this.#server, 'listening'); // rejects on 'error' (e.g. EADDRINUSE)
+    const actualPort = (this.#server.address() as AddressInfo).port;
+    this.#info = { host, port: actualPort, urls: deviceBaseUrls(host, actualPort, publicUrl) };
+    if (heartbeatIntervalMs > 0) {
+      this.#heartbeat = setInterval(() => this.hub.heartbeat(), heartbeatIntervalMs);
+      this.#heartbeat.unref();
+    }
+    return this.#info;
+  }
+
+  /** Stops accepting, closes every socket with 1001, and resolves when all are gone. */
+  async stop(timeoutMs: number): Promise<void> {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
+    const closed = this.#server.listening ? once(this.#server, 'close') : Promise.resolve();
+    this.#server.close();
+    this.#server.closeIdleConnections();
+    const connections = [...this.hub.connections()];
+    for (const connection of connections) connection.close(CloseCode.goingAway, 'shutdown');
+    this.hub.flush();
+    const allClosed = Promise.all(
+      connections.map((c) => (c.ws.readyState === 3 ? Promise.resolve() : once(c.ws, 'close'))),
+    );
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([allClosed, timer]);
+    for (const connection of connections) connection.terminate('shutdown');
+    this.#server.closeAllConnections();
+    await closed;
+    this.#info = null;
+  }
+
+  #wsBase(req: IncomingMessage): string {
+    const { publicUrl } = this.hub.options;
+    if (publicUrl !== null) return publicUrl.replace(/^http/, 'ws');
+    const host = req.headers.host;
+    if (isValidHostHeader(host)) return `ws://${host}`;
+    const { localAddress, localPort } = req.socket;
+    return `ws://${hostPort(localAddress ?? '127.0.0.1', localPort ?? 0)}`;
+  }
+
+  #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    if (this.hooks.upgrade?.(req, socket, head)) return;
+    const url = req.url ?? '/';
+    const path = url.split('?', 1)[0] ?? '/';
+    if (!path.startsWith('/ws/')) {
+      refuseUpgrade(socket, 404, 'not_found', `no WebSocket route at ${path}`);
+      return;
+    }
+    const id = path.slice('/ws/'.length);
+    if (!this.hub.has(id)) {
+      refuseUpgrade(socket, 404, 'unknown_client', 'no registration with this id');
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      this.hub.attach(id, ws, req.socket.remoteAddress);
+    });
+  }
+}
+
+const statusText: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+};
+
+/** Answers an upgrade request with a plain HTTP error (JSON body) and closes the socket. */
+export function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, message: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = errorJson(code, message);
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\n` +
+      'Connection: close\r\nContent-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

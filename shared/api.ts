@@ -1,0 +1,87 @@
+/**
+ * The device-facing HTTP + WebSocket API of Relay Hub: request/response bodies,
+ * stable error codes and WebSocket close codes. Pure types and constants only.
+ */
+
+/** Stable machine-readable error codes carried in `{"error": {"code", "message"}}`. */
+export type ErrorCode =
+  | 'bad_json'
+  | 'invalid_body'
+  | 'invalid_user_id'
+  | 'invalid_topic'
+  | 'invalid_topics'
+  | 'invalid_message'
+  | 'body_too_large'
+  | 'unsupported_media_type'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'upgrade_required'
+  | 'unknown_client'
+  | 'binary_not_supported'
+  | 'bad_frame'
+  | 'unauthorized'
+  | 'forbidden';
+
+/** JSON body of every 4xx answer and of WebSocket error frames. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** `POST /register` request body. */
+export interface RegisterRequest {
+  user_id: number;
+}
+
+/** `POST /register` answer: the URL a device connects to, and its id. */
+export interface RegisterResponse {
+  url: string;
+  id: string;
+}
+
+/** `DELETE /register/<id>` answer. */
+export interface UnregisterResponse {
+  removed: boolean;
+  id: string;
+}
+
+/** `POST /publish` request body. */
+export interface PublishRequest {
+  topic: string;
+  user_id?: number;
+  message: string;
+}
+
+/** `POST /publish` answer: how many live connections the message was written to. */
+export interface PublishReceipt {
+  delivered: number;
+}
+
+/** `GET /health` answer. */
+export interface HealthResponse {
+  status: 'ok';
+  uptime_s: number;
+  registered: number;
+  connected: number;
+}
+
+/**
+ * WebSocket close codes used by the hub (application range 4000–4999, plus the
+ * standard 1001 on shutdown and 1009 for oversized frames, which `ws` sends).
+ */
+export const CloseCode = {
+  /** Hub is shutting down. */
+  goingAway: 1001,
+  /** The registration was removed (`DELETE /register/<id>` or the GUI). */
+  unregistered: 4000,
+  /** A newer connection on the same id replaced this one. */
+  replaced: 4001,
+  /** The client did not read fast enough; its send buffer passed the limit. */
+  slowConsumer: 4002,
+} as const;
+
+/** Reasons a client connection ended, as reported in `disconnected` events. */
+export type DisconnectReason =
+  'client_closed' | 'unregistered' | 'replaced' | 'slow_consumer' | 'heartbeat_timeout' | 'shutdown' | 'error';
+
+/** What happens to a client whose send buffer passes the limit. */
+export type SlowConsumerPolicy = 'close' | 'drop';

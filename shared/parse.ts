@@ -1,0 +1,99 @@
+import type { ErrorCode, PublishRequest, RegisterRequest } from './api';
+import { defaultTopicLimits, maxUserId, type TopicLimits } from './limits';
+
+/** Result of a pure parser: the value, or a stable error code and a human message. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+
+const fail = (code: ErrorCode, message: string): { ok: false; code: ErrorCode; message: string } => ({
+  ok: false,
+  code,
+  message,
+});
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON.parse that reports failure instead of throwing. */
+export function parseJson(text: string): Parsed<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return fail('bad_json', 'body is not valid JSON');
+  }
+}
+
+/** A user id: a non-negative safe integer. */
+export function parseUserId(value: unknown): Parsed<number> {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > maxUserId) {
+    return fail('invalid_user_id', `user_id must be an integer from 0 to ${maxUserId}`);
+  }
+  return { ok: true, value };
+}
+
+/** One topic name: a non-empty string within the length limit. */
+export function parseTopic(value: unknown, limits: TopicLimits = defaultTopicLimits): Parsed<string> {
+  if (typeof value !== 'string' || value.length === 0 || value.length > limits.maxTopicLength) {
+    return fail('invalid_topic', `topic must be a non-empty string of at most ${limits.maxTopicLength} characters`);
+  }
+  return { ok: true, value };
+}
+
+/** `POST /register` body. */
+export function parseRegisterRequest(body: unknown): Parsed<RegisterRequest> {
+  if (!isRecord(body)) return fail('invalid_body', 'body must be a JSON object like {"user_id": 1}');
+  const userId = parseUserId(body.user_id);
+  return userId.ok ? { ok: true, value: { user_id: userId.value } } : userId;
+}
+
+/** `POST /publish` body. `user_id` may be absent or null (broadcast to the topic). */
+export function parsePublishRequest(body: unknown, limits: TopicLimits = defaultTopicLimits): Parsed<PublishRequest> {
+  if (!isRecord(body)) {
+    return fail('invalid_body', 'body must be a JSON object like {"topic": "cats", "message": "hi"}');
+  }
+  const topic = parseTopic(body.topic, limits);
+  if (!topic.ok) return topic;
+  if (typeof body.message !== 'string') return fail('invalid_message', 'message must be a string');
+  if (body.user_id === undefined || body.user_id === null) {
+    return { ok: true, value: { topic: topic.value, message: body.message } };
+  }
+  const userId = parseUserId(body.user_id);
+  if (!userId.ok) return userId;
+  return { ok: true, value: { topic: topic.value, user_id: userId.value, message: body.message } };
+}
+
+/** A topic set: an array of distinct non-empty strings within the limits (duplicates folded). */
+export function parseTopicList(value: unknown, limits: TopicLimits = defaultTopicLimits): Parsed<string[]> {
+  if (!Array.isArray(value)) return fail('invalid_topics', 'topics must be an array of strings');
+  if (value.length > limits.maxTopics) {
+    return fail('invalid_topics', `at most ${limits.maxTopics} topics per client`);
+  }
+  const topics = new Set<string>();
+  for (const item of value) {
+    const topic = parseTopic(item, limits);
+    if (!topic.ok) return fail('invalid_topics', topic.message);
+    topics.add(topic.value);
+  }
+  return { ok: true, value: [...topics] };
+}
+
+/** A client → hub text frame: `ping`, or `{"topics": [...]}`. */
+export type ClientFrame = { kind: 'ping' } | { kind: 'topics'; topics: string[] };
+
+/** Parses one text frame sent by a device. */
+export function parseClientFrame(text: string, limits: TopicLimits = defaultTopicLimits): Parsed<ClientFrame> {
+  const trimmed = text.trim();
+  if (trimmed === 'ping') return { ok: true, value: { kind: 'ping' } };
+  const json = parseJson(trimmed);
+  if (!json.ok) return fail('bad_frame', 'expected "ping" or a JSON object like {"topics": ["cats"]}');
+  if (!isRecord(json.value) || !('topics' in json.value)) {
+    return fail('bad_frame', 'expected a JSON object like {"topics": ["cats"]}');
+  }
+  const topics = parseTopicList(json.value.topics, limits);
+  return topics.ok ? { ok: true, value: { kind: 'topics', topics: topics.value } } : topics;
+}
+
+/** A registration id: 32 lowercase hex characters (a UUID v4 in simple form). */
+export function isClientId(value: string): boolean {
+  return /^[0-9a-f]{32}$/.test(value);
+}
