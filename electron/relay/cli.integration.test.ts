@@ -1,0 +1,132 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseCli } from './cli-args';
+import { Device, postJson, rawRequest } from './testing';
+
+let cli = '';
+beforeAll(async () => {
+  // The CLI exactly as shipped: one bundled file run by plain node.
+  cli = join(mkdtempSync(join(tmpdir(), 'relay-hub-cli-')), 'relay-hub.cjs');
+  await build({
+    entryPoints: ['electron/relay/cli.ts'],
+    outfile: cli,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    absWorkingDir: process.cwd(),
+    nodePaths: [join(process.cwd(), 'node_modules')],
+    logLevel: 'error',
+  });
+});
+
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+}
+const running: Running[] = [];
+afterEach(() => {
+  for (const { child } of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+function run(args: string[], env: Record<string, string> = {}): Running {
+  const child = spawn(process.execPath, [cli, ...args], {
+    env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), ...env },
+  });
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const handle = { child, output: () => text };
+  running.push(handle);
+  return handle;
+}
+
+async function listening(handle: Running): Promise<number> {
+  // The "Register a device" hint is printed after the listening line and the URLs.
+  while (!/Register a device/.test(handle.output())) {
+    if (handle.child.exitCode !== null) throw new Error(`exited: ${handle.output()}`);
+    await once(handle.child.stdout, 'data');
+  }
+  return Number(/listening on .*:(\d+)/.exec(handle.output())?.[1]);
+}
+
+describe('relay-hub CLI', () => {
+  it('serves the API, prints device URLs, and stops cleanly on SIGTERM', async () => {
+    const hub = run(['--host', '127.0.0.1', '--port', '0']);
+    const port = await listening(hub);
+    expect(hub.output()).toContain(`http://127.0.0.1:${port}`);
+    expect(hub.output()).toContain('curl -X POST');
+    const res = await postJson(port, '/register', { user_id: 1 });
+    const device = await Device.connect((res.json as { url: string }).url);
+    hub.child.kill('SIGTERM');
+    const [code] = (await once(hub.child, 'exit')) as [number];
+    expect(code).toBe(0);
+    expect(await device.closed()).toBe(1001);
+    expect(hub.output()).toContain('stopped');
+  });
+
+  it('lists every LAN address when listening on 0.0.0.0', async () => {
+    const hub = run(['--port', '0']);
+    await listening(hub);
+    expect(hub.output()).toMatch(/Devices can reach it at:\n(\s+http:\/\/[\d.]+:\d+\n)+/);
+    hub.child.kill('SIGINT');
+    expect((await once(hub.child, 'exit'))[0]).toBe(0);
+  });
+
+  it('exits non-zero with a clear message when the port is taken', async () => {
+    const blocker: Server = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const hub = run(['--host', '127.0.0.1', '--port', String(port)]);
+      const [code] = (await once(hub.child, 'exit')) as [number];
+      expect(code).toBe(1);
+      expect(hub.output()).toContain(`port ${port} is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('takes options from environment variables, flags winning', async () => {
+    const hub = run(['--port', '0'], {
+      RELAY_HUB_HOST: '127.0.0.1',
+      RELAY_HUB_PORT: '1',
+      RELAY_HUB_MAX_BODY_BYTES: '10',
+    });
+    const port = await listening(hub);
+    expect(port).not.toBe(1);
+    const res = await rawRequest(port, 'POST', '/register', '{"user_id": 12345}', {
+      'content-type': 'application/json',
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it('rejects bad flags with exit code 2 and prints help with --help', async () => {
+    const bad = run(['--port', 'eighty']);
+    expect((await once(bad.child, 'exit'))[0]).toBe(2);
+    expect(bad.output()).toContain('--port must be a whole number');
+    const help = run(['--help']);
+    expect((await once(help.child, 'exit'))[0]).toBe(0);
+    expect(help.output()).toContain('RELAY_HUB_PORT');
+  });
+});
+
+describe('parseCli', () => {
+  it('maps flags and env to relay options', () => {
+    expect(parseCli(['--host', 'h', '--slow-consumer', 'drop'], { RELAY_HUB_HEARTBEAT_MS: '500' })).toEqual({
+      kind: 'run',
+      relay: { host: 'h', slowConsumerPolicy: 'drop', heartbeatIntervalMs: 500 },
+      dashboard: false,
+    });
+  });
+  it('refuses unknown flags', () => {
+    expect(() => parseCli(['--nope'], {})).toThrow();
+  });
+});

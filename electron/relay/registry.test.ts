@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { Registry } from './registry';
+
+function makeRegistry(): Registry<string> {
+  let next = 0;
+  return new Registry<string>(() => `id${next++}`);
+}
+
+const ids = (records: Iterable<{ id: string }>): string[] => [...records].map((r) => r.id).sort();
+
+describe('Registry', () => {
+  describe('#add', () => {
+    it('subscribes new registrations to cats and indexes them by user', () => {
+      const registry = makeRegistry();
+      const a = registry.add(1);
+      const b = registry.add(1);
+      expect([...a.topics]).toEqual(['cats']);
+      expect(ids(registry.clientsOf(1))).toEqual([a.id, b.id].sort());
+      expect(ids(registry.recipients('cats'))).toEqual([a.id, b.id].sort());
+      expect(registry.size).toBe(2);
+      expect(registry.userCount).toBe(1);
+    });
+    it('never reuses an id that is taken', () => {
+      const values = ['same', 'same', 'other'];
+      const registry = new Registry<string>(() => values.shift() ?? 'end');
+      expect(registry.add(1).id).toBe('same');
+      expect(registry.add(2).id).toBe('other');
+    });
+  });
+
+  describe('#setTopics', () => {
+    it('moves the registration between topic indexes', () => {
+      const registry = makeRegistry();
+      const a = registry.add(1);
+      registry.setTopics(a, ['dogs', 'birds']);
+      expect(ids(registry.recipients('cats'))).toEqual([]);
+      expect(ids(registry.recipients('dogs'))).toEqual([a.id]);
+      expect(registry.topics().map((t) => t.topic)).toEqual(['dogs', 'birds']);
+    });
+    it('drops the topic when its last subscriber leaves', () => {
+      const registry = makeRegistry();
+      const a = registry.add(1);
+      registry.notePublished('cats');
+      registry.setTopics(a, []);
+      expect(registry.topicCount).toBe(0);
+      registry.setTopics(a, ['cats']);
+      expect(registry.topics()).toEqual([{ topic: 'cats', subscribers: 1, published: 0 }]);
+    });
+  });
+
+  describe('#recipients', () => {
+    it('with a user: only that user’s clients on the topic', () => {
+      const registry = makeRegistry();
+      const a1 = registry.add(1);
+      const a2 = registry.add(1);
+      const a3 = registry.add(1);
+      registry.add(2);
+      registry.setTopics(a3, ['dogs']);
+      expect(ids(registry.recipients('cats', 1))).toEqual([a1.id, a2.id].sort());
+      expect(ids(registry.recipients('dogs', 2))).toEqual([]);
+      expect(ids(registry.recipients('cats', 99))).toEqual([]);
+      expect(ids(registry.recipients('nobody'))).toEqual([]);
+    });
+    it('walks the smaller side: a user with many clients on a small topic', () => {
+      const registry = makeRegistry();
+      const many = Array.from({ length: 50 }, () => registry.add(1));
+      for (const record of many) registry.setTopics(record, ['a']);
+      const one = many[7];
+      if (!one) throw new Error('setup');
+      registry.setTopics(one, ['a', 'rare']);
+      expect(ids(registry.recipients('rare', 1))).toEqual([one.id]);
+    });
+  });
+
+  describe('#remove', () => {
+    it('removes from every index and returns undefined for unknown ids', () => {
+      const registry = makeRegistry();
+      const a = registry.add(1);
+      expect(registry.remove(a.id)).toBe(a);
+      expect(registry.remove(a.id)).toBeUndefined();
+      expect(registry.size).toBe(0);
+      expect(registry.userCount).toBe(0);
+      expect(registry.topicCount).toBe(0);
+      expect(registry.users()).toEqual([]);
+    });
+  });
+
+  describe('#notePublished', () => {
+    it('counts publishes per topic only while the topic has subscribers', () => {
+      const registry = makeRegistry();
+      registry.add(1);
+      registry.notePublished('cats');
+      registry.notePublished('cats');
+      registry.notePublished('ghost');
+      expect(registry.topics()).toEqual([{ topic: 'cats', subscribers: 1, published: 2 }]);
+    });
+  });
+});
