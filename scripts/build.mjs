@@ -3,7 +3,7 @@
 // renderer (Vite). `--only cli|main|preload|renderer` (repeatable) builds a subset.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
@@ -53,6 +53,12 @@ if (wanted.has('renderer') && existsSync('renderer/index.html')) {
   const { build: viteBuild } = await import('vite');
   await rm('dist/renderer', { recursive: true, force: true });
   jobs.push(viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' }));
+}
+if (wanted.has('main')) {
+  // The shell's tray icons (drawn by build/icons.mjs) ship as dist/assets/tray*.png.
+  await mkdir('dist/assets', { recursive: true });
+  const trays = (await readdir('build/icons')).filter((name) => /^tray.*\.png$/.test(name));
+  jobs.push(...trays.map((name) => copyFile(`build/icons/${name}`, `dist/assets/${name}`)));
 }
 await Promise.all(jobs);
 console.log(`built: ${[...wanted].join(', ')}`);
