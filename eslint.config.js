@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 /** Import bans per layer: what a folder may never reach. */
 const layerRules = [
@@ -107,6 +108,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  // React hooks rules (incl. the React Compiler checks) as errors in the renderer.
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: Object.fromEntries(Object.keys(reactHooks.configs.flat.recommended.rules).map((rule) => [rule, 'error'])),
   },
   ...layerRules.map(({ files, paths, patterns }) => ({
     files,

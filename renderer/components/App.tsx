@@ -1,0 +1,56 @@
+import { useEffect } from 'react';
+import { useStore } from '../store';
+import type { Transport } from '../transport/types';
+import { ClientsView } from './ClientsView';
+import { DeviceUrls } from './DeviceUrls';
+import { Header } from './Header';
+import { LogView } from './LogView';
+import { SendView } from './SendView';
+import { StatusBanner } from './StatusBanner';
+import { Tabs } from './Tabs';
+import { TokenScreen } from './TokenScreen';
+import { TopicsView } from './TopicsView';
+import { UsersView } from './UsersView';
+
+/** The operator GUI: connects the store to `transport`, then shows the token screen or the hub. */
+export function App({ transport }: { transport: Transport }) {
+  const connect = useStore((s) => s.connect);
+  useEffect(() => connect(transport), [connect, transport]);
+  const link = useStore((s) => s.link);
+  const loaded = useStore((s) => s.loaded);
+  const view = useStore((s) => s.view);
+
+  if (link.kind === 'unauthorized') return <TokenScreen reason={link.reason} />;
+  return (
+    <div className="app">
+      <Header />
+      <StatusBanner />
+      <DeviceUrls />
+      <Tabs />
+      <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`} className="panel">
+        {!loaded ? (
+          <p className="loading" role="status">
+            Connecting to the hub…
+          </p>
+        ) : (
+          <CurrentView view={view} />
+        )}
+      </main>
+    </div>
+  );
+}
+
+function CurrentView({ view }: { view: ReturnType<typeof useStore.getState>['view'] }) {
+  switch (view) {
+    case 'clients':
+      return <ClientsView />;
+    case 'users':
+      return <UsersView />;
+    case 'topics':
+      return <TopicsView />;
+    case 'send':
+      return <SendView />;
+    case 'log':
+      return <LogView />;
+  }
+}

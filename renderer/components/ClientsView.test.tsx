@@ -1,0 +1,83 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useStore } from '../store';
+import { client, update } from '../store/testing';
+import { recordingTransport } from '../transport/testing';
+import { ClientsView } from './ClientsView';
+
+// jsdom does no layout: give the scroll container a height so the virtualizer has a window to fill.
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 400 });
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 1000 });
+});
+beforeEach(() => {
+  useStore.setState(useStore.getInitialState(), true);
+});
+afterEach(cleanup);
+
+const rows = () => screen.queryAllByTestId('client-row');
+
+describe('ClientsView', () => {
+  it('shows the curl command to register a device when there are no clients', () => {
+    useStore.getState().applyUpdate(update());
+    render(<ClientsView />);
+    expect(screen.getByText('No devices registered yet')).toBeTruthy();
+    expect(screen.getByTestId('empty-command').textContent).toBe(
+      `curl -X POST http://127.0.0.1:8000/register -H 'content-type: application/json' -d '{"user_id": 1}'`,
+    );
+  });
+
+  it('filters rows as the operator types and offers to clear a filter that matches nothing', () => {
+    useStore
+      .getState()
+      .setClients([
+        client('a', { userId: 1, topics: ['cats'] }),
+        client('b', { userId: 2, topics: ['dogs'] }),
+        client('c', { userId: 3, topics: ['cats'] }),
+      ]);
+    render(<ClientsView />);
+    expect(rows()).toHaveLength(3);
+    fireEvent.change(screen.getByTestId('client-filter'), { target: { value: 'cats' } });
+    expect(rows().map((r) => r.dataset.rowId?.[0])).toEqual(['a', 'c']);
+    expect(screen.getByTestId('client-count').textContent).toBe('2 of 3 clients');
+    fireEvent.change(screen.getByTestId('client-filter'), { target: { value: 'zebra' } });
+    expect(rows()).toHaveLength(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Clear filter' }));
+    expect(rows()).toHaveLength(3);
+  });
+
+  it('renders only a window of rows for 10,000 clients', () => {
+    useStore
+      .getState()
+      .setClients(Array.from({ length: 10_000 }, (_, i) => client(i.toString(16).padStart(8, '0'), { userId: i })));
+    render(<ClientsView />);
+    expect(rows().length).toBeGreaterThan(5);
+    expect(rows().length).toBeLessThan(60);
+    expect(screen.getByRole('table').getAttribute('aria-rowcount')).toBe('10001');
+  });
+
+  it('sorts when a column header is clicked', () => {
+    useStore.getState().setClients([client('a', { userId: 2 }), client('b', { userId: 1 })]);
+    render(<ClientsView />);
+    fireEvent.click(screen.getByRole('button', { name: /^User/ }));
+    expect(rows().map((r) => r.dataset.rowId?.[0])).toEqual(['b', 'a']);
+    expect(screen.getByRole('columnheader', { name: /User/ }).getAttribute('aria-sort')).toBe('ascending');
+  });
+
+  it('unregisters a client from its row and drops the row when the hub says it is gone', async () => {
+    const transport = recordingTransport({ unregister: { removed: true, id: client('a').id } });
+    useStore.getState().connect(transport);
+    useStore.getState().setClients([client('a'), client('b')]);
+    render(<ClientsView />);
+    const row = rows().find((r) => r.dataset.rowId === client('a').id);
+    if (row === undefined) throw new Error('row a missing');
+    fireEvent.click(within(row).getByTestId('unregister'));
+    await act(async () => {
+      transport.push(update({ removed: [client('a').id] }));
+      await Promise.resolve();
+    });
+    expect(transport.calls).toContainEqual({ name: 'unregister', arg: { id: client('a').id } });
+    expect(rows().map((r) => r.dataset.rowId)).toEqual([client('b').id]);
+  });
+});

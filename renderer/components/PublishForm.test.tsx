@@ -1,0 +1,86 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PublishRequest } from '../../shared/api';
+import { useStore } from '../store';
+import { recordingTransport } from '../transport/testing';
+import { PublishForm } from './PublishForm';
+import { validatePublish } from './publishForm';
+
+beforeEach(() => {
+  useStore.setState(useStore.getInitialState(), true);
+});
+afterEach(cleanup);
+
+describe('validatePublish', () => {
+  it('builds a broadcast body when the user id is empty', () => {
+    expect(validatePublish({ topic: ' cats ', userId: '', message: 'hi' })).toEqual({
+      ok: true,
+      value: { topic: 'cats', message: 'hi' },
+    });
+  });
+
+  it('adds user_id when one is given', () => {
+    expect(validatePublish({ topic: 'cats', userId: '7', message: 'hi' })).toEqual({
+      ok: true,
+      value: { topic: 'cats', user_id: 7, message: 'hi' },
+    });
+  });
+
+  it('names the wrong field', () => {
+    expect(validatePublish({ topic: '', userId: '', message: 'x' })).toEqual({
+      ok: false,
+      errors: { topic: 'Enter a topic' },
+    });
+    expect(validatePublish({ topic: 'a'.repeat(300), userId: '', message: 'x' })).toMatchObject({
+      ok: false,
+      errors: { topic: expect.stringMatching(/at most 256/) as unknown },
+    });
+    expect(validatePublish({ topic: 'cats', userId: '-1', message: 'x' })).toMatchObject({
+      ok: false,
+      errors: { userId: expect.stringMatching(/whole number/) as unknown },
+    });
+    expect(validatePublish({ topic: 'cats', userId: '99999999999999999999', message: 'x' })).toMatchObject({
+      ok: false,
+      errors: { userId: expect.stringMatching(/whole number from 0 to 9007199254740991/) as unknown },
+    });
+  });
+});
+
+describe('PublishForm', () => {
+  it('shows the error beside the field and sends nothing when the topic is empty', () => {
+    const transport = recordingTransport();
+    useStore.getState().connect(transport);
+    render(<PublishForm />);
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'hello' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Publish' }));
+    expect(screen.getByLabelText('Topic').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('Enter a topic')).toBeTruthy();
+    expect(transport.calls.filter((c) => c.name === 'publish')).toEqual([]);
+  });
+
+  it('publishes and reports how many clients got the message', async () => {
+    const transport = recordingTransport({ publish: { delivered: 3 } });
+    useStore.getState().connect(transport);
+    render(<PublishForm />);
+    fireEvent.change(screen.getByLabelText('Topic'), { target: { value: 'cats' } });
+    fireEvent.change(screen.getByLabelText('User id'), { target: { value: '4' } });
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'meow' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Publish' }));
+    expect(await screen.findByText('Delivered to 3 clients')).toBeTruthy();
+    const sent = transport.calls.find((c) => c.name === 'publish')?.arg as PublishRequest;
+    expect(sent).toEqual({ topic: 'cats', user_id: 4, message: 'meow' });
+  });
+
+  it('suggests the topics the hub knows', () => {
+    useStore.setState({
+      topics: [
+        { topic: 'dogs', subscribers: 1, published: 0 },
+        { topic: 'cats', subscribers: 2, published: 0 },
+      ],
+    });
+    const { container } = render(<PublishForm />);
+    const options = [...container.querySelectorAll('datalist option')].map((o) => o.getAttribute('value'));
+    expect(options).toEqual(['cats', 'dogs']);
+  });
+});

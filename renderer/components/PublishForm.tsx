@@ -1,0 +1,106 @@
+import { type FormEvent, useState } from 'react';
+import { plural } from '../format';
+import { useStore } from '../store';
+import { hubSelectors } from '../store/selectors';
+import { Field, fieldNoteId } from './Field';
+import { type PublishErrors, type PublishFields, validatePublish } from './publishForm';
+
+type Outcome = { kind: 'delivered'; count: number; topic: string } | { kind: 'failed'; message: string } | null;
+
+/** Publish a message to a topic, optionally only to one user's devices. */
+export function PublishForm() {
+  const topicNames = useStore(hubSelectors.topicNames);
+  const prefill = useStore((s) => s.publishTopic);
+  const [fields, setFields] = useState<PublishFields>({ topic: prefill, userId: '', message: '' });
+  const [errors, setErrors] = useState<PublishErrors>({});
+  const [tried, setTried] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+
+  const update = (name: keyof PublishFields, value: string): void => {
+    const next = { ...fields, [name]: value };
+    setFields(next);
+    // Re-check as the operator types only after a first attempt, so errors never shout early.
+    if (tried) {
+      const checked = validatePublish(next);
+      setErrors(checked.ok ? {} : checked.errors);
+    }
+  };
+  const onSubmit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    setTried(true);
+    const checked = validatePublish(fields);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      setOutcome(null);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    const result = await useStore.getState().call('publish', checked.value);
+    setBusy(false);
+    setOutcome(
+      result.ok
+        ? { kind: 'delivered', count: result.value.delivered, topic: checked.value.topic }
+        : { kind: 'failed', message: result.error.message },
+    );
+  };
+
+  return (
+    <form className="card form" aria-labelledby="publish-title" noValidate onSubmit={(e) => void onSubmit(e)}>
+      <h2 id="publish-title">Publish a message</h2>
+      <Field id="publish-topic" label="Topic" error={errors.topic}>
+        <input
+          id="publish-topic"
+          list="known-topics"
+          autoComplete="off"
+          value={fields.topic}
+          aria-invalid={errors.topic !== undefined}
+          aria-describedby={fieldNoteId('publish-topic')}
+          onChange={(e) => update('topic', e.target.value)}
+        />
+        <datalist id="known-topics">
+          {topicNames.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
+      </Field>
+      <Field id="publish-user" label="User id" hint="Optional: only this user’s devices" error={errors.userId}>
+        <input
+          id="publish-user"
+          inputMode="numeric"
+          autoComplete="off"
+          placeholder="Everyone subscribed"
+          value={fields.userId}
+          aria-invalid={errors.userId !== undefined}
+          aria-describedby={fieldNoteId('publish-user')}
+          onChange={(e) => update('userId', e.target.value)}
+        />
+      </Field>
+      <Field id="publish-message" label="Message" hint="Sent as-is, as one text frame" error={errors.message}>
+        <textarea
+          id="publish-message"
+          rows={4}
+          value={fields.message}
+          aria-invalid={errors.message !== undefined}
+          aria-describedby={fieldNoteId('publish-message')}
+          onChange={(e) => update('message', e.target.value)}
+        />
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy}>
+          {busy ? 'Publishing…' : 'Publish'}
+        </button>
+        <p className="form-outcome" role="status" data-testid="publish-outcome">
+          {outcome?.kind === 'delivered' && (
+            <span className={outcome.count > 0 ? 'ok' : 'warn'}>
+              Delivered to {plural(outcome.count, 'client')}
+              {outcome.count === 0 && ` — nobody is subscribed to “${outcome.topic}” right now`}
+            </span>
+          )}
+          {outcome?.kind === 'failed' && <span className="error">{outcome.message}</span>}
+        </p>
+      </div>
+    </form>
+  );
+}

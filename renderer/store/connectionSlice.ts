@@ -1,0 +1,34 @@
+import { unavailable } from '../transport/types';
+import type { ConnectionSlice, Slice } from './types';
+
+/** The link to the hub. */
+export const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
+  link: { kind: 'connecting' },
+  transport: null,
+  connect(transport) {
+    set({ transport });
+    const loadInit = async (): Promise<void> => {
+      const result = await transport.call('getInit', null);
+      if (result.ok && get().transport === transport) get().applyInit(result.value);
+    };
+    const offUpdate = transport.onUpdate((update) => get().applyUpdate(update));
+    const offLink = transport.onLink((link) => {
+      set({ link });
+      // Pushes missed while disconnected are gone: start again from a full snapshot.
+      if (link.kind === 'open') void loadInit();
+    });
+    return () => {
+      offUpdate();
+      offLink();
+      // The transport lives as long as the page (its owner closes it); detaching only stops listening.
+      if (get().transport === transport) set({ transport: null });
+    };
+  },
+  call(name, arg) {
+    const transport = get().transport;
+    return transport === null ? Promise.resolve(unavailable('not connected to the hub')) : transport.call(name, arg);
+  },
+  setToken(token) {
+    get().transport?.setToken(token);
+  },
+});

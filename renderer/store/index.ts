@@ -1,0 +1,18 @@
+import { create } from 'zustand';
+import { createClientsSlice } from './clientsSlice';
+import { createConnectionSlice } from './connectionSlice';
+import { createHubSlice } from './hubSlice';
+import { createLogSlice } from './logSlice';
+import type { Store } from './types';
+import { createUiSlice } from './uiSlice';
+
+export type * from './types';
+
+/** The renderer's one store, built from typed slices. Tests reset it with `useStore.setState(useStore.getInitialState(), true)`. */
+export const useStore = create<Store>()((...a) => ({
+  ...createHubSlice(...a),
+  ...createClientsSlice(...a),
+  ...createLogSlice(...a),
+  ...createUiSlice(...a),
+  ...createConnectionSlice(...a),
+}));

@@ -1,0 +1,148 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useStore } from './index';
+import { logLimit } from './logSlice';
+import { hubSelectors, matchesClientFilter } from './selectors';
+import { client, logEntry, update } from './testing';
+
+const state = () => useStore.getState();
+
+beforeEach(() => {
+  useStore.setState(useStore.getInitialState(), true);
+});
+
+describe('store', () => {
+  describe('#applyUpdate', () => {
+    it('applies upserts and removals as deltas', () => {
+      state().applyUpdate(update({ upserts: [client('a'), client('b'), client('c')] }));
+      state().applyUpdate(update({ upserts: [client('b', { userId: 9 })], removed: [client('a').id] }));
+      expect([...state().clients.keys()]).toEqual([client('b').id, client('c').id]);
+      expect(state().clients.get(client('b').id)?.userId).toBe(9);
+    });
+
+    it('replaces every client when a full list arrives', () => {
+      state().applyUpdate(update({ upserts: [client('a'), client('b')] }));
+      state().applyUpdate(update({ clients: [client('c', { messagesSent: 5 })] }));
+      expect([...state().clients.keys()]).toEqual([client('c').id]);
+      expect(state().clients.get(client('c').id)?.messagesSent).toBe(5);
+    });
+
+    it('keeps the same clients map when a push carries no client change', () => {
+      state().applyUpdate(update({ upserts: [client('a')] }));
+      const before = state().clients;
+      state().applyUpdate(update({ deliveredPerSecond: 12 }));
+      expect(state().clients).toBe(before);
+      expect(state().deliveredPerSecond).toBe(12);
+    });
+
+    it('takes status, users and topics from every push', () => {
+      state().applyUpdate(
+        update({
+          users: [{ userId: 4, clientIds: ['x'] }],
+          topics: [{ topic: 'cats', subscribers: 1, published: 2 }],
+          status: { state: 'error', listen: null, error: { code: 'EADDRINUSE', message: 'port 8000 is in use' } },
+        }),
+      );
+      expect(state().users).toEqual([{ userId: 4, clientIds: ['x'] }]);
+      expect(state().topics[0]?.topic).toBe('cats');
+      expect(state().status.error?.code).toBe('EADDRINUSE');
+    });
+  });
+
+  describe('#appendLog', () => {
+    it(`keeps only the last ${logLimit} lines`, () => {
+      const lines = Array.from({ length: logLimit + 250 }, (_, i) => logEntry(i));
+      state().appendLog(lines.slice(0, 600));
+      state().appendLog(lines.slice(600));
+      expect(state().log).toHaveLength(logLimit);
+      expect(state().log[0]?.seq).toBe(250);
+      expect(state().log.at(-1)?.seq).toBe(logLimit + 249);
+    });
+
+    it('skips lines it already has (init and the first pushes overlap)', () => {
+      state().appendLog([logEntry(1), logEntry(2)]);
+      state().appendLog([logEntry(2), logEntry(3)]);
+      expect(state().log.map((e) => e.seq)).toEqual([1, 2, 3]);
+    });
+
+    it('holds new lines while paused and shows them on resume', () => {
+      state().appendLog([logEntry(1)]);
+      state().setLogPaused(true);
+      state().appendLog([logEntry(2), logEntry(3)]);
+      expect(state().log.map((e) => e.seq)).toEqual([1]);
+      expect(state().held).toHaveLength(2);
+      state().setLogPaused(false);
+      expect(state().log.map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(state().held).toEqual([]);
+    });
+
+    it('filters by text or event kind, newest first', () => {
+      state().appendLog([logEntry(1, 'user 7 connected'), logEntry(2, 'published to cats'), logEntry(3, 'cats again')]);
+      state().setLogFilter('CATS');
+      expect(hubSelectors.visibleLog(state()).map((e) => e.seq)).toEqual([3, 2]);
+    });
+  });
+
+  describe('hubSelectors.visibleClients', () => {
+    beforeEach(() => {
+      state().setClients([
+        client('a', { userId: 3, topics: ['cats'], messagesSent: 10, registeredAt: 1 }),
+        client('b', { userId: 1, topics: ['dogs'], messagesSent: 30, registeredAt: 2, connected: false }),
+        client('c', { userId: 2, topics: ['cats', 'birds'], messagesSent: 20, registeredAt: 3 }),
+      ]);
+    });
+    const ids = () => hubSelectors.visibleClients(state()).map((c) => c.id[0]);
+
+    it('sorts by the chosen column and flips on a second click', () => {
+      state().sortClientsBy('messagesSent');
+      expect(ids()).toEqual(['a', 'c', 'b']);
+      state().sortClientsBy('messagesSent');
+      expect(ids()).toEqual(['b', 'c', 'a']);
+      state().sortClientsBy('userId');
+      expect(ids()).toEqual(['b', 'c', 'a']);
+    });
+
+    it('filters by words, user:N and topic:name, and by connection state', () => {
+      state().setClientFilter('cats');
+      expect(ids().sort()).toEqual(['a', 'c']);
+      state().setClientFilter('user:2');
+      expect(ids()).toEqual(['c']);
+      state().setClientFilter('topic:dogs');
+      expect(ids()).toEqual(['b']);
+      state().setClientFilter('');
+      state().setConnectionFilter('connected');
+      expect(ids().sort()).toEqual(['a', 'c']);
+    });
+
+    it('returns the same array while its inputs are unchanged', () => {
+      const first = hubSelectors.visibleClients(state());
+      state().appendLog([logEntry(1)]);
+      expect(hubSelectors.visibleClients(state())).toBe(first);
+      state().setClientFilter('cats');
+      expect(hubSelectors.visibleClients(state())).not.toBe(first);
+    });
+  });
+
+  describe('hubSelectors.userRows', () => {
+    it('counts connected clients and unions their topics', () => {
+      state().setClients([
+        client('a', { userId: 5, topics: ['cats'] }),
+        client('b', { userId: 5, topics: ['dogs', 'cats'], connected: false }),
+      ]);
+      useStore.setState({ users: [{ userId: 5, clientIds: [client('a').id, client('b').id] }] });
+      expect(hubSelectors.userRows(state())).toEqual([
+        { userId: 5, clients: 2, connected: 1, topics: ['cats', 'dogs'] },
+      ]);
+      expect(
+        hubSelectors
+          .clientsForUser(5)(state())
+          .map((c) => c.id[0]),
+      ).toEqual(['a', 'b']);
+    });
+  });
+
+  it('matchesClientFilter needs every word to match', () => {
+    const c = client('abc', { userId: 12, topics: ['Kitchen'], remoteAddress: '10.0.0.7' });
+    expect(matchesClientFilter(c, 'kitchen 10.0.0')).toBe(true);
+    expect(matchesClientFilter(c, 'kitchen user:1')).toBe(false);
+  });
+});

@@ -1,0 +1,99 @@
+import type { StateCreator } from 'zustand';
+import type { ClientInfo, HubStats, TopicInfo, UserInfo } from '../../shared/hub';
+import type {
+  CommandArg,
+  CommandName,
+  CommandResult,
+  DashboardInfo,
+  HubInit,
+  HubSettings,
+  HubStatus,
+  HubUpdate,
+  LogEntry,
+} from '../../shared/ipc';
+import type { LinkState, Transport } from '../transport/types';
+
+/** Hub status, counters, users and topics: replaced wholesale by each push. */
+export interface HubSlice {
+  status: HubStatus;
+  stats: HubStats;
+  /** Deliveries per second over the hub's last push interval. */
+  deliveredPerSecond: number;
+  users: UserInfo[];
+  topics: TopicInfo[];
+  settings: HubSettings | null;
+  dashboard: DashboardInfo | null;
+  /** True once the first `getInit` answer arrived. */
+  loaded: boolean;
+  applyInit: (init: HubInit) => void;
+  applyUpdate: (update: HubUpdate) => void;
+}
+
+/** Registrations keyed by id, kept current from full lists and deltas. */
+export interface ClientsSlice {
+  clients: ReadonlyMap<string, ClientInfo>;
+  setClients: (list: readonly ClientInfo[]) => void;
+  applyClientDelta: (upserts: readonly ClientInfo[], removed: readonly string[]) => void;
+}
+
+/** The live log: bounded, pausable (new lines are held while paused), filterable. */
+export interface LogSlice {
+  log: LogEntry[];
+  /** Lines that arrived while paused; shown on resume. */
+  held: LogEntry[];
+  logPaused: boolean;
+  logFilter: string;
+  lastSeq: number;
+  appendLog: (entries: readonly LogEntry[]) => void;
+  setLogPaused: (paused: boolean) => void;
+  setLogFilter: (filter: string) => void;
+  clearLog: () => void;
+}
+
+/** Columns of the clients table that can be sorted. */
+export type ClientSortKey =
+  'id' | 'userId' | 'topics' | 'connected' | 'remoteAddress' | 'connectedSince' | 'messagesSent' | 'bufferedBytes';
+
+/** A sort order. */
+export interface ClientSort {
+  key: ClientSortKey;
+  direction: 'asc' | 'desc';
+}
+
+/** The views reachable from the tab bar. */
+export type View = 'clients' | 'users' | 'topics' | 'send' | 'log';
+
+/** Which connection states the clients table shows. */
+export type ConnectionFilter = 'all' | 'connected' | 'disconnected';
+
+/** Operator choices that are not hub data. */
+export interface UiSlice {
+  view: View;
+  clientFilter: string;
+  connectionFilter: ConnectionFilter;
+  clientSort: ClientSort;
+  /** Topic prefilled in the publish form (e.g. from the topics view). */
+  publishTopic: string;
+  setView: (view: View) => void;
+  setClientFilter: (filter: string) => void;
+  setConnectionFilter: (filter: ConnectionFilter) => void;
+  /** Sorts by `key`; choosing the current key again flips the direction. */
+  sortClientsBy: (key: ClientSortKey) => void;
+  publishTo: (topic: string) => void;
+}
+
+/** The link to the hub and the one way to send it commands. */
+export interface ConnectionSlice {
+  link: LinkState;
+  transport: Transport | null;
+  /** Attaches a transport: follows its link, loads `getInit` on every (re)connect, applies pushes. Returns detach. */
+  connect: (transport: Transport) => () => void;
+  call: <K extends CommandName>(name: K, arg: CommandArg<K>) => Promise<CommandResult<K>>;
+  setToken: (token: string) => void;
+}
+
+/** The whole renderer store. */
+export type Store = HubSlice & ClientsSlice & LogSlice & UiSlice & ConnectionSlice;
+
+/** A slice creator typed against the whole store. */
+export type Slice<T> = StateCreator<Store, [], [], T>;

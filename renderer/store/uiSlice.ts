@@ -1,0 +1,27 @@
+import type { Slice, UiSlice } from './types';
+
+/** Operator choices: current view, filters, sort order. */
+export const createUiSlice: Slice<UiSlice> = (set, get) => ({
+  view: 'clients',
+  clientFilter: '',
+  connectionFilter: 'all',
+  clientSort: { key: 'connectedSince', direction: 'desc' },
+  publishTopic: '',
+  setView(view) {
+    set({ view });
+  },
+  setClientFilter(clientFilter) {
+    set({ clientFilter });
+  },
+  setConnectionFilter(connectionFilter) {
+    set({ connectionFilter });
+  },
+  sortClientsBy(key) {
+    const current = get().clientSort;
+    const direction = current.key === key ? (current.direction === 'asc' ? 'desc' : 'asc') : 'asc';
+    set({ clientSort: { key, direction } });
+  },
+  publishTo(topic) {
+    set({ publishTopic: topic, view: 'send' });
+  },
+});
