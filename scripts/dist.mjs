@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run dist [-- electron-builder args]`: builds dist/, then runs electron-builder with
 // electron-builder.yml for the current platform (or the platforms given: --win, --mac, --linux).
+// `--no-build` packages the dist/ already there (e.g. a CI step that built and tested it).
 //
 // Electron itself is resolved first, so an offline machine fails in seconds with one clear line
 // instead of hanging on a download: ELECTRON_DIST (or RELAY_HUB_ELECTRON_DIST) naming an unpacked
@@ -15,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
-const args = process.argv.slice(2);
+const args = process.argv.slice(2).filter((arg) => arg !== '--no-build');
+const skipBuild = process.argv.includes('--no-build');
 
 /** Stops with one line on stderr (what is missing and what to do). */
 function fail(message) {
@@ -87,8 +89,10 @@ async function electronOverrides() {
 
 const overrides = await electronOverrides();
 
-const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
-if (built.status !== 0) fail('build failed (see above).');
+if (!skipBuild) {
+  const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) fail('build failed (see above).');
+}
 
 const publish = args.some((arg) => arg === '-p' || arg.startsWith('--publish')) ? [] : ['--publish', 'never'];
 const cli = join(root, 'node_modules', 'electron-builder', 'cli.js');
