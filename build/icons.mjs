@@ -6,7 +6,7 @@
 // icon-16.svg (16 grid, 16 px) are the same hub drawn for their size so small icons stay crisp;
 // tray-template.svg is the monochrome macOS menu-bar glyph.
 // Outputs: icon.png (512), icon-1024.png, icon.ico (Windows), icon.icns (macOS),
-// linux-icons/NxN.png (Linux hicolor set), icons/tray{,@2x}.png and icons/trayTemplate{,@2x}.png.
+// linux-icons/NxN.png (Linux hicolor set), icons/tray{,@1.5x,@2x}.png and icons/trayTemplate{,@2x}.png.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -96,6 +96,7 @@ for (const size of [16, 24, 32, 48, 64, 128, 256, 512]) {
 }
 // Windows and Linux trays: the small app icon reads on light and dark taskbars alike.
 write('icons/tray.png', render('icon-16.svg', 16));
+write('icons/tray@1.5x.png', render('icon-32.svg', 24)); // Windows at 150 % scaling
 write('icons/tray@2x.png', render('icon-32.svg', 32));
 write('icons/trayTemplate.png', render('tray-template.svg', 16));
 write('icons/trayTemplate@2x.png', render('tray-template.svg', 32));

@@ -90,6 +90,8 @@ describe('electron-builder.yml', () => {
     expect(pngSize(join(root, 'build/icon-1024.png'))).toEqual([1024, 1024]);
     expect(pngSize(join(root, 'build/icons/tray.png'))).toEqual([16, 16]);
     expect(pngSize(join(root, 'build/icons/tray@2x.png'))).toEqual([32, 32]);
+    expect(pngSize(join(root, 'build/icons/tray@1.5x.png'))).toEqual([24, 24]);
+    expect(pngSize(join(root, 'build/icons/trayTemplate@2x.png'))).toEqual([32, 32]);
     const linuxIcons = readdirSync(join(root, String(config.linux?.icon)));
     expect(linuxIcons).toEqual(expect.arrayContaining(['16x16.png', '32x32.png', '256x256.png', '512x512.png']));
     for (const name of linuxIcons) {
