@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import type { RelayOptions } from './options';
 
 /** What the CLI was asked to do. */
-export type CliCommand = { kind: 'help' } | { kind: 'run'; relay: Partial<RelayOptions>; dashboard: boolean };
+export type CliCommand =
+  { kind: 'help' } | { kind: 'run'; relay: Partial<RelayOptions>; dashboard: boolean; dashboardToken?: string };
 
 /** Flag → environment variable → relay option, with how to read the value. */
 const settings = [
@@ -76,6 +77,8 @@ export function helpText(): string {
     ...lines,
     `  --${'dashboard'.padEnd(20)} serve the operator GUI at /dashboard (admin token printed)`,
     `  ${''.padEnd(22)} env RELAY_HUB_DASHBOARD=1`,
+    `  --${'dashboard-token'.padEnd(20)} fix the dashboard's admin token (16+ of A-Za-z0-9_-; default: random)`,
+    `  ${''.padEnd(22)} env RELAY_HUB_DASHBOARD_TOKEN`,
     `  --${'help'.padEnd(20)} this text`,
     '',
     'Flags win over environment variables.',
@@ -87,7 +90,12 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   const options = Object.fromEntries(settings.map((s) => [s.flag, { type: 'string' as const }]));
   const { values } = parseArgs({
     args: [...argv],
-    options: { ...options, dashboard: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      ...options,
+      dashboard: { type: 'boolean' },
+      'dashboard-token': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
     allowPositionals: false,
   });
@@ -100,7 +108,12 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   }
   const dashboardEnv = env.RELAY_HUB_DASHBOARD;
   const dashboard = values.dashboard === true || dashboardEnv === '1' || dashboardEnv === 'true';
-  return { kind: 'run', relay, dashboard };
+  const token = values['dashboard-token'] ?? env.RELAY_HUB_DASHBOARD_TOKEN;
+  if (token === undefined || token === '') return { kind: 'run', relay, dashboard };
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(token)) {
+    throw new TypeError('--dashboard-token must be at least 16 characters from A-Z a-z 0-9 _ -');
+  }
+  return { kind: 'run', relay, dashboard, dashboardToken: token };
 }
 
 function toInt(name: string, raw: string): number {

@@ -15,6 +15,10 @@ export type { RelayListener } from './hub';
 export type { ServerHooks, RequestHook, UpgradeHook } from './server';
 export { refuseUpgrade } from './server';
 export { lanIPv4Addresses } from './net';
+export { createHubHost, describeListenError, type HubHost, type HubHostOptions } from './host';
+export { runHeadless, type HeadlessOptions } from './headless';
+export type { HubFeed } from './feed';
+export type { CommandHandler } from './commands';
 
 /** A relay: the hub's state plus the server that exposes it. */
 export interface Relay {

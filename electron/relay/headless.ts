@@ -1,0 +1,83 @@
+/**
+ * The headless hub as one process: parses flags and environment, starts the relay (and the
+ * dashboard with `--dashboard`), prints the URLs, and stops cleanly on SIGINT/SIGTERM.
+ * Used by the CLI bundle and by the desktop app's `--headless` mode.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { helpText, parseCli } from './cli-args';
+import { createHubHost, type HubHost } from './host';
+
+/** Where the headless hub finds things. */
+export interface HeadlessOptions {
+  /** The built renderer served at /dashboard/ (`dist/renderer`). */
+  staticDir: string;
+  /** Program name in messages (default `relay-hub`). */
+  name?: string;
+}
+
+/** Runs until SIGINT/SIGTERM; resolves with the exit code (2 bad usage, 1 cannot listen). */
+export async function runHeadless(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  options: HeadlessOptions,
+): Promise<number> {
+  const name = options.name ?? 'relay-hub';
+  let command;
+  try {
+    command = parseCli(argv, env);
+  } catch (error) {
+    console.error(`${name}: ${(error as Error).message}\nTry: ${name} --help`);
+    return 2;
+  }
+  if (command.kind === 'help') {
+    console.log(helpText());
+    return 0;
+  }
+  let host: HubHost;
+  try {
+    host = createHubHost({
+      relay: command.relay,
+      dashboard: command.dashboard ? { staticDir: options.staticDir, token: command.dashboardToken } : null,
+    });
+  } catch (error) {
+    console.error(`${name}: ${(error as Error).message}`);
+    return 2;
+  }
+  const status = await host.start();
+  if (status.state !== 'running' || status.listen === null) {
+    const { code, message } = status.error ?? { code: '', message: 'cannot listen' };
+    const hint = code === 'EADDRINUSE' ? ' with --port' : '';
+    console.error(`${name}: ${message}${hint}`);
+    await host.stop();
+    return 1;
+  }
+  // Listen for signals before printing: a supervisor may signal as soon as it reads the URLs.
+  const stopRequested = new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      console.log(`${name}: ${signal} received, stopping…`);
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  const info = status.listen;
+  const lines = [`Relay Hub listening on ${info.host}:${info.port}`, 'Devices can reach it at:'];
+  for (const url of info.urls) lines.push(`  ${url}`);
+  const dashboard = host.dashboardInfo();
+  if (dashboard !== null) {
+    lines.push(`Dashboard: ${dashboard.url}`);
+    if (!existsSync(join(options.staticDir, 'index.html'))) {
+      lines.push(`  (dashboard files not found in ${options.staticDir}; build them with: npm run build)`);
+    }
+  }
+  const example = info.urls[0] ?? `http://127.0.0.1:${info.port}`;
+  lines.push(
+    `Register a device: curl -X POST ${example}/register -H 'content-type: application/json' -d '{"user_id": 1}'`,
+  );
+  console.log(lines.join('\n'));
+  await stopRequested;
+  await host.stop();
+  console.log(`${name}: stopped`);
+  return 0;
+}
