@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { extractAll, listPackage } from '@electron/asar';
 import type { Configuration } from 'app-builder-lib';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
+import { convertIcon, type IconFormat } from 'app-builder-lib/out/util/iconConverter';
 import { DebugLogger } from 'builder-util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeModuleReasons, productionClosure, readManifest, type ResolvedPackage } from './production-deps';
@@ -103,6 +104,23 @@ describe('electron-builder.yml', () => {
     const icns = readFileSync(join(root, String(config.mac?.icon)));
     expect(icns.subarray(0, 4).toString('ascii')).toBe('icns');
     expect(icns.readUInt32BE(4)).toBe(icns.length);
+  });
+
+  it('has icons that electron-builder’s own icon converter accepts for each platform', async () => {
+    const convert = async (source: unknown, format: IconFormat) => {
+      const outDir = mkdtempSync(join(tmpdir(), 'relay-hub-icon-'));
+      try {
+        const roots = [join(root, 'build'), root];
+        return await convertIcon({ sources: [String(source)], fallbackSources: [], roots, format, outDir });
+      } finally {
+        rmSync(outDir, { recursive: true, force: true });
+      }
+    };
+    const linux = await convert(config.linux?.icon, 'set');
+    expect(linux).toMatchObject({ isFallback: false });
+    expect(linux.icons.map((icon) => icon.size)).toEqual([16, 24, 32, 48, 64, 128, 256, 512]);
+    expect(await convert(config.win?.icon, 'ico')).toMatchObject({ isFallback: false, icons: [{ size: 256 }] });
+    expect(await convert(config.mac?.icon, 'icns')).toMatchObject({ isFallback: false });
   });
 });
 
