@@ -1,0 +1,123 @@
+/**
+ * Electron main process: a thin shell around the relay. One instance; the hub keeps running in
+ * the tray when the window closes (unless quitOnClose); quitting stops the relay gracefully.
+ * `--headless` or RELAY_HUB_HEADLESS=1: no window or tray, the headless hub (see relay-hub --help).
+ */
+import { app, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { createHubHost, runHeadless, type HubHost } from '../relay/index';
+import { registerIpc } from './ipc';
+import { openSettings } from './settings';
+import { createHubTray, type HubTray } from './tray';
+import { appPageUrl, createMainWindow } from './window';
+
+// Bundled to dist/main/index.cjs; the other bundles sit beside it in dist/.
+const paths = {
+  preload: join(__dirname, '../preload/index.cjs'),
+  page: join(__dirname, '../renderer/index.html'),
+  renderer: join(__dirname, '../renderer'),
+  trayIcon: join(__dirname, '../assets/tray.png'),
+};
+
+/** Switches Electron or Chromium may add that the hub's own flags do not know. */
+const foreignSwitch = /^--(headless|no-sandbox|inspect(-brk)?(=.*)?|remote-debugging-port=.*|user-data-dir=.*)$/;
+
+/** The app's own arguments (after the executable, and after the app path when not packaged). */
+function appArgs(): string[] {
+  return process.argv.slice(app.isPackaged ? 1 : 2).filter((arg) => !foreignSwitch.test(arg));
+}
+
+function isHeadless(): boolean {
+  return process.argv.includes('--headless') || process.env.RELAY_HUB_HEADLESS === '1';
+}
+
+async function runHeadlessApp(): Promise<void> {
+  app.dock?.hide();
+  const code = await runHeadless(appArgs(), process.env, { staticDir: paths.renderer, name: 'relay-hub' });
+  app.exit(code);
+}
+
+async function runDesktop(): Promise<void> {
+  if (process.env.RELAY_HUB_USER_DATA) app.setPath('userData', process.env.RELAY_HUB_USER_DATA);
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  const settings = await openSettings(app.getPath('userData'));
+  const saved = settings.get();
+  // RELAY_HUB_HOST / RELAY_HUB_PORT override the saved address for this run (tests, scripts).
+  const envPort = process.env.RELAY_HUB_PORT;
+  const host: HubHost = createHubHost({
+    relay: {
+      host: process.env.RELAY_HUB_HOST || saved.host,
+      port: envPort !== undefined && /^\d+$/.test(envPort) ? Number(envPort) : saved.port,
+    },
+    settings,
+    dashboard: appArgs().includes('--dashboard') ? { staticDir: paths.renderer } : null,
+  });
+
+  let window: BrowserWindow | null = null;
+  let tray: HubTray | null = null;
+  let quitting = false;
+  let stopped = false;
+  let noTray = false;
+  const quitOnClose = (): boolean => noTray || settings.get().quitOnClose;
+
+  const showWindow = (): void => {
+    if (window === null || window.isDestroyed()) {
+      window = createMainWindow(paths);
+      window.on('close', (event) => {
+        if (quitting || quitOnClose()) return;
+        event.preventDefault(); // keep the hub running in the tray
+        window?.hide();
+      });
+      window.on('closed', () => (window = null));
+      return;
+    }
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+
+  registerIpc({ handler: host.handle, feed: host.feed, window: () => window, pageUrl: appPageUrl(paths.page) });
+  app.on('second-instance', showWindow);
+  app.on('activate', showWindow);
+  app.on('window-all-closed', () => {
+    if (quitOnClose()) app.quit();
+  });
+  app.on('before-quit', (event) => {
+    quitting = true;
+    if (stopped) return;
+    event.preventDefault();
+    void host.stop().finally(() => {
+      stopped = true;
+      tray?.destroy();
+      app.quit();
+    });
+  });
+
+  try {
+    tray = createHubTray({ iconPath: paths.trayIcon, onOpen: showWindow, onQuit: () => app.quit() });
+    host.feed.subscribe((update) => tray?.update(update.status, update.stats));
+  } catch (error) {
+    // Some Linux desktops have no tray: then closing the window quits, or the hub would be unreachable.
+    console.error('relay-hub: no tray available:', error);
+    noTray = true;
+  }
+  showWindow();
+  const status = await host.start();
+  tray?.update(status, host.relay.stats());
+  if (status.state === 'running' && status.listen) {
+    console.log(`Relay Hub listening on ${status.listen.host}:${status.listen.port}`);
+    const dashboard = host.dashboardInfo();
+    if (dashboard) console.log(`Dashboard: ${dashboard.url}`);
+  } else {
+    console.error(`relay-hub: ${status.error?.message ?? 'not listening'}`);
+  }
+}
+
+(isHeadless() ? runHeadlessApp() : runDesktop()).catch((error: unknown) => {
+  console.error('relay-hub: fatal:', error);
+  app.exit(1);
+});

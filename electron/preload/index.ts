@@ -1,0 +1,32 @@
+/**
+ * The sandboxed preload: exposes `window.relayHub` with one named method per command (each
+ * invoking its own IPC channel) and `onUpdate`; never a generic invoke or the raw ipcRenderer.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { bridgeKey, type RelayHubBridge } from '../../shared/bridge';
+import { ipcChannel, type CommandArg, type CommandName, type CommandResult, type HubUpdate } from '../../shared/ipc';
+
+function command<K extends CommandName>(name: K): (arg: CommandArg<K>) => Promise<CommandResult<K>> {
+  const channel = ipcChannel.command(name);
+  return (arg) => ipcRenderer.invoke(channel, arg ?? null) as Promise<CommandResult<K>>;
+}
+
+/** The exposed API (exported for the unit test). */
+export const bridge: RelayHubBridge = {
+  getInit: command('getInit'),
+  register: command('register'),
+  unregister: command('unregister'),
+  unregisterUser: command('unregisterUser'),
+  publish: command('publish'),
+  restart: command('restart'),
+  setSettings: command('setSettings'),
+  onUpdate(listener) {
+    const forward = (_event: IpcRendererEvent, update: HubUpdate): void => listener(update);
+    ipcRenderer.on(ipcChannel.update, forward);
+    return () => {
+      ipcRenderer.removeListener(ipcChannel.update, forward);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld(bridgeKey, bridge);
