@@ -12,6 +12,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -234,6 +235,31 @@ describe('npm run dist -- --linux dir (stand-in Electron)', () => {
     );
     expect(loaded.stderr).toBe('');
     expect(loaded.stdout.trim()).toBe('function');
+  });
+
+  it('resolves every package the main and CLI bundles load from inside the package', () => {
+    // esbuild leaves packages external, so a bundle importing a devDependency would crash packaged.
+    for (const bundle of [pkg.main, 'dist/cli/relay-hub.cjs']) {
+      const code = readFileSync(join(extracted, bundle), 'utf8');
+      const loaded = [...code.matchAll(/\b(?:require|import)\(\s*["']([^"'./][^"']*)["']\s*\)/g)].map(
+        (m) => m[1] ?? '',
+      );
+      const packages = new Set(
+        loaded
+          .filter((id) => !isBuiltin(id) && id !== 'electron')
+          .map((id) =>
+            id
+              .split('/')
+              .slice(0, id.startsWith('@') ? 2 : 1)
+              .join('/'),
+          ),
+      );
+      expect(packages.size, `${bundle} loads no package`).toBeGreaterThan(0);
+      const missing = [...packages].filter(
+        (name) => !existsSync(join(extracted, 'node_modules', name, 'package.json')),
+      );
+      expect(missing, `${bundle} loads packages missing from app.asar`).toEqual([]);
+    }
   });
 
   it('flips the hardening fuses in the packaged binary', () => {
