@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'unknown_client'
   | 'binary_not_supported'
   | 'bad_frame'
+  | 'internal_error'
   | 'unauthorized'
   | 'forbidden';
 

@@ -1,8 +1,8 @@
 /**
  * The fan-out fast path. A published message is framed once (an unmasked WebSocket text
- * frame, as a server sends it) and the same bytes are written to every recipient's socket.
- * Sockets are corked on their first write in an event-loop turn and uncorked together in
- * `setImmediate`, so all the frames one device gets in a turn leave in one `writev`.
+ * frame, as a server sends it) and the same bytes are queued for every recipient. Each
+ * connection collects the frames of one event-loop turn and the scheduler flushes them all in
+ * `setImmediate`, so everything one device gets in a turn leaves in one write.
  */
 import type { Socket } from 'node:net';
 
@@ -26,25 +26,25 @@ export function frameText(text: string): Buffer {
   return frame;
 }
 
-/** Something holding a socket that the scheduler uncorks at the end of the turn. */
-export interface Corkable {
-  uncork(): void;
+/** Something with frames queued in this turn. */
+export interface Flushable {
+  flush(): void;
 }
 
-/** Collects corked sockets during a turn and uncorks them all once, in `setImmediate`. */
+/** Collects connections with queued frames during a turn and flushes them all once, in `setImmediate`. */
 export class FlushScheduler {
-  #pending: Corkable[] = [];
+  #pending: Flushable[] = [];
   #scheduled = false;
 
   readonly #flush = (): void => {
     this.#scheduled = false;
     const pending = this.#pending;
     this.#pending = [];
-    for (const item of pending) item.uncork();
+    for (const item of pending) item.flush();
   };
 
-  /** Registers an item corked in this turn. */
-  enlist(item: Corkable): void {
+  /** Registers an item that queued frames in this turn. */
+  enlist(item: Flushable): void {
     this.#pending.push(item);
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -52,7 +52,7 @@ export class FlushScheduler {
     }
   }
 
-  /** Uncorks everything now (used on shutdown). */
+  /** Flushes everything now (used on shutdown). */
   flushNow(): void {
     if (this.#pending.length > 0) this.#flush();
   }

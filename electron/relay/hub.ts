@@ -204,9 +204,9 @@ export function toClientInfo(record: Record): ClientInfo {
     remoteAddress: link?.remoteAddress ?? null,
     connectedSince: link?.connectedAt ?? null,
     registeredAt: record.registeredAt,
-    messagesSent: record.counters.messagesSent,
-    bytesSent: record.counters.bytesSent,
+    messagesSent: record.messagesSent,
+    bytesSent: record.bytesSent,
     bufferedBytes: link?.bufferedBytes ?? 0,
-    dropped: record.counters.dropped,
+    dropped: record.dropped,
   };
 }

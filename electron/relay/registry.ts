@@ -3,36 +3,40 @@
  * a publish touches only the subscribers of its topic, or the clients of its user.
  */
 
-/** Per-registration delivery counters. */
-export interface ClientCounters {
+/**
+ * One registration. `link` is the live connection, if any (opaque to the registry).
+ * Kept flat and small: a hub holds tens of thousands of these.
+ */
+export interface ClientRecord<L> {
+  readonly id: string;
+  readonly userId: number;
+  readonly registeredAt: number;
+  /** The topic set, as a frozen array (registrations on the default topics share one). */
+  topics: readonly string[];
+  link: L | null;
   messagesSent: number;
   bytesSent: number;
   dropped: number;
 }
 
-/** One registration. `link` is the live connection, if any (opaque to the registry). */
-export interface ClientRecord<L> {
-  readonly id: string;
-  readonly userId: number;
-  readonly registeredAt: number;
-  topics: ReadonlySet<string>;
-  link: L | null;
-  readonly counters: ClientCounters;
-}
-
-const noRecords: ReadonlySet<never> = new Set();
+const noRecords: readonly never[] = Object.freeze([]);
 
 /** Registrations indexed by id, topic and user. */
 export class Registry<L> {
   readonly #byId = new Map<string, ClientRecord<L>>();
   readonly #byTopic = new Map<string, Set<ClientRecord<L>>>();
-  readonly #byUser = new Map<number, Set<ClientRecord<L>>>();
+  // Users have few clients each: arrays are smaller than sets and as fast at that size.
+  readonly #byUser = new Map<number, ClientRecord<L>[]>();
   readonly #publishedByTopic = new Map<string, number>();
+
+  readonly #defaultTopics: readonly string[];
 
   constructor(
     private readonly newId: () => string,
-    private readonly defaultTopics: readonly string[] = ['cats'],
-  ) {}
+    defaultTopics: readonly string[] = ['cats'],
+  ) {
+    this.#defaultTopics = Object.freeze([...new Set(defaultTopics)]);
+  }
 
   /** Number of registrations. */
   get size(): number {
@@ -57,12 +61,16 @@ export class Registry<L> {
       id,
       userId,
       registeredAt: now,
-      topics: new Set(this.defaultTopics),
+      topics: this.#defaultTopics,
       link: null,
-      counters: { messagesSent: 0, bytesSent: 0, dropped: 0 },
+      messagesSent: 0,
+      bytesSent: 0,
+      dropped: 0,
     };
     this.#byId.set(id, record);
-    addTo(this.#byUser, userId, record);
+    const ofUser = this.#byUser.get(userId);
+    if (ofUser) ofUser.push(record);
+    else this.#byUser.set(userId, [record]);
     for (const topic of record.topics) addTo(this.#byTopic, topic, record);
     return record;
   }
@@ -77,16 +85,18 @@ export class Registry<L> {
     const record = this.#byId.get(id);
     if (!record) return undefined;
     this.#byId.delete(id);
-    removeFrom(this.#byUser, record.userId, record);
+    const ofUser = this.#byUser.get(record.userId) ?? [];
+    ofUser.splice(ofUser.indexOf(record), 1);
+    if (ofUser.length === 0) this.#byUser.delete(record.userId);
     for (const topic of record.topics) this.#unsubscribe(topic, record);
     return record;
   }
 
   /** Replaces a registration's topic set, updating the topic index by difference. */
   setTopics(record: ClientRecord<L>, topics: readonly string[]): void {
-    const next = new Set(topics);
-    for (const topic of record.topics) if (!next.has(topic)) this.#unsubscribe(topic, record);
-    for (const topic of next) if (!record.topics.has(topic)) addTo(this.#byTopic, topic, record);
+    const next = Object.freeze([...new Set(topics)]);
+    for (const topic of record.topics) if (!next.includes(topic)) this.#unsubscribe(topic, record);
+    for (const topic of next) if (!record.topics.includes(topic)) addTo(this.#byTopic, topic, record);
     record.topics = next;
   }
 
@@ -98,15 +108,14 @@ export class Registry<L> {
     if (userId === undefined) return this.#byTopic.get(topic) ?? noRecords;
     const ofUser = this.#byUser.get(userId);
     if (!ofUser) return noRecords;
-    const subscribers = this.#byTopic.get(topic);
-    if (!subscribers) return noRecords;
-    // Walk whichever side is smaller; both are sets, so membership is O(1).
-    const [walk, other] = ofUser.size <= subscribers.size ? [ofUser, subscribers] : [subscribers, ofUser];
-    return filterSet(walk, other);
+    // A user's clients are few and topic sets are small: filtering them is cheaper than any index.
+    return ofUser.length === 1 && ofUser[0]?.topics.includes(topic)
+      ? ofUser
+      : ofUser.filter((r) => r.topics.includes(topic));
   }
 
   /** Registrations of one user. */
-  clientsOf(userId: number): ReadonlySet<ClientRecord<L>> {
+  clientsOf(userId: number): readonly ClientRecord<L>[] {
     return this.#byUser.get(userId) ?? noRecords;
   }
 
@@ -122,7 +131,7 @@ export class Registry<L> {
 
   /** Users with the ids of their registrations. */
   users(): { userId: number; clientIds: string[] }[] {
-    return [...this.#byUser].map(([userId, records]) => ({ userId, clientIds: [...records].map((r) => r.id) }));
+    return [...this.#byUser].map(([userId, records]) => ({ userId, clientIds: records.map((r) => r.id) }));
   }
 
   /** Topics with subscriber counts and publish counts. */
@@ -153,8 +162,4 @@ function removeFrom<K, V>(index: Map<K, Set<V>>, key: K, value: V): boolean {
   if (set.size > 0) return false;
   index.delete(key);
   return true;
-}
-
-function* filterSet<V>(walk: ReadonlySet<V>, other: ReadonlySet<V>): Generator<V> {
-  for (const value of walk) if (other.has(value)) yield value;
 }
