@@ -1,8 +1,8 @@
 /** Display helpers. Pure, so they are easy to test and cheap to call per row. */
 
-/** First 8 characters of a registration id, enough to tell devices apart. */
+/** First 8 characters of a registration id, enough to tell devices apart (the full id goes in a tooltip). */
 export function shortId(id: string): string {
-  return id.length > 8 ? `${id.slice(0, 8)}…` : id;
+  return id.slice(0, 8);
 }
 
 /** `1 client`, `2 clients`. */

@@ -1,64 +1,10 @@
-import type { ClientInfo } from '../../shared/hub';
-import { formatBytes, formatCount, formatTime, plural, registerCommand, shortId } from '../format';
+import { formatCount, plural, registerCommand } from '../format';
 import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
 import type { ClientSortKey, ConnectionFilter } from '../store/types';
 import { EmptyState } from './EmptyState';
-import { TopicList } from './TopicList';
-import { UnregisterButton } from './UnregisterButton';
-import { type Column, VirtualTable } from './VirtualTable';
-
-const columns: readonly Column<ClientInfo>[] = [
-  {
-    id: 'id',
-    header: 'Client',
-    width: '104px',
-    sortable: true,
-    render: (c) => <code title={c.id}>{shortId(c.id)}</code>,
-  },
-  { id: 'userId', header: 'User', width: '80px', sortable: true, render: (c) => c.userId },
-  {
-    id: 'topics',
-    header: 'Topics',
-    width: 'minmax(140px, 1fr)',
-    sortable: true,
-    render: (c) => <TopicList topics={c.topics} />,
-  },
-  {
-    id: 'connected',
-    header: 'Status',
-    width: '112px',
-    sortable: true,
-    render: (c) => (
-      <span className={`status-dot ${c.connected ? 'is-on' : 'is-off'}`}>{c.connected ? 'Connected' : 'Waiting'}</span>
-    ),
-  },
-  { id: 'remoteAddress', header: 'Address', width: '132px', sortable: true, render: (c) => c.remoteAddress ?? '—' },
-  { id: 'connectedSince', header: 'Since', width: '92px', sortable: true, render: (c) => formatTime(c.connectedSince) },
-  {
-    id: 'messagesSent',
-    header: 'Sent',
-    width: '72px',
-    align: 'end',
-    sortable: true,
-    render: (c) => formatCount(c.messagesSent),
-  },
-  {
-    id: 'bufferedBytes',
-    header: 'Buffered',
-    width: '84px',
-    align: 'end',
-    sortable: true,
-    render: (c) => formatBytes(c.bufferedBytes),
-  },
-  {
-    id: 'actions',
-    header: '',
-    width: '116px',
-    align: 'end',
-    render: (c) => <UnregisterButton id={c.id} label={`Unregister client ${shortId(c.id)} of user ${c.userId}`} />,
-  },
-];
+import { clientColumns } from './clientColumns';
+import { VirtualTable } from './VirtualTable';
 
 /** The clients table: every registration, filterable, sortable, virtualised. */
 export function ClientsView() {
@@ -75,6 +21,11 @@ export function ClientsView() {
       <EmptyState
         title="No devices registered yet"
         command={baseUrl === null ? null : registerCommand(baseUrl)}
+        next={
+          <p>
+            Then open a WebSocket to that <code>url</code> and send <code>{'{"topics": ["cats"]}'}</code> to subscribe.
+          </p>
+        }
         action={
           <button type="button" className="btn" onClick={() => setView('send')}>
             Register one from here
@@ -104,9 +55,9 @@ export function ClientsView() {
         <label className="field-inline">
           <span className="visually-hidden">Connection state</span>
           <select value={connection} onChange={(e) => setConnectionFilter(e.target.value as ConnectionFilter)}>
-            <option value="all">All</option>
-            <option value="connected">Connected</option>
-            <option value="disconnected">Waiting</option>
+            <option value="all">All clients</option>
+            <option value="connected">Connected only</option>
+            <option value="disconnected">Waiting to connect</option>
           </select>
         </label>
         <span className="toolbar-count" data-testid="client-count" aria-live="polite">
@@ -119,7 +70,14 @@ export function ClientsView() {
         <EmptyState
           title="No clients match this filter"
           action={
-            <button type="button" className="btn" onClick={() => setClientFilter('')}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => {
+                setClientFilter('');
+                setConnectionFilter('all');
+              }}
+            >
               Clear filter
             </button>
           }
@@ -127,7 +85,7 @@ export function ClientsView() {
       ) : (
         <VirtualTable
           label="Clients"
-          columns={columns}
+          columns={clientColumns}
           rows={rows}
           rowKey={(c) => c.id}
           rowTestId="client-row"

@@ -6,12 +6,15 @@ export function EmptyState({
   title,
   children,
   command,
+  next,
   action,
 }: {
   title: string;
   children?: ReactNode;
   /** A shell command the operator can copy. */
   command?: string | null;
+  /** What to do after running the command. */
+  next?: ReactNode;
   action?: ReactNode;
 }) {
   return (
@@ -19,6 +22,7 @@ export function EmptyState({
       <h2>{title}</h2>
       {children !== undefined && <div className="empty-body">{children}</div>}
       {command != null && <CopyField text={command} testId="empty-command" />}
+      {next !== undefined && <div className="empty-body">{next}</div>}
       {action !== undefined && <div className="empty-action">{action}</div>}
     </div>
   );

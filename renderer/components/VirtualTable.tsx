@@ -55,7 +55,7 @@ export function VirtualTable<T>({
   });
   const template = columns.map((c) => c.width).join(' ');
   return (
-    <div className="vtable-scroll" ref={scrollRef} tabIndex={0} aria-label={label}>
+    <div className="vtable-scroll" ref={scrollRef} tabIndex={0} data-testid="table-scroll">
       <div role="table" aria-label={label} aria-rowcount={rows.length + 1} className="vtable">
         <div role="row" aria-rowindex={1} className="vtable-head" style={{ gridTemplateColumns: template }}>
           {columns.map((column) => (

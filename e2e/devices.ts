@@ -1,0 +1,92 @@
+/** Real devices for e2e tests: registered over HTTP, connected with `ws`, as the device API describes. */
+import { once } from 'node:events';
+import WebSocket from 'ws';
+import type { RegisterResponse } from '../shared/api';
+
+/** A registered, connected device that records what it receives. */
+export interface Device {
+  id: string;
+  userId: number;
+  url: string;
+  socket: WebSocket;
+  /** Resolves with the next text message (waits when none is queued). */
+  next(): Promise<string>;
+  /** Sends `{"topics": [...]}`. */
+  subscribe(topics: string[]): void;
+  /** Resolves with the close code once the hub closes the socket. */
+  closed: Promise<number>;
+  close(): void;
+}
+
+/** `POST /register` for `userId`. */
+export async function register(baseUrl: string, userId: number): Promise<RegisterResponse> {
+  const response = await fetch(`${baseUrl}/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user_id: userId }),
+  });
+  if (!response.ok) throw new Error(`register failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as RegisterResponse;
+}
+
+/** `POST /publish`; resolves with the delivery count. */
+export async function publish(
+  baseUrl: string,
+  body: { topic: string; message: string; user_id?: number },
+): Promise<number> {
+  const response = await fetch(`${baseUrl}/publish`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`publish failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { delivered: number }).delivered;
+}
+
+/** Registers a device for `userId`, opens its socket and subscribes to `topics` (when any). */
+export async function connectDevice(baseUrl: string, userId: number, topics: string[] = []): Promise<Device> {
+  const { url, id } = await register(baseUrl, userId);
+  const socket = new WebSocket(url);
+  const queue: string[] = [];
+  const waiters: ((text: string) => void)[] = [];
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) return;
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
+    const waiter = waiters.shift();
+    if (waiter !== undefined) waiter(text);
+    else queue.push(text);
+  });
+  const closed = once(socket, 'close').then(([code]) => code as number);
+  await once(socket, 'open');
+  const device: Device = {
+    id,
+    userId,
+    url,
+    socket,
+    next: () => {
+      const queued = queue.shift();
+      return queued !== undefined ? Promise.resolve(queued) : new Promise((resolve) => waiters.push(resolve));
+    },
+    subscribe: (list) => socket.send(JSON.stringify({ topics: list })),
+    closed,
+    close: () => socket.close(),
+  };
+  if (topics.length > 0) device.subscribe(topics);
+  return device;
+}
+
+/** Runs `task` for 0…count-1 with at most `limit` at a time. */
+export async function inBatches<T>(count: number, limit: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array<T>(count);
+  let nextIndex = 0;
+  const worker = async (): Promise<void> => {
+    while (nextIndex < count) {
+      const index = nextIndex++;
+      results[index] = await task(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  return results;
+}

@@ -1,0 +1,73 @@
+/**
+ * A real headless hub for one test: `node dist/cli/relay-hub.cjs --host 127.0.0.1 --port 0 --dashboard`,
+ * with its port and dashboard URL read from what it prints.
+ */
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+
+/** A running hub process. */
+export interface HubProcess {
+  port: number;
+  /** http://127.0.0.1:<port> */
+  baseUrl: string;
+  /** The printed dashboard URL, token included (`…/dashboard/#token=…`). */
+  dashboardUrl: string;
+  token: string;
+  /** Sends SIGTERM and waits for the process to exit. */
+  stop(): Promise<void>;
+}
+
+const listeningLine = /^Relay Hub listening on 127\.0\.0\.1:(\d+)$/;
+const dashboardLine = /^Dashboard: (\S+#token=(\S+))$/;
+
+/** Starts a hub on a free port and resolves once it printed its port and dashboard URL. */
+export async function startHub(): Promise<HubProcess> {
+  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(
+    process.execPath,
+    ['dist/cli/relay-hub.cjs', '--host', '127.0.0.1', '--port', '0', '--dashboard'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const stderr: string[] = [];
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+  const exited = once(child, 'exit');
+  const found: { port: number | null; url: string | null; token: string | null } = {
+    port: null,
+    url: null,
+    token: null,
+  };
+  const lines = createInterface({ input: child.stdout });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`hub did not start in 10 s: ${stderr.join('')}`)), 10_000);
+      void exited.then(([code]) => reject(new Error(`hub exited with ${String(code)}: ${stderr.join('')}`)));
+      lines.on('line', (line) => {
+        const listening = listeningLine.exec(line.trim());
+        if (listening?.[1] !== undefined) found.port = Number(listening[1]);
+        const dash = dashboardLine.exec(line.trim());
+        if (dash?.[1] !== undefined && dash[2] !== undefined) [found.url, found.token] = [dash[1], dash[2]];
+        if (found.port !== null && found.url !== null) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  const { port, url, token } = found;
+  if (port === null || url === null || token === null) throw new Error('unreachable: hub lines not parsed');
+  return {
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    dashboardUrl: url,
+    token: decodeURIComponent(token),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
