@@ -1,0 +1,282 @@
+#!/usr/bin/env node
+// `npm run bench`: starts the headless hub and the naive baseline (bench/naive-server.mjs) in
+// the same run, drives both with the same load (bench/loadgen.mjs), and prints figures and
+// hub/naive ratios. Sizes finish in a few minutes on 2 cores; `--quick` is a smoke run.
+// Each scenario gets a fresh server process, pinned to CPU 0 (load generator on CPU 1) when
+// `taskset` exists. Server CPU and RSS come from /proc/<pid>.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { httpJson, latencyOf, makeMessage, newAgent, openClient, percentile, pool } from './loadgen.mjs';
+
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean' }, repeats: { type: 'string' }, only: { type: 'string' } },
+});
+const quick = flags.quick === true;
+const repeats = Number(flags.repeats ?? (quick ? 1 : 3));
+const size = quick
+  ? { connect: 300, fanout: 300, fanoutMsgs: 40, targeted: 300, targetedMsgs: 600, slowNormal: 20, slowMsgs: 600 }
+  : {
+      connect: 5000,
+      fanout: 2000,
+      fanoutMsgs: 200,
+      targeted: 5000,
+      targetedMsgs: 5000,
+      slowNormal: 100,
+      slowMsgs: 6000,
+    };
+
+const pin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
+if (pin) spawnSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
+
+const servers = {
+  hub: (port) => [
+    'node',
+    ['dist/cli/relay-hub.cjs', '--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'],
+  ],
+  naive: (port) => ['node', ['bench/naive-server.mjs', '--port', String(port)]],
+};
+
+let nextPort = 19400 + Math.floor(Math.random() * 500);
+
+async function startServer(name) {
+  const port = nextPort++;
+  const [cmd, args] = servers[name](port);
+  const child = pin
+    ? spawn('taskset', ['-c', '0', cmd, ...args], { stdio: 'ignore' })
+    : spawn(cmd, args, { stdio: 'ignore' });
+  const agent = newAgent(16);
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await httpJson(agent, port, 'GET', '/health')).status === 200) break;
+    } catch {
+      await sleep(50);
+    }
+  }
+  const proc = (file) => readFileSync(`/proc/${child.pid}/${file}`, 'utf8');
+  return {
+    port,
+    agent,
+    cpuSeconds: () => {
+      const fields = proc('stat').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
+    },
+    rssKiB: () => Number(/VmRSS:\s+(\d+)/.exec(proc('status'))[1]),
+    stop: async () => {
+      agent.destroy();
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+async function registerAll(server, count, userOf = () => 1) {
+  const ids = new Array(count);
+  await pool(count, 8, async (i) => {
+    const res = await httpJson(server.agent, server.port, 'POST', '/register', { user_id: userOf(i) });
+    ids[i] = JSON.parse(res.body).id;
+  });
+  return ids;
+}
+
+/** Connects clients; each gets a `received` counter and the shared latency sample list. */
+async function connectAll(server, ids, latencies, options = () => ({})) {
+  const clients = [];
+  await pool(ids.length, 128, async (i) => {
+    const client = await openClient(
+      server.port,
+      ids[i],
+      (payload) => {
+        client.received++;
+        if (payload[0] === 0x6d) latencies.push(latencyOf(payload));
+      },
+      options(i),
+    );
+    client.received = 0;
+    clients[i] = client;
+  });
+  return clients;
+}
+
+/** Publishes until every reading client got one probe (all connected and subscribed). */
+async function barrier(server, clients) {
+  for (let round = 0; round < 100; round++) {
+    const before = clients.map((c) => c.received);
+    await httpJson(server.agent, server.port, 'POST', '/publish', { topic: 'cats', message: 'probe' });
+    await sleep(100);
+    if (clients.every((c, i) => c.received > before[i])) return;
+  }
+  throw new Error('barrier: not every client receives');
+}
+
+async function waitFor(check, idleMs = 5_000) {
+  let last = -1;
+  let since = Date.now();
+  for (;;) {
+    const value = check();
+    if (value === true) return true;
+    if (value !== last) [last, since] = [value, Date.now()];
+    if (Date.now() - since > idleMs) return false;
+    await sleep(5);
+  }
+}
+
+const scenarios = {
+  async connect(server) {
+    const rss0 = server.rssKiB();
+    const t0 = performance.now();
+    const ids = await registerAll(server, size.connect, (i) => i);
+    const clients = await connectAll(server, ids, []);
+    const setup = (performance.now() - t0) / 1000;
+    await sleep(1000);
+    const kib = (server.rssKiB() - rss0) / size.connect;
+    for (const c of clients) c.socket.destroy();
+    return { 'setup s': setup, 'KiB/conn': kib };
+  },
+
+  async fanout(server) {
+    const latencies = [];
+    const ids = await registerAll(server, size.fanout);
+    const clients = await connectAll(server, ids, latencies);
+    await barrier(server, clients);
+    latencies.length = 0;
+    const base = clients.reduce((sum, c) => sum + c.received, 0);
+    const cpu0 = server.cpuSeconds();
+    const t0 = performance.now();
+    await pool(size.fanoutMsgs, 4, (i) =>
+      httpJson(server.agent, server.port, 'POST', '/publish', { topic: 'cats', message: makeMessage(i, 64) }),
+    );
+    const expected = size.fanoutMsgs * clients.length;
+    const total = () => clients.reduce((sum, c) => sum + c.received, 0) - base;
+    await waitFor(() => total() >= expected || total());
+    const seconds = (performance.now() - t0) / 1000;
+    const deliveries = total();
+    const cpu = server.cpuSeconds() - cpu0;
+    for (const c of clients) c.socket.destroy();
+    return {
+      'deliveries/s': deliveries / seconds,
+      'p50 ms': percentile(latencies, 50) / 1000,
+      'p99 ms': percentile(latencies, 99) / 1000,
+      'CPU µs/deliv': (cpu * 1e6) / deliveries,
+      lost: expected - deliveries,
+    };
+  },
+
+  async targeted(server) {
+    const latencies = [];
+    const ids = await registerAll(server, size.targeted, (i) => i);
+    const clients = await connectAll(server, ids, latencies);
+    await barrier(server, clients);
+    latencies.length = 0;
+    const base = clients.reduce((sum, c) => sum + c.received, 0);
+    const cpu0 = server.cpuSeconds();
+    const t0 = performance.now();
+    await pool(size.targetedMsgs, 16, (i) =>
+      httpJson(server.agent, server.port, 'POST', '/publish', {
+        topic: 'cats',
+        user_id: (i * 7919) % size.targeted,
+        message: makeMessage(i, 64),
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const total = () => clients.reduce((sum, c) => sum + c.received, 0) - base;
+    await waitFor(() => total() >= size.targetedMsgs || total());
+    const cpu = server.cpuSeconds() - cpu0;
+    for (const c of clients) c.socket.destroy();
+    return {
+      'publish/s': size.targetedMsgs / seconds,
+      'p50 ms': percentile(latencies, 50) / 1000,
+      'p99 ms': percentile(latencies, 99) / 1000,
+      'CPU µs/pub': (cpu * 1e6) / size.targetedMsgs,
+      lost: size.targetedMsgs - total(),
+    };
+  },
+
+  slow: (server) => slowConsumer(server, true),
+  slowControl: (server) => slowConsumer(server, false),
+};
+
+/** S4: broadcasts of 1 KiB to `slowNormal` reading clients, plus (or not) one that never reads. */
+async function slowConsumer(server, withSlow) {
+  const latencies = [];
+  const count = size.slowNormal + (withSlow ? 1 : 0);
+  const ids = await registerAll(server, count);
+  const clients = await connectAll(server, ids, latencies, (i) => ({ paused: withSlow && i === count - 1 }));
+  const normal = withSlow ? clients.slice(0, -1) : clients;
+  await barrier(server, normal);
+  latencies.length = 0;
+  const rss0 = server.rssKiB();
+  let peak = rss0;
+  const sampler = setInterval(() => (peak = Math.max(peak, server.rssKiB())), 50);
+  const base = normal.reduce((sum, c) => sum + c.received, 0);
+  await pool(size.slowMsgs, 4, (i) =>
+    httpJson(server.agent, server.port, 'POST', '/publish', { topic: 'cats', message: makeMessage(i, 1024) }),
+  );
+  const expected = size.slowMsgs * normal.length;
+  const total = () => normal.reduce((sum, c) => sum + c.received, 0) - base;
+  await waitFor(() => total() >= expected || total());
+  clearInterval(sampler);
+  const slow = withSlow ? clients.at(-1) : null;
+  let fate = '';
+  if (slow) {
+    slow.socket.resume();
+    await waitFor(() => slow.closed || slow.received, 1_000);
+    fate = slow.closeCode ? `closed ${slow.closeCode}` : slow.closed ? 'cut' : `open, got ${slow.received}`;
+  }
+  for (const c of clients) c.socket.destroy();
+  return {
+    'RSS growth MiB': (peak - rss0) / 1024,
+    'normal p99 ms': percentile(latencies, 99) / 1000,
+    lost: expected - total(),
+    ...(slow ? { 'slow client': fate } : {}),
+  };
+}
+
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+const fmt = (v) =>
+  typeof v !== 'number' ? String(v) : Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(1)}k` : v.toPrecision(3);
+
+const wanted = flags.only ? flags.only.split(',') : Object.keys(scenarios);
+console.log(`relay-hub bench: ${quick ? 'quick' : 'full'} sizes, ${repeats} repeat(s), pinned=${pin}`);
+console.log(`sizes: ${JSON.stringify(size)}\n`);
+const results = {};
+for (const name of wanted) {
+  const runs = { hub: [], naive: [] };
+  const times = name === 'connect' || name.startsWith('slow') ? 1 : repeats;
+  for (let r = 0; r < times; r++) {
+    const order = r % 2 === 0 ? ['hub', 'naive'] : ['naive', 'hub'];
+    for (const serverName of order) {
+      const server = await startServer(serverName);
+      try {
+        const result = await scenarios[name](server);
+        runs[serverName].push(result);
+        console.log(
+          `  ${name} r${r + 1} ${serverName.padEnd(5)} ${Object.entries(result)
+            .map(([k, v]) => `${k}=${fmt(v)}`)
+            .join(' ')}`,
+        );
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  results[name] = runs;
+}
+
+console.log('\n| scenario | metric | hub | naive | hub/naive |\n|---|---|---:|---:|---:|');
+for (const [name, runs] of Object.entries(results)) {
+  for (const metric of Object.keys(runs.hub[0] ?? {})) {
+    const pick = (server) => {
+      const vals = runs[server].map((r) => r[metric]);
+      return typeof vals[0] === 'number' ? median(vals) : vals.join(', ');
+    };
+    const [h, n] = [pick('hub'), pick('naive')];
+    const ratio = typeof h === 'number' && typeof n === 'number' && n !== 0 ? `${(h / n).toFixed(2)}×` : '';
+    console.log(`| ${name} | ${metric} | ${fmt(h)} | ${fmt(n)} | ${ratio} |`);
+  }
+}
+console.log('\nMedians over repeats; the machine is noisy, so read the ratios (same run) and the CPU columns.');
