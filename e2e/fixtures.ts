@@ -11,6 +11,18 @@ export interface HubFixtures {
 }
 
 export const test = base.extend<HubFixtures>({
+  // Every page fails its test on an uncaught error or a Content-Security-Policy violation.
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+        problems.push(`CSP: ${message.text()}`);
+      }
+    });
+    await use(page);
+    expect(problems).toEqual([]);
+  },
   // Playwright reads the fixtures a fixture needs from this destructuring; this one needs none.
   // eslint-disable-next-line no-empty-pattern
   hub: async ({}, use) => {

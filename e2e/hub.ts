@@ -22,13 +22,13 @@ export interface HubProcess {
 const listeningLine = /^Relay Hub listening on 127\.0\.0\.1:(\d+)$/;
 const dashboardLine = /^Dashboard: (\S+#token=(\S+))$/;
 
-/** Starts a hub on a free port and resolves once it printed its port and dashboard URL. */
-export async function startHub(): Promise<HubProcess> {
-  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(
-    process.execPath,
-    ['dist/cli/relay-hub.cjs', '--host', '127.0.0.1', '--port', '0', '--dashboard'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+/** Starts a hub (default: any free port, random token) and resolves once it printed its port and dashboard URL. */
+export async function startHub(options: { port?: number; token?: string } = {}): Promise<HubProcess> {
+  const args = ['dist/cli/relay-hub.cjs', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--dashboard'];
+  if (options.token !== undefined) args.push('--dashboard-token', options.token);
+  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stderr: string[] = [];
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
   const exited = once(child, 'exit');

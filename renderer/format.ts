@@ -5,9 +5,20 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
+// Intl formatters are costly to build and cheap to reuse: build each once (toLocaleString builds one per call).
+const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const dayMs = 86_400_000;
+
 /** `1 client`, `2 clients`. */
 export function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+  return `${countFormat.format(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** Compact byte count: `0 B`, `12.3 kB`, `4.0 MB`. */
@@ -17,19 +28,16 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
-/** Time of day for today's timestamps, date and time for older ones. */
+/** Time of day for timestamps of the last 24 hours, date and time for older ones. */
 export function formatTime(epochMs: number | null, now: number = Date.now()): string {
   if (epochMs === null) return '—';
-  const date = new Date(epochMs);
-  const time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-  return new Date(now).toDateString() === date.toDateString()
-    ? time
-    : `${date.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time}`;
+  const time = timeFormat.format(epochMs);
+  return now - epochMs < dayMs ? time : `${dayFormat.format(epochMs)} ${time}`;
 }
 
 /** Integer with thousands separators. */
 export function formatCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
+  return countFormat.format(value);
 }
 
 /** The curl command that registers a device for user 1 on this hub. */
