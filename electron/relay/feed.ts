@@ -190,6 +190,14 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     return update;
   };
 
+  const resetPending = (): void => {
+    dirty.clear();
+    removed.clear();
+    pendingLog = [];
+    run = null;
+    changed = false;
+  };
+
   function flush(): void {
     timer = null;
     if (closed) return;
@@ -198,17 +206,23 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     const statusChanged = status !== lastStatus;
     const rateMayChange = lastRate !== 0 || relay.stats().delivered !== lastDelivered;
     if (!changed && !statusChanged && !rateMayChange && !countersChanged) return;
+    if (listeners.size === 0) {
+      // Nobody watches: skip the snapshot; a GUI that subscribes later starts from init().
+      lastStatus = status;
+      lastFlushAt = now;
+      lastDelivered = relay.stats().delivered;
+      lastRate = 0;
+      countersChanged = false;
+      resetPending();
+      return;
+    }
     const previousRate = lastRate;
     const update = build(relay.snapshot(), now);
     lastStatus = status;
     lastFlushAt = now;
     const worthSending =
       changed || statusChanged || update.deliveredPerSecond !== previousRate || update.clients !== undefined;
-    dirty.clear();
-    removed.clear();
-    pendingLog = [];
-    run = null;
-    changed = false;
+    resetPending();
     if (worthSending) {
       for (const listener of listeners) {
         try {
