@@ -16,7 +16,8 @@ const paths = {
   preload: join(__dirname, '../preload/index.cjs'),
   page: join(__dirname, '../renderer/index.html'),
   renderer: join(__dirname, '../renderer'),
-  trayIcon: join(__dirname, '../assets/tray.png'),
+  // macOS menu bars want a monochrome template image; Electron picks the @1.5x/@2x files itself.
+  trayIcon: join(__dirname, '../assets', process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
 };
 
 /** Switches Electron or Chromium may add that the hub's own flags do not know. */
