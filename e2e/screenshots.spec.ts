@@ -51,5 +51,10 @@ test.describe('Screenshots of the main views', () => {
     await page.screenshot(shot('send-dark-invalid'));
     await page.getByTestId('tab-clients').click();
     await page.screenshot(shot('clients-dark'));
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 900, height: 640 });
+    await page.screenshot(shot('clients-narrow'));
+    await page.getByTestId('tab-send').click();
+    await page.screenshot(shot('send-narrow'));
   });
 });

@@ -3,6 +3,7 @@ import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
 import type { ClientSortKey, ConnectionFilter } from '../store/types';
 import { EmptyState } from './EmptyState';
+import { FilterBox } from './FilterBox';
 import { clientColumns } from './clientColumns';
 import { VirtualTable } from './VirtualTable';
 
@@ -42,16 +43,13 @@ export function ClientsView() {
   return (
     <section className="view" aria-label="Clients">
       <div className="toolbar">
-        <label className="field-inline">
-          <span className="visually-hidden">Filter clients</span>
-          <input
-            type="search"
-            data-testid="client-filter"
-            placeholder="Filter: id, user, topic, address — or user:7 topic:cats"
-            value={filter}
-            onChange={(e) => setClientFilter(e.target.value)}
-          />
-        </label>
+        <FilterBox
+          label="Filter clients"
+          placeholder="Filter: id, user, topic, address — or user:7 topic:cats"
+          value={filter}
+          onChange={setClientFilter}
+          testId="client-filter"
+        />
         <label className="field-inline">
           <span className="visually-hidden">Connection state</span>
           <select value={connection} onChange={(e) => setConnectionFilter(e.target.value as ConnectionFilter)}>

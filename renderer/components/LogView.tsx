@@ -4,6 +4,7 @@ import { logLimit } from '../store/logSlice';
 import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
 import { EmptyState } from './EmptyState';
+import { FilterBox } from './FilterBox';
 import { type Column, VirtualTable } from './VirtualTable';
 
 const columns: readonly Column<LogEntry>[] = [
@@ -29,16 +30,13 @@ export function LogView() {
   return (
     <section className="view" aria-label="Live log">
       <div className="toolbar">
-        <label className="field-inline">
-          <span className="visually-hidden">Filter log</span>
-          <input
-            type="search"
-            data-testid="log-filter"
-            placeholder="Filter: text or event, e.g. published"
-            value={filter}
-            onChange={(e) => setLogFilter(e.target.value)}
-          />
-        </label>
+        <FilterBox
+          label="Filter log"
+          placeholder="Filter: text or event, e.g. published"
+          value={filter}
+          onChange={setLogFilter}
+          testId="log-filter"
+        />
         <button type="button" className="btn" aria-pressed={paused} onClick={() => setLogPaused(!paused)}>
           {paused ? 'Resume' : 'Pause'}
         </button>

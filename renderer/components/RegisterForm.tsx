@@ -1,6 +1,5 @@
 import { QRCodeSVG } from 'qrcode.react';
 import { type FormEvent, useState } from 'react';
-import type { RegisterResponse } from '../../shared/api';
 import { parseUserId } from '../../shared/parse';
 import { CopyField } from './CopyButton';
 import { Field, fieldNoteId } from './Field';
@@ -11,7 +10,7 @@ export function RegisterForm() {
   const [userId, setUserId] = useState('');
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const [registered, setRegistered] = useState<(RegisterResponse & { userId: number }) | null>(null);
+  const registered = useStore((s) => s.lastRegistration);
 
   const onSubmit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
@@ -23,9 +22,10 @@ export function RegisterForm() {
     }
     setError(undefined);
     setBusy(true);
-    const result = await useStore.getState().call('register', { user_id: parsed.value });
+    const { call, setLastRegistration } = useStore.getState();
+    const result = await call('register', { user_id: parsed.value });
     setBusy(false);
-    if (result.ok) setRegistered({ ...result.value, userId: parsed.value });
+    if (result.ok) setLastRegistration({ ...result.value, userId: parsed.value });
     else setError(result.error.message);
   };
 

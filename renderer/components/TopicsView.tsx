@@ -3,6 +3,7 @@ import { formatCount, plural } from '../format';
 import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
 import { EmptyState } from './EmptyState';
+import { FilterBox } from './FilterBox';
 import { type Column, VirtualTable } from './VirtualTable';
 
 const columns: readonly Column<TopicInfo>[] = [
@@ -30,7 +31,10 @@ const columns: readonly Column<TopicInfo>[] = [
 /** Topics: subscribers and messages published, busiest first. */
 export function TopicsView() {
   const topics = useStore(hubSelectors.sortedTopics);
-  if (topics.length === 0) {
+  const total = useStore((s) => s.topics.length);
+  const filter = useStore((s) => s.topicFilter);
+  const setTopicFilter = useStore((s) => s.setTopicFilter);
+  if (total === 0) {
     return (
       <EmptyState title="No topics yet">
         <p>
@@ -43,9 +47,24 @@ export function TopicsView() {
   return (
     <section className="view" aria-label="Topics">
       <div className="toolbar">
-        <span className="toolbar-count">{plural(topics.length, 'topic')}</span>
+        <FilterBox
+          label="Filter topics"
+          placeholder="Filter: topic name"
+          value={filter}
+          onChange={setTopicFilter}
+          testId="topic-filter"
+        />
+        <span className="toolbar-count">
+          {topics.length === total
+            ? plural(total, 'topic')
+            : `${formatCount(topics.length)} of ${plural(total, 'topic')}`}
+        </span>
       </div>
-      <VirtualTable label="Topics" columns={columns} rows={topics} rowKey={(t) => t.topic} rowTestId="topic-row" />
+      {topics.length === 0 ? (
+        <EmptyState title="No topics match this filter" />
+      ) : (
+        <VirtualTable label="Topics" columns={columns} rows={topics} rowKey={(t) => t.topic} rowTestId="topic-row" />
+      )}
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { formatCount, plural } from '../format';
 import { useStore } from '../store';
 import { hubSelectors, type UserRow } from '../store/selectors';
 import { EmptyState } from './EmptyState';
+import { FilterBox } from './FilterBox';
 import { TopicList } from './TopicList';
 import { UnregisterButton } from './UnregisterButton';
 import { type Column, VirtualTable } from './VirtualTable';
@@ -38,8 +39,10 @@ const columns: readonly Column<UserRow>[] = [
 /** Users: each with its clients, the union of their topics, and "unregister all". */
 export function UsersView() {
   const rows = useStore(hubSelectors.userRows);
-  const setView = useStore((s) => s.setView);
-  if (rows.length === 0) {
+  const total = useStore((s) => s.users.length);
+  const filter = useStore((s) => s.userFilter);
+  const { setView, setUserFilter } = useStore.getState();
+  if (total === 0) {
     return (
       <EmptyState
         title="No users yet"
@@ -58,9 +61,28 @@ export function UsersView() {
   return (
     <section className="view" aria-label="Users">
       <div className="toolbar">
-        <span className="toolbar-count">{plural(rows.length, 'user')}</span>
+        <FilterBox
+          label="Filter users"
+          placeholder="Filter: user id or topic"
+          value={filter}
+          onChange={setUserFilter}
+          testId="user-filter"
+        />
+        <span className="toolbar-count">
+          {rows.length === total ? plural(total, 'user') : `${formatCount(rows.length)} of ${plural(total, 'user')}`}
+        </span>
       </div>
-      <VirtualTable label="Users" columns={columns} rows={rows} rowKey={(u) => String(u.userId)} rowTestId="user-row" />
+      {rows.length === 0 ? (
+        <EmptyState title="No users match this filter" />
+      ) : (
+        <VirtualTable
+          label="Users"
+          columns={columns}
+          rows={rows}
+          rowKey={(u) => String(u.userId)}
+          rowTestId="user-row"
+        />
+      )}
     </section>
   );
 }

@@ -26,6 +26,15 @@ export interface VirtualTableProps<T> {
 }
 
 const headerHeight = 36;
+/** Horizontal padding of a row and gap between cells, as in styles.css (pixels). */
+const rowPadding = 32;
+const cellGap = 12;
+
+/** Narrowest width the columns fit in: below it the table scrolls sideways instead of squeezing cells. */
+function minTableWidth(columns: readonly Column<never>[]): number {
+  const widths = columns.map((c) => Number(/(\d+)px/.exec(c.width)?.[1] ?? 0));
+  return widths.reduce((sum, w) => sum + w, rowPadding + cellGap * (columns.length - 1));
+}
 
 /**
  * A table that renders only the rows in view (plus a few), so 10,000 rows cost as much as 30.
@@ -56,7 +65,13 @@ export function VirtualTable<T>({
   const template = columns.map((c) => c.width).join(' ');
   return (
     <div className="vtable-scroll" ref={scrollRef} tabIndex={0} data-testid="table-scroll">
-      <div role="table" aria-label={label} aria-rowcount={rows.length + 1} className="vtable">
+      <div
+        role="table"
+        aria-label={label}
+        aria-rowcount={rows.length + 1}
+        className="vtable"
+        style={{ minWidth: minTableWidth(columns) }}
+      >
         <div role="row" aria-rowindex={1} className="vtable-head" style={{ gridTemplateColumns: template }}>
           {columns.map((column) => (
             <HeaderCell key={column.id} column={column} sort={sort} />

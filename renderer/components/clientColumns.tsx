@@ -9,7 +9,7 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
   {
     id: 'id',
     header: 'Client',
-    width: '104px',
+    width: '88px',
     sortable: true,
     render: (c) => <code title={c.id}>{shortId(c.id)}</code>,
   },
@@ -43,7 +43,7 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
   {
     id: 'bufferedBytes',
     header: 'Buffered',
-    width: '84px',
+    width: '100px',
     align: 'end',
     sortable: true,
     render: (c) => formatBytes(c.bufferedBytes),

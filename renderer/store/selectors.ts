@@ -128,12 +128,28 @@ export const hubSelectors = {
     (s: Store) => tuple(s.clients, s.clientFilter, s.connectionFilter, s.clientSort),
     visibleClients,
   ),
-  userRows: memo((s: Store) => tuple(s.users, s.clients), userRows),
+  /** Users matching the users filter: an exact user id, or words found in the user id or its topics. */
+  userRows: memo(
+    (s: Store) => tuple(s.users, s.clients, s.userFilter),
+    (users, clients, filter) => {
+      const rows = userRows(users, clients);
+      const words = filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      if (words.length === 0) return rows;
+      return rows.filter((row) =>
+        words.every((word) => String(row.userId) === word || row.topics.some((t) => t.toLowerCase().includes(word))),
+      );
+    },
+  ),
   visibleLog: memo((s: Store) => tuple(s.log, s.logFilter), filterLog),
   /** Topics with the most subscribers first, then by name. */
   sortedTopics: memo(
-    (s: Store) => tuple(s.topics),
-    (topics) => [...topics].sort((a, b) => b.subscribers - a.subscribers || a.topic.localeCompare(b.topic)),
+    (s: Store) => tuple(s.topics, s.topicFilter),
+    (topics, filter) => {
+      const needle = filter.trim().toLowerCase();
+      return topics
+        .filter((t) => needle === '' || t.topic.toLowerCase().includes(needle))
+        .sort((a, b) => b.subscribers - a.subscribers || a.topic.localeCompare(b.topic));
+    },
   ),
   topicNames: memo(
     (s: Store) => tuple(s.topics),

@@ -1,4 +1,5 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { recordingTransport } from '../transport/testing';
 import { useStore } from './index';
 import { logLimit } from './logSlice';
 import { hubSelectors, matchesClientFilter } from './selectors';
@@ -137,6 +138,67 @@ describe('store', () => {
           .clientsForUser(5)(state())
           .map((c) => c.id[0]),
       ).toEqual(['a', 'b']);
+    });
+  });
+
+  describe('users and topics filters', () => {
+    it('matches a user by exact id or by a topic of its clients', () => {
+      state().setClients([client('a', { userId: 5, topics: ['cats'] }), client('b', { userId: 15, topics: ['dogs'] })]);
+      useStore.setState({
+        users: [
+          { userId: 5, clientIds: [client('a').id] },
+          { userId: 15, clientIds: [client('b').id] },
+        ],
+      });
+      state().setUserFilter('5');
+      expect(hubSelectors.userRows(state()).map((u) => u.userId)).toEqual([5]);
+      state().setUserFilter('dog');
+      expect(hubSelectors.userRows(state()).map((u) => u.userId)).toEqual([15]);
+    });
+
+    it('lists topics busiest first and filters them by name', () => {
+      useStore.setState({
+        topics: [
+          { topic: 'b', subscribers: 1, published: 0 },
+          { topic: 'a', subscribers: 1, published: 0 },
+          { topic: 'cats', subscribers: 9, published: 0 },
+        ],
+      });
+      expect(hubSelectors.sortedTopics(state()).map((t) => t.topic)).toEqual(['cats', 'a', 'b']);
+      state().setTopicFilter('CA');
+      expect(hubSelectors.sortedTopics(state()).map((t) => t.topic)).toEqual(['cats']);
+    });
+  });
+
+  describe('#connect', () => {
+    it('loads a full snapshot when the link opens, then applies pushes', async () => {
+      const transport = recordingTransport({
+        getInit: {
+          status: update().status,
+          clients: [client('a')],
+          users: [],
+          topics: [],
+          stats: update().stats,
+          settings: null,
+          dashboard: null,
+          log: [logEntry(1)],
+        },
+      });
+      const detach = state().connect(transport);
+      await vi.waitFor(() => expect(state().loaded).toBe(true));
+      expect(transport.calls).toEqual([{ name: 'getInit', arg: null }]);
+      expect(state().clients.size).toBe(1);
+      transport.push(update({ upserts: [client('b')], log: [logEntry(1), logEntry(2)] }));
+      expect(state().clients.size).toBe(2);
+      expect(state().log.map((e) => e.seq)).toEqual([1, 2]);
+      detach();
+      transport.push(update({ removed: [client('a').id] }));
+      expect(state().clients.size).toBe(2);
+    });
+
+    it('answers commands with "unavailable" before a transport is attached', async () => {
+      const result = await state().call('publish', { topic: 'cats', message: 'hi' });
+      expect(result).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     });
   });
 

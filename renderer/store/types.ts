@@ -74,12 +74,20 @@ export interface UiSlice {
   clientSort: ClientSort;
   /** Topic prefilled in the publish form (e.g. from the topics view). */
   publishTopic: string;
+  /** Filters of the users view (user id or topic) and the topics view (topic name). */
+  userFilter: string;
+  topicFilter: string;
+  /** The device registered last from the GUI, kept so its URL survives switching views. */
+  lastRegistration: { id: string; url: string; userId: number } | null;
   setView: (view: View) => void;
   setClientFilter: (filter: string) => void;
   setConnectionFilter: (filter: ConnectionFilter) => void;
   /** Sorts by `key`; choosing the current key again flips the direction. */
   sortClientsBy: (key: ClientSortKey) => void;
   publishTo: (topic: string) => void;
+  setUserFilter: (filter: string) => void;
+  setTopicFilter: (filter: string) => void;
+  setLastRegistration: (registration: UiSlice['lastRegistration']) => void;
 }
 
 /** The link to the hub and the one way to send it commands. */

@@ -7,6 +7,9 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   connectionFilter: 'all',
   clientSort: { key: 'connectedSince', direction: 'desc' },
   publishTopic: '',
+  userFilter: '',
+  topicFilter: '',
+  lastRegistration: null,
   setView(view) {
     set({ view });
   },
@@ -23,5 +26,14 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   },
   publishTo(topic) {
     set({ publishTopic: topic, view: 'send' });
+  },
+  setUserFilter(userFilter) {
+    set({ userFilter });
+  },
+  setTopicFilter(topicFilter) {
+    set({ topicFilter });
+  },
+  setLastRegistration(lastRegistration) {
+    set({ lastRegistration });
   },
 });
