@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HubStatus, HubUpdate } from '../../shared/ipc';
 import { createHubFeed, type HubFeed, type HubFeedOptions } from './feed';
+import { rawSocketOf } from './fanout';
 import { Device, nextEvent, postJson, rawRequest, register, startHub, type TestHub } from './testing';
 
 /** Records every update and lets a test await one that matches. */
@@ -39,8 +40,9 @@ const running = (): HubStatus => ({ state: 'running', listen: hub?.relay.address
 
 async function setup(
   options: Partial<HubFeedOptions> = {},
+  relayOptions: Parameters<typeof startHub>[0] = {},
 ): Promise<{ hub: TestHub; feed: HubFeed; updates: Updates }> {
-  hub = await startHub();
+  hub = await startHub(relayOptions);
   feed = createHubFeed(hub.relay, { status: running, ...options });
   return { hub, feed, updates: new Updates(feed) };
 }
@@ -139,6 +141,27 @@ describe('createHubFeed', () => {
     expect(g.upserts).toBeUndefined();
     expect(g.users).toEqual([]);
     expect(g.stats.registered).toBe(0);
+  });
+
+  it('merges a drop-policy firehose into one slow-consumer line per update', async () => {
+    const { hub, updates } = await setup({}, { maxBufferedBytes: 64 * 1024, slowConsumerPolicy: 'drop' });
+    const slow = await Device.join(hub, 1);
+    devices.push(slow);
+    rawSocketOf(slow.ws)?.pause(); // stops reading: the hub's backlog for it grows
+    const message = 'x'.repeat(16 * 1024);
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    while (hub.relay.stats().droppedMessages < 100) {
+      for (let i = 0; i < 8; i++) hub.relay.publish({ topic: 'cats', message });
+      await turn();
+    }
+    const dropped = hub.relay.stats().droppedMessages;
+    const last = await updates.find(0, (u) => u.stats.droppedMessages === dropped);
+    const lines = updates.all.flatMap((entry) => entry.update.log).filter((e) => e.kind === 'slow-consumer');
+    expect(lines.length).toBeLessThanOrEqual(updates.all.length);
+    const counted = lines.map((e) => Number(/dropped (\d+) messages/.exec(e.text)?.[1] ?? 1));
+    expect(counted.reduce((a, b) => a + b, 0)).toBe(dropped);
+    expect(last.upserts?.find((c) => c.id === slow.id)?.dropped ?? dropped).toBe(dropped);
+    rawSocketOf(slow.ws)?.resume();
   });
 
   it('keeps the log bounded with increasing sequence numbers', async () => {

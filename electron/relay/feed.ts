@@ -67,14 +67,13 @@ function describePublish(topic: string, userId: number | null, count: number, de
   return `${what} to ${target}: delivered to ${delivered}`;
 }
 
-/** A run of publishes to one target, merged into one log line while the update is pending. */
-interface PublishRun {
+/** A run of like events (publishes to one target, drops for one client) merged into one log line. */
+interface Run {
   entry: LogEntry;
   key: string;
-  topic: string;
-  userId: number | null;
   count: number;
-  delivered: number;
+  total: number;
+  describe: (count: number, total: number) => string;
 }
 
 /** Subscribes to the relay and produces coalesced updates. */
@@ -90,7 +89,8 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   const dirty = new Set<string>();
   const removed = new Set<string>();
   let pendingLog: LogEntry[] = [];
-  let run: PublishRun | null = null;
+  // Open runs of the pending update, by key: interleaved firehoses still merge.
+  const runs = new Map<string, Run>();
   let changed = false;
   let countersChanged = false;
 
@@ -112,18 +112,39 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     return entry;
   };
 
-  const onPublished = (event: Extract<RelayEvent, { type: 'published' }>): void => {
-    countersChanged = true;
-    const key = `${event.userId ?? ''}\u0000${event.topic}`;
-    if (run?.key === key && pendingLog.at(-1) === run.entry) {
+  /** Appends a line, or extends the pending line of the same run (a firehose stays one line per key and update). */
+  const appendMerged = (
+    kind: RelayEvent['type'],
+    key: string,
+    amount: number,
+    describe: (count: number, total: number) => string,
+  ): void => {
+    const run = runs.get(key);
+    if (run) {
       run.count++;
-      run.delivered += event.receipt.delivered;
-      run.entry.text = describePublish(run.topic, run.userId, run.count, run.delivered);
+      run.total += amount;
+      run.entry.text = run.describe(run.count, run.total);
       run.entry.at = Date.now();
       return;
     }
-    const entry = append('published', describeEvent(event));
-    run = { entry, key, topic: event.topic, userId: event.userId, count: 1, delivered: event.receipt.delivered };
+    runs.set(key, { entry: append(kind, describe(1, amount)), key, count: 1, total: amount, describe });
+  };
+
+  const onPublished = (event: Extract<RelayEvent, { type: 'published' }>): void => {
+    countersChanged = true;
+    const key = `published\u0000${event.userId ?? ''}\u0000${event.topic}`;
+    appendMerged('published', key, event.receipt.delivered, (count, delivered) =>
+      describePublish(event.topic, event.userId, count, delivered),
+    );
+  };
+
+  const onSlowConsumer = (event: Extract<RelayEvent, { type: 'slow-consumer' }>): void => {
+    dirty.add(event.id);
+    appendMerged('slow-consumer', `slow\u0000${event.id}`, 1, (count) =>
+      count === 1
+        ? describeEvent(event)
+        : `user ${event.userId} ${shortId(event.id)} is a slow consumer: dropped ${count} messages`,
+    );
   };
 
   const onEvent = (event: RelayEvent): void => {
@@ -137,11 +158,13 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
         removed.add(event.id);
         append(event.type, describeEvent(event));
         break;
+      case 'slow-consumer':
+        onSlowConsumer(event);
+        break;
       case 'registered':
       case 'connected':
       case 'disconnected':
-      case 'topics':
-      case 'slow-consumer': {
+      case 'topics': {
         // The event says what happened, the snapshot at flush time says what is true now
         // (a `disconnected` of a replaced connection arrives while the id is still connected).
         const id = event.type === 'registered' || event.type === 'connected' ? event.client.id : event.id;
@@ -194,7 +217,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     dirty.clear();
     removed.clear();
     pendingLog = [];
-    run = null;
+    runs.clear();
     changed = false;
   };
 
@@ -241,6 +264,8 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
 
   return {
     init() {
+      // Lines handed out here are final: later events of an open run start a new line.
+      runs.clear();
       const snapshot = relay.snapshot();
       return {
         status: options.status(),
