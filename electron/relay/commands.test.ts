@@ -164,6 +164,14 @@ describe('createHubHost', () => {
     expect(refused.listen?.port).toBe(port);
     expect(refused.error?.message).toContain(`still listening on 127.0.0.1:${port}`);
 
+    // Two restarts at once run one after the other and both end listening.
+    const [a, b] = await Promise.all([
+      host.handle('restart', { host: '127.0.0.1', port: 0 }),
+      host.handle('restart', { host: '127.0.0.1', port: 0 }),
+    ]);
+    expect(value(a, 'restart').value.state).toBe('running');
+    expect(value(b, 'restart').value.listen).toEqual(host.relay.address());
+
     const settings = value(await host.handle('setSettings', { quitOnClose: true }), 'setSettings').value;
     expect(settings).toEqual({ host: '127.0.0.1', port: 0, quitOnClose: true });
   });

@@ -101,7 +101,7 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
     await relay.stop();
   };
 
-  const restart = async (target: { host: string; port: number }): Promise<HubStatus> => {
+  const rebind = async (target: { host: string; port: number }): Promise<HubStatus> => {
     const previous = status.state === 'running' ? status.listen : null;
     await stopServer();
     const next = await bind(target);
@@ -116,6 +116,14 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
       feed.refresh();
     }
     return status;
+  };
+
+  // One rebind at a time: a second restart waits for the first instead of racing it.
+  let queue: Promise<unknown> = Promise.resolve();
+  const restart = (target: { host: string; port: number }): Promise<HubStatus> => {
+    const next = queue.then(() => rebind(target));
+    queue = next.catch(() => undefined);
+    return next;
   };
 
   const handle = createCommandHandler(relay, feed, {
