@@ -22,6 +22,9 @@ test.describe('Clients', () => {
     await expect(line.locator('.chip')).toHaveText(['dogs', 'birds']);
     await page.getByTestId('tab-topics').click();
     await expect(page.getByTestId('topic-row')).toHaveCount(2);
+    await page.getByRole('button', { name: 'dogs', exact: true }).click();
+    await expect(page.getByTestId('client-filter')).toHaveValue('topic:dogs');
+    await expect(page.getByTestId('client-row')).toHaveCount(1);
     await page.getByTestId('tab-users').click();
     await expect(page.getByTestId('user-row')).toHaveCount(1);
     await expect(page.getByTestId('user-row').locator('.chip')).toHaveText(['birds', 'dogs']);

@@ -1,5 +1,6 @@
 import { useStore } from '../store';
 import { CopyButton } from './CopyButton';
+import { QuitOnCloseToggle } from './QuitOnCloseToggle';
 
 /** The base URLs devices on the LAN use, each with a copy button; plus the browser dashboard link in the app. */
 export function DeviceUrls() {
@@ -18,12 +19,15 @@ export function DeviceUrls() {
           </li>
         ))}
       </ul>
-      {dashboard !== null && (
-        <span className="url-item url-dashboard">
-          <span className="url-bar-label">Browser dashboard</span>
-          <CopyButton text={dashboard.url} label="Copy link" />
-        </span>
-      )}
+      <span className="url-bar-end">
+        <QuitOnCloseToggle />
+        {dashboard !== null && (
+          <span className="url-item">
+            <span className="url-bar-label">Browser dashboard</span>
+            <CopyButton text={dashboard.url} label="Copy link" />
+          </span>
+        )}
+      </span>
     </div>
   );
 }

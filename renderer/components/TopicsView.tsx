@@ -7,7 +7,21 @@ import { FilterBox } from './FilterBox';
 import { type Column, VirtualTable } from './VirtualTable';
 
 const columns: readonly Column<TopicInfo>[] = [
-  { id: 'topic', header: 'Topic', width: 'minmax(160px, 1fr)', render: (t) => <span className="chip">{t.topic}</span> },
+  {
+    id: 'topic',
+    header: 'Topic',
+    width: 'minmax(160px, 1fr)',
+    render: (t) => (
+      <button
+        type="button"
+        className="chip chip-btn"
+        title={`Show the subscribers of ${t.topic}`}
+        onClick={() => useStore.getState().showClients(`topic:${t.topic}`)}
+      >
+        {t.topic}
+      </button>
+    ),
+  },
   { id: 'subscribers', header: 'Subscribers', width: '120px', align: 'end', render: (t) => formatCount(t.subscribers) },
   { id: 'published', header: 'Published', width: '120px', align: 'end', render: (t) => formatCount(t.published) },
   {

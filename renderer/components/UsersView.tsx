@@ -8,7 +8,21 @@ import { UnregisterButton } from './UnregisterButton';
 import { type Column, VirtualTable } from './VirtualTable';
 
 const columns: readonly Column<UserRow>[] = [
-  { id: 'user', header: 'User', width: '96px', render: (u) => <strong>{u.userId}</strong> },
+  {
+    id: 'user',
+    header: 'User',
+    width: '96px',
+    render: (u) => (
+      <button
+        type="button"
+        className="link-btn"
+        title={`Show the clients of user ${u.userId}`}
+        onClick={() => useStore.getState().showClients(`user:${u.userId}`)}
+      >
+        {u.userId}
+      </button>
+    ),
+  },
   { id: 'clients', header: 'Clients', width: '96px', align: 'end', render: (u) => formatCount(u.clients) },
   {
     id: 'connected',

@@ -40,6 +40,9 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
     get().setClients(init.clients);
     get().appendLog(init.log);
   },
+  applySettings(settings) {
+    set({ settings });
+  },
   applyUpdate(update) {
     set({
       status: update.status,

@@ -27,6 +27,7 @@ export interface HubSlice {
   loaded: boolean;
   applyInit: (init: HubInit) => void;
   applyUpdate: (update: HubUpdate) => void;
+  applySettings: (settings: HubSettings) => void;
 }
 
 /** Registrations keyed by id, kept current from full lists and deltas. */
@@ -85,6 +86,8 @@ export interface UiSlice {
   /** Sorts by `key`; choosing the current key again flips the direction. */
   sortClientsBy: (key: ClientSortKey) => void;
   publishTo: (topic: string) => void;
+  /** Opens the clients view filtered by `filter` (e.g. `user:7` from the users view). */
+  showClients: (filter: string) => void;
   setUserFilter: (filter: string) => void;
   setTopicFilter: (filter: string) => void;
   setLastRegistration: (registration: UiSlice['lastRegistration']) => void;

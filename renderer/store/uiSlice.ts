@@ -24,6 +24,9 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
     const direction = current.key === key ? (current.direction === 'asc' ? 'desc' : 'asc') : 'asc';
     set({ clientSort: { key, direction } });
   },
+  showClients(filter) {
+    set({ clientFilter: filter, connectionFilter: 'all', view: 'clients' });
+  },
   publishTo(topic) {
     set({ publishTopic: topic, view: 'send' });
   },
