@@ -38,7 +38,7 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
       loaded: true,
     });
     get().setClients(init.clients);
-    get().appendLog(init.log);
+    get().resetLog(init.log);
   },
   applySettings(settings) {
     set({ settings });

@@ -23,6 +23,9 @@ export const createLogSlice: Slice<LogSlice> = (set, get) => ({
     if (logPaused) set({ held: keepLast([...held, ...fresh]), lastSeq: last.seq });
     else set({ log: keepLast([...log, ...fresh]), lastSeq: last.seq });
   },
+  resetLog(entries) {
+    set({ log: keepLast([...entries]), held: [], lastSeq: entries.at(-1)?.seq ?? -1 });
+  },
   setLogPaused(paused) {
     const { log, held } = get();
     if (paused) set({ logPaused: true });

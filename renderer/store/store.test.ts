@@ -196,6 +196,22 @@ describe('store', () => {
       expect(state().clients.size).toBe(2);
     });
 
+    it('starts the log again from each snapshot, so a restarted hub’s lines are not mistaken for old ones', () => {
+      state().appendLog([logEntry(7), logEntry(8)]);
+      state().applyInit({
+        status: update().status,
+        clients: [],
+        users: [],
+        topics: [],
+        stats: update().stats,
+        settings: null,
+        dashboard: null,
+        log: [logEntry(0, 'fresh start')],
+      });
+      state().appendLog([logEntry(1)]);
+      expect(state().log.map((e) => e.seq)).toEqual([0, 1]);
+    });
+
     it('answers commands with "unavailable" before a transport is attached', async () => {
       const result = await state().call('publish', { topic: 'cats', message: 'hi' });
       expect(result).toMatchObject({ ok: false, error: { code: 'unavailable' } });

@@ -46,6 +46,8 @@ export interface LogSlice {
   logFilter: string;
   lastSeq: number;
   appendLog: (entries: readonly LogEntry[]) => void;
+  /** Replaces the log with a snapshot's (a restarted hub numbers its lines from the start again). */
+  resetLog: (entries: readonly LogEntry[]) => void;
   setLogPaused: (paused: boolean) => void;
   setLogFilter: (filter: string) => void;
   clearLog: () => void;
