@@ -12,6 +12,7 @@ import type { ListenInfo } from '../../shared/hub';
 import { errorJson } from './errors';
 import { handleRequest, type HttpContext } from './http';
 import type { Hub } from './hub';
+import type { RelayMetrics } from './metrics';
 import { deviceBaseUrls, hostPort, isValidHostHeader } from './net';
 
 /** An extra HTTP handler (the dashboard) consulted before the REST routes. */
@@ -35,6 +36,7 @@ export class RelayServer {
   constructor(
     private readonly hub: Hub,
     private readonly hooks: ServerHooks = {},
+    metrics: RelayMetrics | null = null,
   ) {
     const { options } = hub;
     this.#wss = new WebSocketServer({
@@ -47,6 +49,7 @@ export class RelayServer {
       hub,
       maxBodyBytes: options.maxBodyBytes,
       wsBase: (req) => this.#wsBase(req),
+      metrics,
     };
     this.#server = createServer((req, res) => {
       if (this.hooks.request?.(req, res)) return;
@@ -105,7 +108,9 @@ export class RelayServer {
   }
 
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
+    // A named function, not a closure: a closure here would keep this call's context (and so
+    // the upgrade request, ~1.3 KiB) alive for as long as the socket lives.
+    socket.on('error', destroyOnError);
     if (this.hooks.upgrade?.(req, socket, head)) return;
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0] ?? '/';
@@ -118,10 +123,15 @@ export class RelayServer {
       refuseUpgrade(socket, 404, 'unknown_client', 'no registration with this id');
       return;
     }
+    const remoteAddress = req.socket.remoteAddress;
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      this.hub.attach(id, ws, req.socket.remoteAddress);
+      this.hub.attach(id, ws, remoteAddress);
     });
   }
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }
 
 const statusText: Record<number, string> = {
