@@ -5,31 +5,15 @@
  */
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import type { RegisterResponse } from '../shared/api';
+import { electronBinary } from './electron-binary';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** The Electron binary, found as `require('electron')` would, without its download side effect. */
-function electronBinary(): { path: string } | { reason: string } {
-  let packageDir: string;
-  try {
-    packageDir = dirname(createRequire(join(root, 'package.json')).resolve('electron/package.json'));
-  } catch {
-    return { reason: 'the electron package is not installed' };
-  }
-  const pathFile = join(packageDir, 'path.txt');
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (!override && relative === '') return { reason: 'the Electron binary was never downloaded (no path.txt)' };
-  const path = override ? join(override, relative || 'electron') : join(packageDir, 'dist', relative);
-  return existsSync(path) ? { path } : { reason: `no Electron binary at ${path}` };
-}
 
 const binary = electronBinary();
 const built = existsSync(join(root, 'dist/main/index.cjs')) && existsSync(join(root, 'dist/renderer/index.html'));
