@@ -5,10 +5,9 @@
 // dashboard URL with its admin token. Signals are forwarded; the exit code is the child's.
 // RELAY_HUB_SKIP_BUILD=1 skips the build (dist/ must be fresh).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findElectron } from './electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const separator = process.argv.indexOf('--', 2);
@@ -19,27 +18,7 @@ if (process.env.RELAY_HUB_SKIP_BUILD !== '1') {
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
-/**
- * The Electron binary's path, or the reason it cannot be used. Reads what `require('electron')`
- * would, without requiring it: that would try to download the binary.
- */
-function findElectron() {
-  let packageDir;
-  try {
-    packageDir = dirname(createRequire(join(root, 'package.json')).resolve('electron/package.json'));
-  } catch {
-    return { reason: 'the electron package is not installed' };
-  }
-  const pathFile = join(packageDir, 'path.txt');
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  if (!override && relative === '')
-    return { reason: 'its binary was never downloaded: no node_modules/electron/path.txt' };
-  const path = override ? join(override, relative || 'electron') : join(packageDir, 'dist', relative);
-  return existsSync(path) ? { path } : { reason: `no Electron binary at ${path}` };
-}
-
-const electron = process.env.RELAY_HUB_NO_ELECTRON === '1' ? { reason: 'RELAY_HUB_NO_ELECTRON=1' } : findElectron();
+const electron = process.env.RELAY_HUB_NO_ELECTRON === '1' ? { reason: 'RELAY_HUB_NO_ELECTRON=1' } : findElectron(root);
 let command;
 let args;
 if (electron.path) {
