@@ -4,6 +4,9 @@
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
@@ -25,6 +28,8 @@ const dashboardLine = /^Dashboard: (\S+#token=(\S+))$/;
 /** Starts a hub (default: any free port, random token) and resolves once it printed its port and dashboard URL. */
 export async function startHub(options: { port?: number; token?: string } = {}): Promise<HubProcess> {
   const args = ['dist/cli/relay-hub.cjs', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--dashboard'];
+  // A fresh data dir per hub: no registrations from other tests or from the user's own hub.
+  args.push('--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-e2e-')));
   if (options.token !== undefined) args.push('--dashboard-token', options.token);
   const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@
  */
 import { app, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { createHubHost, runHeadless, type HubHost } from '../relay/index';
+import { createHubHost, isLogLevel, runHeadless, type HubHost } from '../relay/index';
 import { registerIpc } from './ipc';
 import { openSettings } from './settings';
 import { createHubTray, type HubTray } from './tray';
@@ -53,6 +53,9 @@ async function runDesktop(): Promise<void> {
     relay: {
       host: process.env.RELAY_HUB_HOST || saved.host,
       port: envPort !== undefined && /^\d+$/.test(envPort) ? Number(envPort) : saved.port,
+      // Registrations survive restarts and crashes in the app's own folder.
+      dataDir: app.getPath('userData'),
+      logLevel: isLogLevel(process.env.RELAY_HUB_LOG_LEVEL) ? process.env.RELAY_HUB_LOG_LEVEL : 'info',
     },
     settings,
     dashboard: appArgs().includes('--dashboard') ? { staticDir: paths.renderer } : null,

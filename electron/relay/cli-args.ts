@@ -1,10 +1,31 @@
 /** Command-line and environment configuration of the headless hub. Pure: no I/O. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RelayOptions } from './options';
 
 /** What the CLI was asked to do. */
 export type CliCommand =
   { kind: 'help' } | { kind: 'run'; relay: Partial<RelayOptions>; dashboard: boolean; dashboardToken?: string };
+
+/**
+ * The CLI's data dir when none is given: `$XDG_STATE_HOME/relay-hub` or `~/.local/state/relay-hub`
+ * (`%LOCALAPPDATA%\relay-hub` on Windows, `~/Library/Application Support/relay-hub` on macOS).
+ */
+export function defaultDataDir(
+  env: Readonly<Record<string, string | undefined>>,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
+  if (platform === 'win32') return join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'relay-hub');
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'relay-hub');
+  return join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'relay-hub');
+}
+
+/** What the CLI uses unless told otherwise (the library defaults are in-memory and silent). */
+export function cliDefaults(env: Readonly<Record<string, string | undefined>>): Partial<RelayOptions> {
+  return { dataDir: defaultDataDir(env), logLevel: 'info' };
+}
 
 /** Flag → environment variable → relay option, with how to read the value. */
 const settings = [
@@ -64,6 +85,27 @@ const settings = [
     type: 'string',
     help: 'close (default: close 4002) or drop (skip messages, counted)',
   },
+  {
+    flag: 'data-dir',
+    env: 'RELAY_HUB_DATA_DIR',
+    option: 'dataDir',
+    type: 'string',
+    help: 'folder of the registration journal (default ~/.local/state/relay-hub or $XDG_STATE_HOME)',
+  },
+  {
+    flag: 'expire-idle-ms',
+    env: 'RELAY_HUB_EXPIRE_IDLE_MS',
+    option: 'expireIdleMs',
+    type: 'int',
+    help: 'remove registrations not connected for this long (default 0 = never)',
+  },
+  {
+    flag: 'log-level',
+    env: 'RELAY_HUB_LOG_LEVEL',
+    option: 'logLevel',
+    type: 'string',
+    help: 'JSON log lines on stderr: trace, debug, info (default), warn, error, fatal, silent',
+  },
 ] as const;
 
 /** The `--help` text. */
@@ -79,6 +121,8 @@ export function helpText(): string {
     `  ${''.padEnd(22)} env RELAY_HUB_DASHBOARD=1`,
     `  --${'dashboard-token'.padEnd(20)} fix the dashboard's admin token (16+ of A-Za-z0-9_-; default: random)`,
     `  ${''.padEnd(22)} env RELAY_HUB_DASHBOARD_TOKEN`,
+    `  --${'fsync'.padEnd(20)} fsync every registration change (survives power loss; slower)`,
+    `  ${''.padEnd(22)} env RELAY_HUB_FSYNC=1`,
     `  --${'help'.padEnd(20)} this text`,
     '',
     'Flags win over environment variables.',
@@ -93,6 +137,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     options: {
       ...options,
       dashboard: { type: 'boolean' },
+      fsync: { type: 'boolean' },
       'dashboard-token': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -106,6 +151,8 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     if (raw === undefined || raw === '') continue;
     relay[setting.option] = setting.type === 'int' ? toInt(`--${setting.flag}`, raw) : raw;
   }
+  const fsyncEnv = env.RELAY_HUB_FSYNC;
+  if (values.fsync === true || fsyncEnv === '1' || fsyncEnv === 'true') relay.fsync = true;
   const dashboardEnv = env.RELAY_HUB_DASHBOARD;
   const dashboard = values.dashboard === true || dashboardEnv === '1' || dashboardEnv === 'true';
   const token = values['dashboard-token'] ?? env.RELAY_HUB_DASHBOARD_TOKEN;

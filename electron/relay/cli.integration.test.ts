@@ -37,7 +37,13 @@ afterEach(() => {
 
 function run(args: string[], env: Record<string, string> = {}): Running {
   const child = spawn(process.execPath, [cli, ...args], {
-    env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), ...env },
+    env: {
+      ...process.env,
+      NODE_PATH: join(process.cwd(), 'node_modules'),
+      // Never the user's own data dir.
+      RELAY_HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'relay-hub-data-')),
+      ...env,
+    },
   });
   let text = '';
   child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));

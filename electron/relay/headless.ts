@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { helpText, parseCli } from './cli-args';
+import { cliDefaults, helpText, parseCli } from './cli-args';
 import { createHubHost, type HubHost } from './host';
 
 /** Where the headless hub finds things. */
@@ -37,7 +37,7 @@ export async function runHeadless(
   let host: HubHost;
   try {
     host = createHubHost({
-      relay: command.relay,
+      relay: { ...cliDefaults(env), ...command.relay },
       dashboard: command.dashboard ? { staticDir: options.staticDir, token: command.dashboardToken } : null,
     });
   } catch (error) {

@@ -29,6 +29,7 @@ function methodsFor(path: string): readonly string[] | null {
     case '/register':
       return ['POST'];
     case '/health':
+    case '/metrics':
       return ['GET', 'HEAD'];
     default:
       if (path.startsWith('/register/')) return ['DELETE'];
@@ -43,6 +44,17 @@ export interface HttpContext {
   maxBodyBytes: number;
   /** Base WebSocket URL for a request (`ws://host:port`), from the public URL or the Host header. */
   wsBase(req: IncomingMessage): string;
+  /** Prometheus metrics for `GET /metrics` (404 without). */
+  metrics?: { contentType: string; text(): Promise<string> } | null;
+}
+
+let requestSeq = 0;
+
+/** The request id for log lines: a sane `x-request-id` header, or a new `r<n>`. */
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given)) return given;
+  return `r${++requestSeq}`;
 }
 
 /** Sends a JSON answer with CORS headers. */
@@ -58,13 +70,13 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
   // The hot path first: a publish.
   if (path === '/publish' && method === 'POST') {
     readJsonBody(req, ctx.maxBodyBytes, (error, body) =>
-      guard(res, () => (error ? fail(res, error) : publish(ctx, res, body))),
+      guard(ctx, res, () => (error ? fail(ctx, res, error) : publish(ctx, res, body))),
     );
     return;
   }
   const methods = methodsFor(path);
   if (methods === null) {
-    fail(res, new HttpError(404, 'not_found', `no route for ${path}`));
+    fail(ctx, res, new HttpError(404, 'not_found', `no route for ${path}`));
     return;
   }
   if (method === 'OPTIONS') {
@@ -74,7 +86,7 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
   }
   if (!methods.includes(method)) {
     res.setHeader('allow', [...methods, 'OPTIONS'].join(', '));
-    fail(res, new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`));
+    fail(ctx, res, new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path}`));
     return;
   }
   if (path === '/health') {
@@ -88,30 +100,48 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
     sendJson(res, 200, JSON.stringify(body));
     return;
   }
+  if (path === '/metrics') {
+    const metrics = ctx.metrics;
+    if (!metrics) {
+      fail(ctx, res, new HttpError(404, 'not_found', 'metrics are not enabled'));
+      return;
+    }
+    metrics.text().then(
+      (text) => {
+        res.writeHead(200, ['content-type', metrics.contentType, 'cache-control', 'no-store']);
+        res.end(method === 'HEAD' ? undefined : text);
+      },
+      (error: unknown) => {
+        ctx.hub.log.error({ err: error }, 'metrics failed');
+        if (!res.headersSent) sendJson(res, 500, errorJson('internal_error', 'internal error'));
+      },
+    );
+    return;
+  }
   if (method === 'DELETE') {
     const id = decodeSegment(path.slice('/register/'.length));
-    const body: UnregisterResponse = { removed: ctx.hub.unregister(id), id };
+    const body: UnregisterResponse = { removed: ctx.hub.unregister(id, requestId(req)), id };
     sendJson(res, 200, JSON.stringify(body));
     return;
   }
   if (path.startsWith('/ws/')) {
     // A plain GET (no Upgrade header) on a socket URL.
     const known = ctx.hub.has(decodeSegment(path.slice('/ws/'.length)));
-    if (known) fail(res, new HttpError(426, 'upgrade_required', 'connect with a WebSocket client'));
-    else fail(res, new HttpError(404, 'unknown_client', 'no registration with this id'));
+    if (known) fail(ctx, res, new HttpError(426, 'upgrade_required', 'connect with a WebSocket client'));
+    else fail(ctx, res, new HttpError(404, 'unknown_client', 'no registration with this id'));
     return;
   }
   readJsonBody(req, ctx.maxBodyBytes, (error, body) =>
-    guard(res, () => (error ? fail(res, error) : register(ctx, req, res, body))),
+    guard(ctx, res, () => (error ? fail(ctx, res, error) : register(ctx, req, res, body))),
   );
 }
 
 /** Runs a handler that answers asynchronously; a bug in it becomes a logged 500, never a crash. */
-function guard(res: ServerResponse, handler: () => void): void {
+function guard(ctx: HttpContext, res: ServerResponse, handler: () => void): void {
   try {
     handler();
   } catch (thrown) {
-    console.error('relay request failed:', thrown);
+    ctx.hub.log.error({ err: thrown }, 'request failed');
     if (!res.headersSent) sendJson(res, 500, errorJson('internal_error', 'internal error'));
   }
 }
@@ -119,10 +149,10 @@ function guard(res: ServerResponse, handler: () => void): void {
 function register(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, body: unknown): void {
   const parsed = parseRegisterRequest(body);
   if (!parsed.ok) {
-    fail(res, new HttpError(400, parsed.code, parsed.message));
+    fail(ctx, res, new HttpError(400, parsed.code, parsed.message));
     return;
   }
-  const client = ctx.hub.register(parsed.value.user_id);
+  const client = ctx.hub.register(parsed.value.user_id, requestId(req));
   const answer: RegisterResponse = { url: `${ctx.wsBase(req)}/ws/${client.id}`, id: client.id };
   sendJson(res, 200, JSON.stringify(answer));
 }
@@ -130,7 +160,7 @@ function register(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, b
 function publish(ctx: HttpContext, res: ServerResponse, body: unknown): void {
   const parsed = parsePublishRequest(body, ctx.hub.options.topicLimits);
   if (!parsed.ok) {
-    fail(res, new HttpError(400, parsed.code, parsed.message));
+    fail(ctx, res, new HttpError(400, parsed.code, parsed.message));
     return;
   }
   const { topic, message, user_id: userId } = parsed.value;
@@ -138,7 +168,8 @@ function publish(ctx: HttpContext, res: ServerResponse, body: unknown): void {
   sendJson(res, 200, `{"delivered":${receipt.delivered}}`);
 }
 
-function fail(res: ServerResponse, error: HttpError): void {
+function fail(ctx: HttpContext, res: ServerResponse, error: HttpError): void {
+  ctx.hub.noteRejected(error.code);
   // A refused upload is not read to its end: answer, then close the connection.
   if (error.status === 413) res.setHeader('connection', 'close');
   sendJson(res, error.status, errorJson(error.code, error.message));

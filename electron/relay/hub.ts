@@ -8,8 +8,10 @@ import { CloseCode, type DisconnectReason, type PublishReceipt } from '../../sha
 import type { ClientInfo, HubSnapshot, HubStats, RelayEvent } from '../../shared/hub';
 import { Connection, type ConnectionHooks } from './connection';
 import { FlushScheduler, frameText } from './fanout';
+import { createLogger, type Logger } from './log';
 import type { RelayOptions } from './options';
 import { Registry, type ClientRecord } from './registry';
+import type { RegistrationStore } from './store';
 
 /** Receives every relay event. */
 export type RelayListener = (event: RelayEvent) => void;
@@ -25,9 +27,36 @@ interface Totals {
   heartbeatTerminations: number;
 }
 
+/** Counters only the metrics read (not part of the GUI's stats). */
+export interface HubCounters {
+  /** Bytes of published frames (each message counted once). */
+  publishedBytes: number;
+  /** Bytes queued to devices (a frame counted once per recipient). */
+  deliveredBytes: number;
+  /** Requests refused with a 4xx, by error code. */
+  readonly rejected: Map<string, number>;
+}
+
+/** What a hub can have besides its options. */
+export interface HubExtras {
+  /** Journal of registrations (a data dir); without it the hub keeps them in memory only. */
+  store?: RegistrationStore | null;
+  /** Structured log (silent by default). */
+  log?: Logger;
+}
+
 export class Hub {
   readonly startedAt = Date.now();
-  readonly #registry = new Registry<Connection>(() => randomUUID().replaceAll('-', ''));
+  // While restoring, the registry takes the stored id instead of a new one.
+  #restoringId: string | null = null;
+  readonly #registry = new Registry<Connection>(() => this.#restoringId ?? randomUUID().replaceAll('-', ''));
+  readonly #store: RegistrationStore | null;
+  readonly #connIds = new WeakMap<Connection, number>();
+  #connSeq = 0;
+  /** Counters for the metrics. */
+  readonly counters: HubCounters = { publishedBytes: 0, deliveredBytes: 0, rejected: new Map() };
+  /** The structured log. */
+  readonly log: Logger;
   readonly #connections = new Set<Connection>();
   readonly #listeners = new Set<RelayListener>();
   readonly #scheduler = new FlushScheduler();
@@ -43,19 +72,61 @@ export class Hub {
       const record = connection.record;
       if (this.#registry.get(record.id) !== record) return;
       this.#registry.setTopics(record, topics);
+      this.#store?.topicsChanged(record.id, record.topics);
       this.#emit(() => ({ type: 'topics', id: record.id, userId: record.userId, topics: [...record.topics] }));
     },
     onSlowConsumer: (connection, bufferedBytes) => {
       const policy = this.options.slowConsumerPolicy;
+      const { id, userId, dropped } = connection.record;
       if (policy === 'drop') this.#totals.droppedMessages++;
       else this.#totals.slowConsumerCloses++;
-      const { id, userId } = connection.record;
+      // One line per connection, not per dropped frame: the disconnect line gives the total.
+      if (policy === 'close' || dropped === 0) {
+        const conn = this.#connIds.get(connection);
+        this.log.warn({ conn, client: id, user: userId, bufferedBytes, policy }, 'slow consumer');
+      }
       this.#emit(() => ({ type: 'slow-consumer', id, userId, bufferedBytes, policy }));
     },
     onClose: (connection, reason, code) => this.#onClose(connection, reason, code),
   };
 
-  constructor(readonly options: RelayOptions) {}
+  constructor(
+    readonly options: RelayOptions,
+    extras: HubExtras = {},
+  ) {
+    this.#store = extras.store ?? null;
+    this.log = extras.log ?? createLogger('silent');
+  }
+
+  /** Loads every stored registration (same ids, users, topics and times); returns how many. */
+  restore(): number {
+    const store = this.#store;
+    if (!store) return 0;
+    for (const stored of store.all()) {
+      this.#restoringId = stored.id;
+      try {
+        const record = this.#registry.add(stored.userId, stored.registeredAt);
+        if (record.topics.join('\n') !== stored.topics.join('\n')) this.#registry.setTopics(record, stored.topics);
+      } finally {
+        this.#restoringId = null;
+      }
+    }
+    return store.size;
+  }
+
+  /** Removes registrations with no connection and no activity for `idleMs` (never before the hub ran that long). */
+  expireIdle(idleMs: number, now: number = Date.now()): number {
+    const before = now - idleMs;
+    if (!this.#store || this.startedAt > before) return 0;
+    let expired = 0;
+    for (const id of this.#store.idleSince(before)) {
+      const record = this.#registry.get(id);
+      if (record?.link) continue;
+      this.log.info({ client: id, user: record?.userId, idleMs }, 'registration expired');
+      if (this.unregister(id)) expired++;
+    }
+    return expired;
+  }
 
   /** Subscribes to every state change; returns the unsubscribe function. */
   on(listener: RelayListener): () => void {
@@ -64,8 +135,17 @@ export class Hub {
   }
 
   /** Creates a registration for a user (topics `["cats"]`). */
-  register(userId: number): ClientInfo {
+  register(userId: number, req?: string): ClientInfo {
     const record = this.#registry.add(userId);
+    try {
+      // On disk before anyone is told about it.
+      this.#store?.added(record.id, userId, record.topics, record.registeredAt);
+    } catch (error) {
+      this.#registry.remove(record.id);
+      this.log.error({ req, user: userId, err: error }, 'cannot store registration');
+      throw error;
+    }
+    this.log.info({ req, client: record.id, user: userId }, 'registered');
     const info = toClientInfo(record);
     this.#emit(() => ({ type: 'registered', client: info }));
     return info;
@@ -77,9 +157,12 @@ export class Hub {
   }
 
   /** Removes a registration and closes its live socket (4000 "unregistered"). */
-  unregister(id: string): boolean {
+  unregister(id: string, req?: string): boolean {
+    if (!this.#registry.get(id)) return false;
+    this.#store?.removed(id);
     const record = this.#registry.remove(id);
     if (!record) return false;
+    this.log.info({ req, client: id, user: record.userId }, 'unregistered');
     record.link?.close(CloseCode.unregistered, 'unregistered');
     this.#emit(() => ({ type: 'unregistered', id, userId: record.userId }));
     return true;
@@ -102,6 +185,8 @@ export class Hub {
     this.#registry.notePublished(topic);
     this.#totals.published++;
     this.#totals.delivered += delivered;
+    this.counters.publishedBytes += frame.length;
+    this.counters.deliveredBytes += frame.length * delivered;
     const receipt: PublishReceipt = { delivered };
     this.#emit(() => ({ type: 'published', topic, userId: userId ?? null, bytes: frame.length, receipt }));
     return receipt;
@@ -119,6 +204,10 @@ export class Hub {
     const connection = new Connection(ws, record, this.options, this.#scheduler, this.#hooks, remoteAddress);
     record.link = connection;
     this.#connections.add(connection);
+    const conn = ++this.#connSeq;
+    this.#connIds.set(connection, conn);
+    this.#store?.seen(id);
+    this.log.info({ conn, client: id, user: record.userId, remote: remoteAddress }, 'connected');
     const info = toClientInfo(record);
     this.#emit(() => ({ type: 'connected', client: info }));
     return connection;
@@ -129,6 +218,8 @@ export class Hub {
     for (const connection of this.#connections) {
       if (!connection.isAlive) {
         this.#totals.heartbeatTerminations++;
+        const { id, userId } = connection.record;
+        this.log.warn({ conn: this.#connIds.get(connection), client: id, user: userId }, 'heartbeat timeout');
         connection.terminate('heartbeat_timeout');
         continue;
       }
@@ -145,6 +236,12 @@ export class Hub {
   /** Flushes corked sockets now. */
   flush(): void {
     this.#scheduler.flushNow();
+  }
+
+  /** Counts a refused request (a 4xx) by its error code. */
+  noteRejected(code: string): void {
+    const rejected = this.counters.rejected;
+    rejected.set(code, (rejected.get(code) ?? 0) + 1);
   }
 
   /** Counts for `/health` and the GUI header. */
@@ -173,6 +270,12 @@ export class Hub {
     this.#connections.delete(connection);
     const { record } = connection;
     if (record.link === connection) record.link = null;
+    this.#store?.seen(record.id);
+    const conn = this.#connIds.get(connection);
+    this.log.info(
+      { conn, client: record.id, user: record.userId, reason, code, dropped: record.dropped },
+      'disconnected',
+    );
     this.#emit(() => ({ type: 'disconnected', id: record.id, userId: record.userId, reason, code }));
   }
 

@@ -6,8 +6,11 @@
 import type { PublishReceipt, PublishRequest } from '../../shared/api';
 import type { ClientInfo, HubSnapshot, HubStats, ListenInfo } from '../../shared/hub';
 import { Hub, type RelayListener } from './hub';
+import { createLogger } from './log';
+import { createMetrics } from './metrics';
 import { resolveOptions, type RelayOptions } from './options';
 import { RelayServer, type ServerHooks } from './server';
+import { RegistrationStore } from './store';
 
 export type { RelayOptions } from './options';
 export { defaultRelayOptions, resolveOptions } from './options';
@@ -19,6 +22,8 @@ export { createHubHost, describeListenError, type HubHost, type HubHostOptions }
 export { runHeadless, type HeadlessOptions } from './headless';
 export type { HubFeed } from './feed';
 export type { CommandHandler } from './commands';
+export { StoreError } from './store';
+export { isLogLevel, type LogLevel } from './log';
 
 /** A relay: the hub's state plus the server that exposes it. */
 export interface Relay {
@@ -26,7 +31,7 @@ export interface Relay {
   readonly options: RelayOptions;
   /** Starts listening. Rejects with the listen error (e.g. code `EADDRINUSE`) and can be retried. */
   start(overrides?: Partial<Pick<RelayOptions, 'host' | 'port'>>): Promise<ListenInfo>;
-  /** Stops accepting, closes every socket with 1001, resolves when done. Registrations are kept. */
+  /** Stops accepting, closes every socket with 1001, resolves when done. Registrations are kept (and compacted to disk). */
   stop(): Promise<void>;
   /** Where it listens, or null when stopped. */
   address(): ListenInfo | null;
@@ -46,12 +51,20 @@ export interface Relay {
   on(listener: RelayListener): () => void;
 }
 
-/** Creates a relay. `hooks` lets the host add routes (the dashboard) to the same port. */
+/**
+ * Creates a relay. `hooks` lets the host add routes (the dashboard) to the same port. With
+ * `dataDir`, every stored registration is restored here; a corrupt store throws a StoreError.
+ */
 export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHooks = {}): Relay {
   // One options object shared with the hub; `start()` may change its host and port.
   const resolved = resolveOptions(options);
-  const hub = new Hub(resolved);
+  const log = createLogger(resolved.logLevel);
+  const store = resolved.dataDir === null ? null : new RegistrationStore(resolved.dataDir, { fsync: resolved.fsync });
+  const hub = new Hub(resolved, { store, log });
+  if (store) log.info({ dataDir: resolved.dataDir, registrations: hub.restore() }, 'registrations restored');
+  const metrics = createMetrics(hub);
   let server: RelayServer | null = null;
+  let expiry: NodeJS.Timeout | null = null;
 
   return {
     options: resolved,
@@ -60,15 +73,34 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       if (overrides.host !== undefined || overrides.port !== undefined) {
         Object.assign(resolved, resolveOptions({ ...resolved, ...overrides }));
       }
-      const candidate = new RelayServer(hub, hooks);
-      const info = await candidate.listen();
+      const candidate = new RelayServer(hub, hooks, metrics);
+      let info: ListenInfo;
+      try {
+        info = await candidate.listen();
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        log.error({ host: resolved.host, port: resolved.port, code }, 'cannot listen');
+        throw error;
+      }
       server = candidate;
+      metrics.start();
+      const idleMs = resolved.expireIdleMs;
+      if (store && idleMs > 0) {
+        expiry = setInterval(() => hub.expireIdle(idleMs), Math.min(Math.max(idleMs / 4, 1_000), 60_000));
+        expiry.unref();
+      }
+      log.info({ host: info.host, port: info.port, urls: info.urls }, 'started');
       return info;
     },
     async stop() {
       const current = server;
       server = null;
+      if (expiry) clearInterval(expiry);
+      expiry = null;
       await current?.stop(resolved.shutdownTimeoutMs);
+      metrics.stop();
+      store?.close();
+      if (current) log.info('stopped');
     },
     address: () => server?.info ?? null,
     register: (userId) => hub.register(userId),

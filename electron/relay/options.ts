@@ -1,5 +1,6 @@
 import type { SlowConsumerPolicy } from '../../shared/api';
 import { defaultTopicLimits, type TopicLimits } from '../../shared/limits';
+import { isLogLevel, type LogLevel } from './log';
 
 /** Everything the relay can be configured with. */
 export interface RelayOptions {
@@ -28,6 +29,14 @@ export interface RelayOptions {
   topicLimits: TopicLimits;
   /** How long `stop()` waits for sockets to finish their close handshake before cutting them. Default 3 s. */
   shutdownTimeoutMs: number;
+  /** Folder of the registration journal; null (the default) keeps registrations in memory only. */
+  dataDir: string | null;
+  /** fsync every acknowledged registration change (survives power loss, not just a crash). Default false. */
+  fsync: boolean;
+  /** Remove registrations idle (not connected) this long; 0 (the default) never expires. Needs `dataDir`. */
+  expireIdleMs: number;
+  /** Structured log level (JSON lines on stderr). Default `silent`. */
+  logLevel: LogLevel;
 }
 
 const MiB = 1024 * 1024;
@@ -45,6 +54,10 @@ export const defaultRelayOptions: Readonly<RelayOptions> = Object.freeze({
   slowConsumerGraceMs: 2_000,
   topicLimits: defaultTopicLimits,
   shutdownTimeoutMs: 3_000,
+  dataDir: null,
+  fsync: false,
+  expireIdleMs: 0,
+  logLevel: 'silent',
 });
 
 function requireInteger(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
@@ -72,6 +85,14 @@ export function resolveOptions(options: Partial<RelayOptions> = {}): RelayOption
   requireInteger('shutdownTimeoutMs', resolved.shutdownTimeoutMs, 0);
   requireInteger('topicLimits.maxTopics', resolved.topicLimits.maxTopics, 1);
   requireInteger('topicLimits.maxTopicLength', resolved.topicLimits.maxTopicLength, 1);
+  requireInteger('expireIdleMs', resolved.expireIdleMs, 0);
+  if (resolved.dataDir !== null && (typeof resolved.dataDir !== 'string' || resolved.dataDir === '')) {
+    throw new TypeError('option "dataDir" must be a non-empty path or null');
+  }
+  if (typeof resolved.fsync !== 'boolean') throw new TypeError('option "fsync" must be true or false');
+  if (!isLogLevel(resolved.logLevel)) {
+    throw new TypeError(`option "logLevel" must be one of trace, debug, info, warn, error, fatal, silent`);
+  }
   if (resolved.slowConsumerPolicy !== 'close' && resolved.slowConsumerPolicy !== 'drop') {
     throw new TypeError('option "slowConsumerPolicy" must be "close" or "drop"');
   }

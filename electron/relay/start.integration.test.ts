@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { AdminServerFrame } from '../../shared/admin';
@@ -34,7 +36,13 @@ describe('npm start without an Electron binary', () => {
     const child = spawn(
       process.execPath,
       ['scripts/start.mjs', '--', '--host', '127.0.0.1', '--port', '0', '--dashboard-token', token],
-      { env: { ...process.env, RELAY_HUB_SKIP_BUILD: '1' } },
+      {
+        env: {
+          ...process.env,
+          RELAY_HUB_SKIP_BUILD: '1',
+          RELAY_HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'relay-hub-start-')),
+        },
+      },
     );
     children.push(child);
     let text = '';

@@ -1,0 +1,177 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { appendFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RegisterResponse } from '../../shared/api';
+import { createRelay, StoreError } from './index';
+import { Device, nextEvent, postJson, rawRequest, startHub, type TestHub } from './testing';
+
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'relay-hub-persist-'));
+
+describe('a relay with a data dir', () => {
+  const hubs: TestHub[] = [];
+  afterEach(async () => {
+    for (const hub of hubs.splice(0)) await hub.relay.stop();
+  });
+  const start = async (dataDir: string, options = {}): Promise<TestHub> => {
+    const hub = await startHub({ dataDir, ...options });
+    hubs.push(hub);
+    return hub;
+  };
+
+  it('restores registrations, users and topics after a restart; old URLs connect', async () => {
+    const dataDir = tempDir();
+    const first = await start(dataDir);
+    const a = await Device.join(first, 7);
+    await a.setTopics(first, ['dogs', 'birds']);
+    const { id: gone } = (await postJson(first.port, '/register', { user_id: 8 })).json as RegisterResponse;
+    expect((await rawRequest(first.port, 'DELETE', `/register/${gone}`)).status).toBe(200);
+    const before = first.relay.snapshot().clients.map(({ id, userId, topics, registeredAt }) => ({
+      id,
+      userId,
+      topics,
+      registeredAt,
+    }));
+    await first.relay.stop();
+    hubs.length = 0;
+
+    const second = await start(dataDir, { port: first.port });
+    const after = second.relay.snapshot().clients.map(({ id, userId, topics, registeredAt }) => ({
+      id,
+      userId,
+      topics,
+      registeredAt,
+    }));
+    expect(after).toEqual(before);
+    expect(after.map((c) => c.id)).not.toContain(gone);
+    const again = await Device.connect(`ws://127.0.0.1:${second.port}/ws/${a.id}`);
+    const received = again.waitForMessages(1);
+    expect(second.relay.publish({ topic: 'birds', message: 'back' })).toEqual({ delivered: 1 });
+    await received;
+    expect(again.messages).toEqual(['back']);
+    await again.close();
+  });
+
+  it('expires registrations left unconnected past --expire-idle-ms, never connected ones', async () => {
+    const dataDir = tempDir();
+    const hub = await start(dataDir, { expireIdleMs: 1_000 });
+    const idle = await postJson(hub.port, '/register', { user_id: 1 });
+    const live = await Device.join(hub, 2);
+    const expired = nextEvent(hub.relay, 'unregistered');
+    // The sweep runs every second; the idle registration goes once it is older than 1 s.
+    expect((await expired).id).toBe((idle.json as RegisterResponse).id);
+    expect(hub.relay.snapshot().clients.map((c) => c.id)).toEqual([live.id]);
+    await live.close();
+  });
+
+  it('refuses to start on a corrupt store, with the file to move aside', () => {
+    const dataDir = tempDir();
+    const relay = createRelay({ dataDir });
+    relay.register(1);
+    // A second writer appends garbage in the middle of the journal.
+    appendFileSync(join(dataDir, 'registrations.jsonl'), 'garbage\n{"op":"seen","id":"x","at":1}\n');
+    expect(() => createRelay({ dataDir })).toThrow(StoreError);
+  });
+});
+
+let cli = '';
+beforeAll(async () => {
+  cli = join(tempDir(), 'relay-hub.cjs');
+  await build({
+    entryPoints: ['electron/relay/cli.ts'],
+    outfile: cli,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    absWorkingDir: process.cwd(),
+    nodePaths: [join(process.cwd(), 'node_modules')],
+    logLevel: 'error',
+  });
+});
+
+interface Cli {
+  child: ChildProcessWithoutNullStreams;
+  port: number;
+  stderr: () => string;
+}
+const children: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+async function runCli(dataDir: string, port: number): Promise<Cli> {
+  const child = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'], {
+    env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), RELAY_HUB_DATA_DIR: dataDir },
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  while (!/Register a device/.test(out)) {
+    if (child.exitCode !== null) throw new Error(`exited: ${out}${err}`);
+    await once(child.stdout, 'data');
+  }
+  return { child, port: Number(/listening on .*:(\d+)/.exec(out)?.[1]), stderr: () => err };
+}
+
+describe('crash safety', () => {
+  it('keeps every acknowledged registration through a SIGKILL in a burst', async () => {
+    const dataDir = tempDir();
+    const first = await runCli(dataDir, 0);
+    const acked: RegisterResponse[] = [];
+    let failed = 0;
+    let stop = false;
+    const killed = once(first.child, 'exit');
+    // 32 concurrent writers registering as fast as they can; the hub is killed mid-burst.
+    const writer = async (w: number): Promise<void> => {
+      for (let i = 0; !stop; i++) {
+        try {
+          const res = await postJson(first.port, '/register', { user_id: w * 1000 + i });
+          if (res.status === 200) acked.push(res.json as RegisterResponse);
+        } catch {
+          failed++;
+          return; // the hub is gone
+        }
+        if (acked.length === 300) first.child.kill('SIGKILL');
+      }
+    };
+    const writers = Array.from({ length: 32 }, (_, w) => writer(w));
+    expect((await killed)[1]).toBe('SIGKILL');
+    stop = true;
+    await Promise.all(writers);
+    expect(acked.length).toBeGreaterThanOrEqual(300);
+    expect(failed).toBeGreaterThan(0); // requests really were in flight when it died
+
+    const second = await runCli(dataDir, first.port);
+    const health = (await rawRequest(second.port, 'GET', '/health')).json as { registered: number };
+    expect(health.registered).toBeGreaterThanOrEqual(acked.length);
+    expect(health.registered).toBeLessThanOrEqual(acked.length + 32); // at most the in-flight ones
+    const devices = await Promise.all(acked.map(({ url }) => Device.connect(url)));
+    const receipt = await postJson(second.port, '/publish', { topic: 'cats', message: 'after the crash' });
+    expect((receipt.json as { delivered: number }).delivered).toBe(acked.length);
+    await Promise.all(devices.map((d) => d.waitForMessages(1)));
+    await Promise.all(devices.map((d) => d.close()));
+
+    // Structured logs: JSON lines, and every registration line names its request and client.
+    const lines = second
+      .stderr()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((l) => l.msg === 'registrations restored')).toMatchObject({ registrations: health.registered });
+    const connects = lines.filter((l) => l.msg === 'connected');
+    expect(connects.length).toBe(acked.length);
+    for (const line of connects) {
+      expect(line.level).toBe(30);
+      expect(typeof line.conn).toBe('number');
+      expect(typeof line.client).toBe('string');
+    }
+    second.child.kill('SIGTERM');
+    expect((await once(second.child, 'exit'))[0]).toBe(0);
+  }, 60_000);
+});

@@ -1,0 +1,119 @@
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RegistrationStore, StoreError, journalFile, snapshotFile } from './store';
+
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'relay-hub-store-'));
+const ids = (store: RegistrationStore): string[] => [...store.all()].map((r) => r.id);
+
+describe('RegistrationStore', () => {
+  it('journals every change before returning and replays it on open', () => {
+    const dir = tempDir();
+    const store = new RegistrationStore(dir);
+    store.added('a', 1, ['cats'], 1000);
+    store.added('b', 2, ['cats'], 2000);
+    store.topicsChanged('a', ['dogs', 'birds'], 3000);
+    store.seen('b', 4000);
+    store.removed('b', 5000);
+    // No close(): what a crash leaves behind.
+    expect(readFileSync(join(dir, journalFile), 'utf8').trim().split('\n')).toHaveLength(5);
+    const reopened = new RegistrationStore(dir);
+    expect([...reopened.all()]).toEqual([
+      { id: 'a', userId: 1, topics: ['dogs', 'birds'], registeredAt: 1000, lastSeen: 1000 },
+    ]);
+  });
+
+  it('drops a torn last line and keeps appending after it', () => {
+    const dir = tempDir();
+    const store = new RegistrationStore(dir);
+    store.added('a', 1, ['cats'], 1000);
+    appendFileSync(join(dir, journalFile), '{"op":"add","id":"torn","us');
+    const reopened = new RegistrationStore(dir);
+    expect(ids(reopened)).toEqual(['a']);
+    reopened.added('c', 3, ['cats'], 3000);
+    expect(ids(new RegistrationStore(dir))).toEqual(['a', 'c']);
+  });
+
+  it('keeps a complete last entry that lost only its newline', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, journalFile), '{"op":"add","id":"a","user":1,"topics":["cats"],"at":1}');
+    const store = new RegistrationStore(dir);
+    store.added('b', 2, ['cats'], 2);
+    expect(ids(new RegistrationStore(dir))).toEqual(['a', 'b']);
+  });
+
+  it('refuses a journal corrupt before its last line, naming the file and line', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, journalFile),
+      '{"op":"add","id":"a","user":1,"topics":["cats"],"at":1}\nnot json\n{"op":"del","id":"a","at":2}\n',
+    );
+    expect(() => new RegistrationStore(dir)).toThrow(StoreError);
+    expect(() => new RegistrationStore(dir)).toThrow(/registrations\.jsonl is corrupt at line 2/);
+  });
+
+  it('compacts into an atomic snapshot and an empty journal', () => {
+    const dir = tempDir();
+    const store = new RegistrationStore(dir);
+    for (let i = 0; i < 50; i++) store.added(`id${i}`, i, ['cats'], i);
+    for (let i = 0; i < 40; i++) store.removed(`id${i}`, 100);
+    store.compact();
+    expect(readFileSync(join(dir, journalFile), 'utf8')).toBe('');
+    const snapshot = JSON.parse(readFileSync(join(dir, snapshotFile), 'utf8')) as { registrations: unknown[] };
+    expect(snapshot.registrations).toHaveLength(10);
+    store.added('late', 99, ['x'], 200);
+    const reopened = new RegistrationStore(dir);
+    expect(reopened.size).toBe(11);
+    expect([...reopened.all()].at(-1)).toMatchObject({ id: 'late', topics: ['x'] });
+  });
+
+  it('compacts by itself once the journal outgrows the registrations', async () => {
+    const dir = tempDir();
+    const store = new RegistrationStore(dir, { compactAfter: 10 });
+    for (let i = 0; i < 30; i++) store.topicsChanged('a', ['x'], i);
+    store.added('a', 1, ['cats'], 1);
+    for (let i = 0; i < 15; i++) store.seen('a', i + 2);
+    expect(store.journalLines).toBe(16);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.journalLines).toBe(0);
+    expect(new RegistrationStore(dir).size).toBe(1);
+  });
+
+  it('replays a journal left over from a compaction cut before its truncate (idempotent)', () => {
+    const dir = tempDir();
+    const store = new RegistrationStore(dir);
+    store.added('a', 1, ['cats'], 1);
+    store.added('b', 2, ['cats'], 2);
+    store.removed('a', 3);
+    const journal = readFileSync(join(dir, journalFile), 'utf8');
+    store.compact();
+    writeFileSync(join(dir, journalFile), journal); // as if the truncate never happened
+    expect(ids(new RegistrationStore(dir))).toEqual(['b']);
+  });
+
+  it('refuses a corrupt snapshot clearly instead of starting without its registrations', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, snapshotFile), '{"version":1,"registrations":[{"id":"a"');
+    expect(() => new RegistrationStore(dir)).toThrow(StoreError);
+    expect(() => new RegistrationStore(dir)).toThrow(/registrations\.json is unreadable .*move it aside/);
+    writeFileSync(join(dir, snapshotFile), '{"version":1,"registrations":[{"id":"a","userId":"x"}]}');
+    expect(() => new RegistrationStore(dir)).toThrow(/invalid registration/);
+  });
+
+  it('lists registrations idle since a time', () => {
+    const store = new RegistrationStore(tempDir());
+    store.added('old', 1, ['cats'], 1000);
+    store.added('new', 2, ['cats'], 1000);
+    store.seen('new', 5000);
+    expect(store.idleSince(4000)).toEqual(['old']);
+  });
+
+  it('fsyncs acknowledged changes when asked', () => {
+    const dir = tempDir();
+    const store = new RegistrationStore(dir, { fsync: true });
+    store.added('a', 1, ['cats'], 1);
+    store.close();
+    expect(ids(new RegistrationStore(dir))).toEqual(['a']);
+  });
+});

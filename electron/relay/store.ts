@@ -1,0 +1,297 @@
+/**
+ * Registrations on disk, so they survive a restart and a crash: an append-only JSON-lines
+ * journal written with `fs.writeSync` before the hub answers, compacted into a snapshot by
+ * write-to-temp + fsync + rename. Node's own `fs` on purpose: no native module to rebuild for
+ * Electron, no database server to install, and every durability step stays visible here.
+ */
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+/** One registration as stored. Times are epoch milliseconds. */
+export interface StoredRegistration {
+  id: string;
+  userId: number;
+  topics: readonly string[];
+  registeredAt: number;
+  /** Last connect or disconnect (or the registration), for idle expiry. */
+  lastSeen: number;
+}
+
+/** A journal line: `add` and `del` are acknowledged to devices; `topics` and `seen` follow. */
+type Entry =
+  | { op: 'add'; id: string; user: number; topics: readonly string[]; at: number }
+  | { op: 'del'; id: string; at: number }
+  | { op: 'topics'; id: string; topics: readonly string[]; at: number }
+  | { op: 'seen'; id: string; at: number };
+
+/** A data directory the store cannot read safely (the hub refuses to start rather than lose data). */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
+/** Store tuning. */
+export interface StoreOptions {
+  /** fsync the journal after every acknowledged change (power-loss durability; slower). */
+  fsync?: boolean;
+  /** Compact once the journal holds this many lines more than there are registrations. Default 10,000. */
+  compactAfter?: number;
+}
+
+export const journalFile = 'registrations.jsonl';
+export const snapshotFile = 'registrations.json';
+
+/** The registrations of one data directory, mirrored in memory and journaled on every change. */
+export class RegistrationStore {
+  readonly #records = new Map<string, StoredRegistration>();
+  readonly #dir: string;
+  readonly #fsync: boolean;
+  readonly #compactAfter: number;
+  #fd: number | null = null;
+  #journalLines = 0;
+  #compactQueued = false;
+
+  /** Opens (creating if needed) a data directory and loads it. Throws a StoreError on corruption. */
+  constructor(dir: string, options: StoreOptions = {}) {
+    this.#dir = dir;
+    this.#fsync = options.fsync ?? false;
+    this.#compactAfter = options.compactAfter ?? 10_000;
+    mkdirSync(dir, { recursive: true });
+    this.#loadSnapshot();
+    this.#loadJournal();
+  }
+
+  /** Every stored registration, in registration order. */
+  all(): IterableIterator<StoredRegistration> {
+    return this.#records.values();
+  }
+
+  /** Number of stored registrations. */
+  get size(): number {
+    return this.#records.size;
+  }
+
+  /** Lines in the journal since the last compaction. */
+  get journalLines(): number {
+    return this.#journalLines;
+  }
+
+  /** Records a new registration; on disk (and fsynced with `fsync`) when this returns. */
+  added(id: string, userId: number, topics: readonly string[], at: number): void {
+    this.#append({ op: 'add', id, user: userId, topics, at }, true);
+  }
+
+  /** Records a removal; on disk when this returns. */
+  removed(id: string, at: number = Date.now()): void {
+    if (this.#records.has(id)) this.#append({ op: 'del', id, at }, true);
+  }
+
+  /** Records a new topic set. */
+  topicsChanged(id: string, topics: readonly string[], at: number = Date.now()): void {
+    if (this.#records.has(id)) this.#append({ op: 'topics', id, topics, at }, false);
+  }
+
+  /** Records activity (a connect or a disconnect). */
+  seen(id: string, at: number = Date.now()): void {
+    if (this.#records.has(id)) this.#append({ op: 'seen', id, at }, false);
+  }
+
+  /** Ids whose last activity is older than `before`. */
+  idleSince(before: number): string[] {
+    const ids: string[] = [];
+    for (const record of this.#records.values()) if (record.lastSeen < before) ids.push(record.id);
+    return ids;
+  }
+
+  /** Writes the snapshot atomically and empties the journal. */
+  compact(): void {
+    const target = join(this.#dir, snapshotFile);
+    const temp = `${target}.tmp`;
+    const body = JSON.stringify({ version: 1, savedAt: Date.now(), registrations: [...this.#records.values()] });
+    const fd = openSync(temp, 'w');
+    try {
+      writeSync(fd, body);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+    syncDir(this.#dir);
+    // A crash before this truncate replays the journal onto the snapshot: every entry is idempotent.
+    const journal = this.#journal();
+    ftruncateSync(journal, 0);
+    fsyncSync(journal);
+    this.#journalLines = 0;
+  }
+
+  /** Compacts and closes the journal (it reopens on the next change). */
+  close(): void {
+    if (this.#journalLines > 0) this.compact();
+    if (this.#fd !== null) closeSync(this.#fd);
+    this.#fd = null;
+  }
+
+  #append(entry: Entry, acknowledged: boolean): void {
+    const fd = this.#journal();
+    writeSync(fd, `${JSON.stringify(entry)}\n`);
+    if (acknowledged && this.#fsync) fsyncSync(fd);
+    this.#apply(entry);
+    this.#journalLines++;
+    if (!this.#compactQueued && this.#journalLines > this.#records.size + this.#compactAfter) {
+      this.#compactQueued = true;
+      // After the caller has answered: compaction is never on an acknowledgement's path.
+      setImmediate(() => {
+        this.#compactQueued = false;
+        if (this.#journalLines > this.#records.size + this.#compactAfter) this.compact();
+      }).unref();
+    }
+  }
+
+  #journal(): number {
+    this.#fd ??= openSync(join(this.#dir, journalFile), 'a');
+    return this.#fd;
+  }
+
+  #apply(entry: Entry): void {
+    const record = this.#records.get(entry.id);
+    switch (entry.op) {
+      case 'add':
+        this.#records.set(entry.id, {
+          id: entry.id,
+          userId: entry.user,
+          topics: entry.topics,
+          registeredAt: entry.at,
+          lastSeen: entry.at,
+        });
+        return;
+      case 'del':
+        this.#records.delete(entry.id);
+        return;
+      case 'topics':
+        if (record) record.topics = entry.topics;
+        return;
+      case 'seen':
+        if (record && entry.at > record.lastSeen) record.lastSeen = entry.at;
+    }
+  }
+
+  #loadSnapshot(): void {
+    const path = join(this.#dir, snapshotFile);
+    if (!existsSync(path)) return;
+    let registrations: unknown;
+    try {
+      const parsed = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown; registrations?: unknown };
+      if (parsed.version !== 1) throw new Error(`unknown version ${String(parsed.version)}`);
+      registrations = parsed.registrations;
+      if (!Array.isArray(registrations)) throw new Error('no registrations array');
+    } catch (error) {
+      throw new StoreError(
+        `the snapshot ${path} is unreadable (${(error as Error).message}); ` +
+          'move it aside to start without the registrations it holds',
+      );
+    }
+    for (const item of registrations as unknown[]) {
+      const record = toStored(item);
+      if (record === null) throw new StoreError(`the snapshot ${path} holds an invalid registration`);
+      this.#records.set(record.id, record);
+    }
+  }
+
+  #loadJournal(): void {
+    const path = join(this.#dir, journalFile);
+    if (!existsSync(path)) return;
+    const text = readFileSync(path, 'utf8');
+    let start = 0;
+    let line = 0;
+    while (start < text.length) {
+      const end = text.indexOf('\n', start);
+      line++;
+      const raw = text.slice(start, end === -1 ? text.length : end);
+      if (raw === '' && end !== -1) {
+        start = end + 1;
+        continue;
+      }
+      const entry = toEntry(raw);
+      if (entry === null) {
+        if (end === -1 || end === text.length - 1) {
+          // A torn last line: the write that was cut was never acknowledged. Cut it off.
+          const fd = openSync(path, 'r+');
+          ftruncateSync(fd, Buffer.byteLength(text.slice(0, start)));
+          closeSync(fd);
+          break;
+        }
+        throw new StoreError(`the journal ${path} is corrupt at line ${line}; move it aside to start without it`);
+      }
+      this.#apply(entry);
+      this.#journalLines++;
+      if (end === -1) {
+        // A complete entry without its newline: finish the line so the next append starts fresh.
+        const fd = openSync(path, 'a');
+        writeSync(fd, '\n');
+        closeSync(fd);
+        break;
+      }
+      start = end + 1;
+    }
+  }
+}
+
+function syncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Windows cannot open or fsync a directory; its rename is durable enough there.
+  }
+}
+
+const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isTopics = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((topic) => typeof topic === 'string');
+
+function toStored(item: unknown): StoredRegistration | null {
+  if (typeof item !== 'object' || item === null) return null;
+  const r = item as Record<string, unknown>;
+  if (!isId(r.id) || !Number.isSafeInteger(r.userId) || !isTopics(r.topics)) return null;
+  if (!isTime(r.registeredAt) || !isTime(r.lastSeen)) return null;
+  return { id: r.id, userId: r.userId as number, topics: r.topics, registeredAt: r.registeredAt, lastSeen: r.lastSeen };
+}
+
+function toEntry(line: string): Entry | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const e = value as Record<string, unknown>;
+  if (!isId(e.id) || !isTime(e.at)) return null;
+  switch (e.op) {
+    case 'add':
+      return Number.isSafeInteger(e.user) && isTopics(e.topics)
+        ? { op: 'add', id: e.id, user: e.user as number, topics: e.topics, at: e.at }
+        : null;
+    case 'topics':
+      return isTopics(e.topics) ? { op: 'topics', id: e.id, topics: e.topics, at: e.at } : null;
+    case 'del':
+    case 'seen':
+      return { op: e.op, id: e.id, at: e.at };
+    default:
+      return null;
+  }
+}
