@@ -97,15 +97,17 @@ interface Cli {
   child: ChildProcessWithoutNullStreams;
   port: number;
   stderr: () => string;
+  stdout: () => string;
 }
 const children: ChildProcessWithoutNullStreams[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-async function runCli(dataDir: string, port: number): Promise<Cli> {
-  const child = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'], {
-    env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), RELAY_HUB_DATA_DIR: dataDir },
+async function runCli(dataDir: string, port: number, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Cli> {
+  const args = [cli, '--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0', ...extra];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), RELAY_HUB_DATA_DIR: dataDir, ...env },
   });
   children.push(child);
   let out = '';
@@ -116,7 +118,7 @@ async function runCli(dataDir: string, port: number): Promise<Cli> {
     if (child.exitCode !== null) throw new Error(`exited: ${out}${err}`);
     await once(child.stdout, 'data');
   }
-  return { child, port: Number(/listening on .*:(\d+)/.exec(out)?.[1]), stderr: () => err };
+  return { child, port: Number(/listening on .*:(\d+)/.exec(out)?.[1]), stderr: () => err, stdout: () => out };
 }
 
 describe('crash safety', () => {
@@ -174,4 +176,65 @@ describe('crash safety', () => {
     second.child.kill('SIGTERM');
     expect((await once(second.child, 'exit'))[0]).toBe(0);
   }, 60_000);
+});
+
+/** Parses the CLI's stderr: every line must be one JSON object. */
+const jsonLines = (text: string): Record<string, unknown>[] =>
+  text
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('structured logs', () => {
+  it('logs lifecycle, registrations and connections as JSON lines with ids; stdout stays human', async () => {
+    const hub = await runCli(tempDir(), 0);
+    const res = await rawRequest(hub.port, 'POST', '/register', '{"user_id": 5}', {
+      'content-type': 'application/json',
+      'x-request-id': 'req-42',
+    });
+    const { url, id } = res.json as RegisterResponse;
+    const device = await Device.connect(url);
+    for (let i = 0; i < 20; i++) await postJson(hub.port, '/publish', { topic: 'cats', message: `m${i}` });
+    await device.waitForMessages(20);
+    expect((await rawRequest(hub.port, 'DELETE', `/register/${id}`)).status).toBe(200);
+    expect(await device.closed()).toBe(4000);
+    hub.child.kill('SIGTERM');
+    await once(hub.child, 'exit');
+
+    expect(hub.stdout()).toMatch(/^Relay Hub listening on 127\.0\.0\.1:\d+\nDevices can reach it at:\n/);
+    expect(hub.stdout()).not.toContain('"level"');
+    const lines = jsonLines(hub.stderr());
+    const messages = lines.map((line) => line.msg);
+    expect(messages).toEqual([
+      'registrations restored',
+      'started',
+      'registered',
+      'connected',
+      'unregistered',
+      'disconnected',
+      'stopped',
+    ]); // never a line per publish
+    for (const line of lines) expect(line).toMatchObject({ level: 30, pid: hub.child.pid });
+    expect(lines[2]).toMatchObject({ req: 'req-42', client: id, user: 5 });
+    expect(lines[3]).toMatchObject({ conn: 1, client: id, user: 5, remote: '127.0.0.1' });
+    expect(lines[4]).toMatchObject({ req: expect.stringMatching(/^r\d+$/) as unknown, client: id });
+    expect(lines[5]).toMatchObject({ conn: 1, client: id, reason: 'unregistered', code: 4000 });
+  });
+
+  it('takes its level from --log-level or RELAY_HUB_LOG_LEVEL, and refuses unknown levels', async () => {
+    const quiet = await runCli(tempDir(), 0, [], { RELAY_HUB_LOG_LEVEL: 'warn' });
+    await postJson(quiet.port, '/register', { user_id: 1 });
+    quiet.child.kill('SIGTERM');
+    await once(quiet.child, 'exit');
+    expect(quiet.stderr()).toBe('');
+    const bad = spawn(process.execPath, [cli, '--log-level', 'loud'], {
+      env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), RELAY_HUB_DATA_DIR: tempDir() },
+    });
+    children.push(bad);
+    let err = '';
+    bad.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    expect((await once(bad, 'exit'))[0]).toBe(2);
+    expect(err).toContain('"logLevel" must be one of');
+  });
 });
