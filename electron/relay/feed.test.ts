@@ -57,6 +57,22 @@ afterEach(async () => {
 });
 
 describe('createHubFeed', () => {
+  it('does no per-message work while no GUI listens, and logs publishes once one does', async () => {
+    hub = await startHub();
+    feed = createHubFeed(hub.relay, { status: running });
+    const device = await Device.join(hub, 1);
+    devices.push(device);
+    for (let i = 0; i < 500; i++) hub.relay.publish({ topic: 'cats', message: `quiet ${i}` });
+    const log = feed.init().log;
+    expect(log.map((entry) => entry.kind)).toEqual(['registered', 'connected']);
+    const updates = new Updates(feed);
+    hub.relay.publish({ topic: 'cats', message: 'watched' });
+    const update = await updates.next((u) => u.log.some((entry) => entry.kind === 'published'));
+    expect(update.log.find((entry) => entry.kind === 'published')?.text).toContain('cats');
+    // Rates restart when the GUI subscribes: the 500 unwatched deliveries are no spike.
+    expect(update.deliveredPerSecond).toBeLessThan(100);
+  });
+
   it('coalesces a burst of 1,000 publishes into a handful of updates', async () => {
     const { hub, updates } = await setup();
     const settled = updates.next((u) => u.stats.connected === 3);

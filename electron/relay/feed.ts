@@ -148,6 +148,9 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   };
 
   const onEvent = (event: RelayEvent): void => {
+    // The firehoses (publishes, drops) cost work per message: nobody watching, nothing to do.
+    // Structural events still go to the log, so a GUI that opens later sees recent history.
+    if (listeners.size === 0 && (event.type === 'published' || event.type === 'slow-consumer')) return;
     changed = true;
     switch (event.type) {
       case 'published':
@@ -279,6 +282,12 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       };
     },
     subscribe(listener) {
+      if (listeners.size === 0) {
+        // Rates restart from now: deliveries made while nobody watched are not a spike.
+        lastDelivered = relay.stats().delivered;
+        lastFlushAt = Date.now();
+        lastRate = 0;
+      }
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
