@@ -5,7 +5,9 @@
 // Each scenario gets a fresh server process, pinned to CPU 0 (load generator on CPU 1) when
 // `taskset` exists. Server CPU and RSS come from /proc/<pid>.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { httpJson, latencyOf, makeMessage, newAgent, openClient, percentile, pool } from './loadgen.mjs';
@@ -33,7 +35,11 @@ if (pin) spawnSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignor
 const servers = {
   hub: (port) => [
     'node',
-    ['dist/cli/relay-hub.cjs', '--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'],
+    [
+      'dist/cli/relay-hub.cjs',
+      ...['--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'],
+      ...['--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-bench-'))],
+    ],
   ],
   naive: (port) => ['node', ['bench/naive-server.mjs', '--port', String(port)]],
 };
@@ -99,6 +105,22 @@ async function connectAll(server, ids, latencies, options = () => ({})) {
   return clients;
 }
 
+/**
+ * Registers and connects `count` clients, waits until every reading one receives, and returns
+ * them with the latency list (emptied after the barrier) and a counter of deliveries since.
+ */
+async function prepare(server, count, userOf, options) {
+  const latencies = [];
+  const ids = await registerAll(server, count, userOf);
+  const clients = await connectAll(server, ids, latencies, options);
+  const reading = clients.filter((_, i) => !options?.(i).paused);
+  await barrier(server, reading);
+  latencies.length = 0;
+  const base = reading.reduce((sum, c) => sum + c.received, 0);
+  const received = () => reading.reduce((sum, c) => sum + c.received, 0) - base;
+  return { clients, reading, latencies, received };
+}
+
 /** Publishes until every reading client got one probe (all connected and subscribed). */
 async function barrier(server, clients) {
   for (let round = 0; round < 100; round++) {
@@ -136,19 +158,13 @@ const scenarios = {
   },
 
   async fanout(server) {
-    const latencies = [];
-    const ids = await registerAll(server, size.fanout);
-    const clients = await connectAll(server, ids, latencies);
-    await barrier(server, clients);
-    latencies.length = 0;
-    const base = clients.reduce((sum, c) => sum + c.received, 0);
+    const { clients, latencies, received: total } = await prepare(server, size.fanout);
     const cpu0 = server.cpuSeconds();
     const t0 = performance.now();
     await pool(size.fanoutMsgs, 4, (i) =>
       httpJson(server.agent, server.port, 'POST', '/publish', { topic: 'cats', message: makeMessage(i, 64) }),
     );
     const expected = size.fanoutMsgs * clients.length;
-    const total = () => clients.reduce((sum, c) => sum + c.received, 0) - base;
     await waitFor(() => total() >= expected || total());
     const seconds = (performance.now() - t0) / 1000;
     const deliveries = total();
@@ -164,12 +180,7 @@ const scenarios = {
   },
 
   async targeted(server) {
-    const latencies = [];
-    const ids = await registerAll(server, size.targeted, (i) => i);
-    const clients = await connectAll(server, ids, latencies);
-    await barrier(server, clients);
-    latencies.length = 0;
-    const base = clients.reduce((sum, c) => sum + c.received, 0);
+    const { clients, latencies, received: total } = await prepare(server, size.targeted, (i) => i);
     const cpu0 = server.cpuSeconds();
     const t0 = performance.now();
     await pool(size.targetedMsgs, 16, (i) =>
@@ -180,7 +191,6 @@ const scenarios = {
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
-    const total = () => clients.reduce((sum, c) => sum + c.received, 0) - base;
     await waitFor(() => total() >= size.targetedMsgs || total());
     const cpu = server.cpuSeconds() - cpu0;
     for (const c of clients) c.socket.destroy();
@@ -199,22 +209,16 @@ const scenarios = {
 
 /** S4: broadcasts of 1 KiB to `slowNormal` reading clients, plus (or not) one that never reads. */
 async function slowConsumer(server, withSlow) {
-  const latencies = [];
   const count = size.slowNormal + (withSlow ? 1 : 0);
-  const ids = await registerAll(server, count);
-  const clients = await connectAll(server, ids, latencies, (i) => ({ paused: withSlow && i === count - 1 }));
-  const normal = withSlow ? clients.slice(0, -1) : clients;
-  await barrier(server, normal);
-  latencies.length = 0;
+  const paused = (i) => ({ paused: withSlow && i === count - 1 });
+  const { clients, reading: normal, latencies, received: total } = await prepare(server, count, undefined, paused);
   const rss0 = server.rssKiB();
   let peak = rss0;
   const sampler = setInterval(() => (peak = Math.max(peak, server.rssKiB())), 50);
-  const base = normal.reduce((sum, c) => sum + c.received, 0);
   await pool(size.slowMsgs, 4, (i) =>
     httpJson(server.agent, server.port, 'POST', '/publish', { topic: 'cats', message: makeMessage(i, 1024) }),
   );
   const expected = size.slowMsgs * normal.length;
-  const total = () => normal.reduce((sum, c) => sum + c.received, 0) - base;
   await waitFor(() => total() >= expected || total());
   clearInterval(sampler);
   const slow = withSlow ? clients.at(-1) : null;
