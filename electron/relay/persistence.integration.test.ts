@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -176,6 +176,24 @@ describe('crash safety', () => {
     second.child.kill('SIGTERM');
     expect((await once(second.child, 'exit'))[0]).toBe(0);
   }, 60_000);
+});
+
+describe('one hub per data dir', () => {
+  it('refuses a second hub on a data dir in use, and frees it on a clean exit', async () => {
+    const dataDir = tempDir();
+    const first = await runCli(dataDir, 0);
+    const second = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', '0'], {
+      env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), RELAY_HUB_DATA_DIR: dataDir },
+    });
+    children.push(second);
+    let err = '';
+    second.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    expect((await once(second, 'exit'))[0]).toBe(2);
+    expect(err).toContain(`is in use by process ${first.child.pid}`);
+    first.child.kill('SIGTERM');
+    expect((await once(first.child, 'exit'))[0]).toBe(0);
+    expect(existsSync(join(dataDir, 'hub.pid'))).toBe(false);
+  });
 });
 
 /** Parses the CLI's stderr: every line must be one JSON object. */

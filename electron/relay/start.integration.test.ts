@@ -41,6 +41,8 @@ describe('npm start without an Electron binary', () => {
           ...process.env,
           RELAY_HUB_SKIP_BUILD: '1',
           RELAY_HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'relay-hub-start-')),
+          // Only the human lines: JSON logs on stderr could race the first stdout line in `text`.
+          RELAY_HUB_LOG_LEVEL: 'warn',
         },
       },
     );

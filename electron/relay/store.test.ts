@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RegistrationStore, StoreError, journalFile, snapshotFile } from './store';
+import { RegistrationStore, StoreError, journalFile, lockFile, snapshotFile } from './store';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'relay-hub-store-'));
 const ids = (store: RegistrationStore): string[] => [...store.all()].map((r) => r.id);
@@ -115,5 +117,21 @@ describe('RegistrationStore', () => {
     store.added('a', 1, ['cats'], 1);
     store.close();
     expect(ids(new RegistrationStore(dir))).toEqual(['a']);
+  });
+
+  it('refuses a data dir another live process holds, and takes over the lock of a dead one', async () => {
+    const dir = tempDir();
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    await once(other, 'spawn');
+    try {
+      writeFileSync(join(dir, lockFile), `${other.pid}\n`);
+      expect(() => new RegistrationStore(dir)).toThrow(new RegExp(`in use by process ${other.pid}`));
+    } finally {
+      other.kill('SIGKILL');
+      await once(other, 'exit');
+    }
+    // The holder died without cleaning up (kill -9): its lock is stale.
+    expect(new RegistrationStore(dir).size).toBe(0);
+    expect(readFileSync(join(dir, lockFile), 'utf8')).toBe(`${process.pid}\n`);
   });
 });

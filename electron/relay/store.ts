@@ -13,6 +13,8 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  unlinkSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +51,48 @@ export interface StoreOptions {
 
 export const journalFile = 'registrations.jsonl';
 export const snapshotFile = 'registrations.json';
+export const lockFile = 'hub.pid';
+
+/** Lock files this process holds, removed when it exits (a crash leaves one behind: its pid is dead). */
+const heldLocks = new Set<string>();
+
+/** Takes the data dir for this process, or throws when another live process holds it. */
+function lock(dir: string): void {
+  const path = join(dir, lockFile);
+  try {
+    const holder = Number(readFileSync(path, 'utf8').trim());
+    if (Number.isSafeInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      throw new StoreError(`the data dir ${dir} is in use by process ${holder}; give each hub its own --data-dir`);
+    }
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    // No lock file (or an unreadable one): take it.
+  }
+  writeFileSync(path, `${process.pid}\n`);
+  if (heldLocks.size === 0) process.once('exit', releaseLocks);
+  heldLocks.add(path);
+}
+
+function releaseLocks(): void {
+  for (const path of heldLocks) {
+    try {
+      if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  }
+  heldLocks.clear();
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** The registrations of one data directory, mirrored in memory and journaled on every change. */
 export class RegistrationStore {
@@ -66,6 +110,7 @@ export class RegistrationStore {
     this.#fsync = options.fsync ?? false;
     this.#compactAfter = options.compactAfter ?? 10_000;
     mkdirSync(dir, { recursive: true });
+    lock(dir);
     this.#loadSnapshot();
     this.#loadJournal();
   }
