@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisterResponse } from '../../shared/api';
+import { rawSocketOf } from './fanout';
 import { createRelay, StoreError } from './index';
 import { Device, nextEvent, postJson, rawRequest, startHub, type TestHub } from './testing';
 
@@ -238,6 +239,42 @@ describe('structured logs', () => {
     expect(lines[3]).toMatchObject({ conn: 1, client: id, user: 5, remote: '127.0.0.1' });
     expect(lines[4]).toMatchObject({ req: expect.stringMatching(/^r\d+$/) as unknown, client: id });
     expect(lines[5]).toMatchObject({ conn: 1, client: id, reason: 'unregistered', code: 4000 });
+  });
+
+  it('logs a heartbeat termination with its connection', async () => {
+    const hub = await runCli(tempDir(), 0, ['--heartbeat-ms', '100']);
+    const { url, id } = (await postJson(hub.port, '/register', { user_id: 1 })).json as RegisterResponse;
+    const mute = await Device.connect(url, { autoPong: false }); // never answers pings
+    expect(await mute.closed()).toBe(1006);
+    hub.child.kill('SIGTERM');
+    await once(hub.child, 'exit');
+    const lines = jsonLines(hub.stderr());
+    const conn = lines.find((l) => l.msg === 'connected' && l.client === id)?.conn;
+    expect(typeof conn).toBe('number');
+    expect(lines.filter((l) => l.msg === 'heartbeat timeout')).toEqual([
+      expect.objectContaining({ level: 40, client: id, user: 1, conn }),
+    ]);
+    expect(lines.find((l) => l.msg === 'disconnected')).toMatchObject({ conn, reason: 'heartbeat_timeout' });
+  });
+
+  it('logs a slow-consumer close once, with its connection', async () => {
+    const hub = await runCli(tempDir(), 0, ['--max-buffered-bytes', '65536']);
+    const { url, id } = (await postJson(hub.port, '/register', { user_id: 2 })).json as RegisterResponse;
+    const slow = await Device.connect(url);
+    rawSocketOf(slow.ws)?.pause(); // stops reading: kernel buffers fill, then the hub's backlog
+    const message = 'x'.repeat(16 * 1024);
+    for (let i = 0; i < 4000 && !hub.stderr().includes('slow consumer'); i++) {
+      await postJson(hub.port, '/publish', { topic: 'cats', message });
+    }
+    slow.ws.terminate();
+    hub.child.kill('SIGTERM');
+    await once(hub.child, 'exit');
+    const lines = jsonLines(hub.stderr());
+    const conn = lines.find((l) => l.msg === 'connected' && l.client === id)?.conn;
+    expect(lines.filter((l) => l.msg === 'slow consumer')).toEqual([
+      expect.objectContaining({ level: 40, client: id, user: 2, conn, policy: 'close' }),
+    ]);
+    expect(lines.find((l) => l.msg === 'disconnected')).toMatchObject({ conn, reason: 'slow_consumer' });
   });
 
   it('takes its level from --log-level or RELAY_HUB_LOG_LEVEL, and refuses unknown levels', async () => {
