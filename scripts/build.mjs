@@ -27,7 +27,9 @@ if (wanted.has('cli')) {
       ...node,
       entryPoints: ['electron/relay/cli.ts'],
       outfile: 'dist/cli/relay-hub.cjs',
-      banner: { js: '#!/usr/bin/env node' },
+      // A 1 MiB young generation: about a third less memory per connection at 10,000
+      // connections, same throughput (README, Performance). `env -S` passes the flag on.
+      banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=1' },
     }),
   );
 }

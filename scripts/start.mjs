@@ -29,7 +29,7 @@ if (electron.path) {
     `Electron is not available on this machine (${electron.reason}); starting the headless hub with the dashboard instead.`,
   );
   command = process.execPath;
-  args = [join(root, 'dist/cli/relay-hub.cjs'), '--dashboard', ...extra];
+  args = ['--max-semi-space-size=1', join(root, 'dist/cli/relay-hub.cjs'), '--dashboard', ...extra];
 }
 
 // Its own process group (POSIX) so a terminal's Ctrl-C reaches it once, through us.
