@@ -36,6 +36,7 @@ const servers = {
   hub: (port) => [
     'node',
     [
+      '--max-semi-space-size=1', // as the CLI's shebang runs it
       'dist/cli/relay-hub.cjs',
       ...['--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'],
       ...['--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-bench-'))],
