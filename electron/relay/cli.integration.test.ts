@@ -4,26 +4,13 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCli } from './cli-args';
-import { Device, postJson, rawRequest } from './testing';
+import { buildCli, Device, postJson, rawRequest } from './testing';
 
 let cli = '';
 beforeAll(async () => {
-  // The CLI exactly as shipped: one bundled file run by plain node.
-  cli = join(mkdtempSync(join(tmpdir(), 'relay-hub-cli-')), 'relay-hub.cjs');
-  await build({
-    entryPoints: ['electron/relay/cli.ts'],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    absWorkingDir: process.cwd(),
-    nodePaths: [join(process.cwd(), 'node_modules')],
-    logLevel: 'error',
-  });
+  cli = await buildCli();
 });
 
 interface Running {

@@ -3,12 +3,11 @@ import { once } from 'node:events';
 import { appendFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisterResponse } from '../../shared/api';
 import { rawSocketOf } from './fanout';
 import { createRelay, StoreError } from './index';
-import { Device, nextEvent, postJson, rawRequest, startHub, type TestHub } from './testing';
+import { buildCli, Device, nextEvent, postJson, rawRequest, startHub, type TestHub } from './testing';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'relay-hub-persist-'));
 
@@ -80,18 +79,7 @@ describe('a relay with a data dir', () => {
 
 let cli = '';
 beforeAll(async () => {
-  cli = join(tempDir(), 'relay-hub.cjs');
-  await build({
-    entryPoints: ['electron/relay/cli.ts'],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    absWorkingDir: process.cwd(),
-    nodePaths: [join(process.cwd(), 'node_modules')],
-    logLevel: 'error',
-  });
+  cli = await buildCli();
 });
 
 interface Cli {

@@ -3,6 +3,10 @@
  * clients (real `ws` sockets) whose messages can be awaited. Used only by *.test.ts files.
  */
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import { request } from 'node:http';
 import WebSocket from 'ws';
 import type { RegisterResponse } from '../../shared/api';
@@ -162,4 +166,21 @@ export function nextEvent<T extends RelayEvent['type']>(
       resolve(typed);
     });
   });
+}
+
+/** Bundles the CLI exactly as shipped (one file run by plain node) into a temp dir; returns its path. */
+export async function buildCli(): Promise<string> {
+  const outfile = join(mkdtempSync(join(tmpdir(), 'relay-hub-cli-')), 'relay-hub.cjs');
+  await build({
+    entryPoints: ['electron/relay/cli.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    absWorkingDir: process.cwd(),
+    nodePaths: [join(process.cwd(), 'node_modules')],
+    logLevel: 'error',
+  });
+  return outfile;
 }
