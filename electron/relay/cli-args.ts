@@ -106,6 +106,20 @@ const settings = [
     type: 'string',
     help: 'JSON log lines on stderr: trace, debug, info (default), warn, error, fatal, silent',
   },
+  {
+    flag: 'token',
+    env: 'RELAY_HUB_TOKEN',
+    option: 'accessToken',
+    type: 'string',
+    help: 'require Authorization: Bearer <token> on register, unregister and publish (16+ characters; default: open)',
+  },
+  {
+    flag: 'allowed-origins',
+    env: 'RELAY_HUB_ALLOWED_ORIGINS',
+    option: 'allowedOrigins',
+    type: 'list',
+    help: 'comma-separated browser origins allowed to open device sockets (default: any; devices send none)',
+  },
 ] as const;
 
 /** The `--help` text. */
@@ -149,7 +163,15 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   for (const setting of settings) {
     const raw = (values as Record<string, string | undefined>)[setting.flag] ?? env[setting.env];
     if (raw === undefined || raw === '') continue;
-    relay[setting.option] = setting.type === 'int' ? toInt(`--${setting.flag}`, raw) : raw;
+    relay[setting.option] =
+      setting.type === 'int'
+        ? toInt(`--${setting.flag}`, raw)
+        : setting.type === 'list'
+          ? raw
+              .split(',')
+              .map((item) => item.trim())
+              .filter((item) => item !== '')
+          : raw;
   }
   const fsyncEnv = env.RELAY_HUB_FSYNC;
   if (values.fsync === true || fsyncEnv === '1' || fsyncEnv === 'true') relay.fsync = true;

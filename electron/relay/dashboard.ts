@@ -2,7 +2,7 @@
  * The browser dashboard on the hub's own port (protocol in `shared/admin.ts`): the built
  * renderer as static files under `/dashboard/`, and the token-protected admin WebSocket.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,6 +12,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { adminSocketPath, dashboardPath, parseAdminCommandFrame, type AdminServerFrame } from '../../shared/admin';
 import type { CommandHandler } from './commands';
 import type { HubFeed } from './feed';
+import { tokensMatch } from './secrets';
 import { refuseUpgrade, type Relay } from './index';
 
 /** The dashboard page's Content-Security-Policy (the renderer's index.html carries the same as a meta tag). */
@@ -63,11 +64,7 @@ export function generateToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** Compares two secrets in constant time (hashing first so lengths do not leak either). */
-export function tokensMatch(given: string, expected: string): boolean {
-  const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected)) && expected.length > 0;
-}
+export { tokensMatch } from './secrets';
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body = ''): void {
   res.writeHead(status, {

@@ -72,9 +72,13 @@ export async function runHeadless(
     }
   }
   const example = info.urls[0] ?? `http://127.0.0.1:${info.port}`;
+  // With an access token, show where it goes without printing the secret.
+  const auth = command.relay.accessToken ? ` -H "authorization: Bearer $RELAY_HUB_TOKEN"` : '';
   lines.push(
-    `Register a device: curl -X POST ${example}/register -H 'content-type: application/json' -d '{"user_id": 1}'`,
+    `Register a device: curl -X POST ${example}/register -H 'content-type: application/json'${auth} -d '{"user_id": 1}'`,
   );
+  if (auth !== '') lines.push('Access token required on register, unregister and publish.');
+  else lines.push('Open to the whole network: anyone on it can register and publish (see --token).');
   console.log(lines.join('\n'));
   await stopRequested;
   await host.stop();

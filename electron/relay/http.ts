@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HealthResponse, RegisterResponse, UnregisterResponse } from '../../shared/api';
 import { parseJson, parsePublishRequest, parseRegisterRequest } from '../../shared/parse';
+import { bearerToken, tokensMatch } from './secrets';
 import { HttpError, errorJson } from './errors';
 import type { Hub } from './hub';
 
@@ -69,6 +70,10 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
   const method = req.method ?? 'GET';
   // The hot path first: a publish.
   if (path === '/publish' && method === 'POST') {
+    if (!authorized(ctx, req)) {
+      refuse(ctx, res);
+      return;
+    }
     readJsonBody(req, ctx.maxBodyBytes, (error, body) =>
       guard(ctx, res, () => (error ? fail(ctx, res, error) : publish(ctx, res, body))),
     );
@@ -118,6 +123,10 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
     );
     return;
   }
+  if ((method === 'DELETE' || method === 'POST') && !authorized(ctx, req)) {
+    refuse(ctx, res);
+    return;
+  }
   if (method === 'DELETE') {
     const id = decodeSegment(path.slice('/register/'.length));
     const body: UnregisterResponse = { removed: ctx.hub.unregister(id, requestId(req)), id };
@@ -134,6 +143,20 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
   readJsonBody(req, ctx.maxBodyBytes, (error, body) =>
     guard(ctx, res, () => (error ? fail(ctx, res, error) : register(ctx, req, res, body))),
   );
+}
+
+/** True when no access token is set, or the request carries it as a Bearer token. */
+function authorized(ctx: HttpContext, req: IncomingMessage): boolean {
+  const expected = ctx.hub.options.accessToken;
+  if (expected === null) return true;
+  const given = bearerToken(req.headers.authorization);
+  return given !== null && tokensMatch(given, expected);
+}
+
+/** 401 with the Bearer challenge; the body (if any) is not read. */
+function refuse(ctx: HttpContext, res: ServerResponse): void {
+  res.setHeader('www-authenticate', 'Bearer realm="relay-hub"');
+  fail(ctx, res, new HttpError(401, 'unauthorized', 'send Authorization: Bearer <access token>'));
 }
 
 /** Runs a handler that answers asynchronously; a bug in it becomes a logged 500, never a crash. */

@@ -45,6 +45,8 @@ export interface Relay {
   publish(request: PublishRequest): PublishReceipt;
   /** Everything the operator sees. */
   snapshot(): HubSnapshot;
+  /** Sets or rotates (null: removes) the access token required by register, unregister and publish. */
+  setAccessToken(token: string | null): void;
   /** Counters only (cheap). */
   stats(): HubStats;
   /** Subscribes to state changes; returns the unsubscribe function. */
@@ -109,6 +111,10 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     publish: ({ topic, message, user_id: userId }) => hub.publish(topic, message, userId),
     snapshot: () => hub.snapshot(),
     stats: () => hub.stats(),
+    setAccessToken(token) {
+      // Checked like the option; takes effect for the next request. Socket URLs do not change.
+      Object.assign(resolved, resolveOptions({ ...resolved, accessToken: token }));
+    },
     on: (listener) => hub.on(listener),
   };
 }

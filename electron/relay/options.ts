@@ -1,6 +1,7 @@
 import type { SlowConsumerPolicy } from '../../shared/api';
 import { defaultTopicLimits, type TopicLimits } from '../../shared/limits';
 import { isLogLevel, type LogLevel } from './log';
+import { isValidAccessToken } from './secrets';
 
 /** Everything the relay can be configured with. */
 export interface RelayOptions {
@@ -37,6 +38,14 @@ export interface RelayOptions {
   expireIdleMs: number;
   /** Structured log level (JSON lines on stderr). Default `silent`. */
   logLevel: LogLevel;
+  /**
+   * When set, `POST /register`, `DELETE /register/<id>` and `POST /publish` require
+   * `Authorization: Bearer <token>` (401 otherwise). Devices' socket URLs need no token.
+   * Default null: open, as the tutorial.
+   */
+  accessToken: string | null;
+  /** Browser origins allowed to open device sockets; requests without Origin (devices) always pass. Default null: any. */
+  allowedOrigins: readonly string[] | null;
 }
 
 const MiB = 1024 * 1024;
@@ -58,6 +67,8 @@ export const defaultRelayOptions: Readonly<RelayOptions> = Object.freeze({
   fsync: false,
   expireIdleMs: 0,
   logLevel: 'silent',
+  accessToken: null,
+  allowedOrigins: null,
 });
 
 function requireInteger(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
@@ -96,8 +107,25 @@ export function resolveOptions(options: Partial<RelayOptions> = {}): RelayOption
   if (resolved.slowConsumerPolicy !== 'close' && resolved.slowConsumerPolicy !== 'drop') {
     throw new TypeError('option "slowConsumerPolicy" must be "close" or "drop"');
   }
+  if (resolved.accessToken !== null && !isValidAccessToken(resolved.accessToken)) {
+    throw new TypeError('option "accessToken" must be at least 16 visible ASCII characters without spaces');
+  }
+  if (resolved.allowedOrigins !== null) resolved.allowedOrigins = resolved.allowedOrigins.map(normalizeOrigin);
   if (resolved.publicUrl !== null) resolved.publicUrl = normalizePublicUrl(resolved.publicUrl);
   return resolved;
+}
+
+/** An origin as browsers send it (`scheme://host[:port]`). */
+function normalizeOrigin(value: string): string {
+  try {
+    const origin = new URL(value).origin;
+    if (origin !== 'null') return origin;
+  } catch {
+    // reported below
+  }
+  throw new TypeError(
+    `option "allowedOrigins" must list origins like https://app.example, got ${JSON.stringify(value)}`,
+  );
 }
 
 /** `http(s)://host[:port]` without a trailing slash or path. */

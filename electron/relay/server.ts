@@ -118,6 +118,13 @@ export class RelayServer {
       refuseUpgrade(socket, 404, 'not_found', `no WebSocket route at ${path}`);
       return;
     }
+    const origin = req.headers.origin;
+    const allowed = this.hub.options.allowedOrigins;
+    if (origin !== undefined && allowed !== null && !allowed.includes(origin)) {
+      this.hub.noteRejected('forbidden');
+      refuseUpgrade(socket, 403, 'forbidden', `origin ${origin} is not allowed`);
+      return;
+    }
     const id = path.slice('/ws/'.length);
     if (!this.hub.has(id)) {
       refuseUpgrade(socket, 404, 'unknown_client', 'no registration with this id');
