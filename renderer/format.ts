@@ -21,6 +21,11 @@ export function plural(count: number, noun: string): string {
   return `${countFormat.format(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+/** A filtered list's size: `12 clients`, or `3 of 12 clients` while a filter hides some. */
+export function shownOf(shown: number, total: number, noun: string): string {
+  return shown === total ? plural(total, noun) : `${formatCount(shown)} of ${plural(total, noun)}`;
+}
+
 /** Compact byte count: `0 B`, `12.3 kB`, `4.0 MB`. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;

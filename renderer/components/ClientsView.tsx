@@ -1,4 +1,4 @@
-import { formatCount, plural, registerCommand } from '../format';
+import { registerCommand, shownOf } from '../format';
 import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
 import type { ClientSortKey, ConnectionFilter } from '../store/types';
@@ -59,9 +59,7 @@ export function ClientsView() {
           </select>
         </label>
         <span className="toolbar-count" data-testid="client-count" aria-live="polite">
-          {rows.length === total
-            ? plural(total, 'client')
-            : `${formatCount(rows.length)} of ${plural(total, 'client')}`}
+          {shownOf(rows.length, total, 'client')}
         </span>
       </div>
       {rows.length === 0 ? (

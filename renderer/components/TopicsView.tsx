@@ -1,5 +1,5 @@
 import type { TopicInfo } from '../../shared/hub';
-import { formatCount, plural } from '../format';
+import { formatCount, shownOf } from '../format';
 import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
 import { EmptyState } from './EmptyState';
@@ -68,11 +68,7 @@ export function TopicsView() {
           onChange={setTopicFilter}
           testId="topic-filter"
         />
-        <span className="toolbar-count">
-          {topics.length === total
-            ? plural(total, 'topic')
-            : `${formatCount(topics.length)} of ${plural(total, 'topic')}`}
-        </span>
+        <span className="toolbar-count">{shownOf(topics.length, total, 'topic')}</span>
       </div>
       {topics.length === 0 ? (
         <EmptyState title="No topics match this filter" />

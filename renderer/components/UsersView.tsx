@@ -1,4 +1,4 @@
-import { formatCount, plural } from '../format';
+import { formatCount, plural, shownOf } from '../format';
 import { useStore } from '../store';
 import { hubSelectors, type UserRow } from '../store/selectors';
 import { EmptyState } from './EmptyState';
@@ -82,9 +82,7 @@ export function UsersView() {
           onChange={setUserFilter}
           testId="user-filter"
         />
-        <span className="toolbar-count">
-          {rows.length === total ? plural(total, 'user') : `${formatCount(rows.length)} of ${plural(total, 'user')}`}
-        </span>
+        <span className="toolbar-count">{shownOf(rows.length, total, 'user')}</span>
       </div>
       {rows.length === 0 ? (
         <EmptyState title="No users match this filter" />
