@@ -8,11 +8,11 @@ import type { ClientInfo, HubSnapshot, HubStats, ListenInfo } from '../../shared
 import { Hub, type RelayListener } from './hub';
 import { createLogger } from './log';
 import { createMetrics } from './metrics';
-import { resolveOptions, type RelayOptions } from './options';
+import { resolveOptions, type LiveOptions, type RelayOptions } from './options';
 import { RelayServer, type ServerHooks } from './server';
 import { RegistrationStore } from './store';
 
-export type { RelayOptions } from './options';
+export type { LiveOptions, RelayOptions } from './options';
 export { defaultRelayOptions, resolveOptions } from './options';
 export type { RelayListener } from './hub';
 export type { ServerHooks, RequestHook, UpgradeHook } from './server';
@@ -29,8 +29,12 @@ export { isLogLevel, type LogLevel } from './log';
 export interface Relay {
   /** The resolved options. */
   readonly options: RelayOptions;
-  /** Starts listening. Rejects with the listen error (e.g. code `EADDRINUSE`) and can be retried. */
-  start(overrides?: Partial<Pick<RelayOptions, 'host' | 'port'>>): Promise<ListenInfo>;
+  /**
+   * Starts listening, first applying `overrides` (host, port, limits…: anything but the store and
+   * the log; checked like the options). Rejects with the listen error (e.g. code `EADDRINUSE`)
+   * and can be retried.
+   */
+  start(overrides?: Partial<LiveOptions>): Promise<ListenInfo>;
   /** Stops accepting, closes every socket with 1001, resolves when done. Registrations are kept (and compacted to disk). */
   stop(): Promise<void>;
   /** Where it listens, or null when stopped. */
@@ -72,8 +76,9 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     options: resolved,
     async start(overrides = {}) {
       if (server?.info) return server.info;
-      if (overrides.host !== undefined || overrides.port !== undefined) {
-        Object.assign(resolved, resolveOptions({ ...resolved, ...overrides }));
+      if (Object.keys(overrides).length > 0) {
+        const { dataDir, fsync, logLevel } = resolved;
+        Object.assign(resolved, resolveOptions({ ...resolved, ...overrides, dataDir, fsync, logLevel }));
       }
       const candidate = new RelayServer(hub, hooks, metrics);
       let info: ListenInfo;

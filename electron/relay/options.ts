@@ -46,7 +46,28 @@ export interface RelayOptions {
   accessToken: string | null;
   /** Browser origins allowed to open device sockets; requests without Origin (devices) always pass. Default null: any. */
   allowedOrigins: readonly string[] | null;
+  /** Largest published message, in UTF-8 bytes (413 `message_too_large` above). Default 1 MiB. */
+  maxMessageBytes: number;
+  /** Most registrations the hub holds (503 `too_many_registrations` above); 0 = no limit. Default 100,000. */
+  maxRegistrations: number;
+  /** Most live device sockets (upgrade refused with 503 `too_many_connections`); 0 = no limit. Default 20,000. */
+  maxConnections: number;
+  /** Registrations per second from one IP address (429 + Retry-After above); 0 = no limit. Default 20. */
+  registerRatePerSec: number;
+  /** How many registrations one IP may make at once before the rate applies. Default 100. */
+  registerBurst: number;
+  /** Publishes per second from one IP address (429 + Retry-After above); 0 = no limit. Default 1,000. */
+  publishRatePerSec: number;
+  /** How many publishes one IP may make at once before the rate applies. Default 2,000. */
+  publishBurst: number;
+  /** PEM certificate file: with `tlsKeyFile`, the hub serves https/wss and register answers `wss://` URLs. */
+  tlsCertFile: string | null;
+  /** PEM private key file of `tlsCertFile`. */
+  tlsKeyFile: string | null;
 }
+
+/** Options a running relay can change at its next `start()` (everything but the store and the log). */
+export type LiveOptions = Omit<RelayOptions, 'dataDir' | 'fsync' | 'logLevel'>;
 
 const MiB = 1024 * 1024;
 
@@ -69,6 +90,15 @@ export const defaultRelayOptions: Readonly<RelayOptions> = Object.freeze({
   logLevel: 'silent',
   accessToken: null,
   allowedOrigins: null,
+  maxMessageBytes: MiB,
+  maxRegistrations: 100_000,
+  maxConnections: 20_000,
+  registerRatePerSec: 20,
+  registerBurst: 100,
+  publishRatePerSec: 1_000,
+  publishBurst: 2_000,
+  tlsCertFile: null,
+  tlsKeyFile: null,
 });
 
 function requireInteger(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
@@ -97,6 +127,22 @@ export function resolveOptions(options: Partial<RelayOptions> = {}): RelayOption
   requireInteger('topicLimits.maxTopics', resolved.topicLimits.maxTopics, 1);
   requireInteger('topicLimits.maxTopicLength', resolved.topicLimits.maxTopicLength, 1);
   requireInteger('expireIdleMs', resolved.expireIdleMs, 0);
+  requireInteger('maxMessageBytes', resolved.maxMessageBytes, 1);
+  requireInteger('maxRegistrations', resolved.maxRegistrations, 0);
+  requireInteger('maxConnections', resolved.maxConnections, 0);
+  requireInteger('registerRatePerSec', resolved.registerRatePerSec, 0);
+  requireInteger('registerBurst', resolved.registerBurst, 1);
+  requireInteger('publishRatePerSec', resolved.publishRatePerSec, 0);
+  requireInteger('publishBurst', resolved.publishBurst, 1);
+  for (const name of ['tlsCertFile', 'tlsKeyFile'] as const) {
+    const value = resolved[name];
+    if (value !== null && (typeof value !== 'string' || value === '')) {
+      throw new TypeError(`option "${name}" must be a non-empty path or null`);
+    }
+  }
+  if ((resolved.tlsCertFile === null) !== (resolved.tlsKeyFile === null)) {
+    throw new TypeError('options "tlsCertFile" and "tlsKeyFile" go together: give both or neither');
+  }
   if (resolved.dataDir !== null && (typeof resolved.dataDir !== 'string' || resolved.dataDir === '')) {
     throw new TypeError('option "dataDir" must be a non-empty path or null');
   }

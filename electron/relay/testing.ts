@@ -20,9 +20,16 @@ export interface TestHub {
   base: string;
 }
 
-/** Starts a relay on 127.0.0.1, port 0 (heartbeat off unless asked). */
+/** Starts a relay on 127.0.0.1, port 0 (heartbeat and per-IP rate limits off unless asked). */
 export async function startHub(options: Partial<RelayOptions> = {}): Promise<TestHub> {
-  const relay = createRelay({ host: '127.0.0.1', port: 0, heartbeatIntervalMs: 0, ...options });
+  const relay = createRelay({
+    host: '127.0.0.1',
+    port: 0,
+    heartbeatIntervalMs: 0,
+    registerRatePerSec: 0,
+    publishRatePerSec: 0,
+    ...options,
+  });
   const info = await relay.start();
   return { relay, port: info.port, base: `http://127.0.0.1:${info.port}` };
 }
