@@ -21,7 +21,11 @@ export type ErrorCode =
   | 'bad_frame'
   | 'internal_error'
   | 'unauthorized'
-  | 'forbidden';
+  | 'forbidden'
+  | 'message_too_large'
+  | 'rate_limited'
+  | 'too_many_registrations'
+  | 'too_many_connections';
 
 /** JSON body of every 4xx answer and of WebSocket error frames. */
 export interface ErrorBody {

@@ -130,6 +130,12 @@ export class RelayServer {
       refuseUpgrade(socket, 404, 'unknown_client', 'no registration with this id');
       return;
     }
+    const { maxConnections } = this.hub.options;
+    if (maxConnections > 0 && this.hub.connections().size >= maxConnections) {
+      this.hub.noteRejected('too_many_connections');
+      refuseUpgrade(socket, 503, 'too_many_connections', `the hub holds its maximum of ${maxConnections} connections`);
+      return;
+    }
     const remoteAddress = req.socket.remoteAddress;
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       this.hub.attach(id, ws, remoteAddress);
@@ -146,6 +152,7 @@ const statusText: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  503: 'Service Unavailable',
 };
 
 /** Answers an upgrade request with a plain HTTP error (JSON body) and closes the socket. */
