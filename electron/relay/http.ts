@@ -9,6 +9,7 @@ import { parseJson, parsePublishRequest, parseRegisterRequest } from '../../shar
 import { bearerToken, tokensMatch } from './secrets';
 import { HttpError, errorJson } from './errors';
 import type { Hub } from './hub';
+import type { RateLimiter } from './ratelimit';
 
 // Flat [name, value, ...] arrays: Node writes them without re-validating an object per response.
 const corsHeaders = [
@@ -47,6 +48,8 @@ export interface HttpContext {
   wsBase(req: IncomingMessage): string;
   /** Prometheus metrics for `GET /metrics` (404 without). */
   metrics?: { contentType: string; text(): Promise<string> } | null;
+  /** Per-IP limits on `POST /register` and `POST /publish`. */
+  rates: { register: RateLimiter; publish: RateLimiter };
 }
 
 let requestSeq = 0;
@@ -70,6 +73,7 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
   const method = req.method ?? 'GET';
   // The hot path first: a publish.
   if (path === '/publish' && method === 'POST') {
+    if (limited(ctx, ctx.rates.publish, req, res)) return;
     if (!authorized(ctx, req)) {
       refuse(ctx, res);
       return;
@@ -111,6 +115,11 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
       fail(ctx, res, new HttpError(404, 'not_found', 'metrics are not enabled'));
       return;
     }
+    // Counts say how busy the hub is: with an access token, they are for its holders only.
+    if (!authorized(ctx, req)) {
+      refuse(ctx, res);
+      return;
+    }
     metrics.text().then(
       (text) => {
         res.writeHead(200, ['content-type', metrics.contentType, 'cache-control', 'no-store']);
@@ -123,6 +132,7 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
     );
     return;
   }
+  if (method === 'POST' && limited(ctx, ctx.rates.register, req, res)) return;
   if ((method === 'DELETE' || method === 'POST') && !authorized(ctx, req)) {
     refuse(ctx, res);
     return;
@@ -153,6 +163,15 @@ function authorized(ctx: HttpContext, req: IncomingMessage): boolean {
   return given !== null && tokensMatch(given, expected);
 }
 
+/** Answers 429 with Retry-After when `req`'s address has used its rate; the body is not read. */
+function limited(ctx: HttpContext, limiter: RateLimiter, req: IncomingMessage, res: ServerResponse): boolean {
+  const wait = limiter.take(req.socket.remoteAddress ?? '');
+  if (wait === 0) return false;
+  res.setHeader('retry-after', String(wait));
+  fail(ctx, res, new HttpError(429, 'rate_limited', `too many requests from this address; retry in ${wait} s`));
+  return true;
+}
+
 /** 401 with the Bearer challenge; the body (if any) is not read. */
 function refuse(ctx: HttpContext, res: ServerResponse): void {
   res.setHeader('www-authenticate', 'Bearer realm="relay-hub"');
@@ -175,6 +194,11 @@ function register(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, b
     fail(ctx, res, new HttpError(400, parsed.code, parsed.message));
     return;
   }
+  if (ctx.hub.full) {
+    const max = ctx.hub.options.maxRegistrations;
+    fail(ctx, res, new HttpError(503, 'too_many_registrations', `the hub holds its maximum of ${max} registrations`));
+    return;
+  }
   const client = ctx.hub.register(parsed.value.user_id, requestId(req));
   const answer: RegisterResponse = { url: `${ctx.wsBase(req)}/ws/${client.id}`, id: client.id };
   sendJson(res, 200, JSON.stringify(answer));
@@ -187,6 +211,11 @@ function publish(ctx: HttpContext, res: ServerResponse, body: unknown): void {
     return;
   }
   const { topic, message, user_id: userId } = parsed.value;
+  if (ctx.hub.messageTooLarge(message)) {
+    const max = ctx.hub.options.maxMessageBytes;
+    fail(ctx, res, new HttpError(413, 'message_too_large', `message is larger than ${max} bytes (UTF-8)`));
+    return;
+  }
   const receipt = ctx.hub.publish(topic, message, userId);
   sendJson(res, 200, `{"delivered":${receipt.delivered}}`);
 }

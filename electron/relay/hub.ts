@@ -151,6 +151,20 @@ export class Hub {
     return info;
   }
 
+  /** True when another registration would pass `maxRegistrations`. */
+  get full(): boolean {
+    const max = this.options.maxRegistrations;
+    return max > 0 && this.#registry.size >= max;
+  }
+
+  /** True when `message` is over `maxMessageBytes` in UTF-8 (measured only when it could be). */
+  messageTooLarge(message: string): boolean {
+    const max = this.options.maxMessageBytes;
+    // UTF-8 takes 1 to 3 bytes per UTF-16 code unit: most messages need no measuring.
+    if (message.length * 3 <= max) return false;
+    return message.length > max || Buffer.byteLength(message) > max;
+  }
+
   /** True when the id is registered. */
   has(id: string): boolean {
     return this.#registry.get(id) !== undefined;

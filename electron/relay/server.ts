@@ -14,6 +14,7 @@ import { handleRequest, type HttpContext } from './http';
 import type { Hub } from './hub';
 import type { RelayMetrics } from './metrics';
 import { deviceBaseUrls, hostPort, isValidHostHeader } from './net';
+import { RateLimiter } from './ratelimit';
 
 /** An extra HTTP handler (the dashboard) consulted before the REST routes. */
 export type RequestHook = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -50,6 +51,10 @@ export class RelayServer {
       maxBodyBytes: options.maxBodyBytes,
       wsBase: (req) => this.#wsBase(req),
       metrics,
+      rates: {
+        register: new RateLimiter({ perSecond: () => options.registerRatePerSec, burst: () => options.registerBurst }),
+        publish: new RateLimiter({ perSecond: () => options.publishRatePerSec, burst: () => options.publishBurst }),
+      },
     };
     this.#server = createServer((req, res) => {
       if (this.hooks.request?.(req, res)) return;
