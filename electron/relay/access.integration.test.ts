@@ -25,6 +25,7 @@ describe('access token', () => {
     ['POST', '/register', '{"user_id": 1}'],
     ['POST', '/publish', '{"topic": "cats", "message": "x"}'],
     ['DELETE', `/register/${'0'.repeat(32)}`, undefined],
+    ['GET', '/metrics', undefined],
   ])('%s %s refuses a missing or wrong token with 401', async (method, path, body) => {
     hub = await startHub({ accessToken: token });
     for (const headers of [json, bearer('wrong-token-wrong-token'), { ...json, authorization: token }]) {
@@ -56,6 +57,8 @@ describe('access token', () => {
     hub.relay.setAccessToken(rotated);
     const old = await rawRequest(hub.port, 'POST', '/publish', '{"topic":"cats","message":"x"}', bearer(token));
     expect(old.status).toBe(401);
+    expect((await rawRequest(hub.port, 'POST', '/register', '{"user_id": 1}', bearer(token))).status).toBe(401);
+    expect((await rawRequest(hub.port, 'GET', '/metrics', undefined, bearer(token))).status).toBe(401);
     const device = await Device.connect(url);
     const res = await rawRequest(hub.port, 'POST', '/publish', '{"topic":"cats","message":"after"}', bearer(rotated));
     expect(res.json).toEqual({ delivered: 1 });
@@ -67,7 +70,8 @@ describe('access token', () => {
   it('counts refusals in the metrics', async () => {
     hub = await startHub({ accessToken: token });
     await rawRequest(hub.port, 'POST', '/publish', '{}', json);
-    const metrics = await rawRequest(hub.port, 'GET', '/metrics');
+    const metrics = await rawRequest(hub.port, 'GET', '/metrics', undefined, bearer(token));
+    expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(/relay_hub_rejected_requests_total\{reason="unauthorized"\} 1/);
   });
 });

@@ -12,6 +12,17 @@ export class HttpError extends Error {
   }
 }
 
+/** A limit refused a call made through the relay's API (the GUI's commands); `code` is stable. */
+export class LimitError extends Error {
+  constructor(
+    readonly code: Extract<ErrorCode, 'too_many_registrations' | 'message_too_large'>,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LimitError';
+  }
+}
+
 /** The JSON error body for a code and message. */
 export function errorJson(code: ErrorCode, message: string): string {
   const body: ErrorBody = { error: { code, message } };

@@ -5,6 +5,7 @@
  */
 import type { PublishReceipt, PublishRequest } from '../../shared/api';
 import type { ClientInfo, HubSnapshot, HubStats, ListenInfo } from '../../shared/hub';
+import { LimitError } from './errors';
 import { Hub, type RelayListener } from './hub';
 import { createLogger } from './log';
 import { createMetrics } from './metrics';
@@ -23,6 +24,7 @@ export { runHeadless, type HeadlessOptions } from './headless';
 export type { HubFeed } from './feed';
 export type { CommandHandler } from './commands';
 export { StoreError } from './store';
+export { LimitError } from './errors';
 export { isLogLevel, type LogLevel } from './log';
 
 /** A relay: the hub's state plus the server that exposes it. */
@@ -39,13 +41,13 @@ export interface Relay {
   stop(): Promise<void>;
   /** Where it listens, or null when stopped. */
   address(): ListenInfo | null;
-  /** Registers a client for `userId`. The socket URL is `<base ws url>/ws/<id>`. */
+  /** Registers a client for `userId` (LimitError when the hub is full). The socket URL is `<base ws url>/ws/<id>`. */
   register(userId: number): ClientInfo;
   /** Removes a registration and closes its socket; false when the id is unknown. */
   unregister(id: string): boolean;
   /** Removes every registration of a user; returns how many. */
   unregisterUser(userId: number): number;
-  /** Publishes a message; the receipt counts live connections written to. */
+  /** Publishes a message (LimitError over `maxMessageBytes`); the receipt counts live connections written to. */
   publish(request: PublishRequest): PublishReceipt;
   /** Everything the operator sees. */
   snapshot(): HubSnapshot;
@@ -110,10 +112,22 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       if (current) log.info('stopped');
     },
     address: () => server?.info ?? null,
-    register: (userId) => hub.register(userId),
+    register(userId) {
+      if (hub.full) {
+        const message = `the hub holds its maximum of ${resolved.maxRegistrations} registrations`;
+        throw new LimitError('too_many_registrations', message);
+      }
+      return hub.register(userId);
+    },
     unregister: (id) => hub.unregister(id),
     unregisterUser: (userId) => hub.unregisterUser(userId),
-    publish: ({ topic, message, user_id: userId }) => hub.publish(topic, message, userId),
+    publish({ topic, message, user_id: userId }) {
+      if (hub.messageTooLarge(message)) {
+        const text = `message is larger than ${resolved.maxMessageBytes} bytes (UTF-8)`;
+        throw new LimitError('message_too_large', text);
+      }
+      return hub.publish(topic, message, userId);
+    },
     snapshot: () => hub.snapshot(),
     stats: () => hub.stats(),
     setAccessToken(token) {
