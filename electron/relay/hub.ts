@@ -33,8 +33,10 @@ export interface HubCounters {
   publishedBytes: number;
   /** Bytes queued to devices (a frame counted once per recipient). */
   deliveredBytes: number;
-  /** Requests refused with a 4xx, by error code. */
+  /** Requests refused with a 4xx (or 503 at a capacity limit), by error code. */
   readonly rejected: Map<string, number>;
+  /** Device sockets ended, by `<reason> <close code>` (e.g. `error 1009`). */
+  readonly disconnects: Map<string, number>;
 }
 
 /** What a hub can have besides its options. */
@@ -54,7 +56,12 @@ export class Hub {
   readonly #connIds = new WeakMap<Connection, number>();
   #connSeq = 0;
   /** Counters for the metrics. */
-  readonly counters: HubCounters = { publishedBytes: 0, deliveredBytes: 0, rejected: new Map() };
+  readonly counters: HubCounters = {
+    publishedBytes: 0,
+    deliveredBytes: 0,
+    rejected: new Map(),
+    disconnects: new Map(),
+  };
   /** The structured log. */
   readonly log: Logger;
   readonly #connections = new Set<Connection>();
@@ -285,6 +292,8 @@ export class Hub {
     const { record } = connection;
     if (record.link === connection) record.link = null;
     this.#store?.seen(record.id);
+    const key = `${reason} ${code}`;
+    this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
     const conn = this.#connIds.get(connection);
     this.log.info(
       { conn, client: record.id, user: record.userId, reason, code, dropped: record.dropped },

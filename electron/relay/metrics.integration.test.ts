@@ -111,6 +111,25 @@ describe('GET /metrics', () => {
     slow.ws.terminate();
   });
 
+  it('counts disconnects by reason and close code, and reports the configured limits', async () => {
+    hub = await startHub({ maxPayloadBytes: 64, maxConnections: 7, publishRatePerSec: 50 });
+    const big = await Device.join(hub, 1);
+    big.ws.send('x'.repeat(65));
+    expect(await big.closed()).toBe(1009);
+    const polite = await Device.join(hub, 2);
+    polite.ws.close(1000);
+    expect(await polite.closed()).toBe(1000);
+    const deadline = Date.now() + 2_000;
+    while (hub.relay.stats().connected > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const samples = await scrape();
+    // The hub closed it with 1009; `ws` then reports the abnormal end (1006) as the socket's close code.
+    expect(samples.get('relay_hub_disconnects_total{reason="error",code="1006"}')).toBe(1);
+    expect(samples.get('relay_hub_disconnects_total{reason="client_closed",code="1000"}')).toBe(1);
+    expect(samples.get('relay_hub_limit{limit="max_connections"}')).toBe(7);
+    expect(samples.get('relay_hub_limit{limit="publish_rate_per_second"}')).toBe(50);
+    expect(samples.get('relay_hub_limit{limit="register_rate_per_second"}')).toBe(0);
+  });
+
   it('answers HEAD and refuses other methods like every route', async () => {
     hub = await startHub();
     expect((await rawRequest(hub.port, 'HEAD', '/metrics')).status).toBe(200);

@@ -68,12 +68,39 @@ export function createMetrics(hub: Hub): RelayMetrics {
   });
   new Counter({
     name: 'relay_hub_rejected_requests_total',
-    help: 'HTTP requests refused with a 4xx, by error code.',
+    help: 'Requests and sockets refused (4xx, or 503 at a capacity limit), by error code.',
     labelNames: ['reason'],
     registers: [registry],
     collect() {
       this.reset();
       for (const [reason, count] of hub.counters.rejected) this.inc({ reason }, count);
+    },
+  });
+  new Counter({
+    name: 'relay_hub_disconnects_total',
+    help: 'Device sockets ended, by reason and WebSocket close code.',
+    labelNames: ['reason', 'code'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [key, count] of hub.counters.disconnects) {
+        const [reason = '', code = ''] = key.split(' ');
+        this.inc({ reason, code }, count);
+      }
+    },
+  });
+  new Gauge({
+    name: 'relay_hub_limit',
+    help: 'Configured limits (0 = none): compare with the gauges above to alert before a limit is hit.',
+    labelNames: ['limit'],
+    registers: [registry],
+    collect() {
+      const o = hub.options;
+      this.set({ limit: 'max_registrations' }, o.maxRegistrations);
+      this.set({ limit: 'max_connections' }, o.maxConnections);
+      this.set({ limit: 'max_message_bytes' }, o.maxMessageBytes);
+      this.set({ limit: 'register_rate_per_second' }, o.registerRatePerSec);
+      this.set({ limit: 'publish_rate_per_second' }, o.publishRatePerSec);
     },
   });
   const lag = new Gauge({
