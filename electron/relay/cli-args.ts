@@ -6,7 +6,15 @@ import type { RelayOptions } from './options';
 
 /** What the CLI was asked to do. */
 export type CliCommand =
-  { kind: 'help' } | { kind: 'run'; relay: Partial<RelayOptions>; dashboard: boolean; dashboardToken?: string };
+  | { kind: 'help' }
+  | {
+      kind: 'run';
+      relay: Partial<RelayOptions>;
+      dashboard: boolean;
+      dashboardToken?: string;
+      /** File holding the access token, read at start and again on SIGHUP. */
+      tokenFile?: string;
+    };
 
 /**
  * The CLI's data dir when none is given: `$XDG_STATE_HOME/relay-hub` or `~/.local/state/relay-hub`
@@ -198,6 +206,8 @@ export function helpText(): string {
     `  ${''.padEnd(22)} env RELAY_HUB_DASHBOARD=1`,
     `  --${'dashboard-token'.padEnd(20)} fix the dashboard's admin token (16+ of A-Za-z0-9_-; default: random)`,
     `  ${''.padEnd(22)} env RELAY_HUB_DASHBOARD_TOKEN`,
+    `  --${'token-file'.padEnd(20)} read the access token from a file; re-read on SIGHUP (rotation)`,
+    `  ${''.padEnd(22)} env RELAY_HUB_TOKEN_FILE`,
     `  --${'fsync'.padEnd(20)} fsync every registration change (survives power loss; slower)`,
     `  ${''.padEnd(22)} env RELAY_HUB_FSYNC=1`,
     `  --${'help'.padEnd(20)} this text`,
@@ -216,6 +226,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
       dashboard: { type: 'boolean' },
       fsync: { type: 'boolean' },
       'dashboard-token': { type: 'string' },
+      'token-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -240,12 +251,33 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   if (values.fsync === true || fsyncEnv === '1' || fsyncEnv === 'true') relay.fsync = true;
   const dashboardEnv = env.RELAY_HUB_DASHBOARD;
   const dashboard = values.dashboard === true || dashboardEnv === '1' || dashboardEnv === 'true';
+  const command: CliCommand = { kind: 'run', relay, dashboard };
+  const tokenFile = values['token-file'] ?? env.RELAY_HUB_TOKEN_FILE;
+  if (tokenFile !== undefined && tokenFile !== '') {
+    if (relay.accessToken !== undefined) throw new TypeError('give --token or --token-file, not both');
+    command.tokenFile = tokenFile;
+  }
   const token = values['dashboard-token'] ?? env.RELAY_HUB_DASHBOARD_TOKEN;
-  if (token === undefined || token === '') return { kind: 'run', relay, dashboard };
+  if (token === undefined || token === '') return command;
   if (!/^[A-Za-z0-9_-]{16,}$/.test(token)) {
     throw new TypeError('--dashboard-token must be at least 16 characters from A-Z a-z 0-9 _ -');
   }
-  return { kind: 'run', relay, dashboard, dashboardToken: token };
+  command.dashboardToken = token;
+  return command;
+}
+
+/** The access token in a token file: its first line, trimmed. Throws a readable Error. */
+export function tokenFromFile(path: string, read: (path: string) => string): string {
+  let text: string;
+  try {
+    text = read(path);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new Error(`cannot read the token file ${path}: ${reason}`, { cause: error });
+  }
+  const token = text.split(/\r?\n/, 1)[0]?.trim() ?? '';
+  if (token === '') throw new Error(`the token file ${path} is empty (to open the hub, restart it without a token)`);
+  return token;
 }
 
 function toInt(name: string, raw: string): number {

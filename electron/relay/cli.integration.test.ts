@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,14 @@ async function listening(handle: Running): Promise<number> {
     await once(handle.child.stdout, 'data');
   }
   return Number(/listening on .*:(\d+)/.exec(handle.output())?.[1]);
+}
+
+/** Waits until the process has printed something matching `pattern` (stdout or stderr). */
+async function printed(handle: Running, pattern: RegExp): Promise<void> {
+  while (!pattern.test(handle.output())) {
+    if (handle.child.exitCode !== null) throw new Error(`exited: ${handle.output()}`);
+    await Promise.race([once(handle.child.stdout, 'data'), once(handle.child.stderr, 'data')]);
+  }
 }
 
 describe('relay-hub CLI', () => {
@@ -99,6 +107,46 @@ describe('relay-hub CLI', () => {
       'content-type': 'application/json',
     });
     expect(res.status).toBe(413);
+  });
+
+  it('reads the access token from --token-file and rotates it on SIGHUP without breaking devices', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'relay-hub-token-')), 'token');
+    const first = 'first-token-0123456789';
+    const second = 'second-token-9876543210';
+    writeFileSync(file, `${first}\n`);
+    const hub = run(['--host', '127.0.0.1', '--port', '0', '--token-file', file]);
+    const port = await listening(hub);
+    expect(hub.output()).toContain(`kill -HUP ${hub.child.pid}`);
+    expect(hub.output()).not.toContain(first);
+    const auth = (token: string): Record<string, string> => ({
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+    });
+    const registered = await rawRequest(port, 'POST', '/register', '{"user_id": 1}', auth(first));
+    const device = await Device.connect((registered.json as { url: string }).url);
+
+    writeFileSync(file, `${second}\n`);
+    hub.child.kill('SIGHUP');
+    await printed(hub, /access token reloaded/);
+    const publish = '{"topic": "cats", "message": "after rotation"}';
+    expect((await rawRequest(port, 'POST', '/publish', publish, auth(first))).status).toBe(401);
+    expect((await rawRequest(port, 'POST', '/publish', publish, auth(second))).json).toEqual({ delivered: 1 });
+    await device.waitForMessages(1);
+
+    writeFileSync(file, '\n'); // a broken file keeps the current token
+    hub.child.kill('SIGHUP');
+    await printed(hub, /token file .* is empty.*keeping the current token/);
+    expect((await rawRequest(port, 'POST', '/publish', publish, auth(second))).status).toBe(200);
+    expect(hub.child.exitCode).toBe(null);
+  });
+
+  it('refuses an unreadable token file and --token with --token-file (exit 2)', async () => {
+    const missing = run(['--port', '0', '--token-file', '/nonexistent/token']);
+    expect((await once(missing.child, 'exit'))[0]).toBe(2);
+    expect(missing.output()).toContain('cannot read the token file /nonexistent/token: ENOENT');
+    const both = run(['--port', '0', '--token-file', '/x', '--token', 'a-long-enough-token-1234']);
+    expect((await once(both.child, 'exit'))[0]).toBe(2);
+    expect(both.output()).toContain('not both');
   });
 
   it('rejects bad flags with exit code 2 and prints help with --help', async () => {

@@ -3,9 +3,9 @@
  * dashboard with `--dashboard`), prints the URLs, and stops cleanly on SIGINT/SIGTERM.
  * Used by the CLI bundle and by the desktop app's `--headless` mode.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliDefaults, helpText, parseCli } from './cli-args';
+import { cliDefaults, helpText, parseCli, tokenFromFile } from './cli-args';
 import { createHubHost, type HubHost } from './host';
 
 /** Where the headless hub finds things. */
@@ -24,8 +24,12 @@ export async function runHeadless(
 ): Promise<number> {
   const name = options.name ?? 'relay-hub';
   let command;
+  const readToken = (path: string): string => tokenFromFile(path, (file) => readFileSync(file, 'utf8'));
   try {
     command = parseCli(argv, env);
+    if (command.kind === 'run' && command.tokenFile !== undefined) {
+      command.relay.accessToken = readToken(command.tokenFile);
+    }
   } catch (error) {
     console.error(`${name}: ${(error as Error).message}\nTry: ${name} --help`);
     return 2;
@@ -61,6 +65,18 @@ export async function runHeadless(
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   });
+  // Rotation without a restart: write the new token to the file, then `kill -HUP <pid>`.
+  const { tokenFile } = command;
+  const reload = (): void => {
+    if (tokenFile === undefined) return;
+    try {
+      host.relay.setAccessToken(readToken(tokenFile));
+      console.log(`${name}: access token reloaded from ${tokenFile}`);
+    } catch (error) {
+      console.error(`${name}: ${(error as Error).message}; keeping the current token`);
+    }
+  };
+  if (tokenFile !== undefined) process.on('SIGHUP', reload);
   const info = status.listen;
   const lines = [`Relay Hub listening on ${info.host}:${info.port}`, 'Devices can reach it at:'];
   for (const url of info.urls) lines.push(`  ${url}`);
@@ -77,10 +93,13 @@ export async function runHeadless(
   lines.push(
     `Register a device: curl -X POST ${example}/register -H 'content-type: application/json'${auth} -d '{"user_id": 1}'`,
   );
-  if (auth !== '') lines.push('Access token required on register, unregister and publish.');
-  else lines.push('Open to the whole network: anyone on it can register and publish (see --token).');
+  if (auth !== '') {
+    const rotate = tokenFile === undefined ? '' : ` Rotate it: edit ${tokenFile}, then kill -HUP ${process.pid}.`;
+    lines.push(`Access token required on register, unregister and publish.${rotate}`);
+  } else lines.push('Open to the whole network: anyone on it can register and publish (see --token).');
   console.log(lines.join('\n'));
   await stopRequested;
+  process.off('SIGHUP', reload);
   await host.stop();
   console.log(`${name}: stopped`);
   return 0;
