@@ -39,6 +39,8 @@ const servers = {
       '--max-semi-space-size=1', // as the CLI's shebang runs it
       'dist/cli/relay-hub.cjs',
       ...['--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'],
+      // One load generator on one address: the per-IP rate limits and capacity limits would measure themselves.
+      ...['--register-rate', '0', '--publish-rate', '0', '--max-registrations', '0', '--max-connections', '0'],
       ...['--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-bench-'))],
     ],
   ],
