@@ -94,7 +94,18 @@ afterEach(() => {
 });
 
 async function runCli(dataDir: string, port: number, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Cli> {
-  const args = [cli, '--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0', '--register-rate', '0', ...extra];
+  const args = [
+    cli,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--heartbeat-ms',
+    '0',
+    '--register-rate',
+    '0',
+    ...extra,
+  ];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), RELAY_HUB_DATA_DIR: dataDir, ...env },
   });
