@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CloseCode } from '../../shared/api';
 import type { RegisterResponse } from '../../shared/api';
 import { parseCli } from './cli-args';
 import { resolveOptions } from './index';
@@ -73,6 +77,31 @@ describe('access token', () => {
     const metrics = await rawRequest(hub.port, 'GET', '/metrics', undefined, bearer(token));
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(/relay_hub_rejected_requests_total\{reason="unauthorized"\} 1/);
+  });
+});
+
+describe('revocation', () => {
+  it('unregistering a device or a user closes its sockets at once; the old URLs never work again, even after a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'relay-hub-revoke-'));
+    hub = await startHub({ dataDir });
+    const phone = await registerWith(hub.port, json);
+    const laptop = await registerWith(hub.port, { ...json });
+    const board = (await rawRequest(hub.port, 'POST', '/register', '{"user_id": 9}', json)).json as RegisterResponse;
+    const [a, b, c] = await Promise.all([phone, laptop, board].map(({ url }) => Device.connect(url)));
+    const removed = await rawRequest(hub.port, 'DELETE', `/register/${board.id}`);
+    expect(removed.json).toEqual({ removed: true, id: board.id });
+    expect(await c?.closed()).toBe(CloseCode.unregistered);
+    expect(hub.relay.unregisterUser(1)).toBe(2);
+    expect(await a?.closed()).toBe(CloseCode.unregistered);
+    expect(await b?.closed()).toBe(CloseCode.unregistered);
+    for (const { url } of [phone, laptop, board]) await expect(Device.connect(url)).rejects.toThrow(/404/);
+
+    await hub.relay.stop();
+    hub = await startHub({ dataDir });
+    expect(hub.relay.stats().registered).toBe(0);
+    for (const { id } of [phone, laptop, board]) {
+      await expect(Device.connect(`ws://127.0.0.1:${hub.port}/ws/${id}`)).rejects.toThrow(/404/);
+    }
   });
 });
 
