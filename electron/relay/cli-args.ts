@@ -178,6 +178,20 @@ const settings = [
     help: 'publishes one IP may make at once before the rate applies (default 2000)',
   },
   {
+    flag: 'max-topics',
+    env: 'RELAY_HUB_MAX_TOPICS',
+    option: 'topicLimits.maxTopics',
+    type: 'int',
+    help: 'most topics one client may subscribe to (default 64)',
+  },
+  {
+    flag: 'max-topic-length',
+    env: 'RELAY_HUB_MAX_TOPIC_LENGTH',
+    option: 'topicLimits.maxTopicLength',
+    type: 'int',
+    help: 'longest topic name in characters (default 256)',
+  },
+  {
     flag: 'tls-cert',
     env: 'RELAY_HUB_TLS_CERT',
     option: 'tlsCertFile',
@@ -237,7 +251,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
   for (const setting of settings) {
     const raw = (values as Record<string, string | undefined>)[setting.flag] ?? env[setting.env];
     if (raw === undefined || raw === '') continue;
-    relay[setting.option] =
+    const value =
       setting.type === 'int'
         ? toInt(`--${setting.flag}`, raw)
         : setting.type === 'list'
@@ -246,6 +260,9 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
               .map((item) => item.trim())
               .filter((item) => item !== '')
           : raw;
+    const [group, key] = setting.option.split('.');
+    if (key === undefined) relay[setting.option] = value;
+    else relay[group as string] = { ...(relay[group as string] as object | undefined), [key]: value };
   }
   const fsyncEnv = env.RELAY_HUB_FSYNC;
   if (values.fsync === true || fsyncEnv === '1' || fsyncEnv === 'true') relay.fsync = true;
