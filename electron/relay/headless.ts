@@ -90,9 +90,18 @@ export async function runHeadless(
   const example = info.urls[0] ?? `http://127.0.0.1:${info.port}`;
   // With an access token, show where it goes without printing the secret.
   const auth = command.relay.accessToken ? ` -H "authorization: Bearer $RELAY_HUB_TOKEN"` : '';
+  // With TLS, a self-signed certificate must be trusted by the client: show curl how.
+  const cert = host.relay.options.tlsCertFile;
+  const quoted = cert !== null && !/^[\w./@:+-]+$/.test(cert) ? `'${cert.replaceAll("'", `'\\''`)}'` : cert;
+  const cacert = quoted === null ? '' : ` --cacert ${quoted}`;
   lines.push(
-    `Register a device: curl -X POST ${example}/register -H 'content-type: application/json'${auth} -d '{"user_id": 1}'`,
+    `Register a device: curl${cacert} -X POST ${example}/register -H 'content-type: application/json'${auth} -d '{"user_id": 1}'`,
   );
+  if (cert !== null) {
+    lines.push(
+      `TLS: https and wss:// with ${cert}. Devices must trust it if self-signed (curl --cacert, or -k to test).`,
+    );
+  }
   if (auth !== '') {
     const rotate = tokenFile === undefined ? '' : ` Rotate it: edit ${tokenFile}, then kill -HUP ${process.pid}.`;
     lines.push(`Access token required on register, unregister and publish.${rotate}`);

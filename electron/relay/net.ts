@@ -21,13 +21,14 @@ export function isWildcardHost(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '[::]';
 }
 
-/** The base URLs devices should use to reach a hub listening on `host:port`. */
-export function deviceBaseUrls(host: string, port: number, publicUrl: string | null): string[] {
+/** The base URLs devices should use to reach a hub listening on `host:port` (`https://` with TLS). */
+export function deviceBaseUrls(host: string, port: number, publicUrl: string | null, tls = false): string[] {
   if (publicUrl !== null) return [publicUrl];
-  if (!isWildcardHost(host)) return [`http://${hostPort(host, port)}`];
+  const scheme = tls ? 'https' : 'http';
+  if (!isWildcardHost(host)) return [`${scheme}://${hostPort(host, port)}`];
   const lan = lanIPv4Addresses();
   const hosts = lan.length > 0 ? lan : ['127.0.0.1'];
-  return hosts.map((address) => `http://${hostPort(address, port)}`);
+  return hosts.map((address) => `${scheme}://${hostPort(address, port)}`);
 }
 
 const hostHeaderPattern = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;

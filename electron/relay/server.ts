@@ -1,9 +1,11 @@
 /**
- * The network side: one `node:http` server for REST and WebSocket upgrades on one port.
+ * The network side: one `node:http` server (or `node:https`, when the operator gives a TLS
+ * certificate and key) for REST and WebSocket upgrades on one port.
  * Unknown socket ids are refused with a JSON 404 before any upgrade.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -15,6 +17,7 @@ import type { Hub } from './hub';
 import type { RelayMetrics } from './metrics';
 import { deviceBaseUrls, hostPort, isValidHostHeader } from './net';
 import { RateLimiter } from './ratelimit';
+import { loadTls } from './tls';
 
 /** An extra HTTP handler (the dashboard) consulted before the REST routes. */
 export type RequestHook = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -29,8 +32,10 @@ export interface ServerHooks {
 
 /** A listening hub server. */
 export class RelayServer {
-  readonly #server: Server;
+  #server: Server | null = null;
+  #tls = false;
   readonly #wss: WebSocketServer;
+  readonly #ctx: HttpContext;
   #heartbeat: NodeJS.Timeout | null = null;
   #info: ListenInfo | null = null;
 
@@ -46,7 +51,7 @@ export class RelayServer {
       perMessageDeflate: false, // required by the fan-out fast path (see fanout.ts)
       clientTracking: false,
     });
-    const ctx: HttpContext = {
+    this.#ctx = {
       hub,
       maxBodyBytes: options.maxBodyBytes,
       wsBase: (req) => this.#wsBase(req),
@@ -56,11 +61,6 @@ export class RelayServer {
         publish: new RateLimiter({ perSecond: () => options.publishRatePerSec, burst: () => options.publishBurst }),
       },
     };
-    this.#server = createServer((req, res) => {
-      if (this.hooks.request?.(req, res)) return;
-      handleRequest(ctx, req, res);
-    });
-    this.#server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
   }
 
   /** Where the server listens, once started. */
@@ -68,13 +68,26 @@ export class RelayServer {
     return this.#info;
   }
 
-  /** Starts listening; rejects (e.g. `EADDRINUSE`) without leaving anything open. */
+  /**
+   * Starts listening; rejects (e.g. `EADDRINUSE`, or `ETLS` for an unusable certificate or key,
+   * read here so that a restart picks up a renewed certificate) without leaving anything open.
+   */
   async listen(): Promise<ListenInfo> {
-    const { host, port, publicUrl, heartbeatIntervalMs } = this.hub.options;
-    this.#server.listen(port, host);
-    await once(this.#server, 'listening'); // rejects on 'error' (e.g. EADDRINUSE)
-    const actualPort = (this.#server.address() as AddressInfo).port;
-    this.#info = { host, port: actualPort, urls: deviceBaseUrls(host, actualPort, publicUrl) };
+    const { host, port, publicUrl, heartbeatIntervalMs, tlsCertFile, tlsKeyFile } = this.hub.options;
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+      if (this.hooks.request?.(req, res)) return;
+      handleRequest(this.#ctx, req, res);
+    };
+    const tls = tlsCertFile !== null && tlsKeyFile !== null ? await loadTls(tlsCertFile, tlsKeyFile) : null;
+    // A failed handshake (plain HTTP on the TLS port, an untrusted certificate) only destroys that socket.
+    const server: Server = tls === null ? createServer(onRequest) : createTlsServer(tls, onRequest);
+    server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+    this.#server = server;
+    this.#tls = tls !== null;
+    server.listen(port, host);
+    await once(server, 'listening'); // rejects on 'error' (e.g. EADDRINUSE)
+    const actualPort = (server.address() as AddressInfo).port;
+    this.#info = { host, port: actualPort, urls: deviceBaseUrls(host, actualPort, publicUrl, this.#tls) };
     if (heartbeatIntervalMs > 0) {
       this.#heartbeat = setInterval(() => this.hub.heartbeat(), heartbeatIntervalMs);
       this.#heartbeat.unref();
@@ -86,9 +99,10 @@ export class RelayServer {
   async stop(timeoutMs: number): Promise<void> {
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     this.#heartbeat = null;
-    const closed = this.#server.listening ? once(this.#server, 'close') : Promise.resolve();
-    this.#server.close();
-    this.#server.closeIdleConnections();
+    const server = this.#server;
+    const closed = server?.listening ? once(server, 'close') : Promise.resolve();
+    server?.close();
+    server?.closeIdleConnections();
     const connections = [...this.hub.connections()];
     for (const connection of connections) connection.close(CloseCode.goingAway, 'shutdown');
     this.hub.flush();
@@ -98,7 +112,7 @@ export class RelayServer {
     const timer = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
     await Promise.race([allClosed, timer]);
     for (const connection of connections) connection.terminate('shutdown');
-    this.#server.closeAllConnections();
+    server?.closeAllConnections();
     await closed;
     this.#info = null;
   }
@@ -106,10 +120,11 @@ export class RelayServer {
   #wsBase(req: IncomingMessage): string {
     const { publicUrl } = this.hub.options;
     if (publicUrl !== null) return publicUrl.replace(/^http/, 'ws');
+    const scheme = this.#tls ? 'wss' : 'ws';
     const host = req.headers.host;
-    if (isValidHostHeader(host)) return `ws://${host}`;
+    if (isValidHostHeader(host)) return `${scheme}://${host}`;
     const { localAddress, localPort } = req.socket;
-    return `ws://${hostPort(localAddress ?? '127.0.0.1', localPort ?? 0)}`;
+    return `${scheme}://${hostPort(localAddress ?? '127.0.0.1', localPort ?? 0)}`;
   }
 
   #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
