@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { RegisterResponse } from '../../shared/api';
 import { createHubHost, createRelay, describeListenError, type Relay } from './index';
 import { deviceBaseUrls } from './net';
@@ -224,7 +225,22 @@ describe('URLs a TLS hub gives out', () => {
     try {
       const status = await host.start();
       expect(status.state).toBe('running');
-      expect(host.dashboardInfo()?.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/dashboard\/#token=/);
+      const port = status.listen?.port ?? 0;
+      expect(host.dashboardInfo()?.url).toBe(`https://127.0.0.1:${port}/dashboard/#token=${host.dashboardToken}`);
+      // The dashboard's admin socket upgrades over wss on the same port, and reports the https URLs.
+      const admin = new WebSocket(`wss://127.0.0.1:${port}/admin?token=${host.dashboardToken}`, { ca });
+      await once(admin, 'open');
+      const answer = new Promise<string>((resolve) => {
+        admin.on('message', (data: Buffer) => {
+          const frame = data.toString('utf8');
+          if ((JSON.parse(frame) as { type: string }).type === 'result') resolve(frame);
+        });
+      });
+      admin.send(JSON.stringify({ type: 'command', id: 1, name: 'getInit', arg: null }));
+      const text = await answer;
+      expect(JSON.parse(text)).toMatchObject({ type: 'result', id: 1, result: { ok: true } });
+      expect(text).toContain(`"urls":["https://127.0.0.1:${port}"]`);
+      admin.close();
     } finally {
       await host.stop();
     }
