@@ -1,6 +1,9 @@
 /** Pure parsers for the GUI commands' arguments (IPC and dashboard), beside the HTTP ones in parse.ts. */
-import type { HubSettings } from './ipc';
+import { settingsKeys, type HubSettings } from './ipc';
 import { isClientId, type Parsed } from './parse';
+import { accessTokenProblem, isListenHost, settingProblem } from './settings';
+
+export { isListenHost } from './settings';
 
 const invalid = (message: string): { ok: false; code: 'invalid_body'; message: string } => ({
   ok: false,
@@ -30,16 +33,6 @@ export function parseIdArg(value: unknown): Parsed<{ id: string }> {
   return { ok: true, value: { id: value.id } };
 }
 
-/** A host to listen on: an IPv4/IPv6 literal or a hostname, at most 253 characters. */
-export function isListenHost(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    value.length > 0 &&
-    value.length <= 253 &&
-    /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/.test(value)
-  );
-}
-
 /** A TCP port: an integer from 0 (any free port) to 65535. */
 export function isPort(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535;
@@ -55,23 +48,29 @@ export function parseRestartArg(value: unknown): Parsed<{ host: string; port: nu
   return { ok: true, value: { host: value.host, port: value.port } };
 }
 
-/** `Partial<HubSettings>` of `setSettings`: known fields only, each valid. */
+/** `Partial<HubSettings>` of `setSettings`: known fields only, each structurally valid (the relay checks the rest). */
 export function parseSettingsPatch(value: unknown): Parsed<Partial<HubSettings>> {
   if (!isRecord(value)) return invalid('expected an object like {"port": 8000}');
-  const extra = onlyKeys(value, ['host', 'port', 'quitOnClose']);
+  const extra = onlyKeys(value, settingsKeys);
   if (extra !== null) return invalid(extra);
-  const patch: Partial<HubSettings> = {};
-  if (value.host !== undefined) {
-    if (!isListenHost(value.host)) return invalid('host must be an IP address or a hostname');
-    patch.host = value.host;
-  }
-  if (value.port !== undefined) {
-    if (!isPort(value.port)) return invalid('port must be an integer from 0 to 65535');
-    patch.port = value.port;
-  }
-  if (value.quitOnClose !== undefined) {
-    if (typeof value.quitOnClose !== 'boolean') return invalid('quitOnClose must be true or false');
-    patch.quitOnClose = value.quitOnClose;
+  const patch: Record<string, unknown> = {};
+  for (const key of settingsKeys) {
+    if (value[key] === undefined) continue;
+    const problem = settingProblem(key, value[key]);
+    if (problem !== null) return invalid(problem);
+    patch[key] = Array.isArray(value[key]) ? [...(value[key] as unknown[])] : value[key];
   }
   return { ok: true, value: patch };
+}
+
+/** `{token}` of `setAccessToken`: a valid access token, or null to open the hub. */
+export function parseTokenArg(value: unknown): Parsed<{ token: string | null }> {
+  if (!isRecord(value) || !('token' in value))
+    return invalid('expected {"token": "<16+ characters>"} or {"token": null}');
+  const extra = onlyKeys(value, ['token']);
+  if (extra !== null) return invalid(extra);
+  if (value.token === null) return { ok: true, value: { token: null } };
+  if (typeof value.token !== 'string') return invalid('token must be a string or null');
+  const problem = accessTokenProblem(value.token);
+  return problem === null ? { ok: true, value: { token: value.token } } : invalid(problem);
 }

@@ -5,6 +5,7 @@
  */
 import type {
   ErrorCode,
+  SlowConsumerPolicy,
   PublishReceipt,
   PublishRequest,
   RegisterRequest,
@@ -24,12 +25,99 @@ export interface HubStatus {
   error: { code: string; message: string } | null;
 }
 
-/** Operator settings persisted by the desktop app (the headless hub takes flags instead). */
-export interface HubSettings {
+/** Relay options an operator may change from the GUI (names as the relay's options; topic limits flat). */
+export interface RelaySettings {
   host: string;
   port: number;
-  /** Closing the window quits the app instead of leaving the hub running in the tray. */
+  /** Base URL devices should use (e.g. `http://hub.local:8000`); null: the address each request arrived on. */
+  publicUrl: string | null;
+  /** Ping interval in ms; 0 disables the heartbeat. */
+  heartbeatIntervalMs: number;
+  /** Largest HTTP request body, in bytes. */
+  maxBodyBytes: number;
+  /** Largest WebSocket frame from a device, in bytes. */
+  maxPayloadBytes: number;
+  /** Largest published message, in UTF-8 bytes. */
+  maxMessageBytes: number;
+  /** Backlog per client, in bytes, that triggers the slow-consumer policy. */
+  maxBufferedBytes: number;
+  slowConsumerPolicy: SlowConsumerPolicy;
+  /** With the `close` policy: ms a closed slow client keeps its backlog. */
+  slowConsumerGraceMs: number;
+  /** Most topics per client. */
+  maxTopics: number;
+  /** Longest topic name. */
+  maxTopicLength: number;
+  /** 0 = no limit. */
+  maxRegistrations: number;
+  /** 0 = no limit. */
+  maxConnections: number;
+  /** Per IP address; 0 = no limit. */
+  registerRatePerSec: number;
+  registerBurst: number;
+  /** Per IP address; 0 = no limit. */
+  publishRatePerSec: number;
+  publishBurst: number;
+  /** Browser origins allowed to open device sockets; null: any. */
+  allowedOrigins: string[] | null;
+  /** PEM certificate and key files: both set → https/wss. */
+  tlsCertFile: string | null;
+  tlsKeyFile: string | null;
+  /** Remove registrations idle this long, in ms; 0 never. */
+  expireIdleMs: number;
+}
+
+/** Operator settings: the relay's plus the desktop app's own (the access token travels separately). */
+export interface HubSettings extends RelaySettings {
+  /** Closing the window quits the app instead of leaving the hub running in the tray (desktop only). */
   quitOnClose: boolean;
+}
+
+/** Every settings field name, in the order the Settings view and the parsers use. */
+export const settingsKeys = [
+  'host',
+  'port',
+  'publicUrl',
+  'heartbeatIntervalMs',
+  'maxBodyBytes',
+  'maxPayloadBytes',
+  'maxMessageBytes',
+  'maxBufferedBytes',
+  'slowConsumerPolicy',
+  'slowConsumerGraceMs',
+  'maxTopics',
+  'maxTopicLength',
+  'maxRegistrations',
+  'maxConnections',
+  'registerRatePerSec',
+  'registerBurst',
+  'publishRatePerSec',
+  'publishBurst',
+  'allowedOrigins',
+  'tlsCertFile',
+  'tlsKeyFile',
+  'expireIdleMs',
+  'quitOnClose',
+] as const satisfies readonly (keyof HubSettings)[];
+
+/** The settings the hub runs with, and where they come from. */
+export interface HubConfig {
+  /** Current values (`quitOnClose` is false on the headless hub). */
+  settings: HubSettings;
+  /** True in the desktop app: changes are saved and used again at the next launch. False: they last until the hub stops. */
+  persisted: boolean;
+  /** Folder of the registration journal (read-only here), or null when registrations live in memory. */
+  dataDir: string | null;
+}
+
+/** How open the hub is to its network, for the header badges and the "open hub" banner. */
+export interface HubSecurity {
+  /** An access token is required to register, unregister and publish. */
+  tokenRequired: boolean;
+  /** Browser origins are restricted by an allow-list. */
+  originsRestricted: boolean;
+  /** The hub serves https/wss. */
+  tls: boolean;
 }
 
 /** Where the browser dashboard is served, when it is enabled. */
@@ -53,7 +141,8 @@ export interface HubInit {
   users: UserInfo[];
   topics: TopicInfo[];
   stats: HubStats;
-  settings: HubSettings | null;
+  config: HubConfig;
+  security: HubSecurity;
   dashboard: DashboardInfo | null;
   log: LogEntry[];
 }
@@ -64,6 +153,9 @@ export interface HubInit {
  */
 export interface HubUpdate {
   status: HubStatus;
+  security: HubSecurity;
+  /** Present when the settings changed since the last push. */
+  config?: HubConfig;
   stats: HubStats;
   /** Deliveries per second over the last interval. */
   deliveredPerSecond: number;
@@ -84,7 +176,14 @@ export interface Commands {
   publish(arg: PublishRequest): PublishReceipt;
   /** Restarts the server on another host/port (e.g. after EADDRINUSE) without restarting the app. */
   restart(arg: { host: string; port: number }): HubStatus;
-  setSettings(arg: Partial<HubSettings>): HubSettings;
+  /** Applies the changed settings (restarting the server when a relay option changed); all or nothing. */
+  setSettings(arg: Partial<HubSettings>): HubConfig;
+  /** The current access token, or null when the hub is open. */
+  getAccessToken(arg: null): { token: string | null };
+  /** Generates a new random access token (32 bytes, base64url) and requires it from the next request. */
+  rotateAccessToken(arg: null): { token: string };
+  /** Sets a chosen access token, or removes it (null: the hub is open to its network). */
+  setAccessToken(arg: { token: string | null }): { token: string | null };
 }
 
 /** Name of a command. */
@@ -96,8 +195,10 @@ export type CommandValue<K extends CommandName> = ReturnType<Commands[K]>;
 
 /** What travels back for a command: a value, or an error with a stable code. */
 export type CommandResult<K extends CommandName> =
-  | { ok: true; value: CommandValue<K> }
-  | { ok: false; error: { code: ErrorCode | 'unknown_command' | 'unavailable'; message: string } };
+  { ok: true; value: CommandValue<K> } | { ok: false; error: { code: CommandErrorCode; message: string } };
+
+/** Error codes of commands: the API's, plus the GUI's own. */
+export type CommandErrorCode = ErrorCode | 'unknown_command' | 'unavailable' | 'invalid_settings';
 
 /** Every command name, checked against `Commands`: adding a command fails the typecheck until listed. */
 export const commandNames = {
@@ -108,6 +209,9 @@ export const commandNames = {
   publish: true,
   restart: true,
   setSettings: true,
+  getAccessToken: true,
+  rotateAccessToken: true,
+  setAccessToken: true,
 } as const satisfies Record<CommandName, true>;
 
 /** True for a known command name. */
