@@ -6,6 +6,8 @@ import { commandNames } from '../../shared/ipc';
 import { createCommandHandler, deviceSocketUrl, type CommandHandler } from './commands';
 import { createHubFeed, type HubFeed } from './feed';
 import { createHubHost, type HubHost } from './host';
+import { settingsOf } from './hub-settings';
+import { defaultRelayOptions } from './options';
 import { Device, startHub, type TestHub } from './testing';
 
 let hub: TestHub | null = null;
@@ -100,6 +102,12 @@ describe('createCommandHandler', () => {
       ['restart', { host: '127.0.0.1', port: 0 }, 'unavailable'],
       ['setSettings', { quitOnClose: 'no' }, 'invalid_body'],
       ['setSettings', { quitOnClose: true }, 'unavailable'],
+      ['setSettings', { maxTopicLength: 0 }, 'invalid_body'],
+      ['setSettings', { allowedOrigins: 'https://a.example' }, 'invalid_body'],
+      ['setAccessToken', { token: 'short' }, 'invalid_body'],
+      ['setAccessToken', { token: 'has a space in it, 16+' }, 'invalid_body'],
+      ['setAccessToken', {}, 'invalid_body'],
+      ['rotateAccessToken', { token: 'x' }, 'invalid_body'],
     ];
     for (const [name, arg, code] of cases) {
       const result = await handle(name, arg);
@@ -134,7 +142,7 @@ describe('createCommandHandler', () => {
 describe('createHubHost', () => {
   it('shows EADDRINUSE as an error status, then restarts on another port without a new process', async () => {
     const taken = await occupy();
-    let saved: HubSettings = { host: '127.0.0.1', port: taken, quitOnClose: false };
+    let saved: HubSettings = { ...settingsOf(defaultRelayOptions), host: '127.0.0.1', port: taken, quitOnClose: false };
     host = createHubHost({
       relay: { host: '127.0.0.1', port: taken, heartbeatIntervalMs: 0 },
       settings: { get: () => saved, set: (patch) => (saved = { ...saved, ...patch }) },
@@ -145,7 +153,8 @@ describe('createHubHost', () => {
 
     const init = value(await host.handle('getInit', null), 'getInit').value;
     expect(init.status.state).toBe('error');
-    expect(init.settings).toEqual(saved);
+    expect(init.config).toMatchObject({ persisted: true, dataDir: null });
+    expect(init.config.settings).toMatchObject({ host: '127.0.0.1', port: taken });
 
     const restarted = value(await host.handle('restart', { host: '127.0.0.1', port: 0 }), 'restart').value;
     expect(restarted.state).toBe('running');
@@ -172,7 +181,8 @@ describe('createHubHost', () => {
     expect(value(a, 'restart').value.state).toBe('running');
     expect(value(b, 'restart').value.listen).toEqual(host.relay.address());
 
-    const settings = value(await host.handle('setSettings', { quitOnClose: true }), 'setSettings').value;
-    expect(settings).toEqual({ host: '127.0.0.1', port: 0, quitOnClose: true });
+    const config = value(await host.handle('setSettings', { quitOnClose: true }), 'setSettings').value;
+    expect(config.settings).toMatchObject({ host: '127.0.0.1', port: 0, quitOnClose: true });
+    expect(saved.quitOnClose).toBe(true);
   });
 });

@@ -2,19 +2,37 @@
  * The one command handler behind both GUI transports (Electron IPC and the dashboard's admin
  * socket): validates the name and every argument with the shared pure parsers, never throws.
  */
-import { parseIdArg, parseNoArg, parseRestartArg, parseSettingsPatch } from '../../shared/command-args';
-import type { CommandName, CommandResult, HubSettings, HubStatus } from '../../shared/ipc';
+import { randomBytes } from 'node:crypto';
+import { parseIdArg, parseNoArg, parseRestartArg, parseSettingsPatch, parseTokenArg } from '../../shared/command-args';
+import type { CommandName, CommandResult, HubConfig, HubSettings, HubStatus } from '../../shared/ipc';
 import { isCommandName } from '../../shared/ipc';
 import { parsePublishRequest, parseRegisterRequest, parseUserId, type Parsed } from '../../shared/parse';
+import { LimitError } from './errors';
 import type { HubFeed } from './feed';
 import type { Relay } from './index';
+
+/** Settings that cannot be applied (invalid together, or the server cannot listen with them): code `invalid_settings`. */
+export class SettingsError extends Error {
+  readonly code = 'invalid_settings';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
 
 /** What the host (desktop app or headless CLI) adds to the commands. */
 export interface CommandHost {
   /** Rebinds the server; absent → `restart` answers `unavailable`. */
   restart?: (target: { host: string; port: number }) => Promise<HubStatus>;
-  /** Persists settings (desktop only); absent → `setSettings` answers `unavailable`. */
-  setSettings?: (patch: Partial<HubSettings>) => HubSettings | Promise<HubSettings>;
+  /** Applies (and on the desktop, saves) settings; absent → `setSettings` answers `unavailable`. */
+  applySettings?: (patch: Partial<HubSettings>) => Promise<HubConfig>;
+  /** Sets the access token (and saves it on the desktop); default: the relay's, in memory. */
+  setAccessToken?: (token: string | null) => void;
+}
+
+/** A new access token: 32 random bytes, base64url (43 characters). */
+export function generateAccessToken(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 /** Runs one command: any name, any argument; always resolves with a result. */
@@ -75,17 +93,36 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'setSettings': {
         const parsed = parseSettingsPatch(arg);
         if (!parsed.ok) return invalid(parsed);
-        if (!host.setSettings) return failure('unavailable', 'settings are fixed by the command line on this hub');
-        return { ok: true, value: await host.setSettings(parsed.value) };
+        if (!host.applySettings) return failure('unavailable', 'settings are fixed by the command line on this hub');
+        return { ok: true, value: await host.applySettings(parsed.value) };
+      }
+      case 'getAccessToken': {
+        const parsed = parseNoArg(arg);
+        return parsed.ok ? { ok: true, value: { token: relay.options.accessToken } } : invalid(parsed);
+      }
+      case 'rotateAccessToken': {
+        const parsed = parseNoArg(arg);
+        if (!parsed.ok) return invalid(parsed);
+        const token = generateAccessToken();
+        setToken(token);
+        return { ok: true, value: { token } };
+      }
+      case 'setAccessToken': {
+        const parsed = parseTokenArg(arg);
+        if (!parsed.ok) return invalid(parsed);
+        setToken(parsed.value.token);
+        return { ok: true, value: { token: parsed.value.token } };
       }
     }
   };
+  const setToken = (token: string | null): void => (host.setAccessToken ?? relay.setAccessToken)(token);
 
   return async (name, arg) => {
     if (!isCommandName(name)) return failure('unknown_command', `unknown command ${JSON.stringify(name)}`);
     try {
       return await run(name, arg);
     } catch (error) {
+      if (error instanceof SettingsError || error instanceof LimitError) return failure(error.code, error.message);
       // A host hook failed (e.g. the settings file is not writable): report, never throw.
       return failure('unavailable', error instanceof Error ? error.message : String(error));
     }

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HubStatus, HubUpdate } from '../../shared/ipc';
+import type { HubConfig, HubStatus, HubUpdate } from '../../shared/ipc';
 import { createHubFeed, type HubFeed, type HubFeedOptions } from './feed';
+import { settingsOf } from './hub-settings';
+import { defaultRelayOptions } from './options';
 import { rawSocketOf } from './fanout';
 import { Device, nextEvent, postJson, rawRequest, register, startHub, type TestHub } from './testing';
 
@@ -193,9 +195,14 @@ describe('createHubFeed', () => {
 
   it('gives a full picture in init() and pushes status changes on refresh()', async () => {
     let status: HubStatus = { state: 'running', listen: null, error: null };
+    let config: HubConfig = {
+      settings: { ...settingsOf(defaultRelayOptions), quitOnClose: false },
+      persisted: true,
+      dataDir: '/data',
+    };
     const { hub, feed, updates } = await setup({
       status: () => status,
-      settings: () => ({ host: '0.0.0.0', port: 8000, quitOnClose: false }),
+      config: () => config,
     });
     const registered = nextEvent(hub.relay, 'registered');
     hub.relay.register(3);
@@ -203,7 +210,8 @@ describe('createHubFeed', () => {
     const init = feed.init();
     expect(init.clients).toHaveLength(1);
     expect(init.users).toEqual([{ userId: 3, clientIds: [init.clients[0]!.id] }]);
-    expect(init.settings).toEqual({ host: '0.0.0.0', port: 8000, quitOnClose: false });
+    expect(init.config).toEqual(config);
+    expect(init.security).toEqual({ tokenRequired: false, originsRestricted: false, tls: false });
     expect(init.dashboard).toBeNull();
     expect(init.log.map((e) => e.kind)).toEqual(['registered']);
 
@@ -211,7 +219,20 @@ describe('createHubFeed', () => {
     status = { state: 'error', listen: null, error: { code: 'EADDRINUSE', message: 'port 8000 is in use' } };
     const changed = updates.next((u) => u.status.state === 'error');
     feed.refresh();
-    expect((await changed).status.error?.code).toBe('EADDRINUSE');
+    const errored = await changed;
+    expect(errored.status.error?.code).toBe('EADDRINUSE');
+    expect(errored.config).toBeUndefined(); // settings travel only when they change
+
+    config = { ...config, settings: { ...config.settings, maxTopics: 3 } };
+    const reconfigured = updates.next((u) => u.config !== undefined);
+    feed.refresh();
+    expect((await reconfigured).config?.settings.maxTopics).toBe(3);
+
+    // A token set on the relay (a command, SIGHUP) shows as soon as the feed refreshes.
+    const locked = updates.next((u) => u.security.tokenRequired);
+    hub.relay.setAccessToken('a-token-of-16-chars-or-more');
+    feed.refresh();
+    expect((await locked).security).toEqual({ tokenRequired: true, originsRestricted: false, tls: false });
   });
 
   it('stops pushing after close()', async () => {

@@ -3,7 +3,8 @@
  * per `intervalMs`, only when something changed) and keeps a bounded, readable event log.
  */
 import type { ClientInfo, HubSnapshot, RelayEvent } from '../../shared/hub';
-import type { DashboardInfo, HubInit, HubSettings, HubStatus, HubUpdate, LogEntry } from '../../shared/ipc';
+import type { DashboardInfo, HubConfig, HubInit, HubSecurity, HubStatus, HubUpdate, LogEntry } from '../../shared/ipc';
+import { settingsOf } from './hub-settings';
 import type { Relay } from './index';
 
 /** Options of `createHubFeed`. */
@@ -16,8 +17,8 @@ export interface HubFeedOptions {
   fullListIntervalMs?: number;
   /** The server's current status. */
   status: () => HubStatus;
-  /** Persisted settings (desktop), or null (headless). */
-  settings?: () => HubSettings | null;
+  /** The settings the hub runs with (default: none to show, as in unit tests). */
+  config?: () => HubConfig;
   /** Where the dashboard is served, or null. */
   dashboard?: () => DashboardInfo | null;
 }
@@ -32,6 +33,15 @@ export interface HubFeed {
   refresh(): void;
   /** Stops listening to the relay and drops every subscriber. */
   close(): void;
+}
+
+/** How open the hub is, from its current options (updates follow token rotations at once). */
+export function securityOf(options: Relay['options']): HubSecurity {
+  return {
+    tokenRequired: options.accessToken !== null,
+    originsRestricted: options.allowedOrigins !== null,
+    tls: options.tlsCertFile !== null && options.tlsKeyFile !== null,
+  };
 }
 
 /** The first characters of an id, enough to tell registrations apart in the log. */
@@ -100,7 +110,11 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   let lastFullAt = 0;
   let lastDelivered = relay.stats().delivered;
   let lastRate = 0;
-  let lastStatus = JSON.stringify(options.status());
+  const config = (): HubConfig | null => options.config?.() ?? null;
+  // Status and security are small and sent with every update; settings only when they changed.
+  const statusKey = (): string => JSON.stringify([options.status(), securityOf(relay.options)]);
+  let lastStatus = statusKey();
+  let lastConfig = JSON.stringify(config());
   let closed = false;
 
   const append = (kind: RelayEvent['type'], text: string): LogEntry => {
@@ -193,6 +207,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     const rate = Math.round((snapshot.stats.delivered - lastDelivered) / elapsed);
     const update: HubUpdate = {
       status: options.status(),
+      security: securityOf(relay.options),
       stats: snapshot.stats,
       deliveredPerSecond: rate,
       users: snapshot.users,
@@ -211,6 +226,10 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       const gone = [...new Set([...removed, ...dirty])].filter((id) => !present.has(id));
       if (gone.length > 0) update.removed = gone;
     }
+    const current = config();
+    const configKey = JSON.stringify(current);
+    if (current !== null && configKey !== lastConfig) update.config = current;
+    lastConfig = configKey;
     lastDelivered = snapshot.stats.delivered;
     lastRate = rate;
     return update;
@@ -228,13 +247,14 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     timer = null;
     if (closed) return;
     const now = Date.now();
-    const status = JSON.stringify(options.status());
+    const status = statusKey();
     const statusChanged = status !== lastStatus;
     const rateMayChange = lastRate !== 0 || relay.stats().delivered !== lastDelivered;
     if (!changed && !statusChanged && !rateMayChange && !countersChanged) return;
     if (listeners.size === 0) {
       // Nobody watches: skip the snapshot; a GUI that subscribes later starts from init().
       lastStatus = status;
+      lastConfig = JSON.stringify(config());
       lastFlushAt = now;
       lastDelivered = relay.stats().delivered;
       lastRate = 0;
@@ -247,7 +267,11 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     lastStatus = status;
     lastFlushAt = now;
     const worthSending =
-      changed || statusChanged || update.deliveredPerSecond !== previousRate || update.clients !== undefined;
+      changed ||
+      statusChanged ||
+      update.config !== undefined ||
+      update.deliveredPerSecond !== previousRate ||
+      update.clients !== undefined;
     resetPending();
     if (worthSending) {
       for (const listener of listeners) {
@@ -276,7 +300,8 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
         users: snapshot.users,
         topics: snapshot.topics,
         stats: snapshot.stats,
-        settings: options.settings?.() ?? null,
+        config: config() ?? fallbackConfig(relay.options),
+        security: securityOf(relay.options),
         dashboard: options.dashboard?.() ?? null,
         log: [...log],
       };
@@ -303,6 +328,11 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       timer = null;
     },
   };
+}
+
+/** The config of a feed created without one (unit tests): the relay's options, not saved. */
+function fallbackConfig(options: Relay['options']): HubConfig {
+  return { settings: { ...settingsOf(options), quitOnClose: false }, persisted: false, dataDir: options.dataDir };
 }
 
 function pick(clients: readonly ClientInfo[], ids: ReadonlySet<string>): ClientInfo[] {

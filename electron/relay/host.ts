@@ -2,12 +2,23 @@
  * A hub as a host runs it (desktop app or headless CLI): the relay, its GUI feed, the command
  * handler, the optional dashboard on the same port, and a status that survives failed binds.
  */
-import type { DashboardInfo, HubSettings, HubStatus } from '../../shared/ipc';
+import type { DashboardInfo, HubConfig, HubSettings, HubStatus } from '../../shared/ipc';
 import { dashboardPath } from '../../shared/admin';
-import { createCommandHandler, type CommandHandler } from './commands';
+import { createCommandHandler, SettingsError, type CommandHandler } from './commands';
 import { createDashboard, generateToken, type Dashboard } from './dashboard';
 import { createHubFeed, type HubFeed, type HubFeedOptions } from './feed';
-import { createRelay, type Relay, type RelayOptions, type ServerHooks } from './index';
+import { changedSettings, optionsOf, settingsOf } from './hub-settings';
+import { createRelay, type LiveOptions, type Relay, type RelayOptions, type ServerHooks } from './index';
+import { resolveOptions } from './options';
+
+/** Where the desktop app keeps its settings (and its access token). */
+export interface SettingsPersistence {
+  get(): HubSettings;
+  /** Merges, saves and returns the settings. */
+  set(patch: Partial<HubSettings>): HubSettings;
+  /** Saves the access token (null: none, the hub is open). */
+  setAccessToken?(token: string | null): void;
+}
 
 /** Options of `createHubHost`. */
 export interface HubHostOptions {
@@ -15,8 +26,8 @@ export interface HubHostOptions {
   relay?: Partial<RelayOptions>;
   /** Serve the browser dashboard from `staticDir` (the built renderer); token generated unless given. */
   dashboard?: { staticDir: string; token?: string | undefined } | null;
-  /** Persisted settings (desktop); without them `setSettings` answers `unavailable`. */
-  settings?: { get(): HubSettings; set(patch: Partial<HubSettings>): HubSettings } | null;
+  /** Persisted settings (desktop); without them settings and token changes last until the hub stops. */
+  settings?: SettingsPersistence | null;
   /** Feed tuning (tests). */
   feed?: Pick<HubFeedOptions, 'intervalMs' | 'logSize' | 'fullListIntervalMs'>;
 }
@@ -33,10 +44,23 @@ export interface HubHost {
   status(): HubStatus;
   /** Dashboard URL and token, when enabled and listening. */
   dashboardInfo(): DashboardInfo | null;
-  /** Starts listening; never rejects: a failed bind leaves status `error` with the errno code. */
-  start(target?: { host: string; port: number }): Promise<HubStatus>;
-  /** Rebinds to another host/port; if that fails while running, the old address is restored. */
-  restart(target: { host: string; port: number }): Promise<HubStatus>;
+  /** Starts listening (with `overrides`); never rejects: a failed bind leaves status `error` with the errno code. */
+  start(overrides?: Partial<LiveOptions>): Promise<HubStatus>;
+  /**
+   * Restarts the server with `overrides` (address, limits…; one restart at a time). Rejects with a
+   * TypeError naming the option before stopping anything when they are invalid; when the new server
+   * cannot listen while the old one ran, the old address and options are restored (status says why).
+   */
+  restart(overrides: Partial<LiveOptions>): Promise<HubStatus>;
+  /** The settings the hub runs with now, whether they are saved, and its data dir. */
+  config(): HubConfig;
+  /**
+   * Applies changed settings: relay options by a restart (all or nothing: a SettingsError and the
+   * previous options when invalid or when the server cannot listen with them), then saves them (desktop).
+   */
+  applySettings(patch: Partial<HubSettings>): Promise<HubConfig>;
+  /** Sets, rotates or (null) removes the access token for the next request, and saves it (desktop). */
+  setAccessToken(token: string | null): void;
   /** Stops the server and the feed (status `stopped`). */
   stop(): Promise<void>;
 }
@@ -64,7 +88,15 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
     request: (req, res) => dashboard?.request(req, res) ?? false,
     upgrade: (req, socket, head) => dashboard?.upgrade(req, socket, head) ?? false,
   };
-  const relay = createRelay(options.relay ?? {}, hooks);
+  const core = createRelay(options.relay ?? {}, hooks);
+  // Whoever changes the token (a command, the headless hub's SIGHUP), the GUIs' badges follow at once.
+  const relay: Relay = Object.freeze({
+    ...core,
+    setAccessToken(token: string | null) {
+      core.setAccessToken(token);
+      feed.refresh();
+    },
+  });
   let status: HubStatus = { state: 'stopped', listen: null, error: null };
   const token = options.dashboard ? (options.dashboard.token ?? generateToken()) : null;
 
@@ -77,11 +109,20 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
   const feed = createHubFeed(relay, {
     ...options.feed,
     status: () => status,
-    settings: () => settings?.get() ?? null,
+    config: () => config(),
     dashboard: dashboardInfo,
   });
 
-  const bind = async (target?: { host: string; port: number }): Promise<HubStatus> => {
+  function config(): HubConfig {
+    const quitOnClose = settings?.get().quitOnClose ?? false;
+    return {
+      settings: { ...settingsOf(relay.options), quitOnClose },
+      persisted: settings !== null,
+      dataDir: relay.options.dataDir,
+    };
+  }
+
+  const bind = async (target?: Partial<LiveOptions>): Promise<HubStatus> => {
     status = { state: 'starting', listen: null, error: null };
     feed.refresh();
     try {
@@ -101,15 +142,26 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
     await relay.stop();
   };
 
-  const rebind = async (target: { host: string; port: number }): Promise<HubStatus> => {
+  /** The live options a restart may change back, minus the token (rotations are not undone). */
+  const liveOptions = (): Partial<LiveOptions> => {
+    const live: Partial<RelayOptions> = { ...relay.options, topicLimits: { ...relay.options.topicLimits } };
+    for (const key of ['dataDir', 'fsync', 'logLevel', 'accessToken'] as const) delete live[key];
+    return live;
+  };
+
+  const rebind = async (overrides: Partial<LiveOptions>): Promise<HubStatus> => {
     const previous = status.state === 'running' ? status.listen : null;
+    const previousOptions = liveOptions();
+    // A hub on "any free port" keeps the port it has unless told otherwise: GUIs and devices stay connected to it.
+    const target: Partial<LiveOptions> = { ...overrides };
+    if (target.port === undefined && previous !== null && relay.options.port === 0) target.port = previous.port;
+    // Invalid options fail here, before anything stops.
+    resolveOptions({ ...relay.options, ...target });
     await stopServer();
     const next = await bind(target);
-    // The operator chose this address: the desktop app uses it again at the next launch.
-    if (next.state === 'running') settings?.set({ host: target.host, port: target.port });
     if (next.state === 'running' || previous === null) return next;
     const failed = next.error;
-    const restored = await bind({ host: previous.host, port: previous.port });
+    const restored = await bind({ ...previousOptions, host: previous.host, port: previous.port });
     if (restored.state === 'running' && failed !== null) {
       const where = `${previous.host}:${previous.port}`;
       status = { ...restored, error: { code: failed.code, message: `${failed.message}; still listening on ${where}` } };
@@ -120,15 +172,47 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
 
   // One rebind at a time: a second restart waits for the first instead of racing it.
   let queue: Promise<unknown> = Promise.resolve();
-  const restart = (target: { host: string; port: number }): Promise<HubStatus> => {
-    const next = queue.then(() => rebind(target));
+  const restart = (overrides: Partial<LiveOptions>): Promise<HubStatus> => {
+    const next = queue.then(() => rebind(overrides));
     queue = next.catch(() => undefined);
     return next;
   };
 
+  const applySettings = async (patch: Partial<HubSettings>): Promise<HubConfig> => {
+    const { quitOnClose, ...relayPatch } = patch;
+    if (quitOnClose !== undefined && settings === null) {
+      throw new SettingsError('"Quit when the window closes" belongs to the desktop app');
+    }
+    const changed = changedSettings(relayPatch, relay.options);
+    if (Object.keys(changed).length > 0) {
+      let next: HubStatus;
+      try {
+        next = await restart(optionsOf(changed, relay.options));
+      } catch (error) {
+        throw new SettingsError(error instanceof Error ? error.message : String(error));
+      }
+      if (next.error !== null) throw new SettingsError(`settings not applied: ${next.error.message}`);
+    }
+    // Saved only once they work: a setting that cannot listen never reaches the next launch.
+    settings?.set(patch);
+    feed.refresh();
+    return config();
+  };
+
+  const setAccessToken = (token: string | null): void => {
+    relay.setAccessToken(token);
+    settings?.setAccessToken?.(token);
+  };
+
   const handle = createCommandHandler(relay, feed, {
-    restart,
-    ...(settings ? { setSettings: (patch: Partial<HubSettings>) => settings.set(patch) } : {}),
+    async restart(target) {
+      const next = await restart(target);
+      // The operator chose this address: the desktop app uses it again at the next launch.
+      if (next.state === 'running' && next.error === null) settings?.set(target);
+      return next;
+    },
+    applySettings,
+    setAccessToken,
   });
   if (options.dashboard && token !== null) {
     dashboard = createDashboard({ relay, feed, handler: handle, staticDir: options.dashboard.staticDir, token });
@@ -143,6 +227,9 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
     dashboardInfo,
     start: (target) => bind(target),
     restart,
+    config,
+    applySettings,
+    setAccessToken,
     async stop() {
       await stopServer();
       status = { state: 'stopped', listen: null, error: null };
