@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CommandResult, HubInit, HubStatus } from '../../shared/ipc';
+import type { CommandResult, HubConfig, HubInit, HubStatus } from '../../shared/ipc';
 
 // The shell's wiring with Electron stubbed (the one allowed stub); the relay, settings file and
 // sockets behind it are real. The stub records what main does with windows, IPC and the tray.
@@ -80,6 +80,8 @@ vi.mock('electron', async () => {
       destroy = (): void => undefined;
     },
     Menu: { buildFromTemplate: (template: unknown) => template },
+    // No keychain here: the token is saved in plain text, as on a Linux desktop without a secret service.
+    safeStorage: { isEncryptionAvailable: () => false },
   };
 });
 
@@ -126,7 +128,9 @@ describe('main process', () => {
 
     const init = await command<HubInit>('getInit', null);
     expect(init.value?.status).toMatchObject({ state: 'error', error: { code: 'EADDRINUSE' } });
-    expect(init.value?.settings).toEqual({ host: '0.0.0.0', port: 8000, quitOnClose: false });
+    expect(init.value?.config).toMatchObject({ persisted: true, dataDir: fake.userData });
+    expect(init.value?.config.settings).toMatchObject({ host: '127.0.0.1', port: taken, quitOnClose: false });
+    expect(init.value?.security).toEqual({ tokenRequired: false, originsRestricted: false, tls: false });
 
     const restarted = await command<HubStatus>('restart', { host: '127.0.0.1', port: 0 });
     expect(restarted.value?.state).toBe('running');
@@ -137,6 +141,23 @@ describe('main process', () => {
 
     const refused = await command('register', { user_id: 1 }, 'https://evil.example/');
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    // Token and settings changed from the window are saved in the user-data folder for the next launch.
+    const rotated = await command<{ token: string }>('rotateAccessToken', null);
+    const token = rotated.value?.token ?? '';
+    expect(token).toMatch(/^[\w-]{43}$/);
+    const publish = (auth: string): Promise<Response> =>
+      fetch(`http://127.0.0.1:${port}/publish`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: auth },
+        body: JSON.stringify({ topic: 't', message: 'm' }),
+      });
+    expect((await publish('Bearer wrong-token-0123456789')).status).toBe(401);
+    expect((await publish(`Bearer ${token}`)).status).toBe(200);
+    const applied = await command<HubConfig>('setSettings', { maxTopicLength: 12 });
+    expect(applied.value?.settings.maxTopicLength).toBe(12);
+    const file = JSON.parse(readFileSync(join(fake.userData, 'settings.json'), 'utf8')) as Record<string, unknown>;
+    expect(file).toMatchObject({ host: '127.0.0.1', port: 0, maxTopicLength: 12, accessToken: { plain: token } });
 
     const close = { prevented: false, preventDefault: () => (close.prevented = true) };
     fake.windows[0]?.emit('close', close);

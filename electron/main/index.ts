@@ -3,11 +3,11 @@
  * the tray when the window closes (unless quitOnClose); quitting stops the relay gracefully.
  * `--headless` or RELAY_HUB_HEADLESS=1: no window or tray, the headless hub (see relay-hub --help).
  */
-import { app, type BrowserWindow } from 'electron';
+import { app, safeStorage, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { createHubHost, isLogLevel, runHeadless, type HubHost } from '../relay/index';
 import { registerIpc } from './ipc';
-import { openSettings } from './settings';
+import { openSettings, relayOptionsOf, type SettingsStore, type TokenCipher } from './settings';
 import { createHubTray, type HubTray } from './tray';
 import { appPageUrl, createMainWindow } from './window';
 
@@ -38,6 +38,37 @@ async function runHeadlessApp(): Promise<void> {
   app.exit(code);
 }
 
+/** The OS keychain for the saved access token, when this system offers one (else it is stored in plain text). */
+function tokenCipher(): TokenCipher | null {
+  if (!safeStorage.isEncryptionAvailable()) return null;
+  return {
+    encrypt: (plain) => safeStorage.encryptString(plain).toString('base64'),
+    decrypt: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
+  };
+}
+
+/** The hub with the saved settings and token; saved settings the relay refuses fall back to the defaults. */
+function createDesktopHost(settings: SettingsStore): HubHost {
+  // RELAY_HUB_HOST / RELAY_HUB_PORT override the saved address for this run (tests, scripts).
+  const envPort = process.env.RELAY_HUB_PORT;
+  const fixed = {
+    ...(process.env.RELAY_HUB_HOST ? { host: process.env.RELAY_HUB_HOST } : {}),
+    ...(envPort !== undefined && /^\d+$/.test(envPort) ? { port: Number(envPort) } : {}),
+    // Registrations survive restarts and crashes in the app's own folder.
+    dataDir: app.getPath('userData'),
+    logLevel: isLogLevel(process.env.RELAY_HUB_LOG_LEVEL) ? process.env.RELAY_HUB_LOG_LEVEL : 'info',
+    accessToken: settings.accessToken(),
+  };
+  const dashboard = appArgs().includes('--dashboard') ? { staticDir: paths.renderer } : null;
+  try {
+    return createHubHost({ relay: { ...relayOptionsOf(settings.get()), ...fixed }, settings, dashboard });
+  } catch (error) {
+    // e.g. a hand-edited settings.json naming a certificate without its key.
+    console.error(`relay-hub: saved settings ignored: ${(error as Error).message}`);
+    return createHubHost({ relay: fixed, settings, dashboard });
+  }
+}
+
 async function runDesktop(): Promise<void> {
   if (process.env.RELAY_HUB_USER_DATA) app.setPath('userData', process.env.RELAY_HUB_USER_DATA);
   if (!app.requestSingleInstanceLock()) {
@@ -45,21 +76,8 @@ async function runDesktop(): Promise<void> {
     return;
   }
   await app.whenReady();
-  const settings = await openSettings(app.getPath('userData'));
-  const saved = settings.get();
-  // RELAY_HUB_HOST / RELAY_HUB_PORT override the saved address for this run (tests, scripts).
-  const envPort = process.env.RELAY_HUB_PORT;
-  const host: HubHost = createHubHost({
-    relay: {
-      host: process.env.RELAY_HUB_HOST || saved.host,
-      port: envPort !== undefined && /^\d+$/.test(envPort) ? Number(envPort) : saved.port,
-      // Registrations survive restarts and crashes in the app's own folder.
-      dataDir: app.getPath('userData'),
-      logLevel: isLogLevel(process.env.RELAY_HUB_LOG_LEVEL) ? process.env.RELAY_HUB_LOG_LEVEL : 'info',
-    },
-    settings,
-    dashboard: appArgs().includes('--dashboard') ? { staticDir: paths.renderer } : null,
-  });
+  const settings = await openSettings(app.getPath('userData'), tokenCipher());
+  const host = createDesktopHost(settings);
 
   let window: BrowserWindow | null = null;
   let tray: HubTray | null = null;

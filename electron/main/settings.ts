@@ -1,42 +1,125 @@
 /**
- * The desktop app's persisted operator settings (`conf`, a JSON file in the user-data folder).
- * Invalid or hand-edited values fall back to the defaults field by field.
+ * The desktop app's persisted operator settings (`conf`, `settings.json` in the user-data folder).
+ * Only the values the operator chose are stored; the rest follow the relay's defaults. Invalid or
+ * hand-edited values fall back to the defaults field by field. The access token is stored in the
+ * same file: encrypted with the OS keychain (Electron `safeStorage`) when a cipher is given and
+ * available, otherwise in plain text (readable by anyone who can read the user-data folder).
  */
+import { randomBytes } from 'node:crypto';
 import { parseSettingsPatch } from '../../shared/command-args';
-import type { HubSettings } from '../../shared/ipc';
+import { settingsKeys, type HubSettings } from '../../shared/ipc';
+import { isAccessToken } from '../../shared/settings';
+import { defaultRelayOptions, type RelayOptions } from '../relay/index';
 
-/** Defaults: listen on every interface (the LAN), port 8000, closing the window keeps the hub in the tray. */
-export const defaultSettings: HubSettings = { host: '0.0.0.0', port: 8000, quitOnClose: false };
+/** Defaults: the relay's (every interface, port 8000…); closing the window keeps the hub in the tray. */
+export const defaultSettings: HubSettings = Object.freeze({
+  host: defaultRelayOptions.host,
+  port: defaultRelayOptions.port,
+  publicUrl: defaultRelayOptions.publicUrl,
+  heartbeatIntervalMs: defaultRelayOptions.heartbeatIntervalMs,
+  maxBodyBytes: defaultRelayOptions.maxBodyBytes,
+  maxPayloadBytes: defaultRelayOptions.maxPayloadBytes,
+  maxMessageBytes: defaultRelayOptions.maxMessageBytes,
+  maxBufferedBytes: defaultRelayOptions.maxBufferedBytes,
+  slowConsumerPolicy: defaultRelayOptions.slowConsumerPolicy,
+  slowConsumerGraceMs: defaultRelayOptions.slowConsumerGraceMs,
+  maxTopics: defaultRelayOptions.topicLimits.maxTopics,
+  maxTopicLength: defaultRelayOptions.topicLimits.maxTopicLength,
+  maxRegistrations: defaultRelayOptions.maxRegistrations,
+  maxConnections: defaultRelayOptions.maxConnections,
+  registerRatePerSec: defaultRelayOptions.registerRatePerSec,
+  registerBurst: defaultRelayOptions.registerBurst,
+  publishRatePerSec: defaultRelayOptions.publishRatePerSec,
+  publishBurst: defaultRelayOptions.publishBurst,
+  allowedOrigins: defaultRelayOptions.allowedOrigins === null ? null : [...defaultRelayOptions.allowedOrigins],
+  tlsCertFile: defaultRelayOptions.tlsCertFile,
+  tlsKeyFile: defaultRelayOptions.tlsKeyFile,
+  expireIdleMs: defaultRelayOptions.expireIdleMs,
+  quitOnClose: false,
+});
+
+/** Encrypts the stored access token (Electron `safeStorage` in the app; absent in tests and when unavailable). */
+export interface TokenCipher {
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
 
 /** Read and update the settings; `set` merges, persists and returns the new settings. */
 export interface SettingsStore {
   get(): HubSettings;
   set(patch: Partial<HubSettings>): HubSettings;
+  /**
+   * The saved access token, or null when none is saved. A saved token that cannot be read (hand-edited,
+   * or the OS keychain changed) is replaced by a new random one: the hub stays locked, never silently open.
+   */
+  accessToken(): string | null;
+  /** Saves (or with null, forgets) the access token. */
+  setAccessToken(token: string | null): void;
   /** The JSON file. */
   readonly path: string;
 }
 
+/** How the token sits in settings.json. */
+type StoredToken = { plain: string } | { sealed: string };
+
+interface StoredSettings extends Partial<HubSettings> {
+  accessToken?: StoredToken;
+}
+
+/** The relay options for saved settings (topic limits nested again). */
+export function relayOptionsOf(settings: HubSettings): Partial<RelayOptions> {
+  const options: Partial<RelayOptions> & Partial<HubSettings> = { ...settings };
+  for (const key of ['quitOnClose', 'maxTopics', 'maxTopicLength'] as const) delete options[key];
+  return { ...options, topicLimits: { maxTopics: settings.maxTopics, maxTopicLength: settings.maxTopicLength } };
+}
+
 /** Opens (or creates) `settings.json` in `dir`. */
-export async function openSettings(dir: string): Promise<SettingsStore> {
+export async function openSettings(dir: string, cipher: TokenCipher | null = null): Promise<SettingsStore> {
   // conf is ESM-only: a dynamic import survives the CommonJS bundle of the main process.
   const { default: Conf } = await import('conf');
-  const conf = new Conf<HubSettings>({ cwd: dir, configName: 'settings', defaults: defaultSettings });
+  const conf = new Conf<StoredSettings>({ cwd: dir, configName: 'settings' });
   const read = (): HubSettings => {
     const stored: Record<string, unknown> = { ...conf.store };
     const valid: Partial<HubSettings> = {};
-    for (const key of Object.keys(defaultSettings) as (keyof HubSettings)[]) {
+    for (const key of settingsKeys) {
+      if (stored[key] === undefined) continue;
       const parsed = parseSettingsPatch({ [key]: stored[key] });
       if (parsed.ok) Object.assign(valid, parsed.value);
     }
     return { ...defaultSettings, ...valid };
   };
+  const save = (token: string | null): void => {
+    if (token === null) conf.delete('accessToken');
+    else conf.set('accessToken', cipher === null ? { plain: token } : { sealed: cipher.encrypt(token) });
+  };
   return {
     get: read,
     set(patch) {
-      const next = { ...read(), ...patch };
-      conf.store = next;
-      return next;
+      // Only what the operator chose is written: the other fields keep following the defaults.
+      for (const [key, value] of Object.entries(patch)) {
+        if (value !== undefined) conf.set(key, value);
+      }
+      return read();
     },
+    accessToken() {
+      const stored: unknown = conf.get('accessToken');
+      if (stored === undefined) return null;
+      let token: unknown = null;
+      if (typeof stored !== 'object' || stored === null) token = null;
+      else if ('plain' in stored) token = stored.plain;
+      else if ('sealed' in stored && typeof stored.sealed === 'string' && cipher !== null) {
+        try {
+          token = cipher.decrypt(stored.sealed);
+        } catch {
+          token = null;
+        }
+      }
+      if (isAccessToken(token)) return token;
+      const fresh = randomBytes(32).toString('base64url');
+      save(fresh);
+      return fresh;
+    },
+    setAccessToken: save,
     path: conf.path,
   };
 }

@@ -20,6 +20,9 @@ export const bridge: RelayHubBridge = {
   publish: command('publish'),
   restart: command('restart'),
   setSettings: command('setSettings'),
+  getAccessToken: command('getAccessToken'),
+  rotateAccessToken: command('rotateAccessToken'),
+  setAccessToken: command('setAccessToken'),
   onUpdate(listener) {
     const forward = (_event: IpcRendererEvent, update: HubUpdate): void => listener(update);
     ipcRenderer.on(ipcChannel.update, forward);
