@@ -5,7 +5,9 @@ import { ClientsView } from './ClientsView';
 import { DeviceUrls } from './DeviceUrls';
 import { Header } from './Header';
 import { LogView } from './LogView';
+import { OpenHubBanner } from './OpenHubBanner';
 import { SendView } from './SendView';
+import { SettingsView } from './SettingsView';
 import { StatusBanner } from './StatusBanner';
 import { Tabs } from './Tabs';
 import { TokenScreen } from './TokenScreen';
@@ -25,6 +27,7 @@ export function App({ transport }: { transport: Transport }) {
     <div className="app">
       <Header />
       <StatusBanner />
+      <OpenHubBanner />
       <DeviceUrls />
       <Tabs />
       <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`} className="panel">
@@ -52,5 +55,7 @@ function CurrentView({ view }: { view: ReturnType<typeof useStore.getState>['vie
       return <SendView />;
     case 'log':
       return <LogView />;
+    case 'settings':
+      return <SettingsView />;
   }
 }

@@ -1,5 +1,6 @@
 import { formatCount } from '../format';
 import { useStore } from '../store';
+import { SecurityBadges } from './SecurityBadges';
 
 const stateLabel = { starting: 'Starting…', running: 'Running', stopped: 'Stopped', error: 'Error' } as const;
 
@@ -18,6 +19,7 @@ export function Header() {
           {stateLabel[status.state]}
           {status.state === 'running' && where !== null && <span className="status-where"> on {where}</span>}
         </span>
+        <SecurityBadges />
       </div>
       <dl className="stats" aria-label="Hub counters">
         <Stat label="Registered" value={stats.registered} testId="stat-registered" />

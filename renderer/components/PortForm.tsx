@@ -4,8 +4,8 @@ import { Field, fieldNoteId } from './Field';
 
 /** Pick another port after EADDRINUSE and restart the server without restarting the app. */
 export function PortForm() {
-  const host = useStore((s) => s.settings?.host ?? s.status.listen?.host ?? '0.0.0.0');
-  const current = useStore((s) => s.settings?.port ?? s.status.listen?.port ?? 8000);
+  const host = useStore((s) => s.config?.settings.host ?? s.status.listen?.host ?? '0.0.0.0');
+  const current = useStore((s) => s.config?.settings.port ?? s.status.listen?.port ?? 8000);
   const [port, setPort] = useState(String(current === 65535 ? 8000 : current + 1));
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);

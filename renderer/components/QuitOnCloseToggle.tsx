@@ -3,23 +3,23 @@ import { useStore } from '../store';
 
 /** Desktop app only (the headless hub has no settings): whether closing the window quits or keeps the hub in the tray. */
 export function QuitOnCloseToggle() {
-  const settings = useStore((s) => s.settings);
+  const config = useStore((s) => s.config);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  if (settings === null) return null;
+  if (config === null || !config.persisted) return null;
   const onChange = async (quitOnClose: boolean): Promise<void> => {
     setBusy(true);
-    const { call, applySettings } = useStore.getState();
+    const { call, applyConfig } = useStore.getState();
     const result = await call('setSettings', { quitOnClose });
     setBusy(false);
-    if (result.ok) applySettings(result.value);
+    if (result.ok) applyConfig(result.value);
     setError(result.ok ? null : result.error.message);
   };
   return (
     <label className="toggle" title={error ?? 'Otherwise the hub keeps running in the tray'}>
       <input
         type="checkbox"
-        checked={settings.quitOnClose}
+        checked={config.settings.quitOnClose}
         disabled={busy}
         onChange={(e) => void onChange(e.target.checked)}
       />

@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from '../store';
-import { update } from '../store/testing';
+import { hubConfig, update } from '../store/testing';
 import { recordingTransport } from '../transport/testing';
 import { StatusBanner } from './StatusBanner';
 
@@ -25,7 +25,7 @@ describe('StatusBanner', () => {
   it('explains EADDRINUSE and restarts on the port the operator picks', async () => {
     const transport = recordingTransport({ restart: update().status });
     useStore.getState().connect(transport);
-    useStore.setState({ settings: { host: '0.0.0.0', port: 8000, quitOnClose: false } });
+    useStore.setState({ config: hubConfig() });
     useStore.getState().applyUpdate(portInUse);
     render(<StatusBanner />);
     expect(screen.getByRole('alert').textContent).toContain('port 8000 is in use');

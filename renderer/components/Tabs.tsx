@@ -9,6 +9,7 @@ const tabs: readonly { view: View; label: string }[] = [
   { view: 'topics', label: 'Topics' },
   { view: 'send', label: 'Publish & register' },
   { view: 'log', label: 'Live log' },
+  { view: 'settings', label: 'Settings' },
 ];
 
 /** The view switcher: WAI-ARIA tabs (arrow keys move between them). */

@@ -1,5 +1,5 @@
 import type { HubStats } from '../../shared/hub';
-import type { HubStatus } from '../../shared/ipc';
+import type { HubSecurity, HubStatus } from '../../shared/ipc';
 import type { HubSlice, Slice } from './types';
 
 /** Counters before the hub has answered. */
@@ -15,6 +15,9 @@ export const emptyStats: HubStats = {
   heartbeatTerminations: 0,
 };
 
+/** Until the hub says otherwise, assume nothing is locked (the banner waits for `loaded`). */
+const unknownSecurity: HubSecurity = { tokenRequired: false, originsRestricted: false, tls: false };
+
 const startingStatus: HubStatus = { state: 'starting', listen: null, error: null };
 
 /** Hub status, counters, users and topics. */
@@ -24,7 +27,8 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
   deliveredPerSecond: 0,
   users: [],
   topics: [],
-  settings: null,
+  config: null,
+  security: unknownSecurity,
   dashboard: null,
   loaded: false,
   applyInit(init) {
@@ -33,19 +37,24 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
       stats: init.stats,
       users: init.users,
       topics: init.topics,
-      settings: init.settings,
+      config: init.config,
+      security: init.security,
       dashboard: init.dashboard,
       loaded: true,
     });
     get().setClients(init.clients);
     get().resetLog(init.log);
   },
-  applySettings(settings) {
-    set({ settings });
+  applyConfig(config) {
+    set({ config });
   },
   applyUpdate(update) {
+    // A hub locked, then opened again: the dismissed banner comes back.
+    if (get().security.tokenRequired && !update.security.tokenRequired) set({ openBannerDismissed: false });
     set({
       status: update.status,
+      security: update.security,
+      ...(update.config === undefined ? {} : { config: update.config }),
       stats: update.stats,
       deliveredPerSecond: update.deliveredPerSecond,
       users: update.users,

@@ -3,7 +3,7 @@ import { recordingTransport } from '../transport/testing';
 import { useStore } from './index';
 import { logLimit } from './logSlice';
 import { hubSelectors, matchesClientFilter } from './selectors';
-import { client, logEntry, update } from './testing';
+import { client, hubConfig, hubInit, logEntry, update } from './testing';
 
 const state = () => useStore.getState();
 
@@ -173,16 +173,7 @@ describe('store', () => {
   describe('#connect', () => {
     it('loads a full snapshot when the link opens, then applies pushes', async () => {
       const transport = recordingTransport({
-        getInit: {
-          status: update().status,
-          clients: [client('a')],
-          users: [],
-          topics: [],
-          stats: update().stats,
-          settings: null,
-          dashboard: null,
-          log: [logEntry(1)],
-        },
+        getInit: hubInit({ clients: [client('a')], log: [logEntry(1)] }),
       });
       const detach = state().connect(transport);
       await vi.waitFor(() => expect(state().loaded).toBe(true));
@@ -198,18 +189,24 @@ describe('store', () => {
 
     it('starts the log again from each snapshot, so a restarted hub’s lines are not mistaken for old ones', () => {
       state().appendLog([logEntry(7), logEntry(8)]);
-      state().applyInit({
-        status: update().status,
-        clients: [],
-        users: [],
-        topics: [],
-        stats: update().stats,
-        settings: null,
-        dashboard: null,
-        log: [logEntry(0, 'fresh start')],
-      });
+      state().applyInit(hubInit({ log: [logEntry(0, 'fresh start')] }));
       state().appendLog([logEntry(1)]);
       expect(state().log.map((e) => e.seq)).toEqual([0, 1]);
+    });
+
+    it('follows the hub’s security and settings, and brings a dismissed "open hub" banner back when reopened', () => {
+      const locked = { tokenRequired: true, originsRestricted: false, tls: true };
+      const open = { tokenRequired: false, originsRestricted: false, tls: true };
+      state().applyInit(hubInit());
+      state().setOpenBannerDismissed(true);
+      state().applyUpdate(update({ security: open }));
+      expect(state().openBannerDismissed).toBe(true);
+      state().applyUpdate(update({ security: locked, config: hubConfig({ maxTopics: 3 }) }));
+      expect(state().security).toEqual(locked);
+      expect(state().config?.settings.maxTopics).toBe(3);
+      state().applyUpdate(update({ security: open }));
+      expect(state().config?.settings.maxTopics).toBe(3); // kept when a push has no settings
+      expect(state().openBannerDismissed).toBe(false);
     });
 
     it('answers commands with "unavailable" before a transport is attached', async () => {

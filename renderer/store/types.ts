@@ -5,8 +5,9 @@ import type {
   CommandName,
   CommandResult,
   DashboardInfo,
+  HubConfig,
   HubInit,
-  HubSettings,
+  HubSecurity,
   HubStatus,
   HubUpdate,
   LogEntry,
@@ -21,13 +22,16 @@ export interface HubSlice {
   deliveredPerSecond: number;
   users: UserInfo[];
   topics: TopicInfo[];
-  settings: HubSettings | null;
+  /** The settings the hub runs with (null until loaded). */
+  config: HubConfig | null;
+  /** How open the hub is (token, origins, TLS). */
+  security: HubSecurity;
   dashboard: DashboardInfo | null;
   /** True once the first `getInit` answer arrived. */
   loaded: boolean;
   applyInit: (init: HubInit) => void;
   applyUpdate: (update: HubUpdate) => void;
-  applySettings: (settings: HubSettings) => void;
+  applyConfig: (config: HubConfig) => void;
 }
 
 /** Registrations keyed by id, kept current from full lists and deltas. */
@@ -64,7 +68,7 @@ export interface ClientSort {
 }
 
 /** The views reachable from the tab bar. */
-export type View = 'clients' | 'users' | 'topics' | 'send' | 'log';
+export type View = 'clients' | 'users' | 'topics' | 'send' | 'log' | 'settings';
 
 /** Which connection states the clients table shows. */
 export type ConnectionFilter = 'all' | 'connected' | 'disconnected';
@@ -82,6 +86,9 @@ export interface UiSlice {
   topicFilter: string;
   /** The device registered last from the GUI, kept so its URL survives switching views. */
   lastRegistration: { id: string; url: string; userId: number } | null;
+  /** The operator hid the "open hub" banner; it returns when the hub is opened again (or on reload). */
+  openBannerDismissed: boolean;
+  setOpenBannerDismissed: (dismissed: boolean) => void;
   setView: (view: View) => void;
   setClientFilter: (filter: string) => void;
   setConnectionFilter: (filter: ConnectionFilter) => void;

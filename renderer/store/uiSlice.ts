@@ -10,6 +10,10 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   userFilter: '',
   topicFilter: '',
   lastRegistration: null,
+  openBannerDismissed: false,
+  setOpenBannerDismissed(openBannerDismissed) {
+    set({ openBannerDismissed });
+  },
   setView(view) {
     set({ view });
   },
