@@ -53,6 +53,9 @@ function junk(rng: Rng, max: number): string {
   return text;
 }
 
+/** Targets that `new URL(target, base)` cannot parse (it throws), as a handler might try. */
+export const urlHostile = ['//', '///', '//[', '//a:b@', '/\\', '//:99999', '//%zz', 'http://[::1', '//admin'];
+
 /** A request target: real routes with junk around them, traversal, bad escapes, huge or odd forms. */
 function target(rng: Rng, ids: readonly string[]): { family: string; path: string } {
   const id = ids.length > 0 ? rng.pick(ids) : '0'.repeat(32);
@@ -103,7 +106,7 @@ function target(rng: Rng, ids: readonly string[]): { family: string; path: strin
           '',
           'health',
           'http://127.0.0.1/health',
-          '//',
+          ...urlHostile,
           '/?',
           '/#x',
           '/health#frag',
@@ -248,6 +251,7 @@ function framing(rng: Rng): { family: string; lines: string[]; body: string } {
 /** One raw request; `ids` are registrations the request may aim at (never the witness). */
 export function rawCase(rng: Rng, ids: readonly string[]): RawCase {
   const roll = rng.int(20);
+  if (roll === 2) return upgradeCase(rng, ids);
   if (roll === 0) {
     // Not HTTP at all.
     const bytes = rng.chance(0.5)
@@ -279,4 +283,55 @@ export function rawCase(rng: Rng, ids: readonly string[]): RawCase {
     mayUpgrade: headers.lines.includes('Upgrade: websocket'),
     mayDrop: method === 'CONNECT',
   };
+}
+
+/** A well-formed WebSocket upgrade (valid key, version 13) aimed at an odd or real target. */
+function upgradeCase(rng: Rng, ids: readonly string[]): RawCase {
+  const id = ids.length > 0 ? rng.pick(ids) : '0'.repeat(32);
+  const path = rng.pick([
+    ...urlHostile,
+    '/admin',
+    '/admin?token=',
+    '/admin?token=%zz',
+    `/admin?token=${'x'.repeat(2_000)}`,
+    '/ws/',
+    `/ws/${id}`,
+    `/ws/${id}?x=%zz`,
+    '/ws/%zz',
+    '/',
+    '*',
+    '/dashboard/',
+  ]);
+  const origin = rng.chance(0.3)
+    ? [`Origin: ${rng.pick(['http://allowed.example', 'null', 'http://evil.example', ''])}`]
+    : [];
+  const head = [
+    `GET ${path} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    `Sec-WebSocket-Version: ${rng.pick(['13', '13', '8'])}`,
+    ...origin,
+  ];
+  return {
+    family: 'upgrade-target',
+    bytes: Buffer.from(`${head.join('\r\n')}\r\n\r\n`),
+    mayUpgrade: true,
+    mayDrop: false,
+  };
+}
+
+/**
+ * Inputs that once broke the hub, sent in every round whatever the seed.
+ * - `GET //` with an Upgrade header: with the dashboard on, its upgrade hook called
+ *   `new URL('//', base)`, which throws: an uncaught exception that killed the process.
+ */
+export function regressionCases(): RawCase[] {
+  return urlHostile.map((path) => ({
+    family: 'regression',
+    bytes: Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`),
+    mayUpgrade: false,
+    mayDrop: false,
+  }));
 }

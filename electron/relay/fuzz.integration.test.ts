@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyCase, Rng } from './fuzz-gen';
-import { rawCase } from './fuzz-raw';
+import { rawCase, regressionCases } from './fuzz-raw';
 import { post, runWsCase, sendBody, sendRaw, type Outcome } from './fuzz-run';
 import { wsCase } from './fuzz-ws';
 import { buildCli, Device, rawRequest, startHub, type TestHub } from './testing';
@@ -102,6 +102,18 @@ async function fuzzAll(port: number, auth: string | null, rng: Rng, tally: Tally
     const input = `${item.method} ${item.path} ${JSON.stringify(item.headers)} ${item.body.length > 1 ? `chunked×${item.body.length} ` : ''}${describeBytes(Buffer.concat(item.body))}`;
     tally.note(item.family, input, await sendBody(port, item));
   });
+
+  // Inputs that once broke a hub go first, one at a time, each followed by a health check.
+  for (const item of regressionCases()) {
+    const outcome = await sendRaw(port, item);
+    const alive = await rawRequest(port, 'GET', '/health').then(
+      (res) => res.status === 200,
+      () => false,
+    );
+    const problem = outcome.problem ?? (alive ? null : 'the hub stopped answering after this input');
+    tally.note(`raw:${item.family}`, describeBytes(item.bytes), { ...outcome, problem });
+    if (!alive) return; // nothing more to learn from a dead hub
+  }
 
   // Raw requests may aim at real registrations (never the witness's).
   const targets = await Promise.all([7001, 7002, 7003].map((user) => registered(port, auth, user)));
@@ -216,8 +228,13 @@ describe('fuzz (CLI child process)', () => {
     const witness = await witnessOn(port, null, topic);
     const tally = new Tally('cli');
     await fuzzAll(port, null, new Rng(seed ^ 0x5bd1e995), tally, 0.25);
+    if (tally.problems.length > 0 && started.exitCode === null) {
+      // A crashed child may still be printing its stack: give it a moment to exit.
+      await Promise.race([once(started, 'exit'), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    }
+    const last = output.slice(-1_500);
+    expect(started.exitCode, `the CLI died (FUZZ_SEED=${seed}); its output ends with:\n${last}`).toBeNull();
     tally.assertClean();
-    expect(started.exitCode).toBeNull();
     await checkWitness(port, null, witness, topic);
     // No error-level log line (a guarded 500, a failed metric…) in the whole run.
     expect(output).not.toMatch(/"level":(50|60)/);
