@@ -88,7 +88,8 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
         info = await candidate.listen();
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        log.error({ host: resolved.host, port: resolved.port, code }, 'cannot listen');
+        const what = code === 'ETLS' ? 'cannot serve TLS' : 'cannot listen';
+        log.error({ host: resolved.host, port: resolved.port, code, err: (error as Error).message }, what);
         throw error;
       }
       server = candidate;
