@@ -169,6 +169,23 @@ async function checkWitness(port: number, auth: string | null, witness: Device, 
   await witness.close();
 }
 
+/** Resolves once `check()` holds, re-checked on every relay event; fails after 5 s with the stats. */
+function settled(hub: TestHub, check: () => boolean): Promise<void> {
+  if (check()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`the hub did not settle: ${JSON.stringify(hub.relay.stats())}`));
+    }, 5_000);
+    const off = hub.relay.on(() => {
+      if (!check()) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+}
+
 describe('fuzz (in-process hub)', () => {
   let hub: TestHub;
   beforeAll(async () => {
@@ -178,15 +195,21 @@ describe('fuzz (in-process hub)', () => {
     await hub.relay.stop();
   });
 
-  it('answers every malformed input with a 2xx/4xx or a documented close, and keeps serving', async () => {
-    const topic = `witness-${seed}`;
-    const witness = await witnessOn(hub.port, token, topic);
-    const tally = new Tally('in-process');
-    await fuzzAll(hub.port, token, new Rng(seed), tally, 1);
-    tally.assertClean();
-    expect(tally.total).toBeGreaterThanOrEqual(counts.body + counts.raw + counts.ws);
-    await checkWitness(hub.port, token, witness, topic);
-  }, 60_000);
+  it(
+    'answers every malformed input with a 2xx/4xx or a documented close, and keeps serving',
+    async () => {
+      const topic = `witness-${seed}`;
+      const witness = await witnessOn(hub.port, token, topic);
+      const tally = new Tally('in-process');
+      await fuzzAll(hub.port, token, new Rng(seed), tally, 1);
+      tally.assertClean();
+      expect(tally.total).toBeGreaterThanOrEqual(counts.body + counts.raw + counts.ws);
+      // Every fuzz socket has ended on our side: the hub must have let go of all of them.
+      await settled(hub, () => hub.relay.stats().connected === 1);
+      await checkWitness(hub.port, token, witness, topic);
+    },
+    60_000 * Math.max(1, scale),
+  );
 });
 
 describe('fuzz (CLI child process)', () => {
@@ -196,49 +219,53 @@ describe('fuzz (CLI child process)', () => {
     if (child?.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('survives a round of every family and still answers /health', async () => {
-    const cli = await buildCli();
-    const dataDir = mkdtempSync(join(tmpdir(), 'relay-hub-fuzz-'));
-    const args = [
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--register-rate',
-      '0',
-      '--publish-rate',
-      '0',
-    ];
-    args.push('--max-body-bytes', String(limits.maxBodyBytes), '--max-payload-bytes', String(limits.maxPayloadBytes));
-    args.push('--max-message-bytes', String(limits.maxMessageBytes), '--dashboard', '--log-level', 'warn');
-    const started = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') },
-    });
-    child = started;
-    started.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    started.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    while (!/Register a device/.test(output)) {
-      if (started.exitCode !== null) throw new Error(`exited: ${output}`);
-      await Promise.race([once(started.stdout, 'data'), once(started, 'exit')]);
-    }
-    const port = Number(/listening on .*:(\d+)/.exec(output)?.[1]);
-    const topic = `witness-cli-${seed}`;
-    const witness = await witnessOn(port, null, topic);
-    const tally = new Tally('cli');
-    await fuzzAll(port, null, new Rng(seed ^ 0x5bd1e995), tally, 0.25);
-    if (tally.problems.length > 0 && started.exitCode === null) {
-      // A crashed child may still be printing its stack: give it a moment to exit.
-      await Promise.race([once(started, 'exit'), new Promise((resolve) => setTimeout(resolve, 3_000))]);
-    }
-    const last = output.slice(-1_500);
-    expect(started.exitCode, `the CLI died (FUZZ_SEED=${seed}); its output ends with:\n${last}`).toBeNull();
-    tally.assertClean();
-    await checkWitness(port, null, witness, topic);
-    // No error-level log line (a guarded 500, a failed metric…) in the whole run.
-    expect(output).not.toMatch(/"level":(50|60)/);
-    started.kill('SIGTERM');
-    expect((await once(started, 'exit'))[0]).toBe(0);
-  }, 60_000);
+  it(
+    'survives a round of every family and still answers /health',
+    async () => {
+      const cli = await buildCli();
+      const dataDir = mkdtempSync(join(tmpdir(), 'relay-hub-fuzz-'));
+      const args = [
+        '--host',
+        '127.0.0.1',
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--register-rate',
+        '0',
+        '--publish-rate',
+        '0',
+      ];
+      args.push('--max-body-bytes', String(limits.maxBodyBytes), '--max-payload-bytes', String(limits.maxPayloadBytes));
+      args.push('--max-message-bytes', String(limits.maxMessageBytes), '--dashboard', '--log-level', 'warn');
+      const started = spawn(process.execPath, [cli, ...args], {
+        env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') },
+      });
+      child = started;
+      started.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      started.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      while (!/Register a device/.test(output)) {
+        if (started.exitCode !== null) throw new Error(`exited: ${output}`);
+        await Promise.race([once(started.stdout, 'data'), once(started, 'exit')]);
+      }
+      const port = Number(/listening on .*:(\d+)/.exec(output)?.[1]);
+      const topic = `witness-cli-${seed}`;
+      const witness = await witnessOn(port, null, topic);
+      const tally = new Tally('cli');
+      await fuzzAll(port, null, new Rng(seed ^ 0x5bd1e995), tally, 0.25);
+      if (tally.problems.length > 0 && started.exitCode === null) {
+        // A crashed child may still be printing its stack: give it a moment to exit.
+        await Promise.race([once(started, 'exit'), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      }
+      const last = output.slice(-1_500);
+      expect(started.exitCode, `the CLI died (FUZZ_SEED=${seed}); its output ends with:\n${last}`).toBeNull();
+      tally.assertClean();
+      await checkWitness(port, null, witness, topic);
+      // No error-level log line (a guarded 500, a failed metric…) in the whole run.
+      expect(output).not.toMatch(/"level":(50|60)/);
+      started.kill('SIGTERM');
+      expect((await once(started, 'exit'))[0]).toBe(0);
+    },
+    60_000 * Math.max(1, scale),
+  );
 });
