@@ -12,6 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminCase, runAdminCase } from './fuzz-admin';
 import { bodyCase, Rng } from './fuzz-gen';
 import { rawCase, regressionCases } from './fuzz-raw';
 import { post, runWsCase, sendBody, sendRaw, type Outcome } from './fuzz-run';
@@ -252,7 +253,14 @@ describe('fuzz (CLI child process)', () => {
       const topic = `witness-cli-${seed}`;
       const witness = await witnessOn(port, null, topic);
       const tally = new Tally('cli');
-      await fuzzAll(port, null, new Rng(seed ^ 0x5bd1e995), tally, 0.25);
+      const rng = new Rng(seed ^ 0x5bd1e995);
+      await fuzzAll(port, null, rng, tally, 0.25);
+      // The dashboard's admin socket, with the admin token the CLI printed.
+      const adminToken = decodeURIComponent(/#token=(\S+)/.exec(output)?.[1] ?? '');
+      const admins = Array.from({ length: Math.round(150 * scale) }, (_, n) => adminCase(rng, n + 1));
+      await pool(admins, 16, async (item) => {
+        tally.note(`admin:${item.family}`, item.text.slice(0, 200), await runAdminCase(port, adminToken, item));
+      });
       if (tally.problems.length > 0 && started.exitCode === null) {
         // A crashed child may still be printing its stack: give it a moment to exit.
         await Promise.race([once(started, 'exit'), new Promise((resolve) => setTimeout(resolve, 3_000))]);
