@@ -16,6 +16,8 @@ export interface RawCase {
    * `CONNECT` (Node destroys those sockets itself when the server has no 'connect' listener).
    */
   mayDrop: boolean;
+  /** Cut the connection (RST-like destroy) right after writing, instead of waiting for an answer. */
+  cut?: boolean;
 }
 
 const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'get', 'CONNECT'];
@@ -282,6 +284,7 @@ export function rawCase(rng: Rng, ids: readonly string[]): RawCase {
     bytes: Buffer.from(`${head}${eol}${eol}${body.body}`, 'utf8'),
     mayUpgrade: headers.lines.includes('Upgrade: websocket'),
     mayDrop: method === 'CONNECT',
+    cut: rng.chance(0.05),
   };
 }
 

@@ -132,6 +132,11 @@ export function sendRaw(port: number, item: RawCase): Promise<Outcome> {
     socket.on('error', (error) => (failure ??= `socket error before any answer: ${error.message}`));
     socket.on('close', () => {
       clearTimeout(timer);
+      if (item.cut === true) {
+        // Gone mid-request: nothing to judge here; the hub must simply survive it.
+        resolve({ label: 'cut', problem: null });
+        return;
+      }
       const text = Buffer.concat(chunks).toString('latin1');
       const statuses = [...text.matchAll(/(?:^|\r\n)HTTP\/1\.[01] (\d{3}) /g)].map((m) => Number(m[1]));
       if (statuses.length > 0) failure = null; // answered; a reset after the answer is fine
@@ -148,6 +153,10 @@ export function sendRaw(port: number, item: RawCase): Promise<Outcome> {
       const bad = statuses.find((s) => s >= 500 || s < 100 || (s === 101 && !item.mayUpgrade) || (s > 101 && s < 200));
       resolve({ label: String(first), problem: bad === undefined ? null : `answered ${bad}: ${text.slice(0, 200)}` });
     });
+    if (item.cut === true) {
+      socket.write(item.bytes, () => socket.destroy());
+      return;
+    }
     socket.end(item.bytes);
   });
 }
