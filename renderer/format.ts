@@ -49,3 +49,28 @@ export function formatCount(value: number): string {
 export function registerCommand(baseUrl: string): string {
   return `curl -X POST ${baseUrl}/register -H 'content-type: application/json' -d '{"user_id": 1}'`;
 }
+
+/** A byte size in binary units, for settings: `1 MiB`, `64 KiB`, `1.5 KiB`, `300 B`. */
+export function formatSize(bytes: number): string {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
+    if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
+  }
+  return `${bytes} B`;
+}
+
+/** A duration in ms, for settings: `500 ms`, `30 s`, `5 min`, `2 h`, `7 days`. */
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [
+    [' days', 86_400_000],
+    [' h', 3_600_000],
+    [' min', 60_000],
+    [' s', 1000],
+  ] as const) {
+    if (ms >= size) return `${Number((ms / size).toFixed(1))}${unit === ' days' && ms < 2 * size ? ' day' : unit}`;
+  }
+  return `${ms} ms`;
+}

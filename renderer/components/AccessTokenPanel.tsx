@@ -107,7 +107,7 @@ export function AccessTokenPanel({ persisted }: { persisted: boolean }) {
           <input
             id="own-token"
             value={own}
-            placeholder="…or type your own (16+ characters)"
+            placeholder="Or your own (16+ characters)"
             aria-label="Your own access token"
             aria-invalid={ownProblem !== undefined}
             aria-describedby={fieldNoteId('own-token')}

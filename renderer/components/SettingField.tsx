@@ -1,4 +1,5 @@
-import { settingSpecs } from '../../shared/settings';
+import { settingSpecs, type SettingKind } from '../../shared/settings';
+import { formatDuration, formatSize } from '../format';
 import { Field, fieldNoteId } from './Field';
 import { settingHints, type FormKey } from './settingsForm';
 
@@ -29,8 +30,8 @@ export function SettingField({
     case 'policy':
       input = (
         <select {...common} onChange={(e) => onChange(name, e.target.value)}>
-          <option value="close">Close it (it reconnects and catches up)</option>
-          <option value="drop">Drop messages for it</option>
+          <option value="close">Close it</option>
+          <option value="drop">Drop its messages</option>
         </select>
       );
       break;
@@ -62,8 +63,17 @@ export function SettingField({
       break;
   }
   return (
-    <Field id={id} label={label} hint={settingHints[name]} error={error}>
+    <Field id={id} label={label} hint={hintFor(name, kind, value)} error={error}>
       {input}
     </Field>
   );
+}
+
+/** The field's hint, with the value in readable units (`1 MiB`, `30 s`) when it has some. */
+function hintFor(name: FormKey, kind: SettingKind, value: string): string {
+  const hint = settingHints[name];
+  if (kind.type !== 'integer' || kind.unit === undefined || !/^\d{1,16}$/.test(value.trim())) return hint;
+  const amount = Number(value.trim());
+  if (amount === 0 || kind.unit === 'per second') return hint;
+  return `${hint} (${kind.unit === 'bytes' ? formatSize(amount) : formatDuration(amount)})`;
 }

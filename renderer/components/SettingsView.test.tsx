@@ -57,6 +57,9 @@ describe('SettingsView', () => {
     show(hubConfig());
     expect(screen.getByTestId('settings-scope').textContent).toContain('saved and used again at the next launch');
     expect(screen.getByTestId('settings-data-dir').textContent).toBe('/home/op/.config/Relay Hub');
+    // Sizes and durations read in units, not only in bytes and milliseconds.
+    expect(screen.getByText('Bytes per published message (1 MiB)')).toBeTruthy();
+    expect(screen.getByText(/a client missing one is cut\. 0: off \(30 s\)$/)).toBeTruthy();
     for (const title of ['Network', 'Access', 'Limits', 'Rates', 'TLS', 'Storage']) {
       expect(screen.getByRole('heading', { name: title })).toBeTruthy();
     }

@@ -73,7 +73,7 @@ export const settingHints: Readonly<Record<FormKey, string>> = {
   heartbeatIntervalMs: 'Milliseconds between pings; a client missing one is cut. 0: off',
   maxBodyBytes: 'Bytes per HTTP request body',
   maxPayloadBytes: 'Bytes per frame a device sends',
-  maxMessageBytes: 'Bytes per published message (UTF-8)',
+  maxMessageBytes: 'Bytes per published message',
   maxBufferedBytes: 'Bytes waiting for one slow client before the policy applies',
   slowConsumerPolicy: 'What happens to a client that cannot keep up',
   slowConsumerGraceMs: 'Milliseconds a closed slow client may keep its backlog',
