@@ -99,10 +99,10 @@ export function sendBody(port: number, item: BodyCase): Promise<Outcome> {
         const done = (): void => {
           const status = res.statusCode ?? 0;
           const text = Buffer.concat(chunks).toString('utf8');
-          settle({
-            label: String(status),
-            problem: judgeHttp(status, String(res.headers['content-type'] ?? ''), text, item.expect),
-          });
+          const contentType = String(res.headers['content-type'] ?? '');
+          // These requests are well-formed HTTP: every answer comes from the hub's routes, in JSON.
+          const notJson = status >= 400 && !contentType.includes('application/json') ? `${status} is not JSON` : null;
+          settle({ label: String(status), problem: judgeHttp(status, contentType, text, item.expect) ?? notJson });
         };
         res.on('end', done);
         res.on('error', done);
