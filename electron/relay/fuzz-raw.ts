@@ -254,6 +254,16 @@ function framing(rng: Rng): { family: string; lines: string[]; body: string } {
 export function rawCase(rng: Rng, ids: readonly string[]): RawCase {
   const roll = rng.int(20);
   if (roll === 2) return upgradeCase(rng, ids);
+  if (roll === 3) {
+    // Several requests in one write (HTTP/1.1 pipelining): each must be answered in turn or refused.
+    const parts = Array.from({ length: 2 + rng.int(3) }, () => rawCase(rng, ids));
+    return {
+      family: 'pipelined',
+      bytes: Buffer.concat(parts.map((p) => p.bytes)),
+      mayUpgrade: parts.some((p) => p.mayUpgrade),
+      mayDrop: parts.some((p) => p.mayDrop),
+    };
+  }
   if (roll === 0) {
     // Not HTTP at all.
     const bytes = rng.chance(0.5)

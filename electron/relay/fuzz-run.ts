@@ -183,13 +183,13 @@ class RawWs {
   }
 
   /** Connects to `/ws/<id>` and reads the 101 answer; throws on anything else. */
-  static async open(port: number, id: string): Promise<RawWs> {
+  static async open(port: number, id: string, early: Buffer[] = []): Promise<RawWs> {
     const socket = connect(port, '127.0.0.1');
     const key = randomBytes(16).toString('base64');
-    socket.write(
+    const request =
       `GET /ws/${id} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-    );
+      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+    socket.write(Buffer.concat([Buffer.from(request), ...early]));
     let head = Buffer.alloc(0);
     const rest = await new Promise<Buffer>((resolve, reject) => {
       const onData = (chunk: Buffer): void => {
@@ -262,8 +262,8 @@ export async function runWsCase(port: number, token: string | null, userId: numb
   const id = (registered.json as { id?: string } | undefined)?.id;
   if (registered.status !== 200 || id === undefined)
     return { label: 'setup', problem: `register failed: ${registered.status}` };
-  const ws = await RawWs.open(port, id);
-  for (const frame of item.frames) ws.socket.write(frame);
+  const ws = await RawWs.open(port, id, item.early === true ? item.frames : []);
+  if (item.early !== true) for (const frame of item.frames) ws.socket.write(frame);
   const expect = item.expect;
   if (expect.kind === 'ends') {
     ws.socket.end();

@@ -110,6 +110,8 @@ export interface WsCase {
   expect: WsExpect;
   /** When set, after the probe the test publishes to this topic and the socket must receive it. */
   subscribes?: string;
+  /** Frames written in the same packet as the upgrade request (they reach the hub as the upgrade's `head`). */
+  early?: boolean;
 }
 
 /** Close codes the hub (or `ws` for it) may use on a device socket. */
@@ -223,6 +225,11 @@ export interface WsLimits {
 
 /** One generated case; `n` makes subscribed topics unique. */
 export function wsCase(rng: Rng, limits: WsLimits, n: number): WsCase {
+  const item = shapedCase(rng, limits, n);
+  return rng.chance(0.15) ? { ...item, early: true } : item;
+}
+
+function shapedCase(rng: Rng, limits: WsLimits, n: number): WsCase {
   switch (rng.int(20)) {
     case 0:
       return { family: 'unmasked', frames: [text('{"topics":["a"]}', { masked: false })], expect: close(1002) };

@@ -126,7 +126,7 @@ async function fuzzAll(port: number, auth: string | null, rng: Rng, tally: Tally
   const wsLimits = { maxPayloadBytes: limits.maxPayloadBytes, ...topicLimits };
   const frames = Array.from({ length: Math.round(counts.ws * scaleBy) }, (_, n) => wsCase(rng, wsLimits, n));
   await pool(frames, inFlight, async (item, n) => {
-    const input = item.frames.map((f) => describeBytes(f)).join(' + ');
+    const input = `${item.early === true ? 'with the upgrade: ' : ''}${item.frames.map((f) => describeBytes(f)).join(' + ')}`;
     let outcome: Outcome;
     try {
       outcome = await runWsCase(port, auth, 8_000 + n, item);
