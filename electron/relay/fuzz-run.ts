@@ -78,8 +78,8 @@ export function judgeHttp(status: number, contentType: string, text: string, exp
   return null;
 }
 
-/** Sends one body case (chunked when it has several pieces). */
-export function sendBody(port: number, item: BodyCase): Promise<Outcome> {
+/** Sends one body case (chunked when it has several pieces); with `rateLimited`, a proper 429 is also fine. */
+export function sendBody(port: number, item: BodyCase, rateLimited = false): Promise<Outcome> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: Outcome): void => {
@@ -102,6 +102,12 @@ export function sendBody(port: number, item: BodyCase): Promise<Outcome> {
           const contentType = String(res.headers['content-type'] ?? '');
           // These requests are well-formed HTTP: every answer comes from the hub's routes, in JSON.
           const notJson = status >= 400 && !contentType.includes('application/json') ? `${status} is not JSON` : null;
+          if (rateLimited && status === 429) {
+            const retry = Number(res.headers['retry-after']);
+            const fine = errorCodeOf(text) === 'rate_limited' && Number.isInteger(retry) && retry >= 1;
+            settle({ label: '429', problem: fine ? null : `bad 429: retry-after ${String(retry)} ${text}` });
+            return;
+          }
           settle({ label: String(status), problem: judgeHttp(status, contentType, text, item.expect) ?? notJson });
         };
         res.on('end', done);

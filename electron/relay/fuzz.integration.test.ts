@@ -215,6 +215,36 @@ describe('fuzz (in-process hub)', () => {
   );
 });
 
+describe('fuzz (in-process hub, per-IP rate limits on)', () => {
+  it(
+    'answers junk over the limits with a proper 429 (Retry-After, rate_limited) or its usual answer',
+    async () => {
+      const hub = await startHub({
+        ...limits,
+        registerRatePerSec: 5,
+        registerBurst: 80,
+        publishRatePerSec: 5,
+        publishBurst: 80,
+      });
+      try {
+        const rng = new Rng(seed ^ 0x2545f491);
+        const tally = new Tally('rate-limited');
+        const bodyLimits = { ...limits, maxTopicLength: topicLimits.maxTopicLength };
+        const bodies = Array.from({ length: Math.round(300 * scale) }, () => bodyCase(rng, bodyLimits));
+        await pool(bodies, inFlight, async (item) => {
+          tally.note(item.family, `${item.method} ${item.path}`, await sendBody(hub.port, item, true));
+        });
+        tally.assertClean();
+        expect(tally.answers.get('429')).toBeGreaterThan(0);
+        expect((await rawRequest(hub.port, 'GET', '/health')).status).toBe(200);
+      } finally {
+        await hub.relay.stop();
+      }
+    },
+    60_000 * Math.max(1, scale),
+  );
+});
+
 describe('fuzz (CLI child process)', () => {
   let child: ChildProcessWithoutNullStreams | null = null;
   let output = '';
