@@ -62,7 +62,7 @@ const nonNumberTokens = ['null', 'true', 'false', '"1"', '""', '[]', '[1]', '{}'
 const validIdTokens = ['0', '-0', '1', '42', '9007199254740991', '1e3', '1.0', '2E2'];
 
 /** A short string literal (JSON text) drawn from awkward characters: escapes, unicode, lone surrogates. */
-export function stringLiteral(rng: Rng, maxLength = 12): string {
+export function stringLiteral(rng: Rng, maxLength = 12, minLength = 0): string {
   const parts = [
     'a',
     'Z',
@@ -82,7 +82,7 @@ export function stringLiteral(rng: Rng, maxLength = 12): string {
     ']',
   ];
   let text = '';
-  const length = rng.int(maxLength + 1);
+  const length = minLength + rng.int(maxLength - minLength + 1);
   for (let i = 0; i < length; i++) text += rng.pick(parts);
   return `"${text}"`;
 }

@@ -124,47 +124,78 @@ export function sendBody(port: number, item: BodyCase, rateLimited = false): Pro
   });
 }
 
-/** Writes raw request bytes, half-closes, and reads every answer until the hub closes the socket. */
-export function sendRaw(port: number, item: RawCase): Promise<Outcome> {
+/** What came back on one raw connection. */
+interface Exchange {
+  text: string;
+  error: string | null;
+  timedOut: boolean;
+}
+
+/**
+ * Writes raw bytes on a fresh socket and collects the answer. `end`: half-close and read until
+ * the hub closes; `open`: keep the socket open and stop at the first complete answer head;
+ * `cut`: destroy the socket right after writing.
+ */
+function exchange(port: number, bytes: Buffer, mode: 'end' | 'open' | 'cut'): Promise<Exchange> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
-    let failure: string | null = null;
+    let error: string | null = null;
+    let timedOut = false;
     const timer = setTimeout(() => {
-      failure = 'the hub neither answered nor closed in time';
+      timedOut = true;
       socket.destroy();
     }, answerTimeoutMs);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', (error) => (failure ??= `socket error before any answer: ${error.message}`));
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (
+        mode === 'open' &&
+        /HTTP\/1\.[01] (?!100 )\d{3} [^]*?\r\n\r\n/.test(Buffer.concat(chunks).toString('latin1'))
+      ) {
+        socket.destroy();
+      }
+    });
+    socket.on('error', (e) => (error ??= e.message));
     socket.on('close', () => {
       clearTimeout(timer);
-      if (item.cut === true) {
-        // Gone mid-request: nothing to judge here; the hub must simply survive it.
-        resolve({ label: 'cut', problem: null });
-        return;
-      }
-      const text = Buffer.concat(chunks).toString('latin1');
-      const statuses = [...text.matchAll(/(?:^|\r\n)HTTP\/1\.[01] (\d{3}) /g)].map((m) => Number(m[1]));
-      if (statuses.length > 0) failure = null; // answered; a reset after the answer is fine
-      // The final answer's status (after any `100 Continue`).
-      const first = statuses.find((s) => s !== 100) ?? statuses[0];
-      if (first === undefined) {
-        if (item.mayDrop && chunks.length === 0) {
-          resolve({ label: 'dropped', problem: null });
-          return;
-        }
-        resolve({ label: 'none', problem: failure ?? `no HTTP answer: ${JSON.stringify(text.slice(0, 100))}` });
-        return;
-      }
-      const bad = statuses.find((s) => s >= 500 || s < 100 || (s === 101 && !item.mayUpgrade) || (s > 101 && s < 200));
-      resolve({ label: String(first), problem: bad === undefined ? null : `answered ${bad}: ${text.slice(0, 200)}` });
+      resolve({ text: Buffer.concat(chunks).toString('latin1'), error, timedOut });
     });
-    if (item.cut === true) {
-      socket.write(item.bytes, () => socket.destroy());
-      return;
-    }
-    socket.end(item.bytes);
+    if (mode === 'cut') socket.write(bytes, () => socket.destroy());
+    else if (mode === 'end') socket.end(bytes);
+    else socket.write(bytes);
   });
+}
+
+/**
+ * Sends a raw request and judges every answer: half-closed first (so a request that waits for
+ * more data cannot hang); when that gets no answer at all, once more on an open socket, since
+ * Node aborts a response still being prepared (an async route) when the client half-closes.
+ */
+export async function sendRaw(port: number, item: RawCase): Promise<Outcome> {
+  if (item.cut === true) {
+    await exchange(port, item.bytes, 'cut');
+    return { label: 'cut', problem: null }; // the hub must simply survive it
+  }
+  let got = await exchange(port, item.bytes, 'end');
+  let statuses = statusesOf(got.text);
+  if (statuses.length === 0 && got.text === '' && !got.timedOut) {
+    if (item.mayDrop) return { label: 'dropped', problem: null };
+    got = await exchange(port, item.bytes, 'open');
+    statuses = statusesOf(got.text);
+  }
+  // The final answer's status (after any `100 Continue`).
+  const first = statuses.find((s) => s !== 100) ?? statuses[0];
+  if (first === undefined) {
+    if (got.timedOut) return { label: 'hang', problem: 'the hub neither answered nor closed in time' };
+    const why = got.error === null ? '' : ` (${got.error})`;
+    return { label: 'none', problem: `no HTTP answer${why}: ${JSON.stringify(got.text.slice(0, 100))}` };
+  }
+  const bad = statuses.find((s) => s >= 500 || s < 100 || (s === 101 && !item.mayUpgrade) || (s > 101 && s < 200));
+  return { label: String(first), problem: bad === undefined ? null : `answered ${bad}: ${got.text.slice(0, 200)}` };
+}
+
+function statusesOf(text: string): number[] {
+  return [...text.matchAll(/(?:^|\r\n)HTTP\/1\.[01] (\d{3}) /g)].map((m) => Number(m[1]));
 }
 
 /** A raw device socket after a handcrafted upgrade handshake; collects the hub's frames. */
@@ -271,6 +302,10 @@ export async function runWsCase(port: number, token: string | null, userId: numb
   const ws = await RawWs.open(port, id, item.early === true ? item.frames : []);
   if (item.early !== true) for (const frame of item.frames) ws.socket.write(frame);
   const expect = item.expect;
+  if (expect.kind === 'cut') {
+    ws.socket.destroy();
+    return { label: 'cut', problem: null };
+  }
   if (expect.kind === 'ends') {
     ws.socket.end();
     if (!(await ws.until(() => ws.closedSocket)))

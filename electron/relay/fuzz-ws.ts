@@ -88,6 +88,40 @@ export class FrameReader {
   }
 }
 
+/** A readable description of client frames (unmasked), for failure messages. */
+export function describeFrames(bytes: Buffer): string {
+  const parts: string[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const b0 = bytes[at] as number;
+    const b1 = bytes[at + 1];
+    if (b1 === undefined) break;
+    let length = b1 & 0x7f;
+    let head = at + 2;
+    if (length === 126 && head + 2 <= bytes.length) {
+      length = bytes.readUInt16BE(head);
+      head += 2;
+    } else if (length === 127 && head + 8 <= bytes.length) {
+      const big = bytes.readBigUInt64BE(head);
+      length = big > BigInt(bytes.length) ? bytes.length + 1 : Number(big);
+      head += 8;
+    }
+    const masked = (b1 & 0x80) !== 0;
+    const key = masked ? bytes.subarray(head, head + 4) : null;
+    if (masked) head += 4;
+    if (head + length > bytes.length) break;
+    const payload = Buffer.from(bytes.subarray(head, head + length));
+    if (key) for (let i = 0; i < payload.length; i++) payload[i] = (payload[i] as number) ^ (key[i & 3] as number);
+    const flags = `${b0 & 0x80 ? 'fin ' : ''}${b0 & 0x70 ? `rsv=${(b0 >> 4) & 7} ` : ''}${masked ? '' : 'unmasked '}`;
+    const shown = JSON.stringify(payload.subarray(0, 80).toString('latin1'));
+    parts.push(`[${flags}op=${b0 & 0x0f} len=${length} ${shown}${length > 80 ? '…' : ''}]`);
+    at = head + length;
+  }
+  if (at < bytes.length)
+    parts.push(`[raw ${bytes.subarray(at, at + 40).toString('hex')}${bytes.length - at > 40 ? '…' : ''}]`);
+  return parts.join(' ');
+}
+
 /** The code of a close frame's payload (1005 when it has none). */
 export function closeCodeOf(payload: Buffer): number {
   return payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
@@ -98,10 +132,15 @@ export function closeCodeOf(payload: Buffer): number {
  * - `open`: stay open and answer exactly these error codes (JSON error frames), in order;
  * - `close`: send a close frame with one of these codes;
  * - `any`: either of the above, with any documented error or close code;
- * - `ends`: the client half-closes after its bytes; the hub must close the socket (no hang).
+ * - `ends`: the client half-closes after its bytes; the hub must close the socket (no hang);
+ * - `cut`: the client destroys its socket right after its bytes; the hub must just cope.
  */
 export type WsExpect =
-  { kind: 'open'; errors: string[] } | { kind: 'close'; codes: number[] } | { kind: 'any' } | { kind: 'ends' };
+  | { kind: 'open'; errors: string[] }
+  | { kind: 'close'; codes: number[] }
+  | { kind: 'any' }
+  | { kind: 'ends' }
+  | { kind: 'cut' };
 
 /** One case: frames written after the handshake, and the expected outcome. */
 export interface WsCase {
@@ -207,7 +246,7 @@ function topicsFrame(rng: Rng, maxTopics: number, maxTopicLength: number): { tex
           '\nping\t',
           '{"topics":[]}',
           '{"topics":["a","é😀"],"x":1}',
-          `{"topics":[${stringLiteral(rng)}]}`,
+          `{"topics":[${stringLiteral(rng, 12, 1)}]}`,
         ]),
         errors: [],
       };
@@ -226,7 +265,10 @@ export interface WsLimits {
 /** One generated case; `n` makes subscribed topics unique. */
 export function wsCase(rng: Rng, limits: WsLimits, n: number): WsCase {
   const item = shapedCase(rng, limits, n);
-  return rng.chance(0.15) ? { ...item, early: true } : item;
+  const shaped: WsCase = rng.chance(0.05)
+    ? { family: `${item.family}+cut`, frames: item.frames, expect: { kind: 'cut' } }
+    : item;
+  return rng.chance(0.15) ? { ...shaped, early: true } : shaped;
 }
 
 function shapedCase(rng: Rng, limits: WsLimits, n: number): WsCase {

@@ -16,7 +16,7 @@ import { adminCase, runAdminCase } from './fuzz-admin';
 import { bodyCase, Rng } from './fuzz-gen';
 import { rawCase, regressionCases } from './fuzz-raw';
 import { post, runWsCase, sendBody, sendRaw, type Outcome } from './fuzz-run';
-import { wsCase } from './fuzz-ws';
+import { describeFrames, wsCase } from './fuzz-ws';
 import { buildCli, Device, rawRequest, startHub, type TestHub } from './testing';
 
 const seed = Number(process.env.FUZZ_SEED ?? randomInt(2 ** 31));
@@ -126,7 +126,7 @@ async function fuzzAll(port: number, auth: string | null, rng: Rng, tally: Tally
   const wsLimits = { maxPayloadBytes: limits.maxPayloadBytes, ...topicLimits };
   const frames = Array.from({ length: Math.round(counts.ws * scaleBy) }, (_, n) => wsCase(rng, wsLimits, n));
   await pool(frames, inFlight, async (item, n) => {
-    const input = `${item.early === true ? 'with the upgrade: ' : ''}${item.frames.map((f) => describeBytes(f)).join(' + ')}`;
+    const input = `${item.early === true ? 'with the upgrade: ' : ''}${describeFrames(Buffer.concat(item.frames))}`;
     let outcome: Outcome;
     try {
       outcome = await runWsCase(port, auth, 8_000 + n, item);
