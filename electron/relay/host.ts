@@ -185,13 +185,20 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
     }
     const changed = changedSettings(relayPatch, relay.options);
     if (Object.keys(changed).length > 0) {
+      const wasRunning = status.state === 'running';
+      const previous = liveOptions();
       let next: HubStatus;
       try {
         next = await restart(optionsOf(changed, relay.options));
       } catch (error) {
         throw new SettingsError(error instanceof Error ? error.message : String(error));
       }
-      if (next.error !== null) throw new SettingsError(`settings not applied: ${next.error.message}`);
+      if (next.error !== null) {
+        // A running hub was restored by the restart; a hub that was not listening gets its old options back
+        // (and tries them once more), so nothing of the refused settings stays behind.
+        if (!wasRunning) await restart(previous);
+        throw new SettingsError(`settings not applied: ${next.error.message}`);
+      }
     }
     // Saved only once they work: a setting that cannot listen never reaches the next launch.
     settings?.set(patch);

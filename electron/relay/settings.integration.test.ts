@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandName, CommandResult, HubSettings } from '../../shared/ipc';
@@ -141,6 +142,26 @@ describe('settings from the GUI on a real relay', () => {
     expect(settingsNow()).toBe(before);
     expect(store.writes).toBe(0);
     expect((await publish(hub.port, 't')).status).toBe(200);
+  });
+
+  it('a hub that could not listen keeps its previous options when new settings fail too', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const taken = (blocker.address() as AddressInfo).port;
+    try {
+      host = createHubHost({ relay: { host: '127.0.0.1', port: taken, heartbeatIntervalMs: 0 }, settings: null });
+      expect((await host.start()).error?.code).toBe('EADDRINUSE');
+      const refused = await run(host, 'setSettings', {
+        maxTopics: 3,
+        tlsCertFile: '/no/c.pem',
+        tlsKeyFile: '/no/k.pem',
+      });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'invalid_settings' } });
+      expect(host.config().settings).toMatchObject({ maxTopics: 64, tlsCertFile: null, port: taken });
+      expect(host.status().state).toBe('error');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   it('rotates the token live: devices keep receiving, the old token gets 401, the new one 200, and it is saved', async () => {
