@@ -1,0 +1,278 @@
+/**
+ * Soak: thousands of devices connect, subscribe, leave, unregister and register again in a loop
+ * while numbered publishes run, against the real headless hub (the CLI bundle, as shipped, in a
+ * child process of its own, so memory and file descriptors are the hub's alone). Short here;
+ * `SOAK_SECONDS=600` (or `npm run soak -- --seconds 600`) runs it longer.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, fdsOf, health, median, MemoryWatch, metrics, mib, type Sample } from './soak-probe';
+import { runSoak, type SoakConfig, type SoakResult } from './soak-run';
+import { within } from './soak-socket';
+import { buildCli, startHub } from './testing';
+
+const seconds = Number(process.env.SOAK_SECONDS ?? 25);
+if (!(seconds > 0)) throw new TypeError(`SOAK_SECONDS must be a positive number, got ${process.env.SOAK_SECONDS}`);
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/**
+ * Memory flat. After the warm-up (RSS made no new high for 4 s: V8 grows the old generation
+ * lazily), the median RSS of the last third of the samples may exceed the first third's by at
+ * most `memoryBound` = 16 MiB, ~15% of the hub's steady RSS (~90-110 MiB with 2,000 live
+ * sockets, run as the CLI ships: `--max-semi-space-size=1`). Clean runs swing by up to ~12 MiB
+ * between major collections (91 → 103 → 92 MiB), so the bound sits just above that noise.
+ *
+ * What it catches: a leak of L per socket cycle (connect … close) adds L × the sockets opened
+ * between the two thirds. The run goes on (up to 20 s more) until that count makes a 4 KiB leak
+ * break the bound in the short run (≥ 4,097 sockets: 4 KiB × 4,097 > 16 MiB), and a 1 KiB leak
+ * in runs of 2 minutes or more (≥ 16,385 sockets; a 600 s soak opens ~100,000 between the
+ * thirds, where 1 KiB each would be ~100 MiB); the test asserts that it did. Smaller leaks in
+ * the short run are the in-process test's job: its heap check after forced full collections
+ * (noise ~0.1 MiB) fails at 0.5 KiB per socket.
+ */
+const memoryBound = 16 * MiB;
+const detectableLeak = seconds >= 120 ? KiB : 4 * KiB;
+/** The run may go on this long to open enough sockets after the warm-up. */
+const maxSeconds = seconds < 120 ? seconds + 20 : seconds * 1.25;
+/** Sockets that must open between the thirds' medians (they are ~2/3 of the steady window apart). */
+const socketsNeeded = Math.ceil(memoryBound / detectableLeak) + 1;
+
+let hub: ChildProcessWithoutNullStreams | null = null;
+let output = '';
+afterAll(() => {
+  if (hub?.exitCode === null) hub.kill('SIGKILL');
+});
+
+/** Starts the CLI bundle with its own data dir and no per-IP rate limits; resolves with its port. */
+async function startCli(): Promise<{ child: ChildProcessWithoutNullStreams; port: number }> {
+  const cli = await buildCli();
+  const dataDir = mkdtempSync(join(tmpdir(), 'relay-hub-soak-'));
+  const args = ['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir];
+  args.push('--register-rate', '0', '--publish-rate', '0', '--log-level', 'warn');
+  // As the shipped CLI runs (its shebang: `node --max-semi-space-size=1`).
+  const child = spawn(process.execPath, ['--max-semi-space-size=1', cli, ...args], {
+    env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') },
+  });
+  hub = child;
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const listening = async (): Promise<number> => {
+    while (!/Register a device/.test(output)) {
+      if (child.exitCode !== null) throw new Error(`hub exited: ${output}`);
+      await Promise.race([once(child.stdout, 'data'), once(child, 'exit')]);
+    }
+    return Number(/listening on .*:(\d+)/.exec(output)?.[1]);
+  };
+  return { child, port: await within(listening(), 15_000, 'hub listening') };
+}
+
+/** A full garbage collection on demand (V8's `gc`, enabled at run time for this check only). */
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** Heap used after two full collections. */
+function heapAfterGc(gc: () => void): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** RSS medians of the first and last thirds of the steady samples, and the sockets opened between them. */
+function thirds(samples: readonly Sample[]): { first: number; last: number; socketsBetween: number } {
+  const third = Math.floor(samples.length / 3);
+  const head = samples.slice(0, third);
+  const tail = samples.slice(samples.length - third);
+  return {
+    first: median(head.map((s) => s.rss)),
+    last: median(tail.map((s) => s.rss)),
+    socketsBetween: median(tail.map((s) => s.sockets)) - median(head.map((s) => s.sockets)),
+  };
+}
+
+function expectClean(result: SoakResult): void {
+  expect(result.problems, `${result.problemCount} problems`).toEqual([]);
+  expect(result.unexpectedCloses).toEqual({});
+  expect(result.publishes).toBeGreaterThan(0);
+  expect(result.received).toBeGreaterThan(0);
+}
+
+describe('soak', () => {
+  beforeAll(() => {
+    if (process.platform !== 'linux') throw new Error('the soak reads /proc: Linux only');
+  });
+
+  it('in process: handles, timers and heap return to the baseline after the churn', async () => {
+    const { relay, port } = await startHub({ heartbeatIntervalMs: 1_000 });
+    const gc = exposeGc();
+    // Sockets (the devices', the hub's) and timers, by type: no more than when the hub had just
+    // started (a runner's passing timer may be in the baseline).
+    const count = (): Record<string, number> => {
+      const counts: Record<string, number> = {};
+      for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
+      return counts;
+    };
+    const baseline = count();
+    const backToBaseline = async (): Promise<void> => {
+      const over = (): string[] =>
+        Object.entries(count())
+          .filter(([type, n]) => n > (baseline[type] ?? 0))
+          .map(([type, n]) => `${type}: ${n} (baseline ${baseline[type] ?? 0})`);
+      expect(await eventually(over, (list) => list.length === 0, 5_000)).toEqual([]);
+    };
+    let peakSockets = 0;
+    /** At least `secs` of churn, and at least `sockets` sockets (up to 15 s more). */
+    const churn = (secs: number, sockets = 0): Promise<SoakResult> => {
+      const progress = { cycles: 0, connections: 0 };
+      return runSoak({
+        port,
+        clients: 200,
+        users: 50,
+        topics: 4,
+        seconds: secs,
+        progress,
+        until: () => progress.connections >= sockets,
+        maxSeconds: secs + 15,
+        broadcastsPerSec: 20,
+        directsPerSec: 50,
+        lifetimeMs: [50, 250],
+        rampMs: 200,
+        onRampedUp: () => (peakSockets = Math.max(peakSockets, count().TCPSocketWrap ?? 0)),
+      });
+    };
+    const settled = async (): Promise<void> => {
+      expect(relay.stats()).toMatchObject({ registered: 0, users: 0, topics: 0 });
+      const stats = await eventually(
+        () => relay.stats(),
+        (s) => s.connected === 0,
+        5_000,
+      );
+      expect(stats.connected).toBe(0);
+    };
+    try {
+      // Two rounds warm up code, inline caches and pools (V8 grows ~1 MiB over the first ones,
+      // once); each ends with every device gone and the counts back to the baseline.
+      for (const secs of [2, 2]) {
+        expectClean(await churn(secs));
+        await settled();
+        await backToBaseline();
+      }
+      const heapBefore = heapAfterGc(gc);
+      const result = await churn(2, 1_200);
+      expectClean(result);
+      await settled();
+      await backToBaseline();
+      // The heap after full collections: a leak of 1 KiB per socket would add `connections` KiB
+      // (≥ 1,200 sockets here); half of that is the bound, above the -400 to +250 KiB seen
+      // between warm rounds.
+      const grown = heapAfterGc(gc) - heapBefore;
+      console.log(
+        `soak (in process): ${result.connections} sockets, ${result.cycles} cycles, heap ${grown >= 0 ? '+' : ''}` +
+          `${(grown / KiB).toFixed(0)} KiB after GC (bound ${(result.connections / 2).toFixed(0)} KiB)`,
+      );
+      // The resource check saw the churn: 200 device sockets and their hub ends were open.
+      expect(peakSockets).toBeGreaterThanOrEqual(200);
+      expect(result.connections).toBeGreaterThanOrEqual(1_200);
+      expect(grown).toBeLessThan((result.connections * KiB) / 2);
+    } finally {
+      await relay.stop();
+    }
+  }, 45_000);
+
+  it(
+    `the headless hub under churn for ${seconds} s: nothing lost or reordered, no leak, memory flat`,
+    async () => {
+      const { child, port } = await startCli();
+      const pid = child.pid as number;
+      const fdsBefore = fdsOf(pid);
+      const progress = { cycles: 0, connections: 0 };
+      let watch: MemoryWatch | null = null;
+      const config: SoakConfig = {
+        port,
+        clients: 2_000,
+        users: 500,
+        topics: 16,
+        seconds,
+        broadcastsPerSec: 100,
+        directsPerSec: 200,
+        lifetimeMs: [300, 1_500],
+        progress,
+        onRampedUp() {
+          const warmUp = { minMs: Math.min(seconds * 200, 30_000), quietMs: 4_000, slack: MiB };
+          watch = new MemoryWatch(pid, 200, () => progress.connections, warmUp);
+        },
+        // Long enough for the memory check to mean something (see memoryBound).
+        until: () => progress.connections - (watch?.socketsAtWarmUp ?? Infinity) >= socketsNeeded * 1.6,
+        maxSeconds,
+      };
+      let result: SoakResult;
+      try {
+        result = await runSoak(config);
+      } finally {
+        (watch as MemoryWatch | null)?.stop();
+      }
+      const steady = (watch as MemoryWatch | null)?.steady() ?? [];
+
+      // No leaked clients: every count back to zero.
+      expect(
+        await eventually(
+          () => health(port),
+          (h) => h.connected === 0,
+          5_000,
+        ),
+      ).toMatchObject({
+        registered: 0,
+        connected: 0,
+      });
+      const counters = await metrics(port);
+      for (const gauge of ['relay_hub_connections', 'relay_hub_registrations', 'relay_hub_users', 'relay_hub_topics']) {
+        expect([gauge, counters.get(gauge)]).toEqual([gauge, 0]);
+      }
+      expect(counters.get('relay_hub_publishes_total')).toBe(result.publishes);
+      expect(counters.get('relay_hub_deliveries_total')).toBe(result.delivered);
+      // No leaked sockets: the hub's descriptors come back to where they were (±2 for this check's own requests).
+      const fdsAfter = await eventually(
+        () => fdsOf(pid),
+        (n) => n <= fdsBefore + 2,
+        5_000,
+      );
+      expect(fdsAfter).toBeLessThanOrEqual(fdsBefore + 2);
+
+      expectClean(result);
+      const memory = thirds(steady);
+      if (process.env.SOAK_DEBUG) {
+        console.log(
+          steady
+            .filter((_, i) => i % 5 === 0)
+            .map((s) => `${s.at} ms ${mib(s.rss)} ${s.sockets}`)
+            .join('\n'),
+        );
+      }
+      console.log(
+        `soak: ${seconds} s, ${config.clients} live devices (ramp ${result.rampUpMs} ms), ${result.cycles} cycles, ` +
+          `${result.connections} sockets, ${result.publishes} publishes, ${result.delivered} deliveries ` +
+          `(${result.received} received, ${result.lostToPurposefulCloses} to sockets closed mid-flight), ` +
+          `RSS ${mib(memory.first)} → ${mib(memory.last)} over ${memory.socketsBetween} sockets ` +
+          `(${steady.length} samples), fds ${fdsBefore} → ${fdsAfter}, ` +
+          `departures ${JSON.stringify(result.departures)}`,
+      );
+      // Memory flat: within the bound, and the run long enough for the leak it must catch to break it.
+      expect(steady.length).toBeGreaterThanOrEqual(15);
+      expect(memory.last - memory.first).toBeLessThan(memoryBound);
+      expect(memory.socketsBetween * detectableLeak).toBeGreaterThan(memoryBound);
+      expect(output).not.toMatch(/"level":(50|60)/);
+
+      child.kill('SIGTERM');
+      expect((await within(once(child, 'exit'), 10_000, 'hub exit'))[0]).toBe(0);
+    },
+    (maxSeconds + 25) * 1000,
+  );
+});
