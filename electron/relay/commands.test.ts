@@ -97,7 +97,11 @@ describe('createCommandHandler', () => {
       ['unregisterUser', null, 'invalid_body'],
       ['publish', { topic: '', message: 'x' }, 'invalid_topic'],
       ['publish', { topic: 'cats', message: 7 }, 'invalid_message'],
-      ['publish', { topic: 'cats', message: 'x'.repeat(hub.relay.options.maxBodyBytes + 1) }, 'body_too_large'],
+      [
+        'publish',
+        { topic: 'cats', message: 'é'.repeat(hub.relay.options.maxMessageBytes / 2 + 1) },
+        'message_too_large',
+      ],
       ['restart', { host: '0.0.0.0', port: 70000 }, 'invalid_body'],
       ['restart', { host: '127.0.0.1', port: 0 }, 'unavailable'],
       ['setSettings', { quitOnClose: 'no' }, 'invalid_body'],

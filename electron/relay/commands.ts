@@ -77,10 +77,7 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'publish': {
         const parsed = parsePublishRequest(arg, relay.options.topicLimits);
         if (!parsed.ok) return invalid(parsed);
-        if (Buffer.byteLength(parsed.value.message) > relay.options.maxBodyBytes) {
-          return failure('body_too_large', `message must be at most ${relay.options.maxBodyBytes} bytes`);
-        }
-        return { ok: true, value: relay.publish(parsed.value) };
+        return { ok: true, value: relay.publish(parsed.value) }; // LimitError over maxMessageBytes
       }
       case 'restart': {
         const parsed = parseRestartArg(arg);

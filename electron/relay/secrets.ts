@@ -13,7 +13,5 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-/** True for a token the hub accepts as its access token: 16+ visible ASCII characters, no spaces. */
-export function isValidAccessToken(value: unknown): value is string {
-  return typeof value === 'string' && /^[\x21-\x7e]{16,}$/.test(value);
-}
+/** True for a token the hub accepts as its access token (the GUI's forms use the same rule). */
+export { isAccessToken as isValidAccessToken } from '../../shared/settings';

@@ -64,8 +64,12 @@ describe('npm start without an Electron binary', () => {
     const device = await Device.connect(url);
     const admin = new WebSocket(`ws://127.0.0.1:${port}/admin?token=${token}`);
     await once(admin, 'open');
+    // Feed updates may come first: wait for the command's result.
     const answer = new Promise<AdminServerFrame>((resolve) =>
-      admin.on('message', (data: Buffer) => resolve(JSON.parse(data.toString()) as AdminServerFrame)),
+      admin.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString()) as AdminServerFrame;
+        if (frame.type === 'result') resolve(frame);
+      }),
     );
     admin.send(JSON.stringify({ type: 'command', id: 1, name: 'publish', arg: { topic: 'cats', message: 'hi' } }));
     expect(await answer).toEqual({ type: 'result', id: 1, result: { ok: true, value: { delivered: 1 } } });
