@@ -23,22 +23,23 @@ if (!(seconds > 0)) throw new TypeError(`SOAK_SECONDS must be a positive number,
 const KiB = 1024;
 const MiB = 1024 * KiB;
 /**
- * Memory flat. After the warm-up (RSS made no new high for 4 s: V8 grows the old generation
- * lazily), the median RSS of the last third of the samples may exceed the first third's by at
- * most `memoryBound` = 16 MiB, ~15% of the hub's steady RSS (~90-110 MiB with 2,000 live
- * sockets, run as the CLI ships: `--max-semi-space-size=1`). Clean runs swing by up to ~12 MiB
- * between major collections (91 → 103 → 92 MiB), so the bound sits just above that noise.
+ * Memory flat. After the warm-up (RSS made no new high for 4 s), the median RSS of the last third
+ * of the samples may exceed the first third's by at most `memoryBound` = 32 MiB, ~30% of the
+ * hub's steady RSS (90-115 MiB with 2,000 live sockets, run as the CLI ships:
+ * `--max-semi-space-size=1`). V8 grows the old generation lazily, in steps: clean runs moved by
+ * up to 14 MiB between the thirds of a 30 s run (91 → 105 MiB), and a 300 s run climbed from 86
+ * to ~111 MiB over its first 3 minutes, then stayed flat (thirds: 98 → 111 MiB).
  *
  * What it catches: a leak of L per socket cycle (connect … close) adds L × the sockets opened
- * between the two thirds. The run goes on (up to 20 s more) until that count makes a 4 KiB leak
- * break the bound in the short run (≥ 4,097 sockets: 4 KiB × 4,097 > 16 MiB), and a 1 KiB leak
- * in runs of 2 minutes or more (≥ 16,385 sockets; a 600 s soak opens ~100,000 between the
- * thirds, where 1 KiB each would be ~100 MiB); the test asserts that it did. Smaller leaks in
- * the short run are the in-process test's job: its heap check after forced full collections
- * (noise ~0.1 MiB) fails at 0.5 KiB per socket.
+ * between the two thirds; the run goes on (up to 20 s, or 25%, more) until that count makes the
+ * leak below break the bound, and asserts it: 8 KiB per socket in the short CI run (≥ 4,097
+ * sockets: 8 KiB × 4,097 > 32 MiB), 1 KiB per socket in runs of 5 minutes or more (≥ 32,769
+ * sockets; the 300 s run opened 100,000 between its thirds, where 1 KiB each is ~98 MiB).
+ * Smaller leaks in the short run are the in-process test's job: its heap check after forced
+ * full collections fails at 0.5 KiB per socket.
  */
-const memoryBound = 16 * MiB;
-const detectableLeak = seconds >= 120 ? KiB : 4 * KiB;
+const memoryBound = 32 * MiB;
+const detectableLeak = seconds >= 300 ? KiB : 8 * KiB;
 /** The run may go on this long to open enough sockets after the warm-up. */
 const maxSeconds = seconds < 120 ? seconds + 20 : seconds * 1.25;
 /** Sockets that must open between the thirds' medians (they are ~2/3 of the steady window apart). */
@@ -129,7 +130,7 @@ describe('soak', () => {
       expect(await eventually(over, (list) => list.length === 0, 5_000)).toEqual([]);
     };
     let peakSockets = 0;
-    /** At least `secs` of churn, and at least `sockets` sockets (up to 15 s more). */
+    /** At least `secs` of churn, and at least `sockets` sockets (up to 20 s more). */
     const churn = (secs: number, sockets = 0): Promise<SoakResult> => {
       const progress = { cycles: 0, connections: 0 };
       return runSoak({
@@ -140,7 +141,7 @@ describe('soak', () => {
         seconds: secs,
         progress,
         until: () => progress.connections >= sockets,
-        maxSeconds: secs + 15,
+        maxSeconds: secs + 20,
         broadcastsPerSec: 20,
         directsPerSec: 50,
         lifetimeMs: [50, 250],
@@ -158,21 +159,19 @@ describe('soak', () => {
       expect(stats.connected).toBe(0);
     };
     try {
-      // Two rounds warm up code, inline caches and pools (V8 grows ~1 MiB over the first ones,
-      // once); each ends with every device gone and the counts back to the baseline.
-      for (const secs of [2, 2]) {
-        expectClean(await churn(secs));
-        await settled();
-        await backToBaseline();
-      }
+      // A first round warms up code, inline caches and pools (V8's heap grows ~2.5 MiB over it,
+      // once); each round ends with every device gone and the counts back to the baseline.
+      expectClean(await churn(2, 1_200));
+      await settled();
+      await backToBaseline();
       const heapBefore = heapAfterGc(gc);
-      const result = await churn(2, 1_200);
+      const result = await churn(2, 2_000);
       expectClean(result);
       await settled();
       await backToBaseline();
       // The heap after full collections: a leak of 1 KiB per socket would add `connections` KiB
-      // (≥ 1,200 sockets here); half of that is the bound, above the -400 to +250 KiB seen
-      // between warm rounds.
+      // (≥ 2,000 sockets here); half of that is the bound. Between warm rounds of 1,300 sockets
+      // the heap moved by -300 to +250 KiB, and stayed within that over 8 rounds (10,800 sockets).
       const grown = heapAfterGc(gc) - heapBefore;
       console.log(
         `soak (in process): ${result.connections} sockets, ${result.cycles} cycles, heap ${grown >= 0 ? '+' : ''}` +
@@ -180,12 +179,12 @@ describe('soak', () => {
       );
       // The resource check saw the churn: 200 device sockets and their hub ends were open.
       expect(peakSockets).toBeGreaterThanOrEqual(200);
-      expect(result.connections).toBeGreaterThanOrEqual(1_200);
+      expect(result.connections).toBeGreaterThanOrEqual(2_000);
       expect(grown).toBeLessThan((result.connections * KiB) / 2);
     } finally {
       await relay.stop();
     }
-  }, 45_000);
+  }, 60_000);
 
   it(
     `the headless hub under churn for ${seconds} s: nothing lost or reordered, no leak, memory flat`,
@@ -220,34 +219,20 @@ describe('soak', () => {
         (watch as MemoryWatch | null)?.stop();
       }
       const steady = (watch as MemoryWatch | null)?.steady() ?? [];
-
-      // No leaked clients: every count back to zero.
-      expect(
-        await eventually(
-          () => health(port),
-          (h) => h.connected === 0,
-          5_000,
-        ),
-      ).toMatchObject({
-        registered: 0,
-        connected: 0,
-      });
-      const counters = await metrics(port);
-      for (const gauge of ['relay_hub_connections', 'relay_hub_registrations', 'relay_hub_users', 'relay_hub_topics']) {
-        expect([gauge, counters.get(gauge)]).toEqual([gauge, 0]);
-      }
-      expect(counters.get('relay_hub_publishes_total')).toBe(result.publishes);
-      expect(counters.get('relay_hub_deliveries_total')).toBe(result.delivered);
-      // No leaked sockets: the hub's descriptors come back to where they were (±2 for this check's own requests).
+      // Counts and descriptors settle once the hub has seen every close (shortly after the devices did).
+      const healthAfter = await eventually(
+        () => health(port),
+        (h) => h.connected === 0,
+        5_000,
+      );
       const fdsAfter = await eventually(
         () => fdsOf(pid),
         (n) => n <= fdsBefore + 2,
         5_000,
       );
-      expect(fdsAfter).toBeLessThanOrEqual(fdsBefore + 2);
-
-      expectClean(result);
       const memory = thirds(steady);
+      const warnings = output.split('\n').filter((line) => line.includes('"level":40')).length;
+      // SOAK_DEBUG=1 prints every fifth steady sample (ms after the ramp, RSS, sockets opened).
       if (process.env.SOAK_DEBUG) {
         console.log(
           steady
@@ -257,13 +242,25 @@ describe('soak', () => {
         );
       }
       console.log(
-        `soak: ${seconds} s, ${config.clients} live devices (ramp ${result.rampUpMs} ms), ${result.cycles} cycles, ` +
+        `soak: ${(result.elapsedMs / 1000).toFixed(0)} s, ${config.clients} live devices (ramp ${result.rampUpMs} ms), ${result.cycles} cycles, ` +
           `${result.connections} sockets, ${result.publishes} publishes, ${result.delivered} deliveries ` +
           `(${result.received} received, ${result.lostToPurposefulCloses} to sockets closed mid-flight), ` +
           `RSS ${mib(memory.first)} → ${mib(memory.last)} over ${memory.socketsBetween} sockets ` +
-          `(${steady.length} samples), fds ${fdsBefore} → ${fdsAfter}, ` +
+          `(${steady.length} samples), fds ${fdsBefore} → ${fdsAfter}, ${warnings} warnings logged, ` +
           `departures ${JSON.stringify(result.departures)}`,
       );
+
+      // No leaked clients: every count back to zero.
+      expect(healthAfter).toMatchObject({ registered: 0, connected: 0 });
+      const counters = await metrics(port);
+      for (const gauge of ['relay_hub_connections', 'relay_hub_registrations', 'relay_hub_users', 'relay_hub_topics']) {
+        expect([gauge, counters.get(gauge)]).toEqual([gauge, 0]);
+      }
+      expect(counters.get('relay_hub_publishes_total')).toBe(result.publishes);
+      expect(counters.get('relay_hub_deliveries_total')).toBe(result.delivered);
+      // No leaked sockets: the hub's descriptors are back where they were (+2 for this check's own requests).
+      expect(fdsAfter).toBeLessThanOrEqual(fdsBefore + 2);
+      expectClean(result);
       // Memory flat: within the bound, and the run long enough for the leak it must catch to break it.
       expect(steady.length).toBeGreaterThanOrEqual(15);
       expect(memory.last - memory.first).toBeLessThan(memoryBound);
