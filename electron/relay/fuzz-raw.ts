@@ -18,6 +18,8 @@ export interface RawCase {
   mayDrop: boolean;
   /** Cut the connection (RST-like destroy) right after writing, instead of waiting for an answer. */
   cut?: boolean;
+  /** Bytes written once the first answer has arrived (then the socket is half-closed). */
+  then?: Buffer;
 }
 
 const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'get', 'CONNECT'];
@@ -339,12 +341,29 @@ function upgradeCase(rng: Rng, ids: readonly string[]): RawCase {
  * Inputs that once broke the hub, sent in every round whatever the seed.
  * - `GET //` with an Upgrade header: with the dashboard on, its upgrade hook called
  *   `new URL('//', base)`, which throws: an uncaught exception that killed the process.
+ * - A refused upgrade (unknown id, origin, admin token) followed by more bytes (frames sent
+ *   before the 101): nobody read them, so the hub never saw the client's FIN and kept the socket
+ *   (one file descriptor per request, and `stop()` never finished).
  */
 export function regressionCases(): RawCase[] {
-  return urlHostile.map((path) => ({
-    family: 'regression',
-    bytes: Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`),
-    mayUpgrade: false,
-    mayDrop: false,
-  }));
+  const upgrade = (path: string, more = ''): Buffer =>
+    Buffer.from(
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${more}\r\n`,
+    );
+  const trailing = [Buffer.alloc(100, 0x81), Buffer.alloc(200_000, 0x61)];
+  const refused = ['/ws/0123456789abcdef0123456789abcdef', '/nowhere', '/admin?token=wrong'];
+  return [
+    ...urlHostile.map((path) => ({ family: 'regression', bytes: upgrade(path), mayUpgrade: false, mayDrop: false })),
+    ...refused.flatMap((path) =>
+      trailing.map((then) => ({ family: 'regression', bytes: upgrade(path), then, mayUpgrade: false, mayDrop: false })),
+    ),
+    ...trailing.map((then) => ({
+      family: 'regression',
+      bytes: upgrade('/ws/0123456789abcdef0123456789abcdef', 'Origin: http://evil.example\r\n'),
+      then,
+      mayUpgrade: false,
+      mayDrop: false,
+    })),
+  ];
 }

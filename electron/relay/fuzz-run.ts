@@ -136,7 +136,7 @@ interface Exchange {
  * the hub closes; `open`: keep the socket open and stop at the first complete answer head;
  * `cut`: destroy the socket right after writing.
  */
-function exchange(port: number, bytes: Buffer, mode: 'end' | 'open' | 'cut'): Promise<Exchange> {
+function exchange(port: number, bytes: Buffer, mode: 'end' | 'open' | 'cut', then?: Buffer): Promise<Exchange> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -148,6 +148,7 @@ function exchange(port: number, bytes: Buffer, mode: 'end' | 'open' | 'cut'): Pr
     }, answerTimeoutMs);
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
+      if (then !== undefined && chunks.length === 1) socket.end(then);
       if (
         mode === 'open' &&
         /HTTP\/1\.[01] (?!100 )\d{3} [^]*?\r\n\r\n/.test(Buffer.concat(chunks).toString('latin1'))
@@ -161,6 +162,8 @@ function exchange(port: number, bytes: Buffer, mode: 'end' | 'open' | 'cut'): Pr
       resolve({ text: Buffer.concat(chunks).toString('latin1'), error, timedOut });
     });
     if (mode === 'cut') socket.write(bytes, () => socket.destroy());
+    else if (then !== undefined)
+      socket.write(bytes); // the rest goes once the hub has answered
     else if (mode === 'end') socket.end(bytes);
     else socket.write(bytes);
   });
@@ -176,7 +179,7 @@ export async function sendRaw(port: number, item: RawCase): Promise<Outcome> {
     await exchange(port, item.bytes, 'cut');
     return { label: 'cut', problem: null }; // the hub must simply survive it
   }
-  let got = await exchange(port, item.bytes, 'end');
+  let got = await exchange(port, item.bytes, 'end', item.then);
   let statuses = statusesOf(got.text);
   if (statuses.length === 0 && got.text === '' && !got.timedOut) {
     if (item.mayDrop) return { label: 'dropped', problem: null };

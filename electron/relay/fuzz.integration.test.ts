@@ -172,6 +172,19 @@ async function checkWitness(port: number, auth: string | null, witness: Device, 
   await witness.close();
 }
 
+/** Resolves with `promise`, or fails with `what` after `ms`. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} (FUZZ_SEED=${seed})`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Resolves once `check()` holds, re-checked on every relay event; fails after 5 s with the stats. */
 function settled(hub: TestHub, check: () => boolean): Promise<void> {
   if (check()) return Promise.resolve();
@@ -194,8 +207,9 @@ describe('fuzz (in-process hub)', () => {
   beforeAll(async () => {
     hub = await startHub({ ...limits, topicLimits, accessToken: token, allowedOrigins: ['http://allowed.example'] });
   });
+  let stopped = false;
   afterAll(async () => {
-    await hub.relay.stop();
+    if (!stopped) await hub.relay.stop();
   });
 
   it(
@@ -210,6 +224,9 @@ describe('fuzz (in-process hub)', () => {
       // Every fuzz socket has ended on our side: the hub must have let go of all of them.
       await settled(hub, () => hub.relay.stats().connected === 1);
       await checkWitness(hub.port, token, witness, topic);
+      // A socket the hub holds on to (e.g. one it never reads to its end) keeps stop() waiting.
+      await within(hub.relay.stop(), 10_000, 'relay.stop() did not finish: the hub still holds a fuzz socket');
+      stopped = true;
     },
     60_000 * Math.max(1, scale),
   );
@@ -287,24 +304,33 @@ describe('fuzz (CLI child process)', () => {
       const tally = new Tally('cli');
       const rng = new Rng(seed ^ 0x5bd1e995);
       await fuzzAll(port, null, rng, tally, 0.25);
-      // The dashboard's admin socket, with the admin token the CLI printed.
-      const adminToken = decodeURIComponent(/#token=(\S+)/.exec(output)?.[1] ?? '');
-      const admins = Array.from({ length: Math.round(150 * scale) }, (_, n) => adminCase(rng, n + 1));
-      await pool(admins, 16, async (item) => {
-        tally.note(`admin:${item.family}`, item.text.slice(0, 200), await runAdminCase(port, adminToken, item));
-      });
       if (tally.problems.length > 0 && started.exitCode === null) {
         // A crashed child may still be printing its stack: give it a moment to exit.
         await Promise.race([once(started, 'exit'), new Promise((resolve) => setTimeout(resolve, 3_000))]);
       }
       const last = output.slice(-1_500);
       expect(started.exitCode, `the CLI died (FUZZ_SEED=${seed}); its output ends with:\n${last}`).toBeNull();
+      // The dashboard's admin socket, with the admin token the CLI printed.
+      const adminToken = decodeURIComponent(/#token=(\S+)/.exec(output)?.[1] ?? '');
+      const admins = Array.from({ length: Math.round(150 * scale) }, (_, n) => adminCase(rng, n + 1));
+      await pool(admins, 16, async (item) => {
+        tally.note(`admin:${item.family}`, item.text.slice(0, 200), await runAdminCase(port, adminToken, item));
+      });
+      expect(
+        started.exitCode,
+        `the CLI died (FUZZ_SEED=${seed}); its output ends with:\n${output.slice(-1_500)}`,
+      ).toBeNull();
       tally.assertClean();
       await checkWitness(port, null, witness, topic);
       // No error-level log line (a guarded 500, a failed metric…) in the whole run.
       expect(output).not.toMatch(/"level":(50|60)/);
       started.kill('SIGTERM');
-      expect((await once(started, 'exit'))[0]).toBe(0);
+      const [code] = await within(
+        once(started, 'exit') as Promise<[number | null]>,
+        10_000,
+        'the CLI did not exit on SIGTERM (held sockets?)',
+      );
+      expect(code).toBe(0);
     },
     60_000 * Math.max(1, scale),
   );
