@@ -104,7 +104,51 @@ describe('bad HTTP input', () => {
   it('refuses an upgrade on an unknown route with a JSON 404', async () => {
     await expect(Device.connect(`ws://127.0.0.1:${hub.port}/elsewhere`)).rejects.toThrow(/404/);
   });
+
+  it('answers CONNECT with a JSON 405', async () => {
+    const answer = await rawExchange(hub.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(answer).toContain('"method_not_allowed"');
+  });
+
+  it('frees a refused upgrade whose client keeps sending frames (found by the fuzz test)', async () => {
+    const socket = connect(hub.port, '127.0.0.1');
+    await once(socket, 'connect');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    socket.write(
+      `GET /ws/${'f'.repeat(32)} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    socket.write(Buffer.alloc(100, 0x81)); // frames sent before the answer came
+    await once(socket, 'end');
+    expect(answer).toMatch(/^HTTP\/1\.1 404/);
+    socket.end();
+    await once(socket, 'close');
+    // The hub saw the close: nothing is left open, so stop() (in afterEach) returns at once.
+  });
+
+  it.each(['[::1]:99999', '[:::::]', 'host:123456', '[fe80::1%eth0]'])(
+    'never hands out a device URL built from a bad Host header (%s)',
+    async (host) => {
+      const res = await rawRequest(hub.port, 'POST', '/register', '{"user_id": 1}', { ...json, host });
+      const url = (res.json as { url: string }).url;
+      expect(() => new URL(url)).not.toThrow();
+      expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws\//);
+    },
+  );
 });
+
+/** Sends raw bytes on a fresh connection and resolves with everything received until it closes. */
+async function rawExchange(port: number, bytes: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+  socket.end(bytes);
+  await once(socket, 'close');
+  return answer;
+}
 
 describe('bad WebSocket input', () => {
   async function errorFrame(device: Device, send: () => void): Promise<unknown> {

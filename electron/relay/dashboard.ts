@@ -171,9 +171,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       return true;
     },
     upgrade(req, socket, head) {
-      const url = new URL(req.url ?? '/', 'http://hub.invalid');
-      if (url.pathname !== adminSocketPath) return false;
-      const given = url.searchParams.get('token');
+      // Split by hand: `new URL()` throws on request targets like `//` or `/\\`.
+      const raw = req.url ?? '/';
+      const query = raw.indexOf('?');
+      if ((query === -1 ? raw : raw.slice(0, query)) !== adminSocketPath) return false;
+      const given = new URLSearchParams(query === -1 ? '' : raw.slice(query + 1)).get('token');
       if (given === null || !tokensMatch(given, token)) {
         refuseUpgrade(socket, 401, 'unauthorized', 'a valid admin token is required (?token=…)');
         return true;

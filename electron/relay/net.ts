@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 
 /** Every non-internal IPv4 address of this machine (what LAN devices can reach). */
@@ -35,5 +36,10 @@ const hostHeaderPattern = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\
 
 /** True for a Host header that is a plain hostname or IP literal with an optional port. */
 export function isValidHostHeader(value: string | undefined): value is string {
-  return value !== undefined && hostHeaderPattern.test(value);
+  if (value === undefined || !hostHeaderPattern.test(value)) return false;
+  const close = value.lastIndexOf(']');
+  const colon = value.lastIndexOf(':');
+  // The port (if any) is a real port, and an IPv6 literal is a real address.
+  if (colon > close && Number(value.slice(colon + 1)) > 65_535) return false;
+  return close === -1 || isIPv6(value.slice(1, close));
 }

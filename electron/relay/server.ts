@@ -12,7 +12,7 @@ import { WebSocketServer } from 'ws';
 import { CloseCode, type ErrorCode } from '../../shared/api';
 import type { ListenInfo } from '../../shared/hub';
 import { errorJson } from './errors';
-import { handleRequest, type HttpContext } from './http';
+import { handleRequest, sendJson, type HttpContext } from './http';
 import type { Hub } from './hub';
 import type { RelayMetrics } from './metrics';
 import { deviceBaseUrls, hostPort, isValidHostHeader } from './net';
@@ -75,13 +75,22 @@ export class RelayServer {
   async listen(): Promise<ListenInfo> {
     const { host, port, publicUrl, heartbeatIntervalMs, tlsCertFile, tlsKeyFile } = this.hub.options;
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-      if (this.hooks.request?.(req, res)) return;
-      handleRequest(this.#ctx, req, res);
+      try {
+        if (this.hooks.request?.(req, res)) return;
+        handleRequest(this.#ctx, req, res);
+      } catch (error) {
+        // A bug in a handler must never take the hub down: log it, answer 500.
+        this.hub.log.error({ err: error, url: req.url }, 'request failed');
+        if (!res.headersSent) sendJson(res, 500, errorJson('internal_error', 'internal error'));
+        else res.destroy();
+      }
     };
     const tls = tlsCertFile !== null && tlsKeyFile !== null ? await loadTls(tlsCertFile, tlsKeyFile) : null;
     // A failed handshake (plain HTTP on the TLS port, an untrusted certificate) only destroys that socket.
     const server: Server = tls === null ? createServer(onRequest) : createTlsServer(tls, onRequest);
     server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
+    // Without a listener Node drops CONNECT silently: answer it like any other wrong method.
+    server.on('connect', onConnect);
     this.#server = server;
     this.#tls = tls !== null;
     server.listen(port, host);
@@ -131,6 +140,15 @@ export class RelayServer {
     // A named function, not a closure: a closure here would keep this call's context (and so
     // the upgrade request, ~1.3 KiB) alive for as long as the socket lives.
     socket.on('error', destroyOnError);
+    try {
+      this.#routeUpgrade(req, socket, head);
+    } catch (error) {
+      this.hub.log.error({ err: error, url: req.url }, 'upgrade failed');
+      refuseUpgrade(socket, 500, 'internal_error', 'internal error');
+    }
+  }
+
+  #routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.hooks.upgrade?.(req, socket, head)) return;
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0] ?? '/';
@@ -167,11 +185,18 @@ function destroyOnError(this: Duplex): void {
   this.destroy();
 }
 
+function onConnect(req: IncomingMessage, socket: Duplex): void {
+  socket.on('error', destroyOnError);
+  refuseUpgrade(socket, 405, 'method_not_allowed', 'CONNECT is not allowed');
+}
+
 const statusText: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
+  500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
@@ -182,6 +207,11 @@ export function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, m
     return;
   }
   const body = errorJson(code, message);
+  // Read and drop whatever else the client sends (frames sent before the answer), so its close is
+  // seen and the socket freed; cut a client that keeps sending.
+  socket.resume();
+  const cut = setTimeout(() => socket.destroy(), 5_000).unref();
+  socket.once('close', () => clearTimeout(cut));
   socket.end(
     `HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\n` +
       'Connection: close\r\nContent-Type: application/json; charset=utf-8\r\n' +
