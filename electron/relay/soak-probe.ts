@@ -24,13 +24,13 @@ export async function health(port: number): Promise<{ registered: number; connec
   return res.json as { registered: number; connected: number };
 }
 
-/** Unlabelled samples of `/metrics` (name → value). */
+/** The samples of `/metrics`: `name` or `name{labels}` → value. */
 export async function metrics(port: number): Promise<Map<string, number>> {
   const res = await rawRequest(port, 'GET', '/metrics');
   if (res.status !== 200) throw new Error(`/metrics: ${res.status}`);
   const values = new Map<string, number>();
   for (const line of res.text.split('\n')) {
-    const match = /^([a-z_]+) (\S+)$/.exec(line);
+    const match = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
     if (match?.[1] !== undefined) values.set(match[1], Number(match[2]));
   }
   return values;

@@ -51,14 +51,18 @@ export interface SoakResult extends LedgerTotals {
 
 const opTimeoutMs = 15_000;
 const directWorkers = 8;
+const idleSocketMs = 4_000;
 
 /** Runs one soak against a hub listening on 127.0.0.1:`port`; every registration is gone when it resolves. */
 export async function runSoak(config: SoakConfig): Promise<SoakResult> {
   const users = Array.from({ length: config.users }, (_, i) => i + 1);
   const ledger = new Ledger(config.topics, users);
   // Publishers get connections of their own: they must not queue behind the devices' requests.
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const publishAgent = new Agent({ keepAlive: true, maxSockets: config.topics + directWorkers });
+  // Idle sockets are dropped after 4 s, before the hub's 5 s keep-alive timeout: Node's agent only
+  // honours the server's `Keep-Alive: timeout=5` hint when it has a timeout of its own, and reusing
+  // a socket the hub is closing at that moment fails with "socket hang up".
+  const agent = new Agent({ keepAlive: true, maxSockets: 64, timeout: idleSocketMs });
+  const publishAgent = new Agent({ keepAlive: true, maxSockets: config.topics + directWorkers, timeout: idleSocketMs });
   const started = Date.now();
   const result: SoakResult = {
     ...ledger.totals(),
@@ -106,7 +110,7 @@ export async function runSoak(config: SoakConfig): Promise<SoakResult> {
           });
           res.on('error', reject);
         });
-        req.on('error', reject);
+        req.on('error', (error) => reject(new Error(`${method} ${path}: ${error.message}`, { cause: error })));
         req.end(text);
       }),
       opTimeoutMs,
