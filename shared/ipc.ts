@@ -108,6 +108,8 @@ export interface HubConfig {
   persisted: boolean;
   /** Folder of the registration journal (read-only here), or null when registrations live in memory. */
   dataDir: string | null;
+  /** The file the access token is read from and saved to (headless `--token-file`), or null. */
+  tokenFile: string | null;
 }
 
 /** How open the hub is to its network, for the header badges and the "open hub" banner. */

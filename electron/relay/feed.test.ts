@@ -200,6 +200,7 @@ describe('createHubFeed', () => {
       settings: { ...settingsOf(defaultRelayOptions), quitOnClose: false },
       persisted: true,
       dataDir: '/data',
+      tokenFile: null,
     };
     const { hub, feed, updates } = await setup({
       status: () => status,

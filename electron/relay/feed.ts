@@ -332,7 +332,12 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
 
 /** The config of a feed created without one (unit tests): the relay's options, not saved. */
 function fallbackConfig(options: Relay['options']): HubConfig {
-  return { settings: { ...settingsOf(options), quitOnClose: false }, persisted: false, dataDir: options.dataDir };
+  return {
+    settings: { ...settingsOf(options), quitOnClose: false },
+    persisted: false,
+    dataDir: options.dataDir,
+    tokenFile: null,
+  };
 }
 
 function pick(clients: readonly ClientInfo[], ids: ReadonlySet<string>): ClientInfo[] {

@@ -28,6 +28,11 @@ export interface HubHostOptions {
   dashboard?: { staticDir: string; token?: string | undefined } | null;
   /** Persisted settings (desktop); without them settings and token changes last until the hub stops. */
   settings?: SettingsPersistence | null;
+  /**
+   * The headless hub's `--token-file`: a token set or rotated here is written to it first (so the
+   * next SIGHUP or restart reads the same token); removing the token is refused (edit the flags).
+   */
+  tokenFile?: { path: string; save(token: string): void } | null;
   /** Feed tuning (tests). */
   feed?: Pick<HubFeedOptions, 'intervalMs' | 'logSize' | 'fullListIntervalMs'>;
 }
@@ -106,6 +111,7 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
     return { url: `${base}${dashboardPath}#token=${token}`, token };
   };
   const settings = options.settings ?? null;
+  const tokenFile = options.tokenFile ?? null;
   const feed = createHubFeed(relay, {
     ...options.feed,
     status: () => status,
@@ -119,6 +125,7 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
       settings: { ...settingsOf(relay.options), quitOnClose },
       persisted: settings !== null,
       dataDir: relay.options.dataDir,
+      tokenFile: tokenFile?.path ?? null,
     };
   }
 
@@ -207,6 +214,14 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
   };
 
   const setAccessToken = (token: string | null): void => {
+    if (tokenFile !== null) {
+      if (token === null) {
+        throw new SettingsError(
+          `the token comes from ${tokenFile.path}: restart the hub without --token-file to open it`,
+        );
+      }
+      tokenFile.save(token); // a write that fails changes nothing
+    }
     relay.setAccessToken(token);
     settings?.setAccessToken?.(token);
   };

@@ -8,8 +8,14 @@ import { fieldNoteId } from './Field';
 
 type TokenResult = CommandResult<'rotateAccessToken'> | CommandResult<'setAccessToken'>;
 
+interface Props {
+  persisted: boolean;
+  /** The headless hub's --token-file: changes are written to it, and the token cannot be removed here. */
+  tokenFile: string | null;
+}
+
 /** The access token: masked with Reveal and Copy; Rotate, choose your own, or Remove (open hub), each confirmed. */
-export function AccessTokenPanel({ persisted }: { persisted: boolean }) {
+export function AccessTokenPanel({ persisted, tokenFile }: Props) {
   const required = useStore((s) => s.security.tokenRequired);
   const [token, setToken] = useState<string | null>(null);
   const [revealed, setRevealed] = useState(false);
@@ -48,9 +54,11 @@ export function AccessTokenPanel({ persisted }: { persisted: boolean }) {
     void run(call('setAccessToken', { token: own }), 'Your token is in force.').then(() => setOwn(''));
   };
 
-  const where = persisted
-    ? 'Saved with the app’s settings in its user-data folder (encrypted by the system keychain when available, else plain text).'
-    : 'This hub keeps a token set here in memory only: it lasts until the hub stops (start it with --token to keep one).';
+  const where = tokenFile
+    ? `Read from ${tokenFile}: a token set here is written to that file.`
+    : persisted
+      ? 'Saved with the app’s settings in its user-data folder (encrypted by the system keychain when available, else plain text).'
+      : 'This hub keeps a token set here in memory only: it lasts until the hub stops (start it with --token to keep one).';
   return (
     <div className="token-panel" data-testid="token-panel">
       <h3>Access token</h3>
@@ -95,12 +103,14 @@ export function AccessTokenPanel({ persisted }: { persisted: boolean }) {
               question="Devices using the current token will be refused."
               onConfirm={rotate}
             />
-            <ConfirmButton
-              label="Remove (open hub)"
-              question="Anyone on the network will be able to publish."
-              danger
-              onConfirm={remove}
-            />
+            {tokenFile === null && (
+              <ConfirmButton
+                label="Remove (open hub)"
+                question="Anyone on the network will be able to publish."
+                danger
+                onConfirm={remove}
+              />
+            )}
           </>
         )}
         <span className="token-own">

@@ -81,7 +81,7 @@ export function SettingsForm({ config }: { config: HubConfig }) {
     <form className="settings-form" aria-label="Hub settings" noValidate onSubmit={(e) => void onSubmit(e)}>
       {settingsSections.map((section) => (
         <SettingsSection key={section.id} section={section} drafts={drafts} errors={errors} onChange={onChange}>
-          {section.id === 'access' && <AccessTokenPanel persisted={config.persisted} />}
+          {section.id === 'access' && <AccessTokenPanel persisted={config.persisted} tokenFile={config.tokenFile} />}
           {section.id === 'storage' && (
             <p className="settings-readonly">
               <span className="settings-readonly-label">Data folder</span>

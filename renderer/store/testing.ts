@@ -75,7 +75,12 @@ export function hubSettings(overrides: Partial<HubSettings> = {}): HubSettings {
 
 /** A config: the desktop app's (saved) unless `persisted` is false. */
 export function hubConfig(overrides: Partial<HubSettings> = {}, persisted = true): HubConfig {
-  return { settings: hubSettings(overrides), persisted, dataDir: persisted ? '/home/op/.config/Relay Hub' : null };
+  return {
+    settings: hubSettings(overrides),
+    persisted,
+    dataDir: persisted ? '/home/op/.config/Relay Hub' : null,
+    tokenFile: null,
+  };
 }
 
 /** A getInit answer with nothing in it but what `overrides` adds. */
