@@ -203,7 +203,7 @@ const settings = [
     env: 'RELAY_HUB_TLS_KEY',
     option: 'tlsKeyFile',
     type: 'string',
-    help: 'PEM private key file of --tls-cert',
+    help: 'PEM private key file of --tls-cert (both re-read on SIGHUP: renewal)',
   },
 ] as const;
 

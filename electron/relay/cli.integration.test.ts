@@ -1,12 +1,12 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseCli } from './cli-args';
-import { buildCli, Device, postJson, rawRequest } from './testing';
+import { adminCommand, buildCli, Device, postJson, rawRequest } from './testing';
 
 let cli = '';
 beforeAll(async () => {
@@ -138,6 +138,58 @@ describe('relay-hub CLI', () => {
     await printed(hub, /token file .* is empty.*keeping the current token/);
     expect((await rawRequest(port, 'POST', '/publish', publish, auth(second))).status).toBe(200);
     expect(hub.child.exitCode).toBe(null);
+  });
+
+  it('writes a token rotated from the dashboard to --token-file (SIGHUP keeps it) and will not remove it there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-hub-token-'));
+    const file = join(dir, 'token');
+    const first = 'first-token-0123456789';
+    writeFileSync(file, `${first}\n`, { mode: 0o640 });
+    const admin = 'admin-token-0123456789';
+    const hub = run([
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--token-file',
+      file,
+      '--dashboard',
+      '--dashboard-token',
+      admin,
+    ]);
+    const port = await listening(hub);
+    expect(hub.output()).toContain('or from the dashboard, which rewrites the file');
+    const init = (await adminCommand(port, admin, 'getInit', null)) as { value: { config: { tokenFile: string } } };
+    expect(init.value.config.tokenFile).toBe(file);
+    const auth = (token: string): Record<string, string> => ({
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+    });
+    const registered = await rawRequest(port, 'POST', '/register', '{"user_id": 1}', auth(first));
+    const device = await Device.connect((registered.json as { url: string }).url);
+
+    const rotated = (await adminCommand(port, admin, 'rotateAccessToken', null)) as {
+      ok: true;
+      value: { token: string };
+    };
+    const second = rotated.value.token;
+    // The file holds the new token, keeps its mode, and no temporary file is left beside it.
+    expect(readFileSync(file, 'utf8')).toBe(`${second}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir)).toEqual(['token']);
+    const publish = '{"topic": "cats", "message": "after rotation"}';
+    expect((await rawRequest(port, 'POST', '/publish', publish, auth(first))).status).toBe(401);
+    hub.child.kill('SIGHUP'); // re-reads the file: the rotated token stays in force
+    await printed(hub, /access token reloaded/);
+    expect((await rawRequest(port, 'POST', '/publish', publish, auth(second))).json).toEqual({ delivered: 1 });
+    await device.waitForMessages(1);
+
+    // Opening the hub from the dashboard would leave the file saying otherwise: refused, nothing changes.
+    const removed = await adminCommand(port, admin, 'setAccessToken', { token: null });
+    expect(removed).toMatchObject({ ok: false, error: { code: 'invalid_settings' } });
+    expect(JSON.stringify(removed)).toContain(file);
+    expect(readFileSync(file, 'utf8')).toBe(`${second}\n`);
+    expect((await rawRequest(port, 'POST', '/publish', publish)).status).toBe(401);
   });
 
   it('refuses an unreadable token file and --token with --token-file (exit 2)', async () => {

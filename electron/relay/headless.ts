@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliDefaults, helpText, parseCli, tokenFromFile } from './cli-args';
 import { createHubHost, type HubHost } from './host';
+import { saveTokenFile } from './token-file';
 
 /** Where the headless hub finds things. */
 export interface HeadlessOptions {
@@ -38,11 +39,14 @@ export async function runHeadless(
     console.log(helpText());
     return 0;
   }
+  const { tokenFile } = command;
   let host: HubHost;
   try {
     host = createHubHost({
       relay: { ...cliDefaults(env), ...command.relay },
       dashboard: command.dashboard ? { staticDir: options.staticDir, token: command.dashboardToken } : null,
+      // A token rotated from the dashboard is written to the file, so a later SIGHUP keeps it.
+      tokenFile: tokenFile === undefined ? null : { path: tokenFile, save: (token) => saveTokenFile(tokenFile, token) },
     });
   } catch (error) {
     console.error(`${name}: ${(error as Error).message}`);
@@ -65,18 +69,26 @@ export async function runHeadless(
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   });
-  // Rotation without a restart: write the new token to the file, then `kill -HUP <pid>`.
-  const { tokenFile } = command;
+  // Without a restart, `kill -HUP <pid>` re-reads the token file (rotation) and the TLS files (renewal).
+  const cert = host.relay.options.tlsCertFile;
   const reload = (): void => {
-    if (tokenFile === undefined) return;
-    try {
-      host.relay.setAccessToken(readToken(tokenFile));
-      console.log(`${name}: access token reloaded from ${tokenFile}`);
-    } catch (error) {
-      console.error(`${name}: ${(error as Error).message}; keeping the current token`);
+    if (tokenFile !== undefined) {
+      try {
+        host.relay.setAccessToken(readToken(tokenFile));
+        console.log(`${name}: access token reloaded from ${tokenFile}`);
+      } catch (error) {
+        console.error(`${name}: ${(error as Error).message}; keeping the current token`);
+      }
+    }
+    if (cert !== null) {
+      host.relay.reloadTls().then(
+        () => console.log(`${name}: TLS certificate reloaded from ${cert}`),
+        (error: unknown) => console.error(`${name}: ${(error as Error).message}; keeping the current certificate`),
+      );
     }
   };
-  if (tokenFile !== undefined) process.on('SIGHUP', reload);
+  const reloads = tokenFile !== undefined || cert !== null;
+  if (reloads) process.on('SIGHUP', reload);
   const info = status.listen;
   const lines = [`Relay Hub listening on ${info.host}:${info.port}`, 'Devices can reach it at:'];
   for (const url of info.urls) lines.push(`  ${url}`);
@@ -91,7 +103,6 @@ export async function runHeadless(
   // With an access token, show where it goes without printing the secret.
   const auth = command.relay.accessToken ? ` -H "authorization: Bearer $RELAY_HUB_TOKEN"` : '';
   // With TLS, a self-signed certificate must be trusted by the client: show curl how.
-  const cert = host.relay.options.tlsCertFile;
   const quoted = cert !== null && !/^[\w./@:+-]+$/.test(cert) ? `'${cert.replaceAll("'", `'\\''`)}'` : cert;
   const cacert = quoted === null ? '' : ` --cacert ${quoted}`;
   lines.push(
@@ -99,16 +110,20 @@ export async function runHeadless(
   );
   if (cert !== null) {
     lines.push(
-      `TLS: https and wss:// with ${cert}. Devices must trust it if self-signed (curl --cacert, or -k to test).`,
+      `TLS: https and wss:// with ${cert}. Devices must trust it if self-signed (curl --cacert, or -k to test). ` +
+        `Renewed it? Replace the files, then kill -HUP ${process.pid}.`,
     );
   }
   if (auth !== '') {
-    const rotate = tokenFile === undefined ? '' : ` Rotate it: edit ${tokenFile}, then kill -HUP ${process.pid}.`;
+    const rotate =
+      tokenFile === undefined
+        ? ''
+        : ` Rotate it: edit ${tokenFile}, then kill -HUP ${process.pid} (or from the dashboard, which rewrites the file).`;
     lines.push(`Access token required on register, unregister and publish.${rotate}`);
   } else lines.push('Open to the whole network: anyone on it can register and publish (see --token).');
   console.log(lines.join('\n'));
   await stopRequested;
-  process.off('SIGHUP', reload);
+  if (reloads) process.off('SIGHUP', reload);
   await host.stop();
   console.log(`${name}: stopped`);
   return 0;

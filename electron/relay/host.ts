@@ -80,6 +80,8 @@ export function describeListenError(error: unknown, host: string, port: number):
       return { code, message: `not allowed to listen on ${host}:${port}; try a port above 1024` };
     case 'EADDRNOTAVAIL':
       return { code, message: `${host} is not an address of this machine` };
+    case 'ETLS': // a TlsError: its message names the file and what is wrong with it
+      return { code, message: (error as Error).message };
     default:
       return { code, message: `cannot listen on ${host}:${port}: ${(error as Error | null)?.message ?? code}` };
   }

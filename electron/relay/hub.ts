@@ -37,6 +37,10 @@ export interface HubCounters {
   readonly rejected: Map<string, number>;
   /** Device sockets ended, by `<reason> <close code>` (e.g. `error 1009`). */
   readonly disconnects: Map<string, number>;
+  /** TLS connections that failed before a request (bad handshake, untrusted certificate, timeout). */
+  tlsHandshakeFailures: number;
+  /** When the served TLS certificate expires (ms since the epoch; a gauge), or null without TLS. */
+  tlsNotAfter: number | null;
 }
 
 /** What a hub can have besides its options. */
@@ -61,6 +65,8 @@ export class Hub {
     deliveredBytes: 0,
     rejected: new Map(),
     disconnects: new Map(),
+    tlsHandshakeFailures: 0,
+    tlsNotAfter: null,
   };
   /** The structured log. */
   readonly log: Logger;

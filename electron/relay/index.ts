@@ -53,6 +53,12 @@ export interface Relay {
   snapshot(): HubSnapshot;
   /** Sets or rotates (null: removes) the access token required by register, unregister and publish. */
   setAccessToken(token: string | null): void;
+  /**
+   * Re-reads the TLS certificate and key files while listening (a renewed certificate, no restart):
+   * new connections get it. False when not serving TLS; rejects with a TlsError (code `ETLS`),
+   * keeping the current certificate.
+   */
+  reloadTls(): Promise<boolean>;
   /** Counters only (cheap). */
   stats(): HubStats;
   /** Subscribes to state changes; returns the unsubscribe function. */
@@ -135,6 +141,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       // Checked like the option; takes effect for the next request. Socket URLs do not change.
       Object.assign(resolved, resolveOptions({ ...resolved, accessToken: token }));
     },
+    reloadTls: () => server?.reloadTls() ?? Promise.resolve(false),
     on: (listener) => hub.on(listener),
   };
 }

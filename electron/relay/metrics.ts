@@ -117,6 +117,21 @@ export function createMetrics(hub: Hub): RelayMetrics {
       loop.reset();
     },
   });
+  counter('relay_hub_tls_handshake_failures_total', 'TLS connections that failed before a request.', () => {
+    return hub.counters.tlsHandshakeFailures;
+  });
+  new Gauge({
+    name: 'relay_hub_tls_certificate_expiry_seconds',
+    help: 'When the served TLS certificate expires (Unix time), by certificate file; absent without TLS.',
+    labelNames: ['file'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const notAfter = hub.counters.tlsNotAfter;
+      const file = hub.options.tlsCertFile;
+      if (notAfter !== null && file !== null) this.set({ file }, notAfter / 1000);
+    },
+  });
   gauge('relay_hub_resident_memory_bytes', 'Resident memory of the hub process.', () => process.memoryUsage.rss());
   gauge('relay_hub_uptime_seconds', 'Seconds since the hub was created.', () => (Date.now() - hub.startedAt) / 1000);
 

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -17,7 +17,7 @@ import type { Hub } from './hub';
 import type { RelayMetrics } from './metrics';
 import { deviceBaseUrls, hostPort, isValidHostHeader } from './net';
 import { RateLimiter } from './ratelimit';
-import { loadTls } from './tls';
+import { certificateWarning, loadTls, type LoadedTls } from './tls';
 
 /** An extra HTTP handler (the dashboard) consulted before the REST routes. */
 export type RequestHook = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -86,8 +86,13 @@ export class RelayServer {
       }
     };
     const tls = tlsCertFile !== null && tlsKeyFile !== null ? await loadTls(tlsCertFile, tlsKeyFile) : null;
-    // A failed handshake (plain HTTP on the TLS port, an untrusted certificate) only destroys that socket.
-    const server: Server = tls === null ? createServer(onRequest) : createTlsServer(tls, onRequest);
+    const server: Server = tls === null ? createServer(onRequest) : createTlsServer(tls.options, onRequest);
+    this.hub.counters.tlsNotAfter = null;
+    if (tls !== null) {
+      this.#noteCertificate(tls);
+      // A failed handshake (plain HTTP on the TLS port, an untrusted certificate) only destroys that socket.
+      server.on('tlsClientError', () => this.hub.counters.tlsHandshakeFailures++);
+    }
     server.on('upgrade', (req, socket, head) => this.#onUpgrade(req, socket, head));
     // Without a listener Node drops CONNECT silently: answer it like any other wrong method.
     server.on('connect', onConnect);
@@ -102,6 +107,27 @@ export class RelayServer {
       this.#heartbeat.unref();
     }
     return this.#info;
+  }
+
+  /**
+   * Re-reads the TLS certificate and key (a renewal) while listening: new connections use them,
+   * open ones keep theirs. False without TLS; rejects with a TlsError, keeping the current pair.
+   */
+  async reloadTls(): Promise<boolean> {
+    const { tlsCertFile, tlsKeyFile } = this.hub.options;
+    const server = this.#server;
+    if (!this.#tls || server === null || tlsCertFile === null || tlsKeyFile === null) return false;
+    const tls = await loadTls(tlsCertFile, tlsKeyFile);
+    (server as unknown as HttpsServer).setSecureContext(tls.options);
+    this.#noteCertificate(tls);
+    this.hub.log.info({ cert: tlsCertFile }, 'TLS certificate reloaded');
+    return true;
+  }
+
+  #noteCertificate(tls: LoadedTls): void {
+    this.hub.counters.tlsNotAfter = tls.notAfter;
+    const warning = certificateWarning(tls.notAfter, Date.now());
+    if (warning !== null) this.hub.log.warn({ cert: this.hub.options.tlsCertFile }, warning);
   }
 
   /** Stops accepting, closes every socket with 1001, and resolves when all are gone. */

@@ -191,3 +191,22 @@ export async function buildCli(): Promise<string> {
   });
   return outfile;
 }
+
+/** Runs one command over the dashboard's admin socket (`/admin?token=`) and returns its result. */
+export async function adminCommand(port: number, token: string, name: string, arg: unknown): Promise<unknown> {
+  const admin = new WebSocket(`ws://127.0.0.1:${port}/admin?token=${encodeURIComponent(token)}`);
+  try {
+    await once(admin, 'open');
+    // Feed updates may come first: wait for the command's result.
+    const answer = new Promise<unknown>((resolve) =>
+      admin.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString()) as { type: string; id?: number; result?: unknown };
+        if (frame.type === 'result' && frame.id === 1) resolve(frame.result);
+      }),
+    );
+    admin.send(JSON.stringify({ type: 'command', id: 1, name, arg }));
+    return await answer;
+  } finally {
+    admin.close();
+  }
+}

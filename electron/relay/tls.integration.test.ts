@@ -3,7 +3,7 @@
  * certificate in ./fixtures (see its README: the keys are public, never use them elsewhere).
  */
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -45,6 +45,19 @@ function httpsCall(
     });
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** GET over https (trusting the test certificate); the body as text. */
+function httpsText(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: '127.0.0.1', port, path, ca, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve(text));
+    });
+    req.on('error', reject);
+    req.end();
   });
 }
 
@@ -151,6 +164,68 @@ describe('a hub with a TLS certificate and key', () => {
     expect(after.cert).not.toBe(before.cert);
     await expect(handshake(port)).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }); // old CA no longer fits
   });
+
+  it('reloadTls() serves a renewed certificate without a restart; devices stay; a bad file keeps the current one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-hub-tls-'));
+    const files = { tlsCertFile: join(dir, 'cert.pem'), tlsKeyFile: join(dir, 'key.pem') };
+    copyFileSync(certFile, files.tlsCertFile);
+    copyFileSync(keyFile, files.tlsKeyFile);
+    const hub = await startHub(files);
+    hubs.push(hub);
+    const { url } = (await httpsCall(hub.port, 'POST', '/register', { user_id: 3 })).json as RegisterResponse;
+    const device = await Device.connect(url, { ca });
+    const before = await handshake(hub.port);
+
+    copyFileSync(join(fixtures, 'renewed-cert.pem'), files.tlsCertFile);
+    copyFileSync(join(fixtures, 'renewed-key.pem'), files.tlsKeyFile);
+    expect(await hub.relay.reloadTls()).toBe(true);
+    const renewed = readFileSync(files.tlsCertFile);
+    const after = await handshake(hub.port, { ca: renewed, ALPNProtocols: ['h2', 'http/1.1'] });
+    expect(after.cert).not.toBe(before.cert);
+    expect(after.alpn).toBe('http/1.1'); // the hardening survives the new context
+    await expect(
+      handshake(hub.port, { ca: renewed, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' }),
+    ).rejects.toMatchObject({
+      code: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
+    });
+    await expect(handshake(hub.port)).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    // The device connected before the renewal keeps its socket and gets publishes.
+    const published = await httpsCall(
+      hub.port,
+      'POST',
+      '/publish',
+      { topic: 'cats', message: 'renewed' },
+      { ca: renewed },
+    );
+    expect(published.json).toEqual({ delivered: 1 });
+    await device.waitForMessages(1);
+
+    writeFileSync(files.tlsCertFile, 'not a certificate\n');
+    await expect(hub.relay.reloadTls()).rejects.toMatchObject({ code: 'ETLS' });
+    expect((await handshake(hub.port, { ca: renewed })).cert).toBe(after.cert);
+    await device.close();
+  });
+
+  it('counts failed handshakes and exports the certificate expiry in /metrics', async () => {
+    const hub = await startTlsHub();
+    await expect(rawRequest(hub.port, 'GET', '/health')).rejects.toThrow(); // plain HTTP on the TLS port
+    await expect(handshake(hub.port, { maxVersion: 'TLSv1.1', minVersion: 'TLSv1' })).rejects.toThrow();
+    const text = (await httpsText(hub.port, '/metrics')).split('\n');
+    const failures = Number(text.find((l) => l.startsWith('relay_hub_tls_handshake_failures_total '))?.split(' ')[1]);
+    expect(failures).toBe(2);
+    const expiry = text.find((l) => l.startsWith('relay_hub_tls_certificate_expiry_seconds{'));
+    const notAfter = Date.parse(new X509Certificate(ca).validTo) / 1000;
+    expect(expiry).toBe(`relay_hub_tls_certificate_expiry_seconds{file="${certFile}"} ${notAfter}`);
+  });
+
+  it('has no certificate expiry without TLS, and reloadTls() says false', async () => {
+    const hub = await startHub();
+    hubs.push(hub);
+    const res = await rawRequest(hub.port, 'GET', '/metrics');
+    expect(res.text).toContain('relay_hub_tls_handshake_failures_total 0');
+    expect(res.text).not.toMatch(/^relay_hub_tls_certificate_expiry_seconds/m);
+    expect(await hub.relay.reloadTls()).toBe(false);
+  });
 });
 
 describe('unusable TLS files', () => {
@@ -201,7 +276,7 @@ describe('unusable TLS files', () => {
       const described = describeListenError(error, '127.0.0.1', 0);
       expect(described).toEqual({
         code: 'ETLS',
-        message: `cannot listen on 127.0.0.1:0: ${(error as Error).message}`,
+        message: (error as Error).message, // it names the file already
       });
       const info = await relay.start(tlsFiles);
       await healthy(info.port);
@@ -287,14 +362,48 @@ describe('relay-hub CLI with --tls-cert and --tls-key', () => {
     }
   });
 
+  it('re-reads a renewed certificate on SIGHUP and keeps the current one when the new files are broken', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-hub-tls-'));
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    copyFileSync(certFile, cert);
+    copyFileSync(keyFile, key);
+    const hub = run(['--tls-cert', cert, '--tls-key', key]);
+    const printed = async (pattern: RegExp): Promise<void> => {
+      while (!pattern.test(hub.output())) {
+        if (hub.child.exitCode !== null) throw new Error(`exited: ${hub.output()}`);
+        await Promise.race([once(hub.child.stdout!, 'data'), once(hub.child.stderr!, 'data')]);
+      }
+    };
+    try {
+      await printed(/TLS: /);
+      expect(hub.output()).toContain(`Renewed it? Replace the files, then kill -HUP ${hub.child.pid}.`);
+      const port = Number(/listening on .*:(\d+)/.exec(hub.output())?.[1]);
+      const before = await handshake(port);
+      copyFileSync(join(fixtures, 'renewed-key.pem'), key);
+      copyFileSync(join(fixtures, 'renewed-cert.pem'), cert);
+      hub.child.kill('SIGHUP');
+      await printed(/TLS certificate reloaded from/);
+      const renewed = readFileSync(cert);
+      const after = await handshake(port, { ca: renewed });
+      expect(after.cert).not.toBe(before.cert);
+
+      copyFileSync(keyFile, key); // a key that does not fit the certificate
+      hub.child.kill('SIGHUP');
+      await printed(/is not the key of the certificate .*; keeping the current certificate/);
+      expect((await handshake(port, { ca: renewed })).cert).toBe(after.cert);
+      expect(hub.child.exitCode).toBe(null);
+    } finally {
+      hub.child.kill('SIGTERM');
+      if (hub.child.exitCode === null) await once(hub.child, 'exit');
+    }
+  });
+
   it('exits 1 with one readable line when the certificate cannot be read', async () => {
     const missing = join(tmpdir(), 'relay-hub-no-such-cert.pem');
     const hub = run(['--tls-cert', missing, '--tls-key', keyFile]);
     const [code] = (await once(hub.child, 'exit')) as [number];
     expect(code).toBe(1);
-    expect(hub.output()).toContain(
-      `relay-hub: cannot listen on 127.0.0.1:0: cannot read the TLS certificate file ${missing} (ENOENT)\n`,
-    );
+    expect(hub.output()).toContain(`relay-hub: cannot read the TLS certificate file ${missing} (ENOENT)\n`);
     expect(hub.output()).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Optional TLS: the operator's PEM certificate and key, read when the server starts (so a
- * restart picks up a renewed certificate) and checked before anything listens.
+ * Optional TLS: the operator's PEM certificate and key, read when the server starts and on
+ * `reloadTls()` (so a renewed certificate is used without a restart), checked before use.
  */
 import { readFile } from 'node:fs/promises';
 import { createSecureContext, type TlsOptions } from 'node:tls';
@@ -27,8 +27,25 @@ async function readPem(kind: string, path: string): Promise<Buffer> {
   }
 }
 
+/** A usable certificate and key. */
+export interface LoadedTls {
+  options: TlsServerOptions;
+  /** When the certificate stops being valid (ms since the epoch). */
+  notAfter: number;
+}
+
+const day = 86_400_000;
+
+/** A warning for a certificate that has expired or expires within 30 days of `now`, else null. */
+export function certificateWarning(notAfter: number, now: number): string | null {
+  if (notAfter <= now) return `the TLS certificate expired on ${new Date(notAfter).toISOString()}`;
+  const days = Math.floor((notAfter - now) / day);
+  if (days >= 30) return null;
+  return `the TLS certificate expires in ${days === 0 ? 'less than a day' : days === 1 ? '1 day' : `${days} days`}`;
+}
+
 /** Reads and checks the certificate and key; rejects with a TlsError (unreadable file, bad PEM, mismatched pair). */
-export async function loadTls(certFile: string, keyFile: string): Promise<TlsServerOptions> {
+export async function loadTls(certFile: string, keyFile: string): Promise<LoadedTls> {
   const [cert, key] = await Promise.all([readPem('certificate', certFile), readPem('key', keyFile)]);
   let certificate: X509Certificate;
   try {
@@ -59,5 +76,5 @@ export async function loadTls(certFile: string, keyFile: string): Promise<TlsSer
   } catch (error) {
     throw new TlsError(`cannot use the TLS certificate ${certFile}: ${(error as Error).message}`, { cause: error });
   }
-  return options;
+  return { options, notAfter: Date.parse(certificate.validTo) };
 }
