@@ -86,6 +86,16 @@ async function startTlsHub(): Promise<TestHub> {
   hubs.push(hub);
   return { ...hub, base: `https://127.0.0.1:${hub.port}` };
 }
+/** A TLS hub serving copies of the test pair in a temp folder (to be replaced by a renewal). */
+async function startHubOnCopies(): Promise<{ hub: TestHub; files: { tlsCertFile: string; tlsKeyFile: string } }> {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-hub-tls-'));
+  const files = { tlsCertFile: join(dir, 'cert.pem'), tlsKeyFile: join(dir, 'key.pem') };
+  copyFileSync(certFile, files.tlsCertFile);
+  copyFileSync(keyFile, files.tlsKeyFile);
+  const hub = await startHub(files);
+  hubs.push(hub);
+  return { hub, files };
+}
 const relays: Relay[] = [];
 afterEach(async () => {
   await Promise.all([...hubs.splice(0).map((h) => h.relay.stop()), ...relays.splice(0).map((r) => r.stop())]);
@@ -148,12 +158,7 @@ describe('a hub with a TLS certificate and key', () => {
   });
 
   it('reads the files at every start: a restart serves a renewed certificate', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relay-hub-tls-'));
-    const files = { tlsCertFile: join(dir, 'cert.pem'), tlsKeyFile: join(dir, 'key.pem') };
-    copyFileSync(certFile, files.tlsCertFile);
-    copyFileSync(keyFile, files.tlsKeyFile);
-    const hub = await startHub(files);
-    hubs.push(hub);
+    const { hub, files } = await startHubOnCopies();
     const before = await handshake(hub.port);
     await hub.relay.stop();
     copyFileSync(join(fixtures, 'renewed-cert.pem'), files.tlsCertFile);
@@ -166,12 +171,7 @@ describe('a hub with a TLS certificate and key', () => {
   });
 
   it('reloadTls() serves a renewed certificate without a restart; devices stay; a bad file keeps the current one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relay-hub-tls-'));
-    const files = { tlsCertFile: join(dir, 'cert.pem'), tlsKeyFile: join(dir, 'key.pem') };
-    copyFileSync(certFile, files.tlsCertFile);
-    copyFileSync(keyFile, files.tlsKeyFile);
-    const hub = await startHub(files);
-    hubs.push(hub);
+    const { hub, files } = await startHubOnCopies();
     const { url } = (await httpsCall(hub.port, 'POST', '/register', { user_id: 3 })).json as RegisterResponse;
     const device = await Device.connect(url, { ca });
     const before = await handshake(hub.port);
