@@ -43,7 +43,7 @@ export function AccessTokenPanel({ persisted, tokenFile }: Props) {
       return;
     }
     setToken(result.value.token);
-    setMessage({ ok: true, text: done });
+    setMessage({ ok: true, text: tokenFile ? `${done} Written to ${tokenFile}.` : done });
   };
   const { call } = useStore.getState();
   const rotate = () => run(call('rotateAccessToken', null), 'New token in force: give it to your devices.');

@@ -150,11 +150,16 @@ describe('SettingsView', () => {
 
   it('with a --token-file, says the file is rewritten and offers no Remove', async () => {
     const config = { ...hubConfig({}, false), tokenFile: '/etc/relay-hub/token' };
-    show(config, { getAccessToken: () => ({ ok: true, value: { token: 'B'.repeat(43) } }) });
+    show(config, {
+      getAccessToken: () => ({ ok: true, value: { token: 'B'.repeat(43) } }),
+      rotateAccessToken: () => ({ ok: true, value: { token: 'C'.repeat(43) } }),
+    });
     const panel = within(screen.getByTestId('token-panel'));
     await panel.findByTestId('access-token');
     expect(panel.getByText('Read from /etc/relay-hub/token: a token set here is written to that file.')).toBeTruthy();
-    expect(panel.getByRole('button', { name: 'Rotate' })).toBeTruthy();
     expect(panel.queryByRole('button', { name: 'Remove (open hub)' })).toBeNull();
+    fireEvent.click(panel.getByRole('button', { name: 'Rotate' }));
+    fireEvent.click(panel.getByRole('button', { name: 'Yes, rotate' }));
+    await panel.findByText('New token in force: give it to your devices. Written to /etc/relay-hub/token.');
   });
 });
