@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliDefaults, helpText, parseCli, tokenFromFile } from './cli-args';
 import { createHubHost, type HubHost } from './host';
-import { saveTokenFile } from './token-file';
 
 /** Where the headless hub finds things. */
 export interface HeadlessOptions {
@@ -46,7 +45,7 @@ export async function runHeadless(
       relay: { ...cliDefaults(env), ...command.relay },
       dashboard: command.dashboard ? { staticDir: options.staticDir, token: command.dashboardToken } : null,
       // A token rotated from the dashboard is written to the file, so a later SIGHUP keeps it.
-      tokenFile: tokenFile === undefined ? null : { path: tokenFile, save: (token) => saveTokenFile(tokenFile, token) },
+      tokenFile: tokenFile ?? null,
     });
   } catch (error) {
     console.error(`${name}: ${(error as Error).message}`);

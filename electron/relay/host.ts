@@ -10,6 +10,7 @@ import { createHubFeed, type HubFeed, type HubFeedOptions } from './feed';
 import { changedSettings, optionsOf, settingsOf } from './hub-settings';
 import { createRelay, type LiveOptions, type Relay, type RelayOptions, type ServerHooks } from './index';
 import { resolveOptions } from './options';
+import { saveTokenFile } from './token-file';
 
 /** Where the desktop app keeps its settings (and its access token). */
 export interface SettingsPersistence {
@@ -32,7 +33,7 @@ export interface HubHostOptions {
    * The headless hub's `--token-file`: a token set or rotated here is written to it first (so the
    * next SIGHUP or restart reads the same token); removing the token is refused (edit the flags).
    */
-  tokenFile?: { path: string; save(token: string): void } | null;
+  tokenFile?: string | null;
   /** Feed tuning (tests). */
   feed?: Pick<HubFeedOptions, 'intervalMs' | 'logSize' | 'fullListIntervalMs'>;
 }
@@ -127,7 +128,7 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
       settings: { ...settingsOf(relay.options), quitOnClose },
       persisted: settings !== null,
       dataDir: relay.options.dataDir,
-      tokenFile: tokenFile?.path ?? null,
+      tokenFile,
     };
   }
 
@@ -218,11 +219,9 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
   const setAccessToken = (token: string | null): void => {
     if (tokenFile !== null) {
       if (token === null) {
-        throw new SettingsError(
-          `the token comes from ${tokenFile.path}: restart the hub without --token-file to open it`,
-        );
+        throw new SettingsError(`the token comes from ${tokenFile}: restart the hub without --token-file to open it`);
       }
-      tokenFile.save(token); // a write that fails changes nothing
+      saveTokenFile(tokenFile, token); // a write that fails changes nothing
     }
     relay.setAccessToken(token);
     settings?.setAccessToken?.(token);
