@@ -57,6 +57,12 @@ async function printed(handle: Running, pattern: RegExp): Promise<void> {
   }
 }
 
+/** JSON request headers with a bearer token. */
+const auth = (token: string): Record<string, string> => ({
+  'content-type': 'application/json',
+  authorization: `Bearer ${token}`,
+});
+
 describe('relay-hub CLI', () => {
   it('serves the API, prints device URLs, and stops cleanly on SIGTERM', async () => {
     const hub = run(['--host', '127.0.0.1', '--port', '0']);
@@ -118,10 +124,6 @@ describe('relay-hub CLI', () => {
     const port = await listening(hub);
     expect(hub.output()).toContain(`kill -HUP ${hub.child.pid}`);
     expect(hub.output()).not.toContain(first);
-    const auth = (token: string): Record<string, string> => ({
-      'content-type': 'application/json',
-      authorization: `Bearer ${token}`,
-    });
     const registered = await rawRequest(port, 'POST', '/register', '{"user_id": 1}', auth(first));
     const device = await Device.connect((registered.json as { url: string }).url);
 
@@ -161,10 +163,6 @@ describe('relay-hub CLI', () => {
     expect(hub.output()).toContain('or from the dashboard, which rewrites the file');
     const init = (await adminCommand(port, admin, 'getInit', null)) as { value: { config: { tokenFile: string } } };
     expect(init.value.config.tokenFile).toBe(file);
-    const auth = (token: string): Record<string, string> => ({
-      'content-type': 'application/json',
-      authorization: `Bearer ${token}`,
-    });
     const registered = await rawRequest(port, 'POST', '/register', '{"user_id": 1}', auth(first));
     const device = await Device.connect((registered.json as { url: string }).url);
 

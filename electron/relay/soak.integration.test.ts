@@ -286,9 +286,13 @@ describe('soak', () => {
         5_000,
       );
       const counters = await metrics(port);
+      // `<reason> <code>` (or the sample's whole name, should it not parse) with its count.
       const disconnects = [...counters]
         .filter(([name, value]) => name.startsWith('relay_hub_disconnects_total{') && value > 0)
-        .map(([name, value]) => `${/reason="(\w+)",code="(\d+)"/.exec(name)?.slice(1).join(' ') ?? name}: ${value}`);
+        .map(([name, n]) => {
+          const [, reason = '', code = ''] = /reason="(\w+)",code="(\d+)"/.exec(name) ?? [];
+          return { kind: reason === '' ? name : `${reason} ${code}`, code, n };
+        });
       const memory = thirds(steady);
       const warnings = output.split('\n').filter((line) => line.includes('"level":40')).length;
       // SOAK_DEBUG=1 prints every fifth steady sample (ms after the ramp, RSS, sockets opened).
@@ -306,7 +310,7 @@ describe('soak', () => {
           `(${result.received} received, ${result.lostToPurposefulCloses} to sockets closed mid-flight), ` +
           `RSS ${mib(memory.first)} → ${mib(memory.last)} over ${memory.socketsBetween} sockets ` +
           `(${steady.length} samples), fds ${fdsBefore} → ${fdsAfter}, ${warnings} warnings logged, ` +
-          `departures ${JSON.stringify(result.departures)}, hub saw ${disconnects.join(', ')}`,
+          `departures ${JSON.stringify(result.departures)}, hub saw ${disconnects.map((d) => `${d.kind}: ${d.n}`).join(', ')}`,
       );
 
       // No leaked clients: every count back to zero.
@@ -324,10 +328,9 @@ describe('soak', () => {
       // the DELETE (or the reconnect) that follows it, and is then counted as `unregistered`
       // (or `replaced`) with the device's own 1000 or 1006.
       const byCode = new Map<string, number>();
-      for (const line of disconnects) {
-        const [, reason = '', code = '', n = ''] = /^(\w+) (\d+): (\d+)$/.exec(line) ?? [];
-        expect(`${reason} ${code}`).toMatch(/^((client_closed|unregistered|replaced) (1000|1006)|unregistered 4000)$/);
-        byCode.set(code, (byCode.get(code) ?? 0) + Number(n));
+      for (const { kind, code, n } of disconnects) {
+        expect(kind).toMatch(/^((client_closed|unregistered|replaced) (1000|1006)|unregistered 4000)$/);
+        byCode.set(code, (byCode.get(code) ?? 0) + n);
       }
       expect(Object.fromEntries(byCode)).toEqual({
         1000: result.departures.closed + result.departures.reconnected,

@@ -4,9 +4,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { AdminServerFrame } from '../../shared/admin';
-import { Device, register } from './testing';
+import { adminCommand, Device, register } from './testing';
 
 // `npm start` where Electron cannot run (no binary here): the headless hub with the dashboard.
 const electronInstalled = existsSync('node_modules/electron/path.txt');
@@ -62,17 +60,8 @@ describe('npm start without an Electron binary', () => {
     // The printed token opens the admin socket, and its commands reach a real device.
     const { url } = await register(Number(port), 8);
     const device = await Device.connect(url);
-    const admin = new WebSocket(`ws://127.0.0.1:${port}/admin?token=${token}`);
-    await once(admin, 'open');
-    // Feed updates may come first: wait for the command's result.
-    const answer = new Promise<AdminServerFrame>((resolve) =>
-      admin.on('message', (data: Buffer) => {
-        const frame = JSON.parse(data.toString()) as AdminServerFrame;
-        if (frame.type === 'result') resolve(frame);
-      }),
-    );
-    admin.send(JSON.stringify({ type: 'command', id: 1, name: 'publish', arg: { topic: 'cats', message: 'hi' } }));
-    expect(await answer).toEqual({ type: 'result', id: 1, result: { ok: true, value: { delivered: 1 } } });
+    const published = await adminCommand(Number(port), token, 'publish', { topic: 'cats', message: 'hi' });
+    expect(published).toEqual({ ok: true, value: { delivered: 1 } });
     await device.waitForMessages(1);
 
     child.kill('SIGTERM');

@@ -192,9 +192,19 @@ export async function buildCli(): Promise<string> {
   return outfile;
 }
 
-/** Runs one command over the dashboard's admin socket (`/admin?token=`) and returns its result. */
-export async function adminCommand(port: number, token: string, name: string, arg: unknown): Promise<unknown> {
-  const admin = new WebSocket(`ws://127.0.0.1:${port}/admin?token=${encodeURIComponent(token)}`);
+/**
+ * Runs one command over the dashboard's admin socket (`/admin?token=`) and returns its result;
+ * with `ca`, over wss trusting that certificate.
+ */
+export async function adminCommand(
+  port: number,
+  token: string,
+  name: string,
+  arg: unknown,
+  { ca }: { ca?: Buffer } = {},
+): Promise<unknown> {
+  const scheme = ca === undefined ? 'ws' : 'wss';
+  const admin = new WebSocket(`${scheme}://127.0.0.1:${port}/admin?token=${encodeURIComponent(token)}`, { ca });
   try {
     await once(admin, 'open');
     // Feed updates may come first: wait for the command's result.

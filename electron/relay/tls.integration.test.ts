@@ -12,11 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { RegisterResponse } from '../../shared/api';
 import { createHubHost, createRelay, describeListenError, type Relay } from './index';
 import { deviceBaseUrls } from './net';
-import { buildCli, Device, rawRequest, startHub, type TestHub } from './testing';
+import { adminCommand, buildCli, Device, rawRequest, startHub, type TestHub } from './testing';
 
 const fixtures = join(process.cwd(), 'electron/relay/fixtures');
 const certFile = join(fixtures, 'test-cert.pem');
@@ -25,22 +24,19 @@ const ca = readFileSync(certFile);
 const tlsFiles = { tlsCertFile: certFile, tlsKeyFile: keyFile };
 
 /** One HTTPS request trusting `ca` (none: the system's CAs, which do not know the test certificate). */
-function httpsCall(
+function httpsText(
   port: number,
   method: string,
   path: string,
   body?: unknown,
   options: { ca?: Buffer } = { ca },
-): Promise<{ status: number; json: unknown }> {
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const headers = body === undefined ? {} : { 'content-type': 'application/json' };
     const req = httpsRequest({ host: '127.0.0.1', port, method, path, headers, agent: false, ...options }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, json: text === '' ? null : (JSON.parse(text) as unknown) });
-      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -48,17 +44,10 @@ function httpsCall(
   });
 }
 
-/** GET over https (trusting the test certificate); the body as text. */
-function httpsText(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: '127.0.0.1', port, path, ca, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve(text));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** `httpsText` with the answer parsed as JSON (null when empty). */
+async function httpsCall(...args: Parameters<typeof httpsText>): Promise<{ status: number; json: unknown }> {
+  const { status, text } = await httpsText(...args);
+  return { status, json: text === '' ? null : (JSON.parse(text) as unknown) };
 }
 
 /** Opens a raw TLS connection; resolves with what was negotiated, or rejects with the handshake error. */
@@ -210,7 +199,7 @@ describe('a hub with a TLS certificate and key', () => {
     const hub = await startTlsHub();
     await expect(rawRequest(hub.port, 'GET', '/health')).rejects.toThrow(); // plain HTTP on the TLS port
     await expect(handshake(hub.port, { maxVersion: 'TLSv1.1', minVersion: 'TLSv1' })).rejects.toThrow();
-    const text = (await httpsText(hub.port, '/metrics')).split('\n');
+    const text = (await httpsText(hub.port, 'GET', '/metrics')).text.split('\n');
     const failures = Number(text.find((l) => l.startsWith('relay_hub_tls_handshake_failures_total '))?.split(' ')[1]);
     expect(failures).toBe(2);
     const expiry = text.find((l) => l.startsWith('relay_hub_tls_certificate_expiry_seconds{'));
@@ -303,19 +292,9 @@ describe('URLs a TLS hub gives out', () => {
       const port = status.listen?.port ?? 0;
       expect(host.dashboardInfo()?.url).toBe(`https://127.0.0.1:${port}/dashboard/#token=${host.dashboardToken}`);
       // The dashboard's admin socket upgrades over wss on the same port, and reports the https URLs.
-      const admin = new WebSocket(`wss://127.0.0.1:${port}/admin?token=${host.dashboardToken}`, { ca });
-      await once(admin, 'open');
-      const answer = new Promise<string>((resolve) => {
-        admin.on('message', (data: Buffer) => {
-          const frame = data.toString('utf8');
-          if ((JSON.parse(frame) as { type: string }).type === 'result') resolve(frame);
-        });
-      });
-      admin.send(JSON.stringify({ type: 'command', id: 1, name: 'getInit', arg: null }));
-      const text = await answer;
-      expect(JSON.parse(text)).toMatchObject({ type: 'result', id: 1, result: { ok: true } });
-      expect(text).toContain(`"urls":["https://127.0.0.1:${port}"]`);
-      admin.close();
+      const result = await adminCommand(port, host.dashboardToken ?? '', 'getInit', null, { ca });
+      expect(result).toMatchObject({ ok: true });
+      expect(JSON.stringify(result)).toContain(`"urls":["https://127.0.0.1:${port}"]`);
     } finally {
       await host.stop();
     }
