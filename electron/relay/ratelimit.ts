@@ -10,6 +10,10 @@ interface Bucket {
   at: number;
 }
 
+/** The tokens a bucket holds at `now`, before the burst cap. */
+const refilled = (bucket: Bucket, now: number, perSecond: number): number =>
+  bucket.tokens + ((now - bucket.at) * perSecond) / 1000;
+
 /** Most addresses tracked before idle buckets are swept (a /16 of a LAN fits). */
 const defaultMaxAddresses = 65_536;
 
@@ -38,7 +42,7 @@ export class RateLimiter {
       bucket = { tokens: burst, at: now };
       this.#buckets.set(address, bucket);
     } else {
-      bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) * perSecond) / 1000);
+      bucket.tokens = Math.min(burst, refilled(bucket, now, perSecond));
       bucket.at = now;
     }
     if (bucket.tokens >= 1) {
@@ -61,7 +65,7 @@ export class RateLimiter {
   /** Drops buckets that have refilled (their address is idle); if none have, the oldest half. */
   #sweep(now: number, perSecond: number, burst: number): void {
     for (const [address, bucket] of this.#buckets) {
-      if (bucket.tokens + ((now - bucket.at) * perSecond) / 1000 >= burst) this.#buckets.delete(address);
+      if (refilled(bucket, now, perSecond) >= burst) this.#buckets.delete(address);
     }
     if (this.#buckets.size < this.maxAddresses) return;
     let excess = Math.ceil(this.#buckets.size / 2);
