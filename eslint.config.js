@@ -3,40 +3,101 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
-/** Import bans per layer: what a folder may never reach. */
-const layerRules = [
+/** UI libraries: only the renderer may use them. */
+const ui = ['react', 'react-dom', 'react-dom/*', 'zustand'];
+/** Test machinery (`test/`): shipped code never imports it. */
+const testMachinery = {
+  group: ['**/test/**', '**/test'],
+  message: 'Test machinery (test/) never ships: only tests import it.',
+};
+
+/**
+ * What each folder may import (README "Architecture"; ../shared/ARCHITECTURE.md). Relative imports
+ * are checked with a regex on the import path: a room reaches the rooms below it through their
+ * `index.ts` doors only. The globs are disjoint, because a later rule for the same file replaces
+ * an earlier one.
+ */
+const roomRules = [
   {
     files: ['shared/**/*.ts'],
     paths: [{ name: 'electron', message: 'shared/ is pure: no Electron.' }],
     patterns: [
-      { group: ['node:*', 'ws', 'react', 'react-dom', 'zustand'], message: 'shared/ is pure: no Node, DOM or UI.' },
-      { group: ['../electron/*', '../renderer/*', '../e2e/*'], message: 'shared/ imports only shared/.' },
+      { group: ['node:*', 'ws', ...ui], message: 'shared/ is pure: no Node, DOM or UI.' },
+      { regex: '^\\.\\./', message: 'shared/ imports only shared/.' },
     ],
   },
   {
-    files: ['electron/relay/**/*.ts'],
-    paths: [{ name: 'electron', message: 'electron/relay/ runs in plain Node: never import electron.' }],
+    files: ['electron/relay/core/**/*.ts'],
+    paths: [{ name: 'electron', message: 'The relay runs in plain Node: never import electron.' }],
     patterns: [
-      { group: ['react', 'react-dom', 'zustand'], message: 'The relay has no UI.' },
-      { group: ['**/main/*', '**/preload/*', '**/renderer/*'], message: 'The relay imports only shared/.' },
+      { group: ui, message: 'The relay has no UI.' },
+      {
+        regex: '^\\.\\./(?!\\.\\./\\.\\./shared/)',
+        message: 'relay/core/ is the bottom room: it imports shared/ and itself, nothing else.',
+      },
+    ],
+  },
+  {
+    files: ['electron/relay/server/**/*.ts'],
+    paths: [{ name: 'electron', message: 'The relay runs in plain Node: never import electron.' }],
+    patterns: [
+      { group: ui, message: 'The relay has no UI.' },
+      {
+        regex: '^\\.\\./(?!core/|\\.\\./\\.\\./shared/)',
+        message: 'relay/server/ imports relay/core/, shared/ and itself only.',
+      },
+    ],
+  },
+  {
+    files: ['electron/relay/index.ts'],
+    paths: [{ name: 'electron', message: 'The relay runs in plain Node: never import electron.' }],
+    patterns: [
+      { group: ui, message: 'The relay has no UI.' },
+      { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'relay/index.ts joins core/ and server/: nothing above them.' },
+    ],
+  },
+  {
+    files: ['electron/host/**/*.ts'],
+    paths: [{ name: 'electron', message: 'The host runs in plain Node (the headless hub uses it too).' }],
+    patterns: [
+      { group: ui, message: 'The host has no UI.' },
+      {
+        regex: '^\\.\\./(?!relay/index$|\\.\\./shared/)',
+        message: 'host/ reaches the relay through electron/relay/index.ts only, and nothing above it.',
+      },
+    ],
+  },
+  {
+    files: ['electron/cli/**/*.ts'],
+    paths: [{ name: 'electron', message: 'The CLI runs in plain Node.' }],
+    patterns: [
+      { group: ui, message: 'The CLI has no UI.' },
+      {
+        regex: '^\\.\\./(?!(host|relay)/index$|\\.\\./shared/)',
+        message: 'cli/ uses electron/host/index.ts and electron/relay/index.ts only.',
+      },
     ],
   },
   {
     files: ['electron/main/**/*.ts'],
     paths: [],
     patterns: [
-      { group: ['react', 'react-dom', 'zustand'], message: 'No UI in the main process.' },
-      { group: ['**/relay/*', '!**/relay/index'], message: 'Use electron/relay/index.ts, the relay’s only door.' },
-      { group: ['**/renderer/*', '**/preload/*'], message: 'Main talks to them over IPC only.' },
+      { group: ui, message: 'No UI in the main process.' },
+      {
+        regex: '^\\.\\./(?!(host|cli|relay)/index$|\\.\\./shared/)',
+        message:
+          'main/ uses the host, cli and relay doors (their index.ts) and shared/; the renderer and preload over IPC only.',
+      },
     ],
   },
   {
     files: ['electron/preload/**/*.ts'],
     paths: [],
     patterns: [
-      { group: ['node:*', 'ws'], message: 'The sandboxed preload has no Node.' },
-      { group: ['**/relay/*', '**/main/*', '**/renderer/*'], message: 'The preload imports shared/ only.' },
+      { group: ['node:*', 'ws', ...ui], message: 'The sandboxed preload has no Node.' },
+      { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'The preload imports shared/ only.' },
     ],
   },
   {
@@ -44,15 +105,24 @@ const layerRules = [
     paths: [{ name: 'electron', message: 'The renderer reaches main through its transport only.' }],
     patterns: [
       { group: ['node:*', 'ws'], message: 'The renderer runs in a browser page.' },
-      { group: ['**/electron/*'], message: 'The renderer imports shared/ only.' },
+      { group: ['**/electron/**', '**/client/**'], message: 'The renderer imports shared/ only.' },
+      testMachinery,
     ],
   },
   {
     files: ['e2e/**/*.ts'],
     paths: [],
-    patterns: [{ group: ['**/electron/*', '**/renderer/*'], message: 'e2e tests drive the app from outside.' }],
+    patterns: [
+      {
+        group: ['**/electron/**', '**/renderer/**', '**/client/**', '**/test/**'],
+        message: 'e2e tests drive the app from outside.',
+      },
+    ],
   },
 ];
+
+/** Test files may reach what they test and the test machinery (the room rules apply to shipped code). */
+const testFiles = ['**/*.test.ts', '**/*.test.tsx'];
 
 export default tseslint.config(
   {
@@ -65,6 +135,8 @@ export default tseslint.config(
       'playwright-report/',
       'e2e-results/',
       'bench/results/',
+      // Deliberately broken imports that test/integration/lint-rules.test.ts proves the rules refuse.
+      'test/fixtures/lint/',
     ],
   },
   js.configs.recommended,
@@ -109,10 +181,22 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: Object.fromEntries(Object.keys(reactHooks.configs.flat.recommended.rules).map((rule) => [rule, 'error'])),
   },
-  ...layerRules.map(({ files, paths, patterns }) => ({
+  ...roomRules.map(({ files, paths, patterns }) => ({
     files,
+    ignores: testFiles,
     rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
   })),
+  // No import cycles anywhere (type-only imports included): one bad arrow makes every room depend on every other.
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.mts', '.mjs', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx', '.mts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.mts', '.mjs', '.js'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],

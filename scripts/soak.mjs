@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run soak [-- --seconds 600]`: the soak test (electron/relay/soak.integration.test.ts) for
+// `npm run soak [-- --seconds 600]`: the soak test (test/integration/soak.integration.test.ts) for
 // longer than CI runs it. It sets SOAK_SECONDS and runs that one Vitest file; the exit code is
 // Vitest's. Without --seconds it soaks for 600 s.
 import { spawn } from 'node:child_process';
@@ -17,9 +17,9 @@ try {
   console.error(`soak: ${error.message}\nUsage: npm run soak -- [--seconds 600]`);
   process.exit(2);
 }
-console.log(`soak: ${seconds} s against the headless hub (electron/relay/soak.integration.test.ts)`);
+console.log(`soak: ${seconds} s against the headless hub (test/integration/soak.integration.test.ts)`);
 const vitest = join(root, 'node_modules/vitest/vitest.mjs');
-const child = spawn(process.execPath, [vitest, 'run', 'electron/relay/soak.integration.test.ts'], {
+const child = spawn(process.execPath, [vitest, 'run', 'test/integration/soak.integration.test.ts'], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, SOAK_SECONDS: seconds },

@@ -5,7 +5,9 @@
  */
 import { app, safeStorage, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import { createHubHost, isLogLevel, runHeadless, type HubHost } from '../relay/index';
+import { runHeadless } from '../cli/index';
+import { createHubHost, type HubHost } from '../host/index';
+import { isLogLevel } from '../relay/index';
 import { registerIpc } from './ipc';
 import { openSettings, relayOptionsOf, type SettingsStore, type TokenCipher } from './settings';
 import { createHubTray, type HubTray } from './tray';

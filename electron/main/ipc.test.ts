@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BrowserWindow, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import { commandNames, ipcChannel, type HubUpdate } from '../../shared/ipc';
-import { createHubHost, type HubHost } from '../relay/index';
+import { createHubHost, type HubHost } from '../host/index';
 import { isTrustedSender, registerIpc } from './ipc';
 
 type Handler = (event: IpcMainInvokeEvent, arg: unknown) => unknown;

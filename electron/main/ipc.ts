@@ -5,7 +5,7 @@
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { commandNames, ipcChannel, type CommandName, type CommandResult, type HubUpdate } from '../../shared/ipc';
-import type { CommandHandler, HubFeed } from '../relay/index';
+import type { CommandHandler, HubFeed } from '../host/index';
 import { isAppPage } from './window';
 
 /** What the IPC layer needs. */

@@ -1,31 +1,28 @@
 /**
- * Relay Hub's core, the only door into `electron/relay/`: `createRelay(options)` returns a
- * relay that runs in plain Node (tests, the headless CLI) or inside Electron's main process.
- * It never imports `electron`.
+ * The relay's only door: `createRelay(options)` joins the hub's state (`core/`) and the network
+ * edge (`server/`) into a relay that runs in plain Node (tests, the headless CLI) or inside
+ * Electron's main process. It never imports `electron`, nor anything above it (host, cli, main).
  */
 import type { PublishReceipt, PublishRequest } from '../../shared/api';
 import type { ClientInfo, HubSnapshot, HubStats, ListenInfo } from '../../shared/hub';
-import { LimitError } from './errors';
-import { Hub, type RelayListener } from './hub';
-import { createLogger } from './log';
-import { createMetrics } from './metrics';
-import { resolveOptions, type LiveOptions, type RelayOptions } from './options';
-import { RelayServer, type ServerHooks } from './server';
-import { RegistrationStore } from './store';
+import { LimitError } from './core/errors';
+import { Hub, type RelayListener } from './core/hub';
+import { createLogger } from './core/log';
+import { createMetrics } from './server/metrics';
+import { resolveOptions, type LiveOptions, type RelayOptions } from './core/options';
+import { RelayServer, type ServerHooks } from './server/server';
+import { RegistrationStore } from './core/store';
 
-export type { LiveOptions, RelayOptions } from './options';
-export { defaultRelayOptions, resolveOptions } from './options';
-export type { RelayListener } from './hub';
-export type { ServerHooks, RequestHook, UpgradeHook } from './server';
-export { refuseUpgrade } from './server';
-export { lanIPv4Addresses } from './net';
-export { createHubHost, describeListenError, type HubHost, type HubHostOptions } from './host';
-export { runHeadless, type HeadlessOptions } from './headless';
-export type { HubFeed } from './feed';
-export type { CommandHandler } from './commands';
-export { StoreError } from './store';
-export { LimitError } from './errors';
-export { isLogLevel, type LogLevel } from './log';
+export type { LiveOptions, RelayOptions } from './core/options';
+export { defaultRelayOptions, resolveOptions } from './core/options';
+export type { RelayListener } from './core/hub';
+export type { ServerHooks, RequestHook, UpgradeHook } from './server/server';
+export { refuseUpgrade } from './server/server';
+export { lanIPv4Addresses } from './server/net';
+export { StoreError } from './core/store';
+export { LimitError } from './core/errors';
+export { isLogLevel, type LogLevel } from './core/log';
+export { tokensMatch } from './core/secrets';
 
 /** A relay: the hub's state plus the server that exposes it. */
 export interface Relay {

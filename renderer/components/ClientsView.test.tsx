@@ -2,8 +2,8 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from '../store';
-import { client, update } from '../store/testing';
-import { recordingTransport } from '../transport/testing';
+import { client, update } from '../../test/renderer/store';
+import { recordingTransport } from '../../test/renderer/transport';
 import { ClientsView } from './ClientsView';
 
 // jsdom does no layout: give the scroll container a height so the virtualizer has a window to fill.

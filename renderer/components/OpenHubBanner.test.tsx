@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HubSecurity } from '../../shared/ipc';
 import { useStore } from '../store';
-import { hubInit, update } from '../store/testing';
+import { hubInit, update } from '../../test/renderer/store';
 import { Header } from './Header';
 import { OpenHubBanner } from './OpenHubBanner';
 

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PublishRequest } from '../../shared/api';
 import { useStore } from '../store';
-import { recordingTransport } from '../transport/testing';
+import { recordingTransport } from '../../test/renderer/transport';
 import { PublishForm } from './PublishForm';
 import { validatePublish } from './publishForm';
 

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandName, CommandResult, HubConfig } from '../../shared/ipc';
 import { useStore } from '../store';
-import { hubConfig, hubInit, update } from '../store/testing';
+import { hubConfig, hubInit, update } from '../../test/renderer/store';
 import type { Transport } from '../transport/types';
 import { SettingsView } from './SettingsView';
 

@@ -2,8 +2,8 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from '../store';
-import { hubConfig, update } from '../store/testing';
-import { recordingTransport } from '../transport/testing';
+import { hubConfig, update } from '../../test/renderer/store';
+import { recordingTransport } from '../../test/renderer/transport';
 import { StatusBanner } from './StatusBanner';
 
 beforeEach(() => {

@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { recordingTransport } from '../transport/testing';
+import { recordingTransport } from '../../test/renderer/transport';
 import { useStore } from './index';
 import { logLimit } from './logSlice';
 import { hubSelectors, matchesClientFilter } from './selectors';
-import { client, hubConfig, hubInit, logEntry, update } from './testing';
+import { client, hubConfig, hubInit, logEntry, update } from '../../test/renderer/store';
 
 const state = () => useStore.getState();
 

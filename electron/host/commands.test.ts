@@ -1,0 +1,192 @@
+import { createServer, type Server } from 'node:net';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandName, CommandResult, HubSettings } from '../../shared/ipc';
+import { commandNames } from '../../shared/ipc';
+import { createCommandHandler, deviceSocketUrl, type CommandHandler } from './commands';
+import { createHubFeed, type HubFeed } from './feed';
+import { createHubHost, type HubHost } from './host';
+import { settingsOf } from './settings';
+import { defaultRelayOptions } from '../relay/core/options';
+import { Device, startHub, type TestHub } from '../../test/support/relay';
+
+let hub: TestHub | null = null;
+let feed: HubFeed | null = null;
+let host: HubHost | null = null;
+let blocker: Server | null = null;
+const devices: Device[] = [];
+
+afterEach(async () => {
+  await Promise.all(devices.splice(0).map((d) => d.close()));
+  feed?.close();
+  await hub?.relay.stop();
+  await host?.stop();
+  if (blocker) await new Promise((resolve) => blocker?.close(resolve));
+  hub = feed = host = blocker = null;
+});
+
+async function setup(): Promise<{ hub: TestHub; handle: CommandHandler }> {
+  hub = await startHub();
+  const relay = hub.relay;
+  feed = createHubFeed(relay, { status: () => ({ state: 'running', listen: relay.address(), error: null }) });
+  return { hub, handle: createCommandHandler(relay, feed) };
+}
+
+function value<K extends CommandName>(result: CommandResult<CommandName>, _name: K): CommandResult<K> & { ok: true } {
+  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
+  return result as CommandResult<K> & { ok: true };
+}
+
+/** Occupies a port on 127.0.0.1 (what another program would do). */
+async function occupy(): Promise<number> {
+  blocker = createServer();
+  blocker.listen(0, '127.0.0.1');
+  await once(blocker, 'listening');
+  return (blocker.address() as { port: number }).port;
+}
+
+describe('createCommandHandler', () => {
+  it('registers a device whose URL works, publishes to it and unregisters it', async () => {
+    const { hub, handle } = await setup();
+    const registered = value(await handle('register', { user_id: 5 }), 'register').value;
+    expect(registered.url).toBe(`ws://127.0.0.1:${hub.port}/ws/${registered.id}`);
+    const device = await Device.connect(registered.url);
+    devices.push(device);
+
+    const receipt = value(await handle('publish', { topic: 'cats', message: 'hello' }), 'publish').value;
+    expect(receipt).toEqual({ delivered: 1 });
+    await device.waitForMessages(1);
+    expect(device.messages).toEqual(['hello']);
+    expect(value(await handle('publish', { topic: 'cats', user_id: 6, message: 'x' }), 'publish').value).toEqual({
+      delivered: 0,
+    });
+
+    const init = value(await handle('getInit', null), 'getInit').value;
+    expect(init.clients.map((c) => c.id)).toEqual([registered.id]);
+    expect(init.status.state).toBe('running');
+
+    const closed = device.closed();
+    expect(value(await handle('unregister', { id: registered.id }), 'unregister').value).toEqual({
+      removed: true,
+      id: registered.id,
+    });
+    expect(await closed).toBe(4000);
+    expect(value(await handle('unregister', { id: registered.id }), 'unregister').value.removed).toBe(false);
+  });
+
+  it('unregisters every registration of a user', async () => {
+    const { hub, handle } = await setup();
+    hub.relay.register(9);
+    hub.relay.register(9);
+    hub.relay.register(10);
+    expect(value(await handle('unregisterUser', { userId: 9 }), 'unregisterUser').value).toEqual({ removed: 2 });
+    expect(hub.relay.stats().registered).toBe(1);
+  });
+
+  it('refuses unknown commands and bad arguments with stable codes, never throwing', async () => {
+    const { hub, handle } = await setup();
+    const cases: [unknown, unknown, string][] = [
+      ['nope', null, 'unknown_command'],
+      [42, null, 'unknown_command'],
+      ['__proto__', null, 'unknown_command'],
+      ['getInit', { x: 1 }, 'invalid_body'],
+      ['register', { user_id: -1 }, 'invalid_user_id'],
+      ['register', 'x', 'invalid_body'],
+      ['unregister', { id: '../etc' }, 'invalid_body'],
+      ['unregisterUser', { userId: 1.5 }, 'invalid_user_id'],
+      ['unregisterUser', null, 'invalid_body'],
+      ['publish', { topic: '', message: 'x' }, 'invalid_topic'],
+      ['publish', { topic: 'cats', message: 7 }, 'invalid_message'],
+      [
+        'publish',
+        { topic: 'cats', message: 'é'.repeat(hub.relay.options.maxMessageBytes / 2 + 1) },
+        'message_too_large',
+      ],
+      ['restart', { host: '0.0.0.0', port: 70000 }, 'invalid_body'],
+      ['restart', { host: '127.0.0.1', port: 0 }, 'unavailable'],
+      ['setSettings', { quitOnClose: 'no' }, 'invalid_body'],
+      ['setSettings', { quitOnClose: true }, 'unavailable'],
+      ['setSettings', { maxTopicLength: 0 }, 'invalid_body'],
+      ['setSettings', { allowedOrigins: 'https://a.example' }, 'invalid_body'],
+      ['setAccessToken', { token: 'short' }, 'invalid_body'],
+      ['setAccessToken', { token: 'has a space in it, 16+' }, 'invalid_body'],
+      ['setAccessToken', {}, 'invalid_body'],
+      ['rotateAccessToken', { token: 'x' }, 'invalid_body'],
+    ];
+    for (const [name, arg, code] of cases) {
+      const result = await handle(name, arg);
+      expect(result, `${String(name)} ${JSON.stringify(arg)?.slice(0, 40)}`).toMatchObject({
+        ok: false,
+        error: { code },
+      });
+    }
+    expect(hub.relay.stats()).toMatchObject({ registered: 0, published: 0 });
+  });
+
+  it('answers every command name', async () => {
+    const { handle } = await setup();
+    for (const name of Object.keys(commandNames)) {
+      const result = await handle(name, null);
+      if (!result.ok) expect(result.error.code).not.toBe('unknown_command');
+    }
+  });
+
+  it('reports a hub that is not listening instead of inventing a device URL', async () => {
+    const { hub, handle } = await setup();
+    await hub.relay.stop();
+    expect(await handle('register', { user_id: 1 })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  });
+
+  it('builds device URLs from http and https base URLs', () => {
+    expect(deviceSocketUrl('http://192.168.1.20:8000', 'ab')).toBe('ws://192.168.1.20:8000/ws/ab');
+    expect(deviceSocketUrl('https://hub.example/', 'ab')).toBe('wss://hub.example/ws/ab');
+  });
+});
+
+describe('createHubHost', () => {
+  it('shows EADDRINUSE as an error status, then restarts on another port without a new process', async () => {
+    const taken = await occupy();
+    let saved: HubSettings = { ...settingsOf(defaultRelayOptions), host: '127.0.0.1', port: taken, quitOnClose: false };
+    host = createHubHost({
+      relay: { host: '127.0.0.1', port: taken, heartbeatIntervalMs: 0 },
+      settings: { get: () => saved, set: (patch) => (saved = { ...saved, ...patch }) },
+    });
+    const failed = await host.start();
+    expect(failed).toMatchObject({ state: 'error', listen: null, error: { code: 'EADDRINUSE' } });
+    expect(failed.error?.message).toContain(String(taken));
+
+    const init = value(await host.handle('getInit', null), 'getInit').value;
+    expect(init.status.state).toBe('error');
+    expect(init.config).toMatchObject({ persisted: true, dataDir: null });
+    expect(init.config.settings).toMatchObject({ host: '127.0.0.1', port: taken });
+
+    const restarted = value(await host.handle('restart', { host: '127.0.0.1', port: 0 }), 'restart').value;
+    expect(restarted.state).toBe('running');
+    expect(restarted.error).toBeNull();
+    const port = restarted.listen?.port ?? 0;
+    expect(port).toBeGreaterThan(0);
+    expect(saved).toMatchObject({ host: '127.0.0.1', port: 0 });
+
+    const registered = value(await host.handle('register', { user_id: 1 }), 'register').value;
+    expect(registered.url).toBe(`ws://127.0.0.1:${port}/ws/${registered.id}`);
+    devices.push(await Device.connect(registered.url));
+
+    // A restart onto a taken port keeps the hub where it was and says why.
+    const refused = value(await host.handle('restart', { host: '127.0.0.1', port: taken }), 'restart').value;
+    expect(refused).toMatchObject({ state: 'running', error: { code: 'EADDRINUSE' } });
+    expect(refused.listen?.port).toBe(port);
+    expect(refused.error?.message).toContain(`still listening on 127.0.0.1:${port}`);
+
+    // Two restarts at once run one after the other and both end listening.
+    const [a, b] = await Promise.all([
+      host.handle('restart', { host: '127.0.0.1', port: 0 }),
+      host.handle('restart', { host: '127.0.0.1', port: 0 }),
+    ]);
+    expect(value(a, 'restart').value.state).toBe('running');
+    expect(value(b, 'restart').value.listen).toEqual(host.relay.address());
+
+    const config = value(await host.handle('setSettings', { quitOnClose: true }), 'setSettings').value;
+    expect(config.settings).toMatchObject({ host: '127.0.0.1', port: 0, quitOnClose: true });
+    expect(saved.quitOnClose).toBe(true);
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * `GET /metrics` in Prometheus text format (prom-client). Nothing is counted per publish here:
+ * every value is read from the hub's own counters when Prometheus scrapes.
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { Hub } from '../core/hub';
+
+/** A relay's metrics. */
+export interface RelayMetrics {
+  /** The Prometheus content type of `text()`. */
+  readonly contentType: string;
+  /** Renders every metric. */
+  text(): Promise<string>;
+  /** Starts sampling the event-loop delay (while the server listens). */
+  start(): void;
+  /** Stops sampling. */
+  stop(): void;
+}
+
+/** Creates the metrics of one hub, in a registry of their own. */
+export function createMetrics(hub: Hub): RelayMetrics {
+  const registry = new Registry();
+  let loop: IntervalHistogram | null = null;
+
+  const gauge = (name: string, help: string, read: () => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  };
+  const counter = (name: string, help: string, read: () => number): void => {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  };
+
+  gauge('relay_hub_connections', 'Live device WebSocket connections.', () => hub.stats().connected);
+  gauge('relay_hub_registrations', 'Registrations (connected or not).', () => hub.stats().registered);
+  gauge('relay_hub_users', 'Distinct users with at least one registration.', () => hub.stats().users);
+  gauge('relay_hub_topics', 'Topics with at least one subscriber.', () => hub.stats().topics);
+  counter('relay_hub_publishes_total', 'Messages published.', () => hub.stats().published);
+  counter('relay_hub_deliveries_total', 'Messages queued to a connected subscriber.', () => hub.stats().delivered);
+  counter('relay_hub_published_bytes_total', 'Bytes of published frames, each counted once.', () => {
+    return hub.counters.publishedBytes;
+  });
+  counter('relay_hub_delivered_bytes_total', 'Bytes queued to devices, once per recipient.', () => {
+    return hub.counters.deliveredBytes;
+  });
+  counter('relay_hub_slow_consumer_closes_total', 'Devices closed (4002) for not reading.', () => {
+    return hub.stats().slowConsumerCloses;
+  });
+  counter('relay_hub_slow_consumer_drops_total', 'Messages skipped for slow devices (drop policy).', () => {
+    return hub.stats().droppedMessages;
+  });
+  counter('relay_hub_heartbeat_terminations_total', 'Devices cut for missing a heartbeat pong.', () => {
+    return hub.stats().heartbeatTerminations;
+  });
+  new Counter({
+    name: 'relay_hub_rejected_requests_total',
+    help: 'Requests and sockets refused (4xx, or 503 at a capacity limit), by error code.',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, count] of hub.counters.rejected) this.inc({ reason }, count);
+    },
+  });
+  new Counter({
+    name: 'relay_hub_disconnects_total',
+    help: 'Device sockets ended, by reason and WebSocket close code.',
+    labelNames: ['reason', 'code'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [key, count] of hub.counters.disconnects) {
+        const [reason = '', code = ''] = key.split(' ');
+        this.inc({ reason, code }, count);
+      }
+    },
+  });
+  new Gauge({
+    name: 'relay_hub_limit',
+    help: 'Configured limits (0 = none): compare with the gauges above to alert before a limit is hit.',
+    labelNames: ['limit'],
+    registers: [registry],
+    collect() {
+      const o = hub.options;
+      this.set({ limit: 'max_registrations' }, o.maxRegistrations);
+      this.set({ limit: 'max_connections' }, o.maxConnections);
+      this.set({ limit: 'max_message_bytes' }, o.maxMessageBytes);
+      this.set({ limit: 'register_rate_per_second' }, o.registerRatePerSec);
+      this.set({ limit: 'publish_rate_per_second' }, o.publishRatePerSec);
+    },
+  });
+  const lag = new Gauge({
+    name: 'relay_hub_event_loop_lag_seconds',
+    help: 'Event-loop delay since the previous scrape (monitorEventLoopDelay).',
+    labelNames: ['stat'],
+    registers: [registry],
+    collect() {
+      if (loop === null || loop.count === 0) return;
+      this.set({ stat: 'mean' }, loop.mean / 1e9);
+      this.set({ stat: 'p50' }, loop.percentile(50) / 1e9);
+      this.set({ stat: 'p99' }, loop.percentile(99) / 1e9);
+      this.set({ stat: 'max' }, loop.max / 1e9);
+      loop.reset();
+    },
+  });
+  counter('relay_hub_tls_handshake_failures_total', 'TLS connections that failed before a request.', () => {
+    return hub.counters.tlsHandshakeFailures;
+  });
+  new Gauge({
+    name: 'relay_hub_tls_certificate_expiry_seconds',
+    help: 'When the served TLS certificate expires (Unix time), by certificate file; absent without TLS.',
+    labelNames: ['file'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const notAfter = hub.counters.tlsNotAfter;
+      const file = hub.options.tlsCertFile;
+      if (notAfter !== null && file !== null) this.set({ file }, notAfter / 1000);
+    },
+  });
+  gauge('relay_hub_resident_memory_bytes', 'Resident memory of the hub process.', () => process.memoryUsage.rss());
+  gauge('relay_hub_uptime_seconds', 'Seconds since the hub was created.', () => (Date.now() - hub.startedAt) / 1000);
+
+  return {
+    contentType: registry.contentType,
+    text: () => registry.metrics(),
+    start() {
+      if (loop !== null) return;
+      lag.reset();
+      loop = monitorEventLoopDelay({ resolution: 20 });
+      loop.enable();
+    },
+    stop() {
+      loop?.disable();
+      loop = null;
+    },
+  };
+}

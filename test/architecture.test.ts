@@ -1,0 +1,96 @@
+/**
+ * The rooms (README "Architecture") hold: no import cycle anywhere, type-only imports included,
+ * and ESLint refuses every import across a room's walls. Each rule is proved on a deliberately
+ * bad import: a fixture cycle on disk (test/fixtures/lint/, which the normal lint run ignores)
+ * and bad imports linted as if they sat in each room.
+ */
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { describe, expect, it } from 'vitest';
+import { findCycles, importGraph } from './support/imports';
+
+const root = process.cwd();
+
+describe('imports', () => {
+  it('form no cycle anywhere in the project, type-only imports included', () => {
+    const graph = importGraph(root, ['shared', 'electron', 'renderer', 'client', 'e2e', 'test', 'scripts', 'bench']);
+    for (const file of [...graph.keys()]) if (file.startsWith('test/fixtures/')) graph.delete(file);
+    expect(graph.size).toBeGreaterThan(100);
+    expect(graph.get('electron/relay/index.ts')).toContain('electron/relay/core/hub.ts');
+    expect(findCycles(graph)).toEqual([]);
+  });
+
+  it('finds the deliberate cycles of the fixtures, runtime and type-only', () => {
+    const cycles = findCycles(importGraph(root, ['test/fixtures/lint']));
+    expect(cycles).toEqual([
+      ['test/fixtures/lint/cycle-a.ts', 'test/fixtures/lint/cycle-b.ts', 'test/fixtures/lint/cycle-a.ts'],
+      [
+        'test/fixtures/lint/type-cycle-a.ts',
+        'test/fixtures/lint/type-cycle-b.ts',
+        'test/fixtures/lint/type-cycle-a.ts',
+      ],
+    ]);
+  });
+});
+
+describe('lint', () => {
+  // The project's own config; type information is off because the linted files exist only here.
+  const eslint = new ESLint({
+    cwd: root,
+    overrideConfig: [{ files: ['**/*.ts', '**/*.tsx'], ...tseslint.configs.disableTypeChecked }],
+  });
+  /** The import rules a file at `filePath` breaks with `code`. */
+  const broken = async (filePath: string, code: string): Promise<string[]> => {
+    const [result] = await eslint.lintText(code, { filePath });
+    return (result?.messages ?? [])
+      .filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'import-x/no-cycle')
+      .map((m) => m.ruleId ?? '');
+  };
+
+  it('refuses an import cycle', async () => {
+    const linter = new ESLint({ cwd: root, ignore: false });
+    const results = await linter.lintFiles(['test/fixtures/lint/cycle-a.ts', 'test/fixtures/lint/cycle-b.ts']);
+    const rules = results.flatMap((r) => r.messages.map((m) => m.ruleId));
+    expect(rules).toEqual(['import-x/no-cycle', 'import-x/no-cycle']);
+  }, 60_000);
+
+  // [file the import is written in, import, why it is refused]
+  const refused: [string, string, string][] = [
+    ['electron/relay/core/bad.ts', '../server/http', 'core imports no other room'],
+    ['electron/relay/core/bad.ts', '../index', 'core does not import the relay door'],
+    ['electron/relay/core/bad.ts', 'electron', 'the relay never imports electron'],
+    ['electron/relay/server/bad.ts', '../index', 'server imports core only'],
+    ['electron/relay/server/bad.ts', '../../host/index', 'server imports core only'],
+    ['electron/relay/index.ts', '../host/index', 'the relay door joins core and server, nothing above'],
+    ['electron/host/bad.ts', '../relay/core/hub', 'host reaches the relay through its index.ts only'],
+    ['electron/host/bad.ts', '../cli/index', 'host does not import the CLI'],
+    ['electron/cli/bad.ts', '../relay/server/net', 'cli uses the relay door only'],
+    ['electron/main/bad.ts', '../relay/core/options', 'main uses the relay door only'],
+    ['electron/main/bad.ts', '../../renderer/main', 'main talks to the renderer over IPC'],
+    ['shared/bad.ts', 'node:fs', 'shared is pure'],
+    ['shared/bad.ts', '../electron/relay/index', 'shared imports shared only'],
+    ['electron/relay/core/bad.ts', '../../../test/support/relay', 'shipped code never imports test machinery'],
+    ['electron/host/bad.ts', '../../test/support/relay', 'shipped code never imports test machinery'],
+    ['renderer/bad.ts', '../test/renderer/store', 'shipped code never imports test machinery'],
+    ['renderer/bad.ts', '../electron/relay/index', 'the renderer imports shared only'],
+  ];
+  it.each(refused)('refuses in %s: import from %j (%s)', async (file, from) => {
+    expect(await broken(file, `import * as x from '${from}';\nexport const y = x;\n`)).toContain(
+      'no-restricted-imports',
+    );
+  });
+
+  const allowed: [string, string][] = [
+    ['electron/relay/core/ok.ts', '../../../shared/api'],
+    ['electron/relay/core/ok.ts', './registry'],
+    ['electron/relay/server/ok.ts', '../core/hub'],
+    ['electron/relay/index.ts', './server/server'],
+    ['electron/host/ok.ts', '../relay/index'],
+    ['electron/cli/ok.ts', '../host/index'],
+    ['electron/main/ok.ts', '../cli/index'],
+    ['electron/relay/core/ok.test.ts', '../../../test/support/relay'],
+  ];
+  it.each(allowed)('allows in %s: import from %j', async (file, from) => {
+    expect(await broken(file, `import * as x from '${from}';\nexport const y = x;\n`)).toEqual([]);
+  });
+});
