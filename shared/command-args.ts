@@ -1,9 +1,10 @@
 /** Pure parsers for the GUI commands' arguments (IPC and dashboard), beside the HTTP ones in parse.ts. */
 import { settingsKeys, type HubSettings } from './ipc';
 import { isClientId, type Parsed } from './parse';
-import { accessTokenProblem, isListenHost, settingProblem } from './settings';
+import { accessTokenProblem, isListenHost } from './options';
+import { settingProblem } from './settings';
 
-export { isListenHost } from './settings';
+export { isListenHost } from './options';
 
 const invalid = (message: string): { ok: false; code: 'invalid_body'; message: string } => ({
   ok: false,

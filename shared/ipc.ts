@@ -5,7 +5,6 @@
  */
 import type {
   ErrorCode,
-  SlowConsumerPolicy,
   PublishReceipt,
   PublishRequest,
   RegisterRequest,
@@ -13,6 +12,7 @@ import type {
   UnregisterResponse,
 } from './api';
 import type { ClientInfo, HubStats, ListenInfo, RelayEventType, TopicInfo, UserInfo } from './hub';
+import { guiOptionNames, type GuiOptionName, type OptionValues } from './options';
 
 /** Lifecycle of the hub's server as the GUI shows it. */
 export type HubState = 'starting' | 'running' | 'stopped' | 'error';
@@ -25,47 +25,8 @@ export interface HubStatus {
   error: { code: string; message: string } | null;
 }
 
-/** Relay options an operator may change from the GUI (names as the relay's options; topic limits flat). */
-export interface RelaySettings {
-  host: string;
-  port: number;
-  /** Base URL devices should use (e.g. `http://hub.local:8000`); null: the address each request arrived on. */
-  publicUrl: string | null;
-  /** Ping interval in ms; 0 disables the heartbeat. */
-  heartbeatIntervalMs: number;
-  /** Largest HTTP request body, in bytes. */
-  maxBodyBytes: number;
-  /** Largest WebSocket frame from a device, in bytes. */
-  maxPayloadBytes: number;
-  /** Largest published message, in UTF-8 bytes. */
-  maxMessageBytes: number;
-  /** Backlog per client, in bytes, that triggers the slow-consumer policy. */
-  maxBufferedBytes: number;
-  slowConsumerPolicy: SlowConsumerPolicy;
-  /** With the `close` policy: ms a closed slow client keeps its backlog. */
-  slowConsumerGraceMs: number;
-  /** Most topics per client. */
-  maxTopics: number;
-  /** Longest topic name. */
-  maxTopicLength: number;
-  /** 0 = no limit. */
-  maxRegistrations: number;
-  /** 0 = no limit. */
-  maxConnections: number;
-  /** Per IP address; 0 = no limit. */
-  registerRatePerSec: number;
-  registerBurst: number;
-  /** Per IP address; 0 = no limit. */
-  publishRatePerSec: number;
-  publishBurst: number;
-  /** Browser origins allowed to open device sockets; null: any. */
-  allowedOrigins: string[] | null;
-  /** PEM certificate and key files: both set → https/wss. */
-  tlsCertFile: string | null;
-  tlsKeyFile: string | null;
-  /** Remove registrations idle this long, in ms; 0 never. */
-  expireIdleMs: number;
-}
+/** Relay options an operator may change from the GUI: the rows of `options.ts` with a GUI place. */
+export type RelaySettings = Pick<OptionValues, GuiOptionName>;
 
 /** Operator settings: the relay's plus the desktop app's own (the access token travels separately). */
 export interface HubSettings extends RelaySettings {
@@ -74,31 +35,7 @@ export interface HubSettings extends RelaySettings {
 }
 
 /** Every settings field name, in the order the Settings view and the parsers use. */
-export const settingsKeys = [
-  'host',
-  'port',
-  'publicUrl',
-  'heartbeatIntervalMs',
-  'maxBodyBytes',
-  'maxPayloadBytes',
-  'maxMessageBytes',
-  'maxBufferedBytes',
-  'slowConsumerPolicy',
-  'slowConsumerGraceMs',
-  'maxTopics',
-  'maxTopicLength',
-  'maxRegistrations',
-  'maxConnections',
-  'registerRatePerSec',
-  'registerBurst',
-  'publishRatePerSec',
-  'publishBurst',
-  'allowedOrigins',
-  'tlsCertFile',
-  'tlsKeyFile',
-  'expireIdleMs',
-  'quitOnClose',
-] as const satisfies readonly (keyof HubSettings)[];
+export const settingsKeys: readonly (keyof HubSettings)[] = [...guiOptionNames, 'quitOnClose'];
 
 /** The settings the hub runs with, and where they come from. */
 export interface HubConfig {

@@ -1,122 +1,58 @@
 /**
  * The operator settings' pure rules, shared by the command parser (IPC, dashboard), the desktop
- * settings file and the Settings form: one spec per field (label, kind, bounds), the structural
- * check of a value, and the text ↔ value conversion of the form's inputs.
+ * settings file and the Settings form. Every relay setting is a row of `options.ts` (label, kind,
+ * bounds, hint); this module adds the desktop app's own setting and the text ↔ value conversion of
+ * the form's inputs.
  */
 import type { HubSettings } from './ipc';
+import { guiOptionNames, kindProblem, optionRow, type OptionKind, type SettingsSectionId } from './options';
 
-/** What kind of value a setting holds. */
-export type SettingKind =
-  | { type: 'host' }
-  | { type: 'integer'; min: number; max: number; unit?: 'bytes' | 'ms' | 'per second' }
-  | { type: 'optionalText'; maxLength: number; example: string }
-  | { type: 'origins' }
-  | { type: 'policy' }
-  | { type: 'boolean' };
+export { accessTokenProblem, isAccessToken, isListenHost } from './options';
 
-/** A setting: its label in the GUI and its kind. */
+/** A setting: its label, kind, hint and section in the GUI (the desktop app's own have no section). */
 export interface SettingSpec {
   label: string;
-  kind: SettingKind;
+  kind: OptionKind;
+  hint: string;
+  section: SettingsSectionId | null;
+  /** For a choice: what the GUI calls each value. */
+  choices?: Readonly<Record<string, string>>;
 }
 
-const anyInteger = Number.MAX_SAFE_INTEGER;
-const int = (min: number, unit?: 'bytes' | 'ms' | 'per second', max = anyInteger): SettingKind =>
-  unit === undefined ? { type: 'integer', min, max } : { type: 'integer', min, max, unit };
+function specOf(name: (typeof guiOptionNames)[number]): SettingSpec {
+  const { kind, gui } = optionRow(name);
+  if (gui === undefined) throw new Error(`option ${name} has no GUI place`);
+  const spec: SettingSpec = { label: gui.label, kind, hint: gui.hint, section: gui.section };
+  if (gui.choices !== undefined) spec.choices = gui.choices;
+  return spec;
+}
 
-/** Every setting, by field name. */
+/** Every setting, by field name: the relay's from the options table, plus the desktop app's own. */
 export const settingSpecs: { readonly [K in keyof HubSettings]: SettingSpec } = {
-  host: { label: 'Listen on', kind: { type: 'host' } },
-  port: { label: 'Port', kind: int(0, undefined, 65_535) },
-  publicUrl: { label: 'Public URL', kind: { type: 'optionalText', maxLength: 2048, example: 'http://hub.local:8000' } },
-  heartbeatIntervalMs: { label: 'Heartbeat interval', kind: int(0, 'ms') },
-  maxBodyBytes: { label: 'Max request body', kind: int(1, 'bytes') },
-  maxPayloadBytes: { label: 'Max socket frame', kind: int(1, 'bytes') },
-  maxMessageBytes: { label: 'Max message', kind: int(1, 'bytes') },
-  maxBufferedBytes: { label: 'Max backlog per client', kind: int(1, 'bytes') },
-  slowConsumerPolicy: { label: 'Slow consumers', kind: { type: 'policy' } },
-  slowConsumerGraceMs: { label: 'Grace before cutting', kind: int(0, 'ms') },
-  maxTopics: { label: 'Max topics per client', kind: int(1) },
-  maxTopicLength: { label: 'Max topic length', kind: int(1) },
-  maxRegistrations: { label: 'Max registrations', kind: int(0) },
-  maxConnections: { label: 'Max connections', kind: int(0) },
-  registerRatePerSec: { label: 'Registrations per IP', kind: int(0, 'per second') },
-  registerBurst: { label: 'Registration burst', kind: int(1) },
-  publishRatePerSec: { label: 'Publishes per IP', kind: int(0, 'per second') },
-  publishBurst: { label: 'Publish burst', kind: int(1) },
-  allowedOrigins: { label: 'Allowed browser origins', kind: { type: 'origins' } },
-  tlsCertFile: { label: 'Certificate file (PEM)', kind: { type: 'optionalText', maxLength: 4096, example: '' } },
-  tlsKeyFile: { label: 'Private key file (PEM)', kind: { type: 'optionalText', maxLength: 4096, example: '' } },
-  expireIdleMs: { label: 'Expire idle registrations after', kind: int(0, 'ms') },
-  quitOnClose: { label: 'Quit when the window closes', kind: { type: 'boolean' } },
+  ...(Object.fromEntries(guiOptionNames.map((name) => [name, specOf(name)])) as Record<
+    (typeof guiOptionNames)[number],
+    SettingSpec
+  >),
+  quitOnClose: {
+    label: 'Quit when the window closes',
+    kind: { type: 'flag' },
+    hint: 'Off: closing the window keeps the hub running in the tray',
+    section: null,
+  },
 };
-
-/** A host to listen on: an IPv4/IPv6 literal or a hostname, at most 253 characters. */
-export function isListenHost(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    value.length > 0 &&
-    value.length <= 253 &&
-    /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/.test(value)
-  );
-}
-
-/** True for an access token the hub accepts: 16+ visible ASCII characters, no spaces (as `resolveOptions`). */
-export function isAccessToken(value: unknown): value is string {
-  return typeof value === 'string' && /^[\x21-\x7e]{16,}$/.test(value);
-}
-
-/** Why `token` cannot be an access token, or null when it can. */
-export function accessTokenProblem(token: string): string | null {
-  if (/^[\x21-\x7e]{16,}$/.test(token)) return null;
-  return token.length < 16
-    ? `an access token needs at least 16 characters (this one has ${token.length})`
-    : 'an access token may contain only visible ASCII characters, no spaces';
-}
-
-const maxOrigins = 100;
 
 /** Null when `value` is structurally valid for setting `key`, else a message naming the setting. */
 export function settingProblem(key: keyof HubSettings, value: unknown): string | null {
   const { label, kind } = settingSpecs[key];
-  switch (kind.type) {
-    case 'host':
-      return isListenHost(value) ? null : `${label} must be an IP address or a hostname`;
-    case 'integer': {
-      const ok = typeof value === 'number' && Number.isInteger(value) && value >= kind.min && value <= kind.max;
-      if (ok) return null;
-      return kind.max === anyInteger
-        ? `${label} must be a whole number of at least ${kind.min}`
-        : `${label} must be a whole number from ${kind.min} to ${kind.max}`;
-    }
-    case 'optionalText':
-      if (value === null) return null;
-      return typeof value === 'string' &&
-        value.trim() !== '' &&
-        value.length <= kind.maxLength &&
-        value === value.trim()
-        ? null
-        : `${label} must be empty or a text of at most ${kind.maxLength} characters without surrounding spaces`;
-    case 'origins':
-      if (value === null) return null;
-      if (!Array.isArray(value) || value.length === 0 || value.length > maxOrigins) {
-        return `${label} must be empty (any origin) or a list of 1 to ${maxOrigins} origins`;
-      }
-      return value.every((origin) => typeof origin === 'string' && /^[a-z][a-z0-9+.-]*:\/\/\S{1,2000}$/i.test(origin))
-        ? null
-        : `${label} must list origins like https://app.example`;
-    case 'policy':
-      return value === 'close' || value === 'drop' ? null : `${label} must be "close" or "drop"`;
-    case 'boolean':
-      return typeof value === 'boolean' ? null : `${label} must be true or false`;
-  }
+  const problem = kindProblem(kind, value);
+  return problem === null ? null : `${label} ${problem}`;
 }
 
 /** A settings value as the form's text input shows it. */
 export function settingToText(key: keyof HubSettings, value: HubSettings[keyof HubSettings]): string {
   if (value === null) return '';
   if (Array.isArray(value)) return value.join('\n');
-  if (key === 'quitOnClose') return value === true ? 'true' : 'false';
+  if (settingSpecs[key].kind.type === 'flag') return value === true ? 'true' : 'false';
   return String(value);
 }
 
@@ -132,7 +68,9 @@ export function settingFromText(
     case 'integer':
       value = /^\d{1,16}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
       break;
-    case 'optionalText':
+    case 'url':
+    case 'path':
+    case 'secret':
       value = trimmed === '' ? null : trimmed;
       break;
     case 'origins': {
@@ -143,11 +81,11 @@ export function settingFromText(
       value = lines.length === 0 ? null : lines;
       break;
     }
-    case 'boolean':
+    case 'flag':
       value = trimmed === 'true';
       break;
     case 'host':
-    case 'policy':
+    case 'choice':
       value = trimmed;
       break;
   }

@@ -74,7 +74,7 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
         return parsed.ok ? { ok: true, value: { removed: relay.unregisterUser(parsed.value) } } : invalid(parsed);
       }
       case 'publish': {
-        const parsed = parsePublishRequest(arg, relay.options.topicLimits);
+        const parsed = parsePublishRequest(arg, relay.options);
         if (!parsed.ok) return invalid(parsed);
         return { ok: true, value: relay.publish(parsed.value) }; // LimitError over maxMessageBytes
       }

@@ -160,7 +160,7 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
 
   /** The live options a restart may change back, minus the token (rotations are not undone). */
   const liveOptions = (): Partial<LiveOptions> => {
-    const live: Partial<RelayOptions> = { ...relay.options, topicLimits: { ...relay.options.topicLimits } };
+    const live: Partial<RelayOptions> = { ...relay.options };
     for (const key of ['dataDir', 'fsync', 'logLevel', 'accessToken'] as const) delete live[key];
     return live;
   };
@@ -205,7 +205,7 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
       const previous = liveOptions();
       let next: HubStatus;
       try {
-        next = await restart(optionsOf(changed, relay.options));
+        next = await restart(optionsOf(changed));
       } catch (error) {
         throw new SettingsError(error instanceof Error ? error.message : String(error));
       }

@@ -42,7 +42,8 @@ describe('settings', () => {
     expect(relayOptionsOf(reopened)).toMatchObject({
       publicUrl: 'http://hub.local:8000',
       maxConnections: 10,
-      topicLimits: { maxTopics: 64, maxTopicLength: 40 },
+      maxTopics: 64,
+      maxTopicLength: 40,
     });
     expect(relayOptionsOf(reopened)).not.toHaveProperty('quitOnClose');
   });

@@ -7,36 +7,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseSettingsPatch } from '../../shared/command-args';
-import { settingsKeys, type HubSettings } from '../../shared/ipc';
-import { isAccessToken } from '../../shared/settings';
+import { settingsKeys, type HubSettings, type RelaySettings } from '../../shared/ipc';
+import { guiOptionNames, isAccessToken } from '../../shared/options';
 import { defaultRelayOptions, type RelayOptions } from '../relay/index';
 
-/** Defaults: the relay's (every interface, port 8000…); closing the window keeps the hub in the tray. */
-export const defaultSettings: HubSettings = Object.freeze({
-  host: defaultRelayOptions.host,
-  port: defaultRelayOptions.port,
-  publicUrl: defaultRelayOptions.publicUrl,
-  heartbeatIntervalMs: defaultRelayOptions.heartbeatIntervalMs,
-  maxBodyBytes: defaultRelayOptions.maxBodyBytes,
-  maxPayloadBytes: defaultRelayOptions.maxPayloadBytes,
-  maxMessageBytes: defaultRelayOptions.maxMessageBytes,
-  maxBufferedBytes: defaultRelayOptions.maxBufferedBytes,
-  slowConsumerPolicy: defaultRelayOptions.slowConsumerPolicy,
-  slowConsumerGraceMs: defaultRelayOptions.slowConsumerGraceMs,
-  maxTopics: defaultRelayOptions.topicLimits.maxTopics,
-  maxTopicLength: defaultRelayOptions.topicLimits.maxTopicLength,
-  maxRegistrations: defaultRelayOptions.maxRegistrations,
-  maxConnections: defaultRelayOptions.maxConnections,
-  registerRatePerSec: defaultRelayOptions.registerRatePerSec,
-  registerBurst: defaultRelayOptions.registerBurst,
-  publishRatePerSec: defaultRelayOptions.publishRatePerSec,
-  publishBurst: defaultRelayOptions.publishBurst,
-  allowedOrigins: defaultRelayOptions.allowedOrigins === null ? null : [...defaultRelayOptions.allowedOrigins],
-  tlsCertFile: defaultRelayOptions.tlsCertFile,
-  tlsKeyFile: defaultRelayOptions.tlsKeyFile,
-  expireIdleMs: defaultRelayOptions.expireIdleMs,
-  quitOnClose: false,
-});
+/** Defaults: the relay's (the options table's: every interface, port 8000…); closing the window keeps the hub in the tray. */
+export const defaultSettings: HubSettings = Object.freeze({ ...settingsOfDefaults(), quitOnClose: false });
+
+function settingsOfDefaults(): RelaySettings {
+  return Object.fromEntries(guiOptionNames.map((name) => [name, defaultRelayOptions[name]])) as RelaySettings;
+}
 
 /** Encrypts the stored access token (Electron `safeStorage` in the app; absent in tests and when unavailable). */
 export interface TokenCipher {
@@ -66,11 +46,11 @@ interface StoredSettings extends Partial<HubSettings> {
   accessToken?: StoredToken;
 }
 
-/** The relay options for saved settings (topic limits nested again). */
+/** The relay options for saved settings (every setting but the desktop app's own). */
 export function relayOptionsOf(settings: HubSettings): Partial<RelayOptions> {
-  const options: Partial<RelayOptions> & Partial<HubSettings> = { ...settings };
-  for (const key of ['quitOnClose', 'maxTopics', 'maxTopicLength'] as const) delete options[key];
-  return { ...options, topicLimits: { maxTopics: settings.maxTopics, maxTopicLength: settings.maxTopicLength } };
+  const options: Partial<HubSettings> = { ...settings };
+  delete options.quitOnClose;
+  return options;
 }
 
 /** Opens (or creates) `settings.json` in `dir`. */

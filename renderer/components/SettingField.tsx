@@ -1,7 +1,8 @@
-import { settingSpecs, type SettingKind } from '../../shared/settings';
+import type { OptionKind } from '../../shared/options';
+import { settingSpecs } from '../../shared/settings';
 import { formatDuration, formatSize } from '../format';
 import { Field, fieldNoteId } from './Field';
-import { settingHints, type FormKey } from './settingsForm';
+import type { FormKey } from './settingsForm';
 
 /** One setting's input: a number, a path or URL, a list of origins, or the slow-consumer policy. */
 export function SettingField({
@@ -15,7 +16,7 @@ export function SettingField({
   error: string | undefined;
   onChange: (name: FormKey, value: string) => void;
 }) {
-  const { label, kind } = settingSpecs[name];
+  const { label, kind, hint, choices = {} } = settingSpecs[name];
   const id = `setting-${name}`;
   const common = {
     id,
@@ -27,11 +28,14 @@ export function SettingField({
   };
   let input;
   switch (kind.type) {
-    case 'policy':
+    case 'choice':
       input = (
         <select {...common} onChange={(e) => onChange(name, e.target.value)}>
-          <option value="close">Close it</option>
-          <option value="drop">Drop its messages</option>
+          {kind.values.map((choice) => (
+            <option key={choice} value={choice}>
+              {choices[choice] ?? choice}
+            </option>
+          ))}
         </select>
       );
       break;
@@ -49,29 +53,30 @@ export function SettingField({
     case 'integer':
       input = <input {...common} inputMode="numeric" onChange={(e) => onChange(name, e.target.value)} />;
       break;
-    case 'optionalText':
+    case 'url':
+    case 'path':
     case 'host':
-    case 'boolean':
+    case 'flag':
+    case 'secret':
       input = (
         <input
           {...common}
           spellCheck={false}
-          placeholder={kind.type === 'optionalText' && kind.example !== '' ? kind.example : undefined}
+          placeholder={kind.type === 'url' ? kind.example : undefined}
           onChange={(e) => onChange(name, e.target.value)}
         />
       );
       break;
   }
   return (
-    <Field id={id} label={label} hint={hintFor(name, kind, value)} error={error}>
+    <Field id={id} label={label} hint={hintFor(hint, kind, value)} error={error}>
       {input}
     </Field>
   );
 }
 
 /** The field's hint, with the value in readable units (`1 MiB`, `30 s`) when it has some. */
-function hintFor(name: FormKey, kind: SettingKind, value: string): string {
-  const hint = settingHints[name];
+function hintFor(hint: string, kind: OptionKind, value: string): string {
   if (kind.type !== 'integer' || kind.unit === undefined || !/^\d{1,16}$/.test(value.trim())) return hint;
   const amount = Number(value.trim());
   if (amount === 0 || kind.unit === 'per second') return hint;

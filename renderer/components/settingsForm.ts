@@ -1,6 +1,7 @@
 /** The Settings form's pure logic: text drafts per field, what changed, and the sections it shows. */
 import { settingsKeys, type HubSettings } from '../../shared/ipc';
-import { settingFromText, settingToText } from '../../shared/settings';
+import { settingsSectionIds, type SettingsSectionId } from '../../shared/options';
+import { settingFromText, settingSpecs, settingToText } from '../../shared/settings';
 
 /** A setting the form edits (the window toggle lives in the URL bar). */
 export type FormKey = Exclude<keyof HubSettings, 'quitOnClose'>;
@@ -19,77 +20,25 @@ export interface SettingsSectionSpec {
   keys: readonly FormKey[];
 }
 
-/** The form's sections (the access token and the data dir have their own panels inside Access and Storage). */
-export const settingsSections: readonly SettingsSectionSpec[] = [
-  {
-    id: 'network',
-    title: 'Network',
-    description: 'Where the hub listens and the address it gives devices.',
-    keys: ['host', 'port', 'publicUrl', 'heartbeatIntervalMs'],
-  },
-  {
-    id: 'access',
-    title: 'Access',
-    description: 'Who may use the hub.',
-    keys: ['allowedOrigins'],
-  },
-  {
-    id: 'limits',
-    title: 'Limits',
-    description: 'Sizes and counts; a request over a limit gets a clear error.',
-    keys: [
-      'maxMessageBytes',
-      'maxBodyBytes',
-      'maxPayloadBytes',
-      'maxTopics',
-      'maxTopicLength',
-      'maxRegistrations',
-      'maxConnections',
-      'maxBufferedBytes',
-      'slowConsumerPolicy',
-      'slowConsumerGraceMs',
-    ],
-  },
-  {
-    id: 'rates',
+/** What each section is about (its fields are the options table's rows of that section, in table order). */
+const sectionText: Record<SettingsSectionId, { title: string; description: string }> = {
+  network: { title: 'Network', description: 'Where the hub listens and the address it gives devices.' },
+  access: { title: 'Access', description: 'Who may use the hub.' },
+  limits: { title: 'Limits', description: 'Sizes and counts; a request over a limit gets a clear error.' },
+  rates: {
     title: 'Rates',
     description: 'Per IP address; above the rate a request gets 429 with Retry-After. 0 turns a rate off.',
-    keys: ['registerRatePerSec', 'registerBurst', 'publishRatePerSec', 'publishBurst'],
   },
-  {
-    id: 'tls',
-    title: 'TLS',
-    description: 'With both files the hub serves https and wss; leave both empty for plain http.',
-    keys: ['tlsCertFile', 'tlsKeyFile'],
-  },
-  { id: 'storage', title: 'Storage', description: 'Where registrations are kept.', keys: ['expireIdleMs'] },
-];
-
-/** One-line help under each field. */
-export const settingHints: Readonly<Record<FormKey, string>> = {
-  host: '0.0.0.0: every network of this computer; 127.0.0.1: this computer only',
-  port: '0 picks a free port',
-  publicUrl: 'Empty: the address each device used. Set it behind a proxy or a DNS name',
-  heartbeatIntervalMs: 'Milliseconds between pings; a client missing one is cut. 0: off',
-  maxBodyBytes: 'Bytes per HTTP request body',
-  maxPayloadBytes: 'Bytes per frame a device sends',
-  maxMessageBytes: 'Bytes per published message',
-  maxBufferedBytes: 'Bytes waiting for one slow client before the policy applies',
-  slowConsumerPolicy: 'What happens to a client that cannot keep up',
-  slowConsumerGraceMs: 'Milliseconds a closed slow client may keep its backlog',
-  maxTopics: 'Topics one client may subscribe to',
-  maxTopicLength: 'Characters in a topic name',
-  maxRegistrations: 'Registrations the hub holds. 0: no limit',
-  maxConnections: 'Live device sockets. 0: no limit',
-  registerRatePerSec: 'Registrations per second from one address',
-  registerBurst: 'Registrations one address may make at once',
-  publishRatePerSec: 'Publishes per second from one address',
-  publishBurst: 'Publishes one address may make at once',
-  allowedOrigins: 'One per line, e.g. https://app.example. Empty: any. Devices (no Origin) always pass',
-  tlsCertFile: 'Path on this computer, e.g. /etc/relay-hub/cert.pem',
-  tlsKeyFile: 'Path of the matching private key',
-  expireIdleMs: 'Milliseconds a registration may stay unconnected before it is removed. 0: never',
+  tls: { title: 'TLS', description: 'With both files the hub serves https and wss; leave both empty for plain http.' },
+  storage: { title: 'Storage', description: 'Where registrations are kept.' },
 };
+
+/** The form's sections (the access token and the data dir have their own panels inside Access and Storage). */
+export const settingsSections: readonly SettingsSectionSpec[] = settingsSectionIds.map((id) => ({
+  id,
+  ...sectionText[id],
+  keys: formKeys.filter((key) => settingSpecs[key].section === id),
+}));
 
 /** The text of every field for `settings`. */
 export function draftsOf(settings: HubSettings): Drafts {

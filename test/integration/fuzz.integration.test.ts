@@ -205,7 +205,7 @@ function settled(hub: TestHub, check: () => boolean): Promise<void> {
 describe('fuzz (in-process hub)', () => {
   let hub: TestHub;
   beforeAll(async () => {
-    hub = await startHub({ ...limits, topicLimits, accessToken: token, allowedOrigins: ['http://allowed.example'] });
+    hub = await startHub({ ...limits, ...topicLimits, accessToken: token, allowedOrigins: ['http://allowed.example'] });
   });
   let stopped = false;
   afterAll(async () => {

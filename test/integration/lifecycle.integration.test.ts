@@ -259,7 +259,7 @@ describe('options', () => {
     [{ slowConsumerPolicy: 'ignore' as 'drop' }, /"slowConsumerPolicy"/],
     [{ publicUrl: 'ftp://x' }, /"publicUrl"/],
     [{ publicUrl: 'not a url' }, /"publicUrl"/],
-    [{ topicLimits: { maxTopics: 0, maxTopicLength: 5 } }, /"topicLimits.maxTopics"/],
+    [{ maxTopics: 0, maxTopicLength: 5 }, /"maxTopics"/],
   ])('refuses %j with a TypeError naming the option', (options, pattern) => {
     expect(() => resolveOptions(options)).toThrow(TypeError);
     expect(() => resolveOptions(options)).toThrow(pattern);

@@ -177,12 +177,12 @@ describe('limit options and flags', () => {
     });
     expect(parseCli([], { RELAY_HUB_PUBLISH_RATE: '0' })).toMatchObject({ relay: { publishRatePerSec: 0 } });
     const topics = parseCli(['--max-topics', '3'], { RELAY_HUB_MAX_TOPIC_LENGTH: '12' });
-    expect(topics).toMatchObject({ relay: { topicLimits: { maxTopics: 3, maxTopicLength: 12 } } });
+    expect(topics).toMatchObject({ relay: { maxTopics: 3, maxTopicLength: 12 } });
     if (topics.kind !== 'run') throw new Error('expected a run command');
-    expect(resolveOptions({ ...topics.relay }).topicLimits).toEqual({ maxTopics: 3, maxTopicLength: 12 });
+    expect(resolveOptions({ ...topics.relay })).toMatchObject({ maxTopics: 3, maxTopicLength: 12 });
     const one = parseCli(['--max-topics', '3'], {});
     if (one.kind !== 'run') throw new Error('expected a run command');
-    expect(resolveOptions(one.relay).topicLimits).toEqual({ maxTopics: 3, maxTopicLength: 256 });
+    expect(resolveOptions(one.relay)).toMatchObject({ maxTopics: 3, maxTopicLength: 256 });
     expect(() => parseCli(['--register-rate', 'fast'], {})).toThrow(/--register-rate/);
   });
 });

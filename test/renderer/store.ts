@@ -1,5 +1,6 @@
 import type { ClientInfo } from '../../shared/hub';
-import type { HubConfig, HubInit, HubSettings, HubUpdate, LogEntry } from '../../shared/ipc';
+import type { HubConfig, HubInit, HubSettings, HubUpdate, LogEntry, RelaySettings } from '../../shared/ipc';
+import { guiOptionNames, optionDefaults } from '../../shared/options';
 import { emptyStats } from '../../renderer/store/hubSlice';
 
 /** A client with sensible defaults, for store and component tests. */
@@ -43,34 +44,10 @@ export function update(overrides: Partial<HubUpdate> = {}): HubUpdate {
   };
 }
 
-/** Settings as a fresh hub has them (the relay's defaults), with `overrides`. */
+/** Settings as a fresh hub has them (the options table's defaults), with `overrides`. */
 export function hubSettings(overrides: Partial<HubSettings> = {}): HubSettings {
-  return {
-    host: '0.0.0.0',
-    port: 8000,
-    publicUrl: null,
-    heartbeatIntervalMs: 30_000,
-    maxBodyBytes: 1_048_576,
-    maxPayloadBytes: 1_048_576,
-    maxMessageBytes: 1_048_576,
-    maxBufferedBytes: 1_048_576,
-    slowConsumerPolicy: 'close',
-    slowConsumerGraceMs: 2_000,
-    maxTopics: 64,
-    maxTopicLength: 256,
-    maxRegistrations: 100_000,
-    maxConnections: 20_000,
-    registerRatePerSec: 20,
-    registerBurst: 100,
-    publishRatePerSec: 1_000,
-    publishBurst: 2_000,
-    allowedOrigins: null,
-    tlsCertFile: null,
-    tlsKeyFile: null,
-    expireIdleMs: 0,
-    quitOnClose: false,
-    ...overrides,
-  };
+  const defaults = Object.fromEntries(guiOptionNames.map((name) => [name, optionDefaults[name]])) as RelaySettings;
+  return { ...defaults, quitOnClose: false, ...overrides };
 }
 
 /** A config: the desktop app's (saved) unless `persisted` is false. */

@@ -17,7 +17,7 @@ export interface ConnectionHooks {
 /** Per-connection settings taken from the relay options. */
 export type ConnectionSettings = Pick<
   RelayOptions,
-  'slowConsumerPolicy' | 'maxBufferedBytes' | 'slowConsumerGraceMs' | 'topicLimits'
+  'slowConsumerPolicy' | 'maxBufferedBytes' | 'slowConsumerGraceMs' | 'maxTopics' | 'maxTopicLength'
 >;
 
 /** Frames up to this size are copied into one buffer per flush; larger ones are written as they are. */
@@ -160,7 +160,7 @@ export class Connection implements Flushable {
 
   /** Handles one text frame from the device. */
   receive(text: string): void {
-    const frame = parseClientFrame(text, this.settings.topicLimits);
+    const frame = parseClientFrame(text, this.settings);
     if (!frame.ok) {
       this.sendError(frame.code, frame.message);
       return;

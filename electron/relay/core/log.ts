@@ -4,19 +4,10 @@
  * `req` (an HTTP request). Nothing is logged per publish or per delivery.
  */
 import { pino, type Logger } from 'pino';
+import type { LogLevel } from '../../../shared/options';
 
 export type { Logger } from 'pino';
-
-/** The levels `--log-level` accepts, most verbose first. */
-export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-
-/** A log level name. */
-export type LogLevel = (typeof logLevels)[number];
-
-/** True for a known level name. */
-export function isLogLevel(value: unknown): value is LogLevel {
-  return typeof value === 'string' && (logLevels as readonly string[]).includes(value);
-}
+export { isLogLevel, type LogLevel } from '../../../shared/options';
 
 /** A JSON-lines logger at `level`, writing synchronously to `fd` (stderr by default). */
 export function createLogger(level: LogLevel, fd = 2): Logger {

@@ -12,6 +12,3 @@ export function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
   return match?.[1] ?? null;
 }
-
-/** True for a token the hub accepts as its access token (the GUI's forms use the same rule). */
-export { isAccessToken as isValidAccessToken } from '../../../shared/settings';

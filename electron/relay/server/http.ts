@@ -205,7 +205,7 @@ function register(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, b
 }
 
 function publish(ctx: HttpContext, res: ServerResponse, body: unknown): void {
-  const parsed = parsePublishRequest(body, ctx.hub.options.topicLimits);
+  const parsed = parsePublishRequest(body, ctx.hub.options);
   if (!parsed.ok) {
     fail(ctx, res, new HttpError(400, parsed.code, parsed.message));
     return;
