@@ -13,6 +13,8 @@ export interface ClientInfo {
   bytesSent: number;
   bufferedBytes: number;
   dropped: number;
+  /** Messages this device published over its socket. */
+  published: number;
 }
 
 /** One user with the ids of its registrations. */
@@ -64,6 +66,9 @@ export interface SlowConsumerSettings {
   maxBufferedBytes: number;
 }
 
+/** Where a publish came from. */
+export type PublishOrigin = 'http' | 'device' | 'gui';
+
 /** Every observable state change of the relay. */
 export type RelayEvent =
   | { type: 'registered'; client: ClientInfo }
@@ -77,6 +82,10 @@ export type RelayEvent =
       userId: number | null;
       bytes: number;
       receipt: PublishReceipt;
+      /** Who published: `POST /publish`, the operator GUI, or a device over its socket. */
+      origin: PublishOrigin;
+      /** The publishing device's registration id (origin `device`), else null. */
+      clientId: string | null;
     }
   | { type: 'slow-consumer'; id: string; userId: number; bufferedBytes: number; policy: SlowConsumerPolicy };
 

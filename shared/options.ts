@@ -123,6 +123,19 @@ export const optionTable = {
       hint: 'One per line, e.g. https://app.example. Empty: any. Devices (no Origin) always pass',
     },
   },
+  devicePublish: {
+    kind: { type: 'choice', values: ['allow', 'deny'] },
+    default: 'allow',
+    flag: 'device-publish',
+    env: 'RELAY_HUB_DEVICE_PUBLISH',
+    help: 'allow: devices may publish over their socket; deny: such frames get an error frame forbidden',
+    gui: {
+      section: 'access',
+      label: 'Devices may publish over their socket',
+      hint: 'Refused publishes get an error frame (forbidden); HTTP publishing is not affected',
+      choices: { allow: 'Allowed', deny: 'Refused' },
+    },
+  },
   maxMessageBytes: {
     kind: { type: 'integer', min: 1, unit: 'bytes' },
     default: MiB,
@@ -247,6 +260,26 @@ export const optionTable = {
     env: 'RELAY_HUB_PUBLISH_BURST',
     help: 'publishes one IP may make at once before the rate applies',
     gui: { section: 'rates', label: 'Publish burst', hint: 'Publishes one address may make at once' },
+  },
+  devicePublishRatePerSec: {
+    kind: { type: 'integer', min: 0, unit: 'per second' },
+    default: 100,
+    flag: 'device-publish-rate',
+    env: 'RELAY_HUB_DEVICE_PUBLISH_RATE',
+    help: 'publishes per second over one device socket (error frame rate_limited above, socket kept; 0 = no limit)',
+    gui: {
+      section: 'rates',
+      label: 'Publishes per device socket',
+      hint: 'Per second, over one socket; above it the device gets rate_limited and stays connected',
+    },
+  },
+  devicePublishBurst: {
+    kind: { type: 'integer', min: 1 },
+    default: 200,
+    flag: 'device-publish-burst',
+    env: 'RELAY_HUB_DEVICE_PUBLISH_BURST',
+    help: 'publishes one device socket may send at once before its rate applies',
+    gui: { section: 'rates', label: 'Device publish burst', hint: 'Publishes one socket may send at once' },
   },
   tlsCertFile: {
     kind: { type: 'path' },

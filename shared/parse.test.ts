@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClientFrame, parsePublishRequest, parseRegisterRequest, parseTopicList, parseUserId } from './parse';
+import { parsePublishRequest, parseRegisterRequest, parseTopicList, parseUserId } from './parse';
 
 describe('parseUserId', () => {
   it.each([0, 1, 42, Number.MAX_SAFE_INTEGER])('accepts %s', (value) => {
@@ -70,25 +70,5 @@ describe('parseTopicList', () => {
   it('honours custom limits', () => {
     expect(parseTopicList(['a', 'b'], { maxTopics: 1, maxTopicLength: 10 })).toMatchObject({ ok: false });
     expect(parseTopicList(['abc'], { maxTopics: 1, maxTopicLength: 2 })).toMatchObject({ ok: false });
-  });
-});
-
-describe('parseClientFrame', () => {
-  it('reads ping (with or without a newline)', () => {
-    expect(parseClientFrame('ping')).toEqual({ ok: true, value: { kind: 'ping' } });
-    expect(parseClientFrame('ping\n')).toEqual({ ok: true, value: { kind: 'ping' } });
-  });
-  it('reads a topics frame', () => {
-    expect(parseClientFrame('{"topics":["a","b"]}')).toEqual({
-      ok: true,
-      value: { kind: 'topics', topics: ['a', 'b'] },
-    });
-  });
-  it.each(['hello', '{', '[]', '{"topic":"a"}', 'null', '"ping"', '{"topics":"a"}'])('refuses %s', (text) => {
-    expect(parseClientFrame(text).ok).toBe(false);
-  });
-  it('gives bad_frame for non-JSON and invalid_topics for a wrong topic list', () => {
-    expect(parseClientFrame('nope')).toMatchObject({ code: 'bad_frame' });
-    expect(parseClientFrame('{"topics":[1]}')).toMatchObject({ code: 'invalid_topics' });
   });
 });

@@ -77,22 +77,6 @@ export function parseTopicList(value: unknown, limits: TopicLimits = defaultTopi
   return { ok: true, value: [...topics] };
 }
 
-/** A client → hub text frame: `ping`, or `{"topics": [...]}`. */
-export type ClientFrame = { kind: 'ping' } | { kind: 'topics'; topics: string[] };
-
-/** Parses one text frame sent by a device. */
-export function parseClientFrame(text: string, limits: TopicLimits = defaultTopicLimits): Parsed<ClientFrame> {
-  const trimmed = text.trim();
-  if (trimmed === 'ping') return { ok: true, value: { kind: 'ping' } };
-  const json = parseJson(trimmed);
-  if (!json.ok) return fail('bad_frame', 'expected "ping" or a JSON object like {"topics": ["cats"]}');
-  if (!isRecord(json.value) || !('topics' in json.value)) {
-    return fail('bad_frame', 'expected a JSON object like {"topics": ["cats"]}');
-  }
-  const topics = parseTopicList(json.value.topics, limits);
-  return topics.ok ? { ok: true, value: { kind: 'topics', topics: topics.value } } : topics;
-}
-
 /** A registration id: 32 lowercase hex characters (a UUID v4 in simple form). */
 export function isClientId(value: string): boolean {
   return /^[0-9a-f]{32}$/.test(value);

@@ -65,16 +65,25 @@ export function describeEvent(event: RelayEvent): string {
     case 'topics':
       return `user ${event.userId} ${shortId(event.id)} subscribed to ${event.topics.length > 0 ? event.topics.join(', ') : 'nothing'}`;
     case 'published':
-      return describePublish(event.topic, event.userId, 1, event.receipt.delivered);
+      return describePublish(event, 1, event.receipt.delivered);
     case 'slow-consumer':
       return `user ${event.userId} ${shortId(event.id)} is a slow consumer (${event.bufferedBytes} bytes buffered): ${event.policy === 'drop' ? 'dropping messages' : 'closed'}`;
   }
 }
 
-function describePublish(topic: string, userId: number | null, count: number, delivered: number): string {
+type PublishedEvent = Extract<RelayEvent, { type: 'published' }>;
+
+/** Who published, for the log: a device (its short id), the GUI, or an HTTP client. */
+function publisherOf(event: PublishedEvent): string {
+  if (event.origin === 'device' && event.clientId !== null) return `device ${shortId(event.clientId)} `;
+  return event.origin === 'gui' ? 'the GUI ' : '';
+}
+
+function describePublish(event: PublishedEvent, count: number, delivered: number): string {
+  const { topic, userId } = event;
   const target = userId === null ? topic : `${topic} for user ${userId}`;
   const what = count === 1 ? 'published' : `published ${count} messages`;
-  return `${what} to ${target}: delivered to ${delivered}`;
+  return `${publisherOf(event)}${what} to ${target}: delivered to ${delivered}`;
 }
 
 /** A run of like events (publishes to one target, drops for one client) merged into one log line. */
@@ -144,11 +153,13 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     runs.set(key, { entry: append(kind, describe(1, amount)), key, count: 1, total: amount, describe });
   };
 
-  const onPublished = (event: Extract<RelayEvent, { type: 'published' }>): void => {
+  const onPublished = (event: PublishedEvent): void => {
     countersChanged = true;
-    const key = `published\u0000${event.userId ?? ''}\u0000${event.topic}`;
+    // The publishing device's row shows its published count.
+    if (event.clientId !== null) dirty.add(event.clientId);
+    const key = `published\u0000${event.origin}\u0000${event.clientId ?? ''}\u0000${event.userId ?? ''}\u0000${event.topic}`;
     appendMerged('published', key, event.receipt.delivered, (count, delivered) =>
-      describePublish(event.topic, event.userId, count, delivered),
+      describePublish(event, count, delivered),
     );
   };
 

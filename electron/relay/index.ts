@@ -4,7 +4,7 @@
  * Electron's main process. It never imports `electron`, nor anything above it (host, cli, main).
  */
 import type { PublishReceipt, PublishRequest } from '../../shared/api';
-import type { ClientInfo, HubSnapshot, HubStats, ListenInfo } from '../../shared/hub';
+import type { ClientInfo, HubSnapshot, HubStats, ListenInfo, PublishOrigin } from '../../shared/hub';
 import { LimitError } from './core/errors';
 import { Hub, type RelayListener } from './core/hub';
 import { createLogger } from './core/log';
@@ -44,8 +44,11 @@ export interface Relay {
   unregister(id: string): boolean;
   /** Removes every registration of a user; returns how many. */
   unregisterUser(userId: number): number;
-  /** Publishes a message (LimitError over `maxMessageBytes`); the receipt counts live connections written to. */
-  publish(request: PublishRequest): PublishReceipt;
+  /**
+   * Publishes a message (LimitError over `maxMessageBytes`); the receipt counts live connections
+   * written to. `origin` says who published, for the GUI's log (default `gui`: the operator).
+   */
+  publish(request: PublishRequest, origin?: PublishOrigin): PublishReceipt;
   /** Everything the operator sees. */
   snapshot(): HubSnapshot;
   /** Sets or rotates (null: removes) the access token required by register, unregister and publish. */
@@ -125,12 +128,12 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     },
     unregister: (id) => hub.unregister(id),
     unregisterUser: (userId) => hub.unregisterUser(userId),
-    publish({ topic, message, user_id: userId }) {
+    publish({ topic, message, user_id: userId }, origin = 'gui') {
       if (hub.messageTooLarge(message)) {
         const text = `message is larger than ${resolved.maxMessageBytes} bytes (UTF-8)`;
         throw new LimitError('message_too_large', text);
       }
-      return hub.publish(topic, message, userId);
+      return hub.publish(topic, message, userId, { origin });
     },
     snapshot: () => hub.snapshot(),
     stats: () => hub.stats(),

@@ -41,6 +41,14 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
     render: (c) => formatCount(c.messagesSent),
   },
   {
+    id: 'published',
+    header: 'Published',
+    width: '92px',
+    align: 'end',
+    sortable: true,
+    render: (c) => formatCount(c.published),
+  },
+  {
     id: 'bufferedBytes',
     header: 'Buffered',
     width: '100px',

@@ -53,6 +53,8 @@ function compareClients(a: ClientInfo, b: ClientInfo, key: ClientSort['key']): n
       return (a.connectedSince ?? 0) - (b.connectedSince ?? 0);
     case 'messagesSent':
       return a.messagesSent - b.messagesSent;
+    case 'published':
+      return a.published - b.published;
     case 'bufferedBytes':
       return a.bufferedBytes - b.bufferedBytes;
   }

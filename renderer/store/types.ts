@@ -59,7 +59,15 @@ export interface LogSlice {
 
 /** Columns of the clients table that can be sorted. */
 export type ClientSortKey =
-  'id' | 'userId' | 'topics' | 'connected' | 'remoteAddress' | 'connectedSince' | 'messagesSent' | 'bufferedBytes';
+  | 'id'
+  | 'userId'
+  | 'topics'
+  | 'connected'
+  | 'remoteAddress'
+  | 'connectedSince'
+  | 'messagesSent'
+  | 'published'
+  | 'bufferedBytes';
 
 /** A sort order. */
 export interface ClientSort {

@@ -17,6 +17,7 @@ export function client(id: string, overrides: Partial<ClientInfo> = {}): ClientI
     bytesSent: 0,
     bufferedBytes: 0,
     dropped: 0,
+    published: 0,
     ...overrides,
   };
 }

@@ -1,23 +1,39 @@
 import type { WebSocket } from 'ws';
 import type { Socket } from 'node:net';
-import type { DisconnectReason, ErrorCode } from '../../../shared/api';
-import { parseClientFrame } from '../../../shared/parse';
-import { errorJson } from './errors';
-import { rawSocketOf, type Flushable, type FlushScheduler } from './fanout';
+import type { DisconnectReason, ErrorCode, PublishReceipt, PublishRequest } from '../../../shared/api';
+import { ackJson, errorFrameJson, parseClientFrame, type DeliveryFormat, type FrameId } from '../../../shared/protocol';
+import { fullBucket, takeToken, type Bucket } from './bucket';
+import { frameText, rawSocketOf, type Delivery, type Flushable, type FlushScheduler } from './fanout';
 import type { RelayOptions } from './options';
 import type { ClientRecord } from './registry';
 
 /** What a connection tells the hub. */
 export interface ConnectionHooks {
   onTopics(connection: Connection, topics: string[]): void;
+  /**
+   * A publish over the socket, already parsed and allowed by the rate: delivers it (not back to the
+   * sender unless `echo`) and returns the receipt, or an error code when a hub limit refuses it.
+   */
+  onPublish(
+    connection: Connection,
+    request: PublishRequest,
+    echo: boolean,
+  ): PublishReceipt | { code: ErrorCode; message: string };
   onSlowConsumer(connection: Connection, bufferedBytes: number): void;
   onClose(connection: Connection, reason: DisconnectReason, code: number): void;
 }
 
-/** Per-connection settings taken from the relay options. */
+/** Per-connection settings taken from the relay options (read at each use: settings may change). */
 export type ConnectionSettings = Pick<
   RelayOptions,
-  'slowConsumerPolicy' | 'maxBufferedBytes' | 'slowConsumerGraceMs' | 'maxTopics' | 'maxTopicLength'
+  | 'slowConsumerPolicy'
+  | 'maxBufferedBytes'
+  | 'slowConsumerGraceMs'
+  | 'maxTopics'
+  | 'maxTopicLength'
+  | 'devicePublish'
+  | 'devicePublishRatePerSec'
+  | 'devicePublishBurst'
 >;
 
 /** Frames up to this size are copied into one buffer per flush; larger ones are written as they are. */
@@ -49,17 +65,23 @@ function onClose(this: WebSocket, code: number): void {
 
 /**
  * One live device socket: parses its frames, answers the heartbeat, and applies the
- * slow-consumer policy to what the hub sends it. Frames published in one event-loop turn are
- * kept in `#pending` and leave in one write when the scheduler flushes.
+ * slow-consumer policy to what the hub sends it. Deliveries of one event-loop turn are kept in
+ * `#pending` and leave in one write when the scheduler flushes; answers (acks, errors, pongs) go at
+ * once, or behind this turn's deliveries when there are some.
  */
 export class Connection implements Flushable {
   /** Cleared by each heartbeat tick, set again by any pong or frame from the device. */
   isAlive = true;
   readonly connectedAt = Date.now();
   readonly remoteAddress: string | null;
+  /** How deliveries reach this device: raw text (the tutorial's) or envelopes. */
+  format: DeliveryFormat;
   #pending: Buffer[] | null = null;
   #pendingBytes = 0;
+  /** The backlog was checked against the slow-consumer limit in this turn. */
+  #checked = false;
   #endReason: DisconnectReason | null = null;
+  #publishBucket: Bucket | null = null;
   readonly #socket: Socket;
 
   constructor(
@@ -69,12 +91,14 @@ export class Connection implements Flushable {
     private readonly scheduler: FlushScheduler,
     private readonly hooks: ConnectionHooks,
     remoteAddress: string | undefined,
+    format: DeliveryFormat = 'raw',
   ) {
     const socket = rawSocketOf(ws);
     // Fails loudly (and in the tests) if a future `ws` stops exposing its socket.
     if (socket === null) throw new Error('ws WebSocket has no underlying socket');
     this.#socket = socket;
     this.remoteAddress = remoteAddress ?? null;
+    this.format = format;
     (ws as TaggedSocket)[kConnection] = this;
     ws.on('pong', onPong);
     ws.on('message', onMessage);
@@ -93,22 +117,19 @@ export class Connection implements Flushable {
   }
 
   /**
-   * Queues a pre-built frame for this turn's flush. Returns true if it was queued for the
-   * device, false if the connection is closing or the slow-consumer policy refused it.
+   * Queues a message for this turn's flush, in this connection's format. Returns true if it was
+   * queued for the device, false if the connection is closing or the slow-consumer policy refused it.
    */
-  deliver(frame: Buffer): boolean {
-    if (this.#endReason !== null || this.ws.readyState !== 1) return false;
-    const pending = this.#pending;
-    if (pending === null) {
+  deliver(delivery: Delivery): boolean {
+    if (!this.isOpen) return false;
+    if (!this.#checked) {
       // What is still queued from earlier turns is what the device has not read yet.
       const backlog = this.#socket.writableLength;
       if (backlog > this.settings.maxBufferedBytes && this.#overLimit(backlog)) return false;
-      this.#pending = [frame];
-      this.scheduler.enlist(this);
-    } else {
-      pending.push(frame);
+      this.#checked = true;
     }
-    this.#pendingBytes += frame.length;
+    const frame = delivery.frame(this.format);
+    this.#queue(frame);
     this.record.messagesSent++;
     this.record.bytesSent += frame.length;
     return true;
@@ -120,6 +141,7 @@ export class Connection implements Flushable {
     const bytes = this.#pendingBytes;
     this.#pending = null;
     this.#pendingBytes = 0;
+    this.#checked = false;
     const socket = this.#socket;
     if (pending === null || socket.destroyed) return;
     if (pending.length === 1) socket.write(pending[0] as Buffer);
@@ -132,9 +154,9 @@ export class Connection implements Flushable {
     }
   }
 
-  /** Sends a JSON error frame; the connection stays open. */
-  sendError(code: ErrorCode, message: string): void {
-    if (this.isOpen) this.ws.send(errorJson(code, message));
+  /** Sends a JSON error frame (with the id of the frame it answers); the connection stays open. */
+  sendError(code: ErrorCode, message: string, id?: FrameId): void {
+    this.#answer(errorFrameJson(code, message, id));
   }
 
   /** Closes with a code and remembers why, for the `disconnected` event. Queued frames go first. */
@@ -162,11 +184,23 @@ export class Connection implements Flushable {
   receive(text: string): void {
     const frame = parseClientFrame(text, this.settings);
     if (!frame.ok) {
-      this.sendError(frame.code, frame.message);
+      this.sendError(frame.code, frame.message, frame.id);
       return;
     }
-    if (frame.value.kind === 'topics') this.hooks.onTopics(this, frame.value.topics);
-    // "ping" needs no answer (the tutorial ignores it); it has refreshed isAlive already.
+    const value = frame.value;
+    switch (value.kind) {
+      case 'ping':
+        return; // the tutorial's keep-alive needs no answer; it has refreshed isAlive already
+      case 'app-ping':
+        this.#answer(JSON.stringify({ pong: value.value }));
+        return;
+      case 'topics':
+        if (value.format !== undefined) this.format = value.format;
+        this.hooks.onTopics(this, value.topics);
+        return;
+      case 'publish':
+        this.#publish(value.publish, value.echo, value.id);
+    }
   }
 
   /** Called once when the socket has closed. */
@@ -174,6 +208,50 @@ export class Connection implements Flushable {
     this.#pending = null;
     this.#pendingBytes = 0;
     this.hooks.onClose(this, this.#endReason ?? 'client_closed', code);
+  }
+
+  #publish(request: PublishRequest, echo: boolean, id: FrameId | undefined): void {
+    const { devicePublish, devicePublishRatePerSec, devicePublishBurst } = this.settings;
+    if (devicePublish === 'deny') {
+      this.sendError('forbidden', 'publishing over the socket is turned off on this hub', id);
+      return;
+    }
+    if (devicePublishRatePerSec > 0) {
+      const now = performance.now();
+      this.#publishBucket ??= fullBucket(devicePublishBurst, now);
+      const wait = takeToken(this.#publishBucket, now, devicePublishRatePerSec, devicePublishBurst);
+      if (wait > 0) {
+        this.sendError(
+          'rate_limited',
+          `more than ${devicePublishRatePerSec} publishes per second; retry in ${wait} s`,
+          id,
+        );
+        return;
+      }
+    }
+    const outcome = this.hooks.onPublish(this, request, echo);
+    if ('code' in outcome) this.sendError(outcome.code, outcome.message, id);
+    else if (id !== undefined) this.#answer(ackJson(id, outcome.delivered));
+  }
+
+  /**
+   * Sends a frame that answers the device: behind what this turn already queued for it (an echo
+   * comes before its ack), else at once (a close frame the device sent next must not overtake it).
+   */
+  #answer(json: string): void {
+    if (!this.isOpen) return;
+    if (this.#pending === null) this.#socket.write(frameText(json));
+    else this.#queue(frameText(json));
+  }
+
+  #queue(frame: Buffer): void {
+    if (this.#pending === null) {
+      this.#pending = [frame];
+      this.scheduler.enlist(this);
+    } else {
+      this.#pending.push(frame);
+    }
+    this.#pendingBytes += frame.length;
   }
 
   /** Applies the policy to a backlog over the limit; returns true when the frame must not be written. */

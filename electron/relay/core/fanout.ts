@@ -5,6 +5,7 @@
  * `setImmediate`, so everything one device gets in a turn leaves in one write.
  */
 import type { Socket } from 'node:net';
+import { envelopeJson, type DeliveryFormat } from '../../../shared/protocol';
 
 /** Builds one FIN text frame carrying `text` (server frames are never masked, RFC 6455 §5.1). */
 export function frameText(text: string): Buffer {
@@ -24,6 +25,38 @@ export function frameText(text: string): Buffer {
   }
   frame.write(text, headerLength, 'utf8');
   return frame;
+}
+
+/**
+ * One published message on its way to its recipients: the raw frame (the tutorial's: the text
+ * alone) and the envelope frame are each built once, and only if a recipient takes that format.
+ */
+export class Delivery {
+  #raw: Buffer | null = null;
+  #envelope: Buffer | null = null;
+
+  constructor(
+    readonly topic: string,
+    readonly message: string,
+    readonly userId: number | undefined,
+    /** When the hub accepted the publish (ms since the epoch). */
+    readonly ts: number,
+  ) {}
+
+  /** The frame for a connection in `format`. */
+  frame(format: DeliveryFormat): Buffer {
+    return format === 'raw' ? this.raw() : this.envelope();
+  }
+
+  /** The text alone, as the tutorial delivers it. */
+  raw(): Buffer {
+    return (this.#raw ??= frameText(this.message));
+  }
+
+  /** `{"topic", "message", "user_id"?, "ts"}`. */
+  envelope(): Buffer {
+    return (this.#envelope ??= frameText(envelopeJson(this.topic, this.message, this.userId, this.ts)));
+  }
 }
 
 /** Something with frames queued in this turn. */

@@ -5,9 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { CloseCode, type DisconnectReason, type PublishReceipt } from '../../../shared/api';
-import type { ClientInfo, HubSnapshot, HubStats, RelayEvent } from '../../../shared/hub';
+import type { ClientInfo, HubSnapshot, HubStats, PublishOrigin, RelayEvent } from '../../../shared/hub';
+import type { DeliveryFormat } from '../../../shared/protocol';
 import { Connection, type ConnectionHooks } from './connection';
-import { FlushScheduler, frameText } from './fanout';
+import { Delivery, FlushScheduler } from './fanout';
 import { createLogger, type Logger } from './log';
 import type { RelayOptions } from './options';
 import { Registry, type ClientRecord } from './registry';
@@ -15,6 +16,13 @@ import type { RegistrationStore } from './store';
 
 /** Receives every relay event. */
 export type RelayListener = (event: RelayEvent) => void;
+
+/** Where a publish comes from: the HTTP route, the GUI, or a device's socket (skipped unless `echo`). */
+export interface PublishSource {
+  origin: PublishOrigin;
+  from?: Connection;
+  echo?: boolean;
+}
 
 type Record = ClientRecord<Connection>;
 
@@ -87,6 +95,17 @@ export class Hub {
       this.#registry.setTopics(record, topics);
       this.#store?.topicsChanged(record.id, record.topics);
       this.#emit(() => ({ type: 'topics', id: record.id, userId: record.userId, topics: [...record.topics] }));
+    },
+    onPublish: (connection, { topic, message, user_id: userId }, echo) => {
+      if (this.messageTooLarge(message)) {
+        this.noteRejected('message_too_large');
+        return {
+          code: 'message_too_large',
+          message: `message is larger than ${this.options.maxMessageBytes} bytes (UTF-8)`,
+        };
+      }
+      connection.record.published++;
+      return this.publish(topic, message, userId, { origin: 'device', from: connection, echo });
     },
     onSlowConsumer: (connection, bufferedBytes) => {
       const policy = this.options.slowConsumerPolicy;
@@ -202,25 +221,48 @@ export class Hub {
     return ids.length;
   }
 
-  /** Sends `message` to every connected subscriber of `topic` (only `userId`'s, when given). */
-  publish(topic: string, message: string, userId?: number): PublishReceipt {
-    const frame = frameText(message);
+  /**
+   * Sends `message` to every connected subscriber of `topic` (only `userId`'s, when given), each in
+   * its connection's format; a device's own publish skips its sender unless it asked for an echo.
+   */
+  publish(topic: string, message: string, userId?: number, source: PublishSource = { origin: 'http' }): PublishReceipt {
+    const delivery = new Delivery(topic, message, userId, Date.now());
+    const skip = source.echo === true ? undefined : source.from;
     let delivered = 0;
+    let deliveredBytes = 0;
     for (const record of this.#registry.recipients(topic, userId)) {
-      if (record.link?.deliver(frame)) delivered++;
+      const link = record.link;
+      if (link === null || link === skip || !link.deliver(delivery)) continue;
+      delivered++;
+      deliveredBytes += delivery.frame(link.format).length;
     }
     this.#registry.notePublished(topic);
     this.#totals.published++;
     this.#totals.delivered += delivered;
-    this.counters.publishedBytes += frame.length;
-    this.counters.deliveredBytes += frame.length * delivered;
+    const bytes = delivery.raw().length;
+    this.counters.publishedBytes += bytes;
+    this.counters.deliveredBytes += deliveredBytes;
     const receipt: PublishReceipt = { delivered };
-    this.#emit(() => ({ type: 'published', topic, userId: userId ?? null, bytes: frame.length, receipt }));
+    const { origin, from } = source;
+    this.#emit(() => ({
+      type: 'published',
+      topic,
+      userId: userId ?? null,
+      bytes,
+      receipt,
+      origin,
+      clientId: from?.record.id ?? null,
+    }));
     return receipt;
   }
 
   /** Attaches an upgraded socket to a registration, replacing any older connection on it. */
-  attach(id: string, ws: WebSocket, remoteAddress: string | undefined): Connection | null {
+  attach(
+    id: string,
+    ws: WebSocket,
+    remoteAddress: string | undefined,
+    format: DeliveryFormat = 'raw',
+  ): Connection | null {
     const record = this.#registry.get(id);
     if (!record) {
       // Unregistered while the upgrade was in flight.
@@ -228,7 +270,7 @@ export class Hub {
       return null;
     }
     record.link?.close(CloseCode.replaced, 'replaced');
-    const connection = new Connection(ws, record, this.options, this.#scheduler, this.#hooks, remoteAddress);
+    const connection = new Connection(ws, record, this.options, this.#scheduler, this.#hooks, remoteAddress, format);
     record.link = connection;
     this.#connections.add(connection);
     const conn = ++this.#connSeq;
@@ -337,6 +379,7 @@ export function toClientInfo(record: Record): ClientInfo {
     connectedSince: link?.connectedAt ?? null,
     registeredAt: record.registeredAt,
     messagesSent: record.messagesSent,
+    published: record.published,
     bytesSent: record.bytesSent,
     bufferedBytes: link?.bufferedBytes ?? 0,
     dropped: record.dropped,

@@ -17,6 +17,8 @@ export interface ClientRecord<L> {
   messagesSent: number;
   bytesSent: number;
   dropped: number;
+  /** Messages this device published over its socket. */
+  published: number;
 }
 
 const noRecords: readonly never[] = Object.freeze([]);
@@ -66,6 +68,7 @@ export class Registry<L> {
       messagesSent: 0,
       bytesSent: 0,
       dropped: 0,
+      published: 0,
     };
     this.#byId.set(id, record);
     const ofUser = this.#byUser.get(userId);

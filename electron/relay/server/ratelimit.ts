@@ -4,15 +4,7 @@
  * addresses and nothing is left running after the hub stops.
  */
 
-/** A bucket: tokens left at `at` (ms). */
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
-/** The tokens a bucket holds at `now`, before the burst cap. */
-const refilled = (bucket: Bucket, now: number, perSecond: number): number =>
-  bucket.tokens + ((now - bucket.at) * perSecond) / 1000;
+import { fullBucket, refilled, takeToken, type Bucket } from '../core/bucket';
 
 /** Most addresses tracked before idle buckets are swept (a /16 of a LAN fits). */
 const defaultMaxAddresses = 65_536;
@@ -39,17 +31,10 @@ export class RateLimiter {
     let bucket = this.#buckets.get(address);
     if (bucket === undefined) {
       if (this.#buckets.size >= this.maxAddresses) this.#sweep(now, perSecond, burst);
-      bucket = { tokens: burst, at: now };
+      bucket = fullBucket(burst, now);
       this.#buckets.set(address, bucket);
-    } else {
-      bucket.tokens = Math.min(burst, refilled(bucket, now, perSecond));
-      bucket.at = now;
     }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
+    return takeToken(bucket, now, perSecond, burst);
   }
 
   /** Addresses currently tracked. */

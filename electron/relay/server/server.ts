@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCode, type ErrorCode } from '../../../shared/api';
 import type { ListenInfo } from '../../../shared/hub';
+import type { DeliveryFormat } from '../../../shared/protocol';
 import { errorJson } from '../core/errors';
 import { handleRequest, sendJson, type HttpContext } from './http';
 import type { Hub } from '../core/hub';
@@ -201,10 +202,18 @@ export class RelayServer {
       return;
     }
     const remoteAddress = req.socket.remoteAddress;
+    const format = deliveryFormatOf(url);
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      this.hub.attach(id, ws, remoteAddress);
+      this.hub.attach(id, ws, remoteAddress, format);
     });
   }
+}
+
+/** `?format=envelope` on a socket URL opts the connection in to envelopes; anything else is the tutorial's raw text. */
+function deliveryFormatOf(url: string): DeliveryFormat {
+  const query = url.indexOf('?');
+  if (query === -1) return 'raw';
+  return new URLSearchParams(url.slice(query + 1)).get('format') === 'envelope' ? 'envelope' : 'raw';
 }
 
 function destroyOnError(this: Duplex): void {

@@ -1,0 +1,153 @@
+/**
+ * The device protocol over the socket: the frames a device may send and the frames the hub sends
+ * back, as types and pure parsers used by the hub, the device SDK (`relay-hub/client`) and the
+ * tests alike. Tutorial devices see no change: deliveries are raw text frames unless a connection
+ * opts in to envelopes (`?format=envelope` on the socket URL, or `"format": "envelope"` in a
+ * topics frame), and everything else is new frames a tutorial device never sends.
+ */
+import type { ErrorCode, PublishRequest } from './api';
+import { defaultTopicLimits, type TopicLimits } from './limits';
+import { parseJson, parsePublishRequest, parseTopicList, type Parsed } from './parse';
+
+/** How a connection receives deliveries: the message text alone (the tutorial's), or a JSON envelope. */
+export type DeliveryFormat = 'raw' | 'envelope';
+
+/** The id a device gives a frame to get an answer carrying it: a string (≤ 128 characters) or a finite number. */
+export type FrameId = string | number;
+
+/** A device → hub frame. */
+export type ClientFrame =
+  /** `ping` as plain text: accepted silently (the tutorial's keep-alive). */
+  | { kind: 'ping' }
+  /** `{"topics": [...], "format"?}`: replaces the topic set (and switches the delivery format). */
+  | { kind: 'topics'; topics: string[]; format?: DeliveryFormat }
+  /** `{"publish": {...}, "id"?, "echo"?}`: delivers like `POST /publish`; with an id, acknowledged. */
+  | { kind: 'publish'; publish: PublishRequest; id?: FrameId; echo: boolean }
+  /** `{"ping": x}`: answered `{"pong": x}` (browsers cannot send protocol pings). */
+  | { kind: 'app-ping'; value: unknown };
+
+/** A refused frame: the error code and message, and the frame's id when it had a usable one. */
+export type FrameFailure = { ok: false; code: ErrorCode; message: string; id?: FrameId };
+
+/** The delivery of one message in envelope format (`offset` and `epoch` come with history). */
+export interface Envelope {
+  topic: string;
+  message: string;
+  /** Present when the publish was for one user only. */
+  user_id?: number;
+  /** When the hub accepted the publish (ms since the epoch). */
+  ts: number;
+}
+
+/** A hub → device frame other than a raw delivery. */
+export type ServerFrame =
+  | ({ kind: 'envelope' } & Envelope)
+  | { kind: 'ack'; id: FrameId; delivered: number }
+  | { kind: 'error'; code: string; message: string; id?: FrameId }
+  | { kind: 'pong'; value: unknown };
+
+const maxIdLength = 128;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A usable frame id, or undefined. */
+function frameIdOf(value: unknown): FrameId | undefined {
+  if (typeof value === 'string' && value.length <= maxIdLength) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return undefined;
+}
+
+const refuse = (code: ErrorCode, message: string, id?: FrameId): FrameFailure =>
+  id === undefined ? { ok: false, code, message } : { ok: false, code, message, id };
+
+const expected = 'expected "ping" or a JSON object with "topics", "publish" or "ping"';
+
+/** Parses one text frame sent by a device. A failure carries the frame's id when it had one. */
+export function parseClientFrame(
+  text: string,
+  limits: TopicLimits = defaultTopicLimits,
+): { ok: true; value: ClientFrame } | FrameFailure {
+  const trimmed = text.trim();
+  if (trimmed === 'ping') return { ok: true, value: { kind: 'ping' } };
+  const json = parseJson(trimmed);
+  if (!json.ok || !isRecord(json.value)) return refuse('bad_frame', expected);
+  const frame = json.value;
+  if ('topics' in frame) return topicsFrame(frame, limits);
+  if ('publish' in frame) return publishFrame(frame, limits);
+  if ('ping' in frame) return { ok: true, value: { kind: 'app-ping', value: frame.ping } };
+  return refuse('bad_frame', expected);
+}
+
+function topicsFrame(
+  frame: Record<string, unknown>,
+  limits: TopicLimits,
+): { ok: true; value: ClientFrame } | FrameFailure {
+  const topics = parseTopicList(frame.topics, limits);
+  if (!topics.ok) return refuse(topics.code, topics.message);
+  if (frame.format === undefined) return { ok: true, value: { kind: 'topics', topics: topics.value } };
+  if (frame.format !== 'raw' && frame.format !== 'envelope') {
+    return refuse('bad_frame', 'format must be "raw" or "envelope"');
+  }
+  return { ok: true, value: { kind: 'topics', topics: topics.value, format: frame.format } };
+}
+
+function publishFrame(
+  frame: Record<string, unknown>,
+  limits: TopicLimits,
+): { ok: true; value: ClientFrame } | FrameFailure {
+  const id = frameIdOf(frame.id);
+  if (frame.id !== undefined && frame.id !== null && id === undefined) {
+    return refuse('bad_frame', `id must be a string of at most ${maxIdLength} characters or a number`);
+  }
+  const publish = parsePublishRequest(frame.publish, limits);
+  if (!publish.ok) return refuse(publish.code, publish.message, id);
+  const value: ClientFrame = { kind: 'publish', publish: publish.value, echo: frame.echo === true };
+  if (id !== undefined) value.id = id;
+  return { ok: true, value };
+}
+
+/** The JSON text of an envelope (`user_id` only when the publish was for one user). */
+export function envelopeJson(topic: string, message: string, userId: number | undefined, ts: number): string {
+  return userId === undefined
+    ? JSON.stringify({ topic, message, ts })
+    : JSON.stringify({ topic, message, user_id: userId, ts });
+}
+
+/** The JSON text of an acknowledgement. */
+export function ackJson(id: FrameId, delivered: number): string {
+  return JSON.stringify({ ack: id, delivered });
+}
+
+/** The JSON text of an error frame (with the id of the frame it answers, when it had one). */
+export function errorFrameJson(code: ErrorCode, message: string, id?: FrameId): string {
+  return JSON.stringify(id === undefined ? { error: { code, message } } : { error: { code, message }, id });
+}
+
+/** Parses one text frame sent by the hub to an envelope-mode connection. */
+export function parseServerFrame(text: string): Parsed<ServerFrame> {
+  const json = parseJson(text);
+  if (!json.ok || !isRecord(json.value)) return { ok: false, code: 'bad_frame', message: 'not a JSON object' };
+  const frame = json.value;
+  if (typeof frame.topic === 'string' && typeof frame.message === 'string' && typeof frame.ts === 'number') {
+    const envelope: ServerFrame = { kind: 'envelope', topic: frame.topic, message: frame.message, ts: frame.ts };
+    if (typeof frame.user_id === 'number') envelope.user_id = frame.user_id;
+    return { ok: true, value: envelope };
+  }
+  const id = frameIdOf(frame.id);
+  if ('ack' in frame) {
+    const ack = frameIdOf(frame.ack);
+    if (ack !== undefined && typeof frame.delivered === 'number') {
+      return { ok: true, value: { kind: 'ack', id: ack, delivered: frame.delivered } };
+    }
+  } else if (isRecord(frame.error) && typeof frame.error.code === 'string') {
+    const message = typeof frame.error.message === 'string' ? frame.error.message : '';
+    const error: ServerFrame = { kind: 'error', code: frame.error.code, message };
+    if (id !== undefined) error.id = id;
+    return { ok: true, value: error };
+  } else if ('pong' in frame) {
+    return { ok: true, value: { kind: 'pong', value: frame.pong } };
+  }
+  return { ok: false, code: 'bad_frame', message: 'not a frame of the device protocol' };
+}
