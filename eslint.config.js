@@ -110,6 +110,14 @@ const roomRules = [
     ],
   },
   {
+    files: ['client/**/*.ts'],
+    paths: [{ name: 'electron', message: 'The device SDK runs on devices.' }],
+    patterns: [
+      { group: ['node:*', 'ws', ...ui], message: 'The SDK runs in browsers too: WebSocket and fetch are injected.' },
+      { regex: '^\\.\\./(?!shared/)', message: 'The device SDK imports shared/ only.' },
+    ],
+  },
+  {
     files: ['e2e/**/*.ts'],
     paths: [],
     patterns: [

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// Builds dist/: the headless CLI, the Electron main and preload bundles (esbuild), and the
-// renderer (Vite). `--only cli|main|preload|renderer` (repeatable) builds a subset.
+// Builds dist/: the headless CLI, the Electron main and preload bundles (esbuild), the renderer
+// (Vite), and the device SDK (`relay-hub/client`: ESM + CommonJS bundles and their types).
+// `--only cli|main|preload|renderer|client` (repeatable) builds a subset.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
-const wanted = new Set(values.only ?? ['cli', 'main', 'preload', 'renderer']);
+const wanted = new Set(values.only ?? ['cli', 'main', 'preload', 'renderer', 'client']);
 
 const node = {
   bundle: true,
@@ -55,6 +58,17 @@ if (wanted.has('renderer') && existsSync('renderer/index.html')) {
   const { build: viteBuild } = await import('vite');
   await rm('dist/renderer', { recursive: true, force: true });
   jobs.push(viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' }));
+}
+if (wanted.has('client')) {
+  // The device SDK: no dependency, no Node API (WebSocket and fetch are the platform's or injected).
+  const sdk = { bundle: true, platform: 'neutral', target: 'es2022', logLevel: 'warning', legalComments: 'none' };
+  jobs.push(
+    build({ ...sdk, entryPoints: ['client/index.ts'], outfile: 'dist/client/index.mjs', format: 'esm' }),
+    build({ ...sdk, entryPoints: ['client/index.ts'], outfile: 'dist/client/index.cjs', format: 'cjs' }),
+  );
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const types = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.client-types.json'], { stdio: 'inherit' });
+  if (types.status !== 0) throw new Error('the device SDK types did not build');
 }
 if (wanted.has('main')) {
   // The shell's tray icons (drawn by build/icons.mjs) ship as dist/assets/tray*.png.

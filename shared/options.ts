@@ -6,6 +6,8 @@
  * the README's configuration table (checked by `test/docs.test.ts`). Adding an option is one row.
  */
 
+import { defaultTopicLimits } from './limits';
+
 /** How an option's value is written and checked. */
 export type OptionKind =
   | { readonly type: 'integer'; readonly min: number; readonly max?: number; readonly unit?: OptionUnit }
@@ -162,7 +164,7 @@ export const optionTable = {
   },
   maxTopics: {
     kind: { type: 'integer', min: 1 },
-    default: 64,
+    default: defaultTopicLimits.maxTopics,
     flag: 'max-topics',
     env: 'RELAY_HUB_MAX_TOPICS',
     help: 'most topics one client may subscribe to (400 invalid_topics above)',
@@ -170,7 +172,7 @@ export const optionTable = {
   },
   maxTopicLength: {
     kind: { type: 'integer', min: 1 },
-    default: 256,
+    default: defaultTopicLimits.maxTopicLength,
     flag: 'max-topic-length',
     env: 'RELAY_HUB_MAX_TOPIC_LENGTH',
     help: 'longest topic name, in characters',

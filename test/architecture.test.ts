@@ -73,6 +73,10 @@ describe('lint', () => {
     ['electron/host/bad.ts', '../../test/support/relay', 'shipped code never imports test machinery'],
     ['renderer/bad.ts', '../test/renderer/store', 'shipped code never imports test machinery'],
     ['renderer/bad.ts', '../electron/relay/index', 'the renderer imports shared only'],
+    ['client/bad.ts', 'node:net', 'the SDK runs in browsers'],
+    ['client/bad.ts', 'ws', 'the SDK gets its WebSocket injected'],
+    ['client/bad.ts', '../electron/relay/index', 'the SDK imports shared only'],
+    ['client/bad.ts', '../test/support/relay', 'shipped code never imports test machinery'],
   ];
   it.each(refused)('refuses in %s: import from %j (%s)', async (file, from) => {
     expect(await broken(file, `import * as x from '${from}';\nexport const y = x;\n`)).toContain(
@@ -88,6 +92,7 @@ describe('lint', () => {
     ['electron/host/ok.ts', '../relay/index'],
     ['electron/cli/ok.ts', '../host/index'],
     ['electron/main/ok.ts', '../cli/index'],
+    ['client/ok.ts', '../shared/protocol'],
     ['electron/relay/core/ok.test.ts', '../../../test/support/relay'],
   ];
   it.each(allowed)('allows in %s: import from %j', async (file, from) => {

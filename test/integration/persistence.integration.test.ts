@@ -1,13 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { appendFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RegisterResponse } from '../../shared/api';
 import { rawSocketOf } from '../../electron/relay/core/fanout';
 import { createRelay, StoreError } from '../../electron/relay/index';
-import { buildCli, Device, nextEvent, postJson, rawRequest, startHub, type TestHub } from '../support/relay';
+import { runCli, killClis, spawnCli } from '../support/cli';
+import { Device, nextEvent, postJson, rawRequest, startHub, type TestHub } from '../support/relay';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'relay-hub-persist-'));
 
@@ -77,49 +77,7 @@ describe('a relay with a data dir', () => {
   });
 });
 
-let cli = '';
-beforeAll(async () => {
-  cli = await buildCli();
-});
-
-interface Cli {
-  child: ChildProcessWithoutNullStreams;
-  port: number;
-  stderr: () => string;
-  stdout: () => string;
-}
-const children: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-async function runCli(dataDir: string, port: number, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Cli> {
-  const args = [
-    cli,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--heartbeat-ms',
-    '0',
-    '--register-rate',
-    '0',
-    ...extra,
-  ];
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), RELAY_HUB_DATA_DIR: dataDir, ...env },
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  while (!/Register a device/.test(out)) {
-    if (child.exitCode !== null) throw new Error(`exited: ${out}${err}`);
-    await once(child.stdout, 'data');
-  }
-  return { child, port: Number(/listening on .*:(\d+)/.exec(out)?.[1]), stderr: () => err, stdout: () => out };
-}
+afterEach(killClis);
 
 describe('crash safety', () => {
   it('keeps every acknowledged registration through a SIGKILL in a burst', async () => {
@@ -182,10 +140,7 @@ describe('one hub per data dir', () => {
   it('refuses a second hub on a data dir in use, and frees it on a clean exit', async () => {
     const dataDir = tempDir();
     const first = await runCli(dataDir, 0);
-    const second = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', '0'], {
-      env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), RELAY_HUB_DATA_DIR: dataDir },
-    });
-    children.push(second);
+    const second = await spawnCli(['--host', '127.0.0.1', '--port', '0'], { RELAY_HUB_DATA_DIR: dataDir });
     let err = '';
     second.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     expect((await once(second, 'exit'))[0]).toBe(2);
@@ -282,10 +237,7 @@ describe('structured logs', () => {
     quiet.child.kill('SIGTERM');
     await once(quiet.child, 'exit');
     expect(quiet.stderr()).toBe('');
-    const bad = spawn(process.execPath, [cli, '--log-level', 'loud'], {
-      env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), RELAY_HUB_DATA_DIR: tempDir() },
-    });
-    children.push(bad);
+    const bad = await spawnCli(['--log-level', 'loud'], { RELAY_HUB_DATA_DIR: tempDir() });
     let err = '';
     bad.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     expect((await once(bad, 'exit'))[0]).toBe(2);

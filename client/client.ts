@@ -1,0 +1,403 @@
+/**
+ * The device SDK's client: registers (or reuses a known id), holds the socket in envelope mode,
+ * resubscribes on every (re)connect, reconnects with exponential backoff and full jitter, treats a
+ * silent connection as dead (watchdog), and queues publishes while offline.
+ */
+import { parseServerFrame } from '../shared/protocol';
+import { backoffDefaults, backoffDelay, type BackoffOptions } from './backoff';
+import { Emitter } from './emitter';
+import { HubHttpError, register, registrationExists, socketUrl, withEnvelopes, type FetchLike } from './hub-http';
+import { Outbox, type OutboxOptions, type Pending } from './outbox';
+
+/** The connection's state. */
+export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** A message delivered to the device. */
+export interface DeviceMessage {
+  topic: string;
+  message: string;
+  /** Present when it was published for this device's user only. */
+  userId?: number;
+  /** When the hub accepted it (ms since the epoch). */
+  ts: number;
+}
+
+/** A failure with a stable code: the hub's error codes, or the SDK's own (`connection_lost`, `queue_full`, `closed`…). */
+export class RelayError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RelayError';
+  }
+}
+
+/** What a client emits. */
+export interface ClientEvents {
+  state: ClientState;
+  message: DeviceMessage;
+  error: RelayError;
+  /** A registration was made (at start, or again after the hub forgot the old one: a new id). */
+  registered: { id: string; url: string };
+  /** The operator removed the registration (close 4000): the client stops and never re-registers by itself. */
+  unregistered: { id: string };
+  /** Another connection took this registration (close 4001): the client stops. */
+  replaced: { id: string };
+  /** A publish waiting offline was dropped to make room (the queue is bounded). */
+  dropped: { topic: string; message: string };
+  /** A retry is scheduled after `delayMs`. */
+  reconnecting: { attempt: number; delayMs: number };
+}
+
+/** The parts of a WebSocket the SDK uses: the browser's, or `ws` in Node. */
+export interface WebSocketLike {
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  /** `ws` only: cut the socket at once. */
+  terminate?: () => void;
+}
+
+/**
+ * A WebSocket constructor: the browser's `WebSocket`, or `ws`'s default export (typed loosely on
+ * purpose, so that both are accepted as they are; the SDK uses only the `WebSocketLike` parts).
+ */
+export type WebSocketConstructor = new (url: string, ...rest: never[]) => object;
+
+/** Options of `connect`. */
+export interface ConnectOptions {
+  /** The hub's base URL, e.g. `http://192.168.1.20:8000`. */
+  hub: string;
+  /** The user this device registers as. */
+  userId: number;
+  /** Topics to subscribe to, sent on every (re)connect (default: the registration's, `["cats"]` when new). */
+  topics?: string[];
+  /** The hub's access token, when it requires one to register. */
+  token?: string;
+  /** A registration id to reuse (else the client registers). */
+  id?: string;
+  /** Re-register when the hub has forgotten the registration (404 on its socket URL). Default true. */
+  reregister?: boolean;
+  /** Reconnect backoff: base 0.5 s, cap 30 s, reset after 10 s open. */
+  reconnect?: BackoffOptions;
+  /** Application ping interval; no frame for twice this long means the connection is dead. Default 15 s. */
+  heartbeatMs?: number;
+  /** Bounds of the offline publish queue. */
+  queue?: OutboxOptions;
+  /** WebSocket constructor: needed in Node (`import WebSocket from 'ws'`); browsers have one. */
+  WebSocket?: WebSocketConstructor;
+  /** Options for the WebSocket constructor (`ws` only, e.g. `{ ca }` for a self-signed hub). */
+  webSocketOptions?: object;
+  /** `fetch` (default: the global one). */
+  fetch?: FetchLike;
+}
+
+const stopCodes = { unregistered: 4000, replaced: 4001 } as const;
+
+export class RelayClient extends Emitter<ClientEvents> {
+  #state: ClientState = 'connecting';
+  #id: string | null;
+  #url: string | null;
+  #topics: string[] | null;
+  #ws: WebSocketLike | null = null;
+  #attempt = 0;
+  #timers: ReturnType<typeof setTimeout>[] = [];
+  #heartbeat: ReturnType<typeof setInterval> | null = null;
+  #watchdog: ReturnType<typeof setTimeout> | null = null;
+  readonly #outbox: Outbox;
+  readonly #inflight = new Map<number, Pending>();
+  #nextId = 1;
+  #pingSeq = 0;
+  readonly #options: ConnectOptions;
+  readonly #WebSocket: WebSocketConstructor;
+  readonly #fetch: FetchLike;
+  readonly #heartbeatMs: number;
+
+  constructor(options: ConnectOptions) {
+    super();
+    if (!Number.isSafeInteger(options.userId) || options.userId < 0) {
+      throw new TypeError('userId must be a non-negative integer');
+    }
+    const WebSocketImpl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (WebSocketImpl === undefined) {
+      throw new TypeError(
+        "no WebSocket here: pass one, e.g. connect({ ..., WebSocket }) with import WebSocket from 'ws'",
+      );
+    }
+    const fetchImpl = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
+    if (fetchImpl === undefined) throw new TypeError('no fetch here: pass one with connect({ ..., fetch })');
+    this.#options = options;
+    this.#WebSocket = WebSocketImpl;
+    this.#fetch = fetchImpl;
+    this.#heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.#id = options.id ?? null;
+    this.#url = options.id === undefined ? null : socketUrl(options.hub, options.id);
+    this.#topics = options.topics === undefined ? null : [...options.topics];
+    this.#outbox = new Outbox(options.queue);
+    queueMicrotask(() => void this.#connect());
+  }
+
+  /** The connection's state. */
+  get state(): ClientState {
+    return this.#state;
+  }
+
+  /** The registration id (null until registered). */
+  get id(): string | null {
+    return this.#id;
+  }
+
+  /** Publishes waiting for the connection. */
+  get queued(): number {
+    return this.#outbox.size;
+  }
+
+  /**
+   * Publishes over the socket; resolves with the hub's receipt (how many sockets it reached, the
+   * sender not counted unless `echo`). While offline it waits in the bounded queue and goes out, in
+   * order, on reconnect. Rejects with a RelayError: the hub's code, or `connection_lost` when the
+   * connection dropped before the ack (it may or may not have been delivered), `queue_full`, `closed`.
+   */
+  publish(
+    topic: string,
+    message: string,
+    options: { userId?: number; echo?: boolean } = {},
+  ): Promise<{ delivered: number }> {
+    if (this.#state === 'closed') return Promise.reject(new RelayError('closed', 'the client is closed'));
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
+      const publish = options.userId === undefined ? { topic, message } : { topic, message, user_id: options.userId };
+      const frame = JSON.stringify(options.echo === true ? { publish, id, echo: true } : { publish, id });
+      const item: Pending = { id, topic, message, frame, bytes: frame.length, resolve, reject };
+      if (this.#state === 'open' && this.#ws !== null) this.#send(this.#ws, item);
+      else for (const dropped of this.#outbox.push(item)) this.#drop(dropped);
+    });
+  }
+
+  /** Replaces the topic set (sent now when open, and on every reconnect). */
+  subscribe(topics: string[]): void {
+    this.#topics = [...topics];
+    if (this.#state === 'open') this.#ws?.send(JSON.stringify({ topics: this.#topics, format: 'envelope' }));
+  }
+
+  /** Closes for good: no reconnect; waiting publishes reject with `closed`. */
+  close(): void {
+    if (this.#isClosed()) return;
+    const ws = this.#ws;
+    this.#stop('closed');
+    ws?.close(1000, 'client closed');
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#isClosed()) return;
+    if (this.#id === null || this.#url === null) {
+      try {
+        const { id, url } = await register(this.#fetch, this.#options.hub, this.#options.userId, this.#options.token);
+        if (this.#isClosed()) return;
+        this.#id = id;
+        this.#url = url;
+        this.emit('registered', { id, url });
+      } catch (error) {
+        this.#registerFailed(error);
+        return;
+      }
+    }
+    this.#open(this.#url);
+  }
+
+  #registerFailed(error: unknown): void {
+    if (this.#isClosed()) return;
+    if (error instanceof HubHttpError && [400, 401, 403].includes(error.status)) {
+      // A wrong token or user id does not fix itself: say so and stop.
+      this.emit('error', new RelayError(error.code, error.message));
+      this.#stop(error.code);
+      return;
+    }
+    this.emit('error', new RelayError(error instanceof HubHttpError ? error.code : 'network', String(error)));
+    this.#retry(error instanceof HubHttpError ? error.retryAfterS : null);
+  }
+
+  #open(url: string): void {
+    let opened = false;
+    const options = this.#options.webSocketOptions;
+    const target = withEnvelopes(url);
+    const ws = (
+      options === undefined ? new this.#WebSocket(target) : new this.#WebSocket(target, options as never)
+    ) as WebSocketLike;
+    this.#ws = ws;
+    ws.onopen = () => {
+      if (this.#ws !== ws) return;
+      opened = true;
+      this.#onOpen(ws);
+    };
+    ws.onmessage = (event) => {
+      if (this.#ws === ws) this.#onMessage(event.data);
+    };
+    ws.onerror = () => {
+      // 'close' follows; an upgrade refused (404, 503…) shows here as a socket that never opened.
+    };
+    ws.onclose = (event) => {
+      if (this.#ws === ws) void this.#onLost(event.code, opened);
+    };
+  }
+
+  #onOpen(ws: WebSocketLike): void {
+    this.#setState('open');
+    if (this.#topics !== null) ws.send(JSON.stringify({ topics: this.#topics, format: 'envelope' }));
+    for (const item of this.#outbox.drain()) this.#send(ws, item);
+    this.#heartbeat = setInterval(() => ws.send(JSON.stringify({ ping: ++this.#pingSeq })), this.#heartbeatMs);
+    this.#feedWatchdog();
+    const resetAfter = this.#options.reconnect?.resetAfterMs ?? backoffDefaults.resetAfterMs;
+    this.#later(resetAfter, () => {
+      if (this.#ws === ws && this.#state === 'open') this.#attempt = 0;
+    });
+  }
+
+  #onMessage(data: unknown): void {
+    this.#feedWatchdog();
+    if (typeof data !== 'string') return; // binary frames come with a later protocol version
+    const frame = parseServerFrame(data);
+    if (!frame.ok) return;
+    const value = frame.value;
+    switch (value.kind) {
+      case 'envelope': {
+        const message: DeviceMessage = { topic: value.topic, message: value.message, ts: value.ts };
+        if (value.user_id !== undefined) message.userId = value.user_id;
+        this.emit('message', message);
+        return;
+      }
+      case 'ack': {
+        const item = typeof value.id === 'number' ? this.#inflight.get(value.id) : undefined;
+        if (item === undefined) return;
+        this.#inflight.delete(item.id);
+        item.resolve({ delivered: value.delivered });
+        return;
+      }
+      case 'error': {
+        const item = typeof value.id === 'number' ? this.#inflight.get(value.id) : undefined;
+        const error = new RelayError(value.code, value.message);
+        if (item === undefined) {
+          this.emit('error', error);
+          return;
+        }
+        this.#inflight.delete(item.id);
+        item.reject(error);
+        return;
+      }
+      case 'pong':
+        return;
+    }
+  }
+
+  /** The socket closed (or the watchdog declared it dead): stop, re-register, or retry. */
+  async #onLost(code: number, opened: boolean): Promise<void> {
+    this.#ws = null;
+    this.#clearConnectionTimers();
+    for (const item of this.#inflight.values()) {
+      item.reject(new RelayError('connection_lost', 'the connection dropped before the hub acknowledged'));
+    }
+    this.#inflight.clear();
+    if (this.#isClosed()) return;
+    const id = this.#id ?? '';
+    if (code === stopCodes.unregistered) {
+      this.#stop('unregistered');
+      this.emit('unregistered', { id });
+      return;
+    }
+    if (code === stopCodes.replaced) {
+      this.#stop('replaced');
+      this.emit('replaced', { id });
+      return;
+    }
+    if (!opened && this.#id !== null) {
+      // The upgrade was refused or the hub is down: ask whether the registration still exists.
+      const exists = await registrationExists(this.#fetch, this.#options.hub, this.#id);
+      if (this.#isClosed()) return;
+      if (exists === false) {
+        if (this.#options.reregister === false) {
+          this.emit('error', new RelayError('unknown_client', `the hub no longer knows registration ${id}`));
+          this.#stop('unknown_client');
+          return;
+        }
+        this.#id = null;
+        this.#url = null;
+        this.#setState('reconnecting');
+        void this.#connect();
+        return;
+      }
+    }
+    this.#retry(null);
+  }
+
+  #retry(retryAfterS: number | null): void {
+    this.#setState('reconnecting');
+    this.#attempt++;
+    const delayMs = Math.max(backoffDelay(this.#attempt, this.#options.reconnect), (retryAfterS ?? 0) * 1000);
+    this.emit('reconnecting', { attempt: this.#attempt, delayMs });
+    this.#later(delayMs, () => void this.#connect());
+  }
+
+  #send(ws: WebSocketLike, item: Pending): void {
+    this.#inflight.set(item.id, item);
+    ws.send(item.frame);
+  }
+
+  #drop(item: Pending): void {
+    item.reject(new RelayError('queue_full', 'dropped from the offline queue to make room for newer publishes'));
+    this.emit('dropped', { topic: item.topic, message: item.message });
+  }
+
+  /** Any frame proves the connection alive; silence for two heartbeats means it is dead. */
+  #feedWatchdog(): void {
+    if (this.#watchdog !== null) clearTimeout(this.#watchdog);
+    this.#watchdog = setTimeout(() => {
+      const ws = this.#ws;
+      if (ws === null) return;
+      // A half-open TCP connection never closes by itself: cut it and carry on as if it had closed.
+      if (ws.terminate) ws.terminate();
+      else ws.close(4003, 'watchdog');
+      void this.#onLost(1006, true);
+    }, 2 * this.#heartbeatMs);
+  }
+
+  #stop(reason: string): void {
+    this.#setState('closed');
+    this.#ws = null;
+    this.#clearConnectionTimers();
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers = [];
+    const error = new RelayError(reason, `the client stopped: ${reason}`);
+    for (const item of [...this.#inflight.values(), ...this.#outbox.drain()]) item.reject(error);
+    this.#inflight.clear();
+  }
+
+  #clearConnectionTimers(): void {
+    if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
+    if (this.#watchdog !== null) clearTimeout(this.#watchdog);
+    this.#heartbeat = null;
+    this.#watchdog = null;
+  }
+
+  #later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers = this.#timers.filter((t) => t !== timer);
+      run();
+    }, ms);
+    this.#timers.push(timer);
+  }
+
+  /** A method, not a field read: the state changes across awaits, which narrowing cannot see. */
+  #isClosed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  #setState(state: ClientState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.emit('state', state);
+  }
+}
