@@ -255,9 +255,69 @@ function topicsFrame(rng: Rng, maxTopics: number, maxTopicLength: number): { tex
   }
 }
 
+/** A topic nobody subscribes to: fuzzed publishes must reach no socket. */
+const unheardTopic = 'fuzz-device-publish';
+
+/**
+ * A device-protocol frame (publish, application ping, topics with a format) and the answer it must
+ * get: `ack`, `pong`, an error code, or nothing.
+ */
+function deviceFrame(rng: Rng, limits: WsLimits, n: number): { text: string; answer: string | null } {
+  const id = rng.pick<unknown>([n, `id-${n}`, 0, -1.5, '', stringLiteral(rng, 16)]);
+  const publish = (body: unknown, frameId: unknown = id): string => JSON.stringify({ publish: body, id: frameId });
+  switch (rng.int(12)) {
+    case 0:
+      return { text: publish({ topic: unheardTopic, message: stringLiteral(rng, 40) }), answer: 'ack' };
+    case 1:
+      return {
+        text: JSON.stringify({ publish: { topic: unheardTopic, message: 'x', user_id: rng.int(9) } }),
+        answer: null,
+      };
+    case 2:
+      return {
+        text: publish({ topic: rng.pick<unknown>(['', 1, null, 't'.repeat(limits.maxTopicLength + 1)]), message: 'x' }),
+        answer: 'invalid_topic',
+      };
+    case 3:
+      return {
+        text: publish({ topic: unheardTopic, message: rng.pick<unknown>([1, null, [], {}]) }),
+        answer: 'invalid_message',
+      };
+    case 4:
+      return {
+        text: publish({ topic: unheardTopic, message: 'x', user_id: rng.pick<unknown>([-1, 1.5, '3', 2 ** 60]) }),
+        answer: 'invalid_user_id',
+      };
+    case 5:
+      return { text: publish(rng.pick<unknown>(['cats', 3, [], null, true])), answer: 'invalid_body' };
+    case 6:
+      return {
+        text: publish({ topic: unheardTopic, message: 'm'.repeat(limits.maxMessageBytes + 1 + rng.int(100)) }),
+        answer: 'message_too_large',
+      };
+    case 7:
+      return {
+        text: publish({ topic: unheardTopic, message: 'x' }, rng.pick<unknown>([{}, [], true, 'i'.repeat(129)])),
+        answer: 'bad_frame',
+      };
+    case 8:
+      return { text: `{"ping":${jsonValue(rng, 2)}}`, answer: 'pong' };
+    case 9:
+      return { text: JSON.stringify({ topics: [`dev-${n}`], format: rng.pick(['raw', 'envelope']) }), answer: null };
+    case 10:
+      return {
+        text: JSON.stringify({ topics: [`dev-${n}`], format: rng.pick<unknown>(['xml', 1, null, 'RAW']) }),
+        answer: 'bad_frame',
+      };
+    default:
+      return { text: `{"publish":${jsonValue(rng, 2)}}`, answer: '?' };
+  }
+}
+
 /** Limits the cases are shaped around. */
 export interface WsLimits {
   maxPayloadBytes: number;
+  maxMessageBytes: number;
   maxTopics: number;
   maxTopicLength: number;
 }
@@ -272,7 +332,7 @@ export function wsCase(rng: Rng, limits: WsLimits, n: number): WsCase {
 }
 
 function shapedCase(rng: Rng, limits: WsLimits, n: number): WsCase {
-  switch (rng.int(20)) {
+  switch (rng.int(22)) {
     case 0:
       return { family: 'unmasked', frames: [text('{"topics":["a"]}', { masked: false })], expect: close(1002) };
     case 1:
@@ -377,6 +437,18 @@ function shapedCase(rng: Rng, limits: WsLimits, n: number): WsCase {
         family: 'topics-shape',
         frames,
         expect: frame.errors.includes('?') ? { kind: 'any' } : open(...frame.errors),
+      };
+    }
+    case 19:
+    case 20: {
+      const sequence = Array.from({ length: 1 + rng.int(6) }, () => deviceFrame(rng, limits, n));
+      const unknown = sequence.some((frame) => frame.answer === '?');
+      return {
+        family: 'device-frames',
+        frames: sequence.map((frame) => text(frame.text)),
+        expect: unknown
+          ? { kind: 'any' }
+          : open(...sequence.flatMap((frame) => (frame.answer === null ? [] : [frame.answer]))),
       };
     }
     case 18:

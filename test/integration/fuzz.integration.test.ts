@@ -123,7 +123,7 @@ async function fuzzAll(port: number, auth: string | null, rng: Rng, tally: Tally
     tally.note(`raw:${item.family}`, describeBytes(item.bytes), await sendRaw(port, item));
   });
 
-  const wsLimits = { maxPayloadBytes: limits.maxPayloadBytes, ...topicLimits };
+  const wsLimits = { maxPayloadBytes: limits.maxPayloadBytes, maxMessageBytes: limits.maxMessageBytes, ...topicLimits };
   const frames = Array.from({ length: Math.round(counts.ws * scaleBy) }, (_, n) => wsCase(rng, wsLimits, n));
   await pool(frames, inFlight, async (item, n) => {
     const input = `${item.early === true ? 'with the upgrade: ' : ''}${describeFrames(Buffer.concat(item.frames))}`;
