@@ -96,6 +96,17 @@ export function openClient(port, id, onText, { paused = false } = {}) {
   });
 }
 
+/** Sends one masked text frame (a client's frames must be masked; a zero key leaves the bytes as they are). */
+export function sendText(client, text) {
+  const payload = Buffer.from(text);
+  const length = payload.length;
+  const head =
+    length < 126
+      ? Buffer.from([0x81, 0x80 | length, 0, 0, 0, 0])
+      : Buffer.from([0x81, 0x80 | 126, length >> 8, length & 0xff, 0, 0, 0, 0]);
+  client.socket.write(Buffer.concat([head, payload]));
+}
+
 /** A message of `size` bytes carrying a sequence number and the send time (µs, this process's clock). */
 export function makeMessage(seq, size) {
   const head = `m${seq} ${Math.round(performance.now() * 1000)} `;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { httpJson, latencyOf, makeMessage, newAgent, openClient, percentile, pool } from './loadgen.mjs';
+import { httpJson, latencyOf, makeMessage, newAgent, openClient, percentile, pool, sendText } from './loadgen.mjs';
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean' }, repeats: { type: 'string' }, only: { type: 'string' } },
@@ -18,7 +18,16 @@ const { values: flags } = parseArgs({
 const quick = flags.quick === true;
 const repeats = Number(flags.repeats ?? (quick ? 1 : 3));
 const size = quick
-  ? { connect: 300, fanout: 300, fanoutMsgs: 40, targeted: 300, targetedMsgs: 600, slowNormal: 20, slowMsgs: 600 }
+  ? {
+      connect: 300,
+      fanout: 300,
+      fanoutMsgs: 40,
+      targeted: 300,
+      targetedMsgs: 600,
+      slowNormal: 20,
+      slowMsgs: 600,
+      ...{ pubClients: 500, pubTopics: 10, publishers: 20, pubInflight: 4, pubMsgs: 2000 },
+    }
   : {
       connect: 5000,
       fanout: 2000,
@@ -27,6 +36,8 @@ const size = quick
       targetedMsgs: 5000,
       slowNormal: 100,
       slowMsgs: 6000,
+      // Devices publishing: 100 publishers among 5,000 subscribers on 50 topics (100 each).
+      ...{ pubClients: 5000, pubTopics: 50, publishers: 100, pubInflight: 4, pubMsgs: 20000 },
     };
 
 const pin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
@@ -41,6 +52,7 @@ const servers = {
       ...['--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'],
       // One load generator on one address: the per-IP rate limits and capacity limits would measure themselves.
       ...['--register-rate', '0', '--publish-rate', '0', '--max-registrations', '0', '--max-connections', '0'],
+      ...['--device-publish-rate', '0'],
       ...['--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-bench-'))],
     ],
   ],
@@ -97,6 +109,11 @@ async function connectAll(server, ids, latencies, options = () => ({})) {
       server.port,
       ids[i],
       (payload) => {
+        // Answers to the client's own frames (acks) are JSON objects; deliveries are the messages.
+        if (payload[0] === 0x7b) {
+          client.onAnswer?.(payload);
+          return;
+        }
         client.received++;
         if (payload[0] === 0x6d) latencies.push(latencyOf(payload));
       },
@@ -206,9 +223,100 @@ const scenarios = {
     };
   },
 
+  socketPublish: (server) => publishing(server, 'socket', false),
+  httpPublish: (server) => publishing(server, 'http', false),
+  socketTargeted: (server) => publishing(server, 'socket', true),
+  httpTargeted: (server) => publishing(server, 'http', true),
   slow: (server) => slowConsumer(server, true),
   slowControl: (server) => slowConsumer(server, false),
 };
+
+/**
+ * Devices publishing: `pubClients` subscribers spread over `pubTopics` topics; `pubMsgs` publishes of
+ * 64 B round-robin over the topics, either over the first `publishers` clients' own sockets (each
+ * keeping `pubInflight` unacknowledged) or through POST /publish with publishers × inflight in flight.
+ * `targeted`: every publish carries a user_id (each client is its own user), so it reaches one
+ * device: the cost of the publish path itself rather than of the fan-out.
+ */
+async function publishing(server, path, targeted) {
+  const { pubClients: count, pubTopics: topics, publishers, pubInflight: inflight, pubMsgs: messages } = size;
+  /** The publish request of message `seq`. */
+  const request = (seq) => {
+    if (!targeted) return { topic: `t${seq % topics}`, message: makeMessage(seq, 64) };
+    const user = (seq * 7919) % count; // client `user` is user `user`, subscribed to t(user % topics)
+    return { topic: `t${user % topics}`, user_id: user, message: makeMessage(seq, 64) };
+  };
+  const latencies = [];
+  const ids = await registerAll(server, count, (i) => i);
+  const clients = await connectAll(server, ids, latencies);
+  clients.forEach((client, i) => sendText(client, JSON.stringify({ topics: [`t${i % topics}`] })));
+  await topicBarrier(server, clients, topics);
+  latencies.length = 0;
+  const base = clients.reduce((sum, c) => sum + c.received, 0);
+  const received = () => clients.reduce((sum, c) => sum + c.received, 0) - base;
+  let expected = 0;
+  const cpu0 = server.cpuSeconds();
+  const t0 = performance.now();
+  if (path === 'socket') {
+    expected = await publishOverSockets(clients.slice(0, publishers), messages, inflight, request);
+  } else {
+    const agent = newAgent(publishers * inflight);
+    await pool(messages, publishers * inflight, async (i) => {
+      const res = await httpJson(agent, server.port, 'POST', '/publish', request(i));
+      expected += JSON.parse(res.body).delivered;
+    });
+    agent.destroy();
+  }
+  const publishSeconds = (performance.now() - t0) / 1000;
+  await waitFor(() => received() >= expected || received());
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = server.cpuSeconds() - cpu0;
+  for (const c of clients) c.socket.destroy();
+  return {
+    'publish/s': messages / publishSeconds,
+    'deliveries/s': received() / seconds,
+    'p99 ms': percentile(latencies, 99) / 1000,
+    'CPU µs/pub': (cpu * 1e6) / messages,
+    lost: expected - received(),
+  };
+}
+
+/** Sends `messages` publish frames round-robin over `publishers`, each with at most `inflight` unacked; resolves with the acks' delivered sum. */
+function publishOverSockets(publishers, messages, inflight, request) {
+  return new Promise((resolve) => {
+    let sent = 0;
+    let acked = 0;
+    let delivered = 0;
+    const send = (client) => {
+      if (sent >= messages) return;
+      const seq = sent++;
+      sendText(client, JSON.stringify({ publish: request(seq), id: seq }));
+    };
+    for (const client of publishers) {
+      client.onAnswer = (payload) => {
+        const answer = JSON.parse(payload.toString());
+        if (answer.ack === undefined) return;
+        delivered += answer.delivered;
+        if (++acked === messages) resolve(delivered);
+        else send(client);
+      };
+    }
+    for (let k = 0; k < inflight; k++) for (const client of publishers) send(client);
+  });
+}
+
+/** Publishes a probe to every topic until every client got one (all subscribed). */
+async function topicBarrier(server, clients, topics) {
+  for (let round = 0; round < 100; round++) {
+    const before = clients.map((c) => c.received);
+    for (let t = 0; t < topics; t++) {
+      await httpJson(server.agent, server.port, 'POST', '/publish', { topic: `t${t}`, message: 'probe' });
+    }
+    await sleep(100);
+    if (clients.every((c, i) => c.received > before[i])) return;
+  }
+  throw new Error('topic barrier: not every client receives');
+}
 
 /** S4: broadcasts of 1 KiB to `slowNormal` reading clients, plus (or not) one that never reads. */
 async function slowConsumer(server, withSlow) {
@@ -251,11 +359,13 @@ const wanted = flags.only ? flags.only.split(',') : Object.keys(scenarios);
 console.log(`relay-hub bench: ${quick ? 'quick' : 'full'} sizes, ${repeats} repeat(s), pinned=${pin}`);
 console.log(`sizes: ${JSON.stringify(size)}\n`);
 const results = {};
+/** Scenarios only the hub can run (the naive tutorial server has no socket publishing). */
+const hubOnly = new Set(['socketPublish', 'httpPublish', 'socketTargeted', 'httpTargeted']);
 for (const name of wanted) {
   const runs = { hub: [], naive: [] };
   const times = name === 'connect' || name.startsWith('slow') ? 1 : repeats;
   for (let r = 0; r < times; r++) {
-    const order = r % 2 === 0 ? ['hub', 'naive'] : ['naive', 'hub'];
+    const order = hubOnly.has(name) ? ['hub'] : r % 2 === 0 ? ['hub', 'naive'] : ['naive', 'hub'];
     for (const serverName of order) {
       const server = await startServer(serverName);
       try {
@@ -281,9 +391,24 @@ for (const [name, runs] of Object.entries(results)) {
       const vals = runs[server].map((r) => r[metric]);
       return typeof vals[0] === 'number' ? median(vals) : vals.join(', ');
     };
-    const [h, n] = [pick('hub'), pick('naive')];
+    const [h, n] = [pick('hub'), runs.naive.length > 0 ? pick('naive') : '—'];
     const ratio = typeof h === 'number' && typeof n === 'number' && n !== 0 ? `${(h / n).toFixed(2)}×` : '';
     console.log(`| ${name} | ${metric} | ${fmt(h)} | ${fmt(n)} | ${ratio} |`);
   }
+}
+for (const [socketName, httpName, what] of [
+  ['socketPublish', 'httpPublish', `fan-out to ${size.pubClients / size.pubTopics} subscribers each`],
+  ['socketTargeted', 'httpTargeted', 'one recipient each (user_id): the publish path itself'],
+]) {
+  const socket = results[socketName]?.hub;
+  const http = results[httpName]?.hub;
+  if (!socket?.length || !http?.length) continue;
+  const med = (runs, metric) => median(runs.map((r) => r[metric]));
+  const cpuRatio = med(socket, 'CPU µs/pub') / med(http, 'CPU µs/pub');
+  const rateRatio = med(socket, 'publish/s') / med(http, 'publish/s');
+  console.log(
+    `\nPublishing over device sockets vs POST /publish (hub, same run; ${size.publishers} publishers, ${what}): ` +
+      `CPU per publish ${cpuRatio.toFixed(2)}×, publishes/s ${rateRatio.toFixed(2)}×`,
+  );
 }
 console.log('\nMedians over repeats; the machine is noisy, so read the ratios (same run) and the CPU columns.');

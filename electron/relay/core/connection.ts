@@ -66,8 +66,8 @@ function onClose(this: WebSocket, code: number): void {
 /**
  * One live device socket: parses its frames, answers the heartbeat, and applies the
  * slow-consumer policy to what the hub sends it. Deliveries of one event-loop turn are kept in
- * `#pending` and leave in one write when the scheduler flushes; answers (acks, errors, pongs) go at
- * once, or behind this turn's deliveries when there are some.
+ * `#pending` and answers (acks, errors, pongs) wait in the corked socket, in order; all leave in one
+ * write when the scheduler flushes.
  */
 export class Connection implements Flushable {
   /** Cleared by each heartbeat tick, set again by any pong or frame from the device. */
@@ -78,6 +78,10 @@ export class Connection implements Flushable {
   format: DeliveryFormat;
   #pending: Buffer[] | null = null;
   #pendingBytes = 0;
+  /** Answers were written to the corked socket in this turn (it is uncorked at the flush). */
+  #corked = false;
+  /** On the scheduler's list for this turn's flush. */
+  #enlisted = false;
   /** The backlog was checked against the slow-consumer limit in this turn. */
   #checked = false;
   #endReason: DisconnectReason | null = null;
@@ -142,8 +146,20 @@ export class Connection implements Flushable {
     this.#pending = null;
     this.#pendingBytes = 0;
     this.#checked = false;
+    this.#enlisted = false;
     const socket = this.#socket;
+    if (this.#corked) {
+      this.#corked = false;
+      // Corked answers and this turn's deliveries leave in one write.
+      if (pending !== null && !socket.destroyed) this.#write(socket, pending, bytes);
+      socket.uncork();
+      return;
+    }
     if (pending === null || socket.destroyed) return;
+    this.#write(socket, pending, bytes);
+  }
+
+  #write(socket: Socket, pending: Buffer[], bytes: number): void {
     if (pending.length === 1) socket.write(pending[0] as Buffer);
     else if (bytes <= coalesceLimit * pending.length && bytes <= 1024 * 1024)
       socket.write(Buffer.concat(pending, bytes));
@@ -172,6 +188,7 @@ export class Connection implements Flushable {
     this.noteEnd(reason);
     this.#pending = null;
     this.#pendingBytes = 0;
+    this.#corked = false;
     this.ws.terminate();
   }
 
@@ -207,6 +224,7 @@ export class Connection implements Flushable {
   closed(code: number): void {
     this.#pending = null;
     this.#pendingBytes = 0;
+    this.#corked = false;
     this.hooks.onClose(this, this.#endReason ?? 'client_closed', code);
   }
 
@@ -236,22 +254,39 @@ export class Connection implements Flushable {
 
   /**
    * Sends a frame that answers the device: behind what this turn already queued for it (an echo
-   * comes before its ack), else at once (a close frame the device sent next must not overtake it).
+   * comes before its ack), else into the socket, corked until this turn's flush. Corked, not kept
+   * aside: a close frame `ws` writes when the device's own close follows in the same read still
+   * leaves after the answer, and the answers of a turn share one write.
    */
   #answer(json: string): void {
     if (!this.isOpen) return;
-    if (this.#pending === null) this.#socket.write(frameText(json));
-    else this.#queue(frameText(json));
+    const frame = frameText(json);
+    if (this.#pending !== null) {
+      this.#queue(frame);
+      return;
+    }
+    if (!this.#corked) {
+      this.#corked = true;
+      this.#socket.cork();
+      this.#enlist();
+    }
+    this.#socket.write(frame);
   }
 
   #queue(frame: Buffer): void {
     if (this.#pending === null) {
       this.#pending = [frame];
-      this.scheduler.enlist(this);
+      this.#enlist();
     } else {
       this.#pending.push(frame);
     }
     this.#pendingBytes += frame.length;
+  }
+
+  #enlist(): void {
+    if (this.#enlisted) return;
+    this.#enlisted = true;
+    this.scheduler.enlist(this);
   }
 
   /** Applies the policy to a backlog over the limit; returns true when the frame must not be written. */
