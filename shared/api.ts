@@ -90,3 +90,6 @@ export type DisconnectReason =
 
 /** What happens to a client whose send buffer passes the limit. */
 export type SlowConsumerPolicy = 'close' | 'drop';
+
+/** Where the hub serves the device SDK as one ES module (CORS open), for pages on the LAN. */
+export const sdkModulePath = '/sdk/relay-hub-client.mjs';

@@ -5,8 +5,12 @@
 import { join } from 'node:path';
 import { runHeadless } from './headless';
 
-// Bundled to dist/cli/relay-hub.cjs: the built renderer is dist/renderer.
-runHeadless(process.argv.slice(2), process.env, { staticDir: join(__dirname, '../renderer') }).then(
+// Bundled to dist/cli/relay-hub.cjs: the built renderer is dist/renderer, the device SDK dist/client.
+const dist = join(__dirname, '..');
+runHeadless(process.argv.slice(2), process.env, {
+  staticDir: join(dist, 'renderer'),
+  sdkFile: join(dist, 'client/index.mjs'),
+}).then(
   (code) => {
     process.exitCode = code;
   },

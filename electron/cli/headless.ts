@@ -12,6 +12,8 @@ import { createHubHost, type HubHost } from '../host/index';
 export interface HeadlessOptions {
   /** The built renderer served at /dashboard/ (`dist/renderer`). */
   staticDir: string;
+  /** The built device SDK served at /sdk/relay-hub-client.mjs (`dist/client/index.mjs`). */
+  sdkFile?: string;
   /** Program name in messages (default `relay-hub`). */
   name?: string;
 }
@@ -44,6 +46,7 @@ export async function runHeadless(
     host = createHubHost({
       relay: { ...cliDefaults(env), ...command.relay },
       dashboard: command.dashboard ? { staticDir: options.staticDir, token: command.dashboardToken } : null,
+      sdkFile: options.sdkFile ?? null,
       // A token rotated from the dashboard is written to the file, so a later SIGHUP keeps it.
       tokenFile: tokenFile ?? null,
     });

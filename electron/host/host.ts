@@ -16,6 +16,7 @@ import {
   type RelayOptions,
   type ServerHooks,
 } from '../relay/index';
+import { createSdkRoute } from './sdk-route';
 import { saveTokenFile } from './token-file';
 
 /** Where the desktop app keeps its settings (and its access token). */
@@ -40,6 +41,8 @@ export interface HubHostOptions {
    * next SIGHUP or restart reads the same token); removing the token is refused (edit the flags).
    */
   tokenFile?: string | null;
+  /** The built device SDK (`dist/client/index.mjs`), served at `/sdk/relay-hub-client.mjs`; null: not served. */
+  sdkFile?: string | null;
   /** Feed tuning (tests). */
   feed?: Pick<HubFeedOptions, 'intervalMs' | 'logSize' | 'fullListIntervalMs'>;
 }
@@ -98,8 +101,9 @@ export function describeListenError(error: unknown, host: string, port: number):
 export function createHubHost(options: HubHostOptions = {}): HubHost {
   let dashboard: Dashboard | null = null;
   // The relay takes its hooks at creation; they delegate to the dashboard created below.
+  const sdk = options.sdkFile ? createSdkRoute(options.sdkFile) : null;
   const hooks: ServerHooks = {
-    request: (req, res) => dashboard?.request(req, res) ?? false,
+    request: (req, res) => (sdk?.(req, res) ?? false) || (dashboard?.request(req, res) ?? false),
     upgrade: (req, socket, head) => dashboard?.upgrade(req, socket, head) ?? false,
   };
   const core = createRelay(options.relay ?? {}, hooks);

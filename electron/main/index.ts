@@ -18,6 +18,7 @@ const paths = {
   preload: join(__dirname, '../preload/index.cjs'),
   page: join(__dirname, '../renderer/index.html'),
   renderer: join(__dirname, '../renderer'),
+  sdk: join(__dirname, '../client/index.mjs'),
   // macOS menu bars want a monochrome template image; Electron picks the @1.5x/@2x files itself.
   trayIcon: join(__dirname, '../assets', process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
 };
@@ -36,7 +37,11 @@ function isHeadless(): boolean {
 
 async function runHeadlessApp(): Promise<void> {
   app.dock?.hide();
-  const code = await runHeadless(appArgs(), process.env, { staticDir: paths.renderer, name: 'relay-hub' });
+  const code = await runHeadless(appArgs(), process.env, {
+    staticDir: paths.renderer,
+    sdkFile: paths.sdk,
+    name: 'relay-hub',
+  });
   app.exit(code);
 }
 
@@ -63,11 +68,16 @@ function createDesktopHost(settings: SettingsStore): HubHost {
   };
   const dashboard = appArgs().includes('--dashboard') ? { staticDir: paths.renderer } : null;
   try {
-    return createHubHost({ relay: { ...relayOptionsOf(settings.get()), ...fixed }, settings, dashboard });
+    return createHubHost({
+      relay: { ...relayOptionsOf(settings.get()), ...fixed },
+      settings,
+      dashboard,
+      sdkFile: paths.sdk,
+    });
   } catch (error) {
     // e.g. a hand-edited settings.json naming a certificate without its key.
     console.error(`relay-hub: saved settings ignored: ${(error as Error).message}`);
-    return createHubHost({ relay: fixed, settings, dashboard });
+    return createHubHost({ relay: fixed, settings, dashboard, sdkFile: paths.sdk });
   }
 }
 
