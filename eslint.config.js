@@ -7,129 +7,125 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 /** UI libraries: only the renderer may use them. */
 const ui = ['react', 'react-dom', 'react-dom/*', 'zustand'];
-/** Test machinery (`test/`): shipped code never imports it. */
-const testMachinery = {
-  group: ['**/test/**', '**/test'],
-  message: 'Test machinery (test/) never ships: only tests import it.',
-};
 
 /**
- * What each folder may import (README "Architecture"; ../shared/ARCHITECTURE.md). Relative imports
- * are checked with a regex on the import path: a room reaches the rooms below it through their
- * `index.ts` doors only. The globs are disjoint, because a later rule for the same file replaces
- * an earlier one.
+ * Packages each folder may not use. The globs are disjoint, because a later rule for the same
+ * file replaces an earlier one.
  */
-const roomRules = [
+const packageBans = [
   {
     files: ['shared/**/*.ts'],
     paths: [{ name: 'electron', message: 'shared/ is pure: no Electron.' }],
-    patterns: [
-      { group: ['node:*', 'ws', ...ui], message: 'shared/ is pure: no Node, DOM or UI.' },
-      { regex: '^\\.\\./', message: 'shared/ imports only shared/.' },
-    ],
+    patterns: [{ group: ['node:*', 'ws', ...ui], message: 'shared/ is pure: no Node, DOM or UI.' }],
   },
   {
-    files: ['electron/relay/core/**/*.ts'],
-    paths: [{ name: 'electron', message: 'The relay runs in plain Node: never import electron.' }],
-    patterns: [
-      { group: ui, message: 'The relay has no UI.' },
-      {
-        regex: '^\\.\\./(?!\\.\\./\\.\\./shared/)',
-        message: 'relay/core/ is the bottom room: it imports shared/ and itself, nothing else.',
-      },
-    ],
-  },
-  {
-    files: ['electron/relay/server/**/*.ts'],
-    paths: [{ name: 'electron', message: 'The relay runs in plain Node: never import electron.' }],
-    patterns: [
-      { group: ui, message: 'The relay has no UI.' },
-      {
-        regex: '^\\.\\./(?!core/|\\.\\./\\.\\./shared/)',
-        message: 'relay/server/ imports relay/core/, shared/ and itself only.',
-      },
-    ],
-  },
-  {
-    files: ['electron/relay/index.ts'],
-    paths: [{ name: 'electron', message: 'The relay runs in plain Node: never import electron.' }],
-    patterns: [
-      { group: ui, message: 'The relay has no UI.' },
-      { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'relay/index.ts joins core/ and server/: nothing above them.' },
-    ],
-  },
-  {
-    files: ['electron/host/**/*.ts'],
-    paths: [{ name: 'electron', message: 'The host runs in plain Node (the headless hub uses it too).' }],
-    patterns: [
-      { group: ui, message: 'The host has no UI.' },
-      {
-        regex: '^\\.\\./(?!relay/index$|\\.\\./shared/)',
-        message: 'host/ reaches the relay through electron/relay/index.ts only, and nothing above it.',
-      },
-    ],
-  },
-  {
-    files: ['electron/cli/**/*.ts'],
-    paths: [{ name: 'electron', message: 'The CLI runs in plain Node.' }],
-    patterns: [
-      { group: ui, message: 'The CLI has no UI.' },
-      {
-        regex: '^\\.\\./(?!(host|relay)/index$|\\.\\./shared/)',
-        message: 'cli/ uses electron/host/index.ts and electron/relay/index.ts only.',
-      },
-    ],
+    files: ['electron/relay/**/*.ts', 'electron/host/**/*.ts', 'electron/cli/**/*.ts'],
+    paths: [{ name: 'electron', message: 'The relay, the host and the CLI run in plain Node: never import electron.' }],
+    patterns: [{ group: ui, message: 'No UI here.' }],
   },
   {
     files: ['electron/main/**/*.ts'],
     paths: [],
-    patterns: [
-      { group: ui, message: 'No UI in the main process.' },
-      {
-        regex: '^\\.\\./(?!(host|cli|relay)/index$|\\.\\./shared/)',
-        message:
-          'main/ uses the host, cli and relay doors (their index.ts) and shared/; the renderer and preload over IPC only.',
-      },
-    ],
+    patterns: [{ group: ui, message: 'No UI in the main process.' }],
   },
   {
     files: ['electron/preload/**/*.ts'],
     paths: [],
-    patterns: [
-      { group: ['node:*', 'ws', ...ui], message: 'The sandboxed preload has no Node.' },
-      { regex: '^\\.\\./(?!\\.\\./shared/)', message: 'The preload imports shared/ only.' },
-    ],
+    patterns: [{ group: ['node:*', 'ws', ...ui], message: 'The sandboxed preload has no Node.' }],
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     paths: [{ name: 'electron', message: 'The renderer reaches main through its transport only.' }],
-    patterns: [
-      { group: ['node:*', 'ws'], message: 'The renderer runs in a browser page.' },
-      { group: ['**/electron/**', '**/client/**'], message: 'The renderer imports shared/ only.' },
-      testMachinery,
-    ],
+    patterns: [{ group: ['node:*', 'ws'], message: 'The renderer runs in a browser page.' }],
   },
   {
     files: ['client/**/*.ts'],
     paths: [{ name: 'electron', message: 'The device SDK runs on devices.' }],
     patterns: [
       { group: ['node:*', 'ws', ...ui], message: 'The SDK runs in browsers too: WebSocket and fetch are injected.' },
-      { regex: '^\\.\\./(?!shared/)', message: 'The device SDK imports shared/ only.' },
-    ],
-  },
-  {
-    files: ['e2e/**/*.ts'],
-    paths: [],
-    patterns: [
-      {
-        group: ['**/electron/**', '**/renderer/**', '**/client/**', '**/test/**'],
-        message: 'e2e tests drive the app from outside.',
-      },
     ],
   },
 ];
 
-/** Test files may reach what they test and the test machinery (the room rules apply to shipped code). */
+/**
+ * The rooms' walls (README "Architecture"; ../shared/ARCHITECTURE.md), by resolved path: each
+ * room imports only the rooms below it, through their `index.ts` doors; nothing shipped imports
+ * the test machinery in test/.
+ */
+const everything = [
+  './shared',
+  './electron/relay/core',
+  './electron/relay/server',
+  './electron/relay/index.ts',
+  './electron/host',
+  './electron/cli',
+  './electron/main',
+  './electron/preload',
+  './renderer',
+  './client',
+  './e2e',
+  './test',
+];
+/** A zone: `target` may import only `allowed` (whole folders) and the `doors` (index.ts files). */
+const wall = (target, allowed, doors = [], message) => ({
+  target,
+  from: everything.filter((room) => room !== target && !allowed.includes(room) && !doors.includes(room)),
+  message,
+});
+const doorOf = (room) => ({ room, door: `${room}/index.ts` });
+const roomZones = [
+  wall('./shared', [], [], 'shared/ imports only shared/.'),
+  wall(
+    './electron/relay/core',
+    ['./shared'],
+    [],
+    'relay/core/ is the bottom room: it imports shared/ and itself only.',
+  ),
+  wall(
+    './electron/relay/server',
+    ['./shared', './electron/relay/core'],
+    [],
+    'relay/server/ imports relay/core/ and shared/ only.',
+  ),
+  wall(
+    './electron/relay/index.ts',
+    ['./shared', './electron/relay/core', './electron/relay/server'],
+    [],
+    'relay/index.ts joins core/ and server/: nothing above them.',
+  ),
+  wall(
+    './electron/host',
+    ['./shared', './electron/relay/index.ts'],
+    [],
+    'host/ reaches the relay through electron/relay/index.ts only.',
+  ),
+  wall('./electron/preload', ['./shared'], [], 'The preload imports shared/ only.'),
+  wall('./renderer', ['./shared'], [], 'The renderer imports shared/ only.'),
+  wall('./client', ['./shared'], [], 'The device SDK imports shared/ only.'),
+  wall('./e2e', ['./shared'], [], 'e2e tests drive the app from outside: shared/ types at most.'),
+];
+// The CLI and main also use the host's and the CLI's doors, which sit inside folders that are walled off otherwise.
+for (const [target, doors, message] of [
+  ['./electron/cli', [doorOf('./electron/host')], 'cli/ uses electron/host/index.ts and electron/relay/index.ts only.'],
+  [
+    './electron/main',
+    [doorOf('./electron/host'), doorOf('./electron/cli')],
+    'main/ uses the host, cli and relay doors (their index.ts) and shared/; the renderer and preload over IPC only.',
+  ],
+]) {
+  const zone = wall(
+    target,
+    ['./shared', './electron/relay/index.ts'],
+    doors.map((d) => d.room),
+    message,
+  );
+  roomZones.push(zone);
+  for (const { room, door } of doors) {
+    roomZones.push({ target, from: room, except: [door.slice(room.length + 1)], message });
+  }
+}
+
+/** Test files may reach what they test and the test machinery (the rules apply to shipped code). */
 const testFiles = ['**/*.test.ts', '**/*.test.tsx'];
 
 export default tseslint.config(
@@ -189,11 +185,17 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: Object.fromEntries(Object.keys(reactHooks.configs.flat.recommended.rules).map((rule) => [rule, 'error'])),
   },
-  ...roomRules.map(({ files, paths, patterns }) => ({
+  ...packageBans.map(({ files, paths, patterns }) => ({
     files,
     ignores: testFiles,
     rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
   })),
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: testFiles,
+    plugins: { 'import-x': importX },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: roomZones }] },
+  },
   // No import cycles anywhere (type-only imports included): one bad arrow makes every room depend on every other.
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.mjs'],

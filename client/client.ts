@@ -20,7 +20,15 @@ export interface DeviceMessage {
   userId?: number;
   /** When the hub accepted it (ms since the epoch). */
   ts: number;
+  /** Its place in the topic's stream. */
+  offset: number;
+  epoch: string;
+  /** The topic's retained message, sent because the device subscribed. */
+  retained?: true;
 }
+
+/** Per topic, after a (re)subscribe: whether what was missed arrived (false: there may be a gap), and the position. */
+export type RecoveryResults = Record<string, { recovered: boolean; offset: number; epoch: string }>;
 
 /** A failure with a stable code: the hub's error codes, or the SDK's own (`connection_lost`, `queue_full`, `closed`…). */
 export class RelayError extends Error {
@@ -48,6 +56,12 @@ export interface ClientEvents {
   dropped: { topic: string; message: string };
   /** A retry is scheduled after `delayMs`. */
   reconnecting: { attempt: number; delayMs: number };
+  /**
+   * After every (re)subscribe, per topic: `recovered` true when every message published while the
+   * device was away has arrived (before this event); false when the hub could not keep them all
+   * (or on the first connect, when there was nothing to recover).
+   */
+  recovery: RecoveryResults;
 }
 
 /** The parts of a WebSocket the SDK uses: the browser's, or `ws` in Node. */
@@ -103,6 +117,8 @@ export class RelayClient extends Emitter<ClientEvents> {
   #id: string | null;
   #url: string | null;
   #topics: string[] | null;
+  /** Per topic, the position of the last message received: what a resubscribe asks to recover from. */
+  readonly #positions = new Map<string, { offset: number; epoch: string }>();
   #ws: WebSocketLike | null = null;
   #attempt = 0;
   #timers: ReturnType<typeof setTimeout>[] = [];
@@ -181,7 +197,22 @@ export class RelayClient extends Emitter<ClientEvents> {
   /** Replaces the topic set (sent now when open, and on every reconnect). */
   subscribe(topics: string[]): void {
     this.#topics = [...topics];
-    if (this.#state === 'open') this.#ws?.send(JSON.stringify({ topics: this.#topics, format: 'envelope' }));
+    if (this.#state === 'open' && this.#ws !== null) this.#sendTopics(this.#ws);
+  }
+
+  /** The position of the last message received on `topic` (what a reconnect recovers from), if any. */
+  position(topic: string): { offset: number; epoch: string } | null {
+    const position = this.#positions.get(topic);
+    return position === undefined ? null : { ...position };
+  }
+
+  /** Subscribes, asking for every topic what was published after the last message received (epoch "" when none yet). */
+  #sendTopics(ws: WebSocketLike): void {
+    const topics = this.#topics;
+    if (topics === null) return;
+    const since: Record<string, { offset: number; epoch: string }> = {};
+    for (const topic of topics) since[topic] = this.#positions.get(topic) ?? { offset: 0, epoch: '' };
+    ws.send(JSON.stringify({ topics, format: 'envelope', since }));
   }
 
   /** Closes for good: no reconnect; waiting publishes reject with `closed`. */
@@ -224,7 +255,7 @@ export class RelayClient extends Emitter<ClientEvents> {
   #open(url: string): void {
     let opened = false;
     const options = this.#options.webSocketOptions;
-    const target = withEnvelopes(url);
+    const target = withEnvelopes(url, this.#topics !== null);
     const ws = (
       options === undefined ? new this.#WebSocket(target) : new this.#WebSocket(target, options as never)
     ) as WebSocketLike;
@@ -247,7 +278,7 @@ export class RelayClient extends Emitter<ClientEvents> {
 
   #onOpen(ws: WebSocketLike): void {
     this.#setState('open');
-    if (this.#topics !== null) ws.send(JSON.stringify({ topics: this.#topics, format: 'envelope' }));
+    this.#sendTopics(ws);
     for (const item of this.#outbox.drain()) this.#send(ws, item);
     this.#heartbeat = setInterval(() => ws.send(JSON.stringify({ ping: ++this.#pingSeq })), this.#heartbeatMs);
     this.#feedWatchdog();
@@ -265,9 +296,24 @@ export class RelayClient extends Emitter<ClientEvents> {
     const value = frame.value;
     switch (value.kind) {
       case 'envelope': {
-        const message: DeviceMessage = { topic: value.topic, message: value.message, ts: value.ts };
+        const { topic, offset, epoch } = value;
+        const known = this.#positions.get(topic);
+        if (value.retained !== true) {
+          // Already here (a message can come twice only across a seam): not again.
+          if (known !== undefined && known.epoch === epoch && offset <= known.offset) return;
+          this.#positions.set(topic, { offset, epoch });
+        }
+        const message: DeviceMessage = { topic, message: value.message, ts: value.ts, offset, epoch };
         if (value.user_id !== undefined) message.userId = value.user_id;
+        if (value.retained === true) message.retained = true;
         this.emit('message', message);
+        return;
+      }
+      case 'recovery': {
+        // Recovered or not, the device is now at the topic's position: it goes on from there.
+        for (const [topic, { offset, epoch }] of Object.entries(value.topics))
+          this.#positions.set(topic, { offset, epoch });
+        this.emit('recovery', value.topics);
         return;
       }
       case 'ack': {

@@ -37,9 +37,14 @@ export function idOfSocketUrl(url: string): string {
   return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
 }
 
-/** `url` with `?format=envelope` (the SDK always takes envelopes: they say which topic a message is on). */
-export function withEnvelopes(url: string): string {
-  return `${url}${url.includes('?') ? '&' : '?'}format=envelope`;
+/**
+ * `url` with `?format=envelope` (the SDK always takes envelopes: they say which topic a message is
+ * on), and `wait=subscribe` when it subscribes at once: nothing arrives before its topics frame, so
+ * what it missed comes first and live messages after, with no seam.
+ */
+export function withEnvelopes(url: string, waitForSubscribe: boolean): string {
+  const query = waitForSubscribe ? 'format=envelope&wait=subscribe' : 'format=envelope';
+  return `${url}${url.includes('?') ? '&' : '?'}${query}`;
 }
 
 async function errorOf(res: Awaited<ReturnType<FetchLike>>, what: string): Promise<HubHttpError> {

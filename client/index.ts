@@ -18,6 +18,7 @@ export {
   type ClientState,
   type ConnectOptions,
   type DeviceMessage,
+  type RecoveryResults,
   type WebSocketConstructor,
   type WebSocketLike,
 } from './client';

@@ -25,7 +25,8 @@ export type ErrorCode =
   | 'message_too_large'
   | 'rate_limited'
   | 'too_many_registrations'
-  | 'too_many_connections';
+  | 'too_many_connections'
+  | 'invalid_query';
 
 /** JSON body of every 4xx answer and of WebSocket error frames. */
 export interface ErrorBody {
@@ -54,11 +55,51 @@ export interface PublishRequest {
   topic: string;
   user_id?: number;
   message: string;
+  /** Keep it as the topic's retained message (an empty message clears it). */
+  retain?: boolean;
 }
 
-/** `POST /publish` answer: how many live connections the message was written to. */
+/**
+ * `POST /publish` answer: how many live connections the message was written to, and where it sits
+ * in its topic's stream (`offset`, under the topic's `epoch`).
+ */
 export interface PublishReceipt {
   delivered: number;
+  offset: number;
+  epoch: string;
+}
+
+/** A topic's place in its stream: the offset of its last message, under the stream's epoch. */
+export interface StreamPosition {
+  offset: number;
+  epoch: string;
+}
+
+/** One message of a topic's history, as `GET /history/<topic>` shows it. */
+export interface HistoryItem {
+  offset: number;
+  ts: number;
+  message: string;
+  user_id?: number;
+  /** Published with `retain`. */
+  retain?: true;
+}
+
+/** `GET /history/<topic>?since=<offset>&limit=<n>` answer: messages after `since`, oldest first. */
+export interface HistoryResponse {
+  topic: string;
+  epoch: string;
+  /** The topic's last offset. */
+  offset: number;
+  messages: HistoryItem[];
+  /** True when every message after `since` is here (none was evicted, and `limit` did not cut). */
+  complete: boolean;
+}
+
+/** `DELETE /retained/<topic>` answer. */
+export interface RetainedClearResponse {
+  topic: string;
+  removed: boolean;
 }
 
 /** `GET /health` answer. */

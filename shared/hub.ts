@@ -1,4 +1,4 @@
-import type { DisconnectReason, PublishReceipt, SlowConsumerPolicy } from './api';
+import type { DisconnectReason, HistoryItem, PublishReceipt, SlowConsumerPolicy } from './api';
 
 /** One registration as the operator sees it. Times are epoch milliseconds. */
 export interface ClientInfo {
@@ -21,6 +21,17 @@ export interface ClientInfo {
 export interface UserInfo {
   userId: number;
   clientIds: string[];
+}
+
+/** A topic's stream: its history and retained message, as the operator sees it. */
+export interface TopicStreamInfo {
+  topic: string;
+  epoch: string;
+  lastOffset: number;
+  /** Messages in the history. */
+  size: number;
+  bytes: number;
+  retained: HistoryItem | null;
 }
 
 /** One topic: how many registrations subscribe to it and how many messages were published to it. */

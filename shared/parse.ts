@@ -54,12 +54,17 @@ export function parsePublishRequest(body: unknown, limits: TopicLimits = default
   const topic = parseTopic(body.topic, limits);
   if (!topic.ok) return topic;
   if (typeof body.message !== 'string') return fail('invalid_message', 'message must be a string');
-  if (body.user_id === undefined || body.user_id === null) {
-    return { ok: true, value: { topic: topic.value, message: body.message } };
+  const value: PublishRequest = { topic: topic.value, message: body.message };
+  if (body.user_id !== undefined && body.user_id !== null) {
+    const userId = parseUserId(body.user_id);
+    if (!userId.ok) return userId;
+    value.user_id = userId.value;
   }
-  const userId = parseUserId(body.user_id);
-  if (!userId.ok) return userId;
-  return { ok: true, value: { topic: topic.value, user_id: userId.value, message: body.message } };
+  if (body.retain !== undefined && body.retain !== null && body.retain !== false) {
+    if (body.retain !== true) return fail('invalid_body', 'retain must be true or false');
+    value.retain = true;
+  }
+  return { ok: true, value };
 }
 
 /** A topic set: an array of distinct non-empty strings within the limits (duplicates folded). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ackJson, envelopeJson, errorFrameJson, parseClientFrame, parseServerFrame } from './protocol';
+import { ackJson, envelopeJson, errorFrameJson, parseClientFrame, parseServerFrame, recoveryJson } from './protocol';
 
 describe('parseClientFrame', () => {
   it('reads ping (with or without a newline)', () => {
@@ -62,6 +62,21 @@ describe('parseClientFrame', () => {
       value: { kind: 'app-ping', value: { t: 'x' } },
     });
   });
+  it('reads since: positions for topics of the frame, others ignored', () => {
+    expect(
+      parseClientFrame('{"topics":["a","b"],"since":{"a":{"offset":41,"epoch":"e"},"z":{"offset":1,"epoch":"q"}}}'),
+    ).toEqual({ ok: true, value: { kind: 'topics', topics: ['a', 'b'], since: { a: { offset: 41, epoch: 'e' } } } });
+  });
+  it.each([
+    '{"topics":["a"],"since":[]}',
+    '{"topics":["a"],"since":{"a":41}}',
+    '{"topics":["a"],"since":{"a":{"offset":-1,"epoch":"e"}}}',
+    '{"topics":["a"],"since":{"a":{"offset":1.5,"epoch":"e"}}}',
+    '{"topics":["a"],"since":{"a":{"offset":1}}}',
+    `{"topics":["a"],"since":{"a":{"offset":1,"epoch":"${'e'.repeat(65)}"}}}`,
+  ])('refuses a malformed since %s with bad_frame', (text) => {
+    expect(parseClientFrame(text)).toMatchObject({ ok: false, code: 'bad_frame' });
+  });
   it('takes topics first when a frame carries several keys (tutorial frames keep working)', () => {
     expect(parseClientFrame('{"topics":["a"],"ping":1,"publish":{}}')).toEqual({
       ok: true,
@@ -85,15 +100,23 @@ describe('parseClientFrame', () => {
 
 describe('server frames', () => {
   it('round-trips an envelope, an ack, an error and a pong', () => {
-    expect(parseServerFrame(envelopeJson('cats', 'hi', undefined, 5))).toEqual({
+    const position = { offset: 3, epoch: 'e1' };
+    expect(parseServerFrame(envelopeJson({ topic: 'cats', message: 'hi', ts: 5, ...position }))).toEqual({
       ok: true,
-      value: { kind: 'envelope', topic: 'cats', message: 'hi', ts: 5 },
+      value: { kind: 'envelope', topic: 'cats', message: 'hi', ts: 5, ...position },
     });
-    expect(parseServerFrame(envelopeJson('cats', '{"a":1}', 9, 5))).toEqual({
+    expect(
+      parseServerFrame(
+        envelopeJson({ topic: 'cats', message: '{"a":1}', user_id: 9, ts: 5, ...position, retained: true }),
+      ),
+    ).toEqual({
       ok: true,
-      value: { kind: 'envelope', topic: 'cats', message: '{"a":1}', user_id: 9, ts: 5 },
+      value: { kind: 'envelope', topic: 'cats', message: '{"a":1}', user_id: 9, ts: 5, ...position, retained: true },
     });
-    expect(JSON.parse(envelopeJson('t', 'm', 2, 1))).toEqual({ topic: 't', message: 'm', user_id: 2, ts: 1 });
+    expect(parseServerFrame(recoveryJson({ a: { recovered: false, offset: 9, epoch: 'x' } }))).toEqual({
+      ok: true,
+      value: { kind: 'recovery', topics: { a: { recovered: false, offset: 9, epoch: 'x' } } },
+    });
     expect(parseServerFrame(ackJson('q', 3))).toEqual({ ok: true, value: { kind: 'ack', id: 'q', delivered: 3 } });
     expect(parseServerFrame(errorFrameJson('rate_limited', 'slow down', 4))).toEqual({
       ok: true,
@@ -105,7 +128,10 @@ describe('server frames', () => {
     });
     expect(parseServerFrame('{"pong":[1,2]}')).toEqual({ ok: true, value: { kind: 'pong', value: [1, 2] } });
   });
-  it.each(['hi', '[]', '{"ack":{}}', '{"topic":"t","message":1,"ts":1}', '{}'])('refuses %s', (text) => {
-    expect(parseServerFrame(text).ok).toBe(false);
-  });
+  it.each(['hi', '[]', '{"ack":{}}', '{"topic":"t","message":1,"ts":1}', '{"topic":"t","message":"m","ts":1}', '{}'])(
+    'refuses %s',
+    (text) => {
+      expect(parseServerFrame(text).ok).toBe(false);
+    },
+  );
 });

@@ -5,7 +5,7 @@
  * opts in to envelopes (`?format=envelope` on the socket URL, or `"format": "envelope"` in a
  * topics frame), and everything else is new frames a tutorial device never sends.
  */
-import type { ErrorCode, PublishRequest } from './api';
+import type { ErrorCode, PublishRequest, StreamPosition } from './api';
 import { defaultTopicLimits, type TopicLimits } from './limits';
 import { parseJson, parsePublishRequest, parseTopicList, type Parsed } from './parse';
 
@@ -19,8 +19,11 @@ export type FrameId = string | number;
 export type ClientFrame =
   /** `ping` as plain text: accepted silently (the tutorial's keep-alive). */
   | { kind: 'ping' }
-  /** `{"topics": [...], "format"?}`: replaces the topic set (and switches the delivery format). */
-  | { kind: 'topics'; topics: string[]; format?: DeliveryFormat }
+  /**
+   * `{"topics": [...], "format"?, "since"?}`: replaces the topic set (and switches the delivery
+   * format); `since` asks, per topic, for what was published after that position (envelopes only).
+   */
+  | { kind: 'topics'; topics: string[]; format?: DeliveryFormat; since?: Record<string, StreamPosition> }
   /** `{"publish": {...}, "id"?, "echo"?}`: delivers like `POST /publish`; with an id, acknowledged. */
   | { kind: 'publish'; publish: PublishRequest; id?: FrameId; echo: boolean }
   /** `{"ping": x}`: answered `{"pong": x}` (browsers cannot send protocol pings). */
@@ -29,7 +32,7 @@ export type ClientFrame =
 /** A refused frame: the error code and message, and the frame's id when it had a usable one. */
 export type FrameFailure = { ok: false; code: ErrorCode; message: string; id?: FrameId };
 
-/** The delivery of one message in envelope format (`offset` and `epoch` come with history). */
+/** The delivery of one message in envelope format. */
 export interface Envelope {
   topic: string;
   message: string;
@@ -37,6 +40,16 @@ export interface Envelope {
   user_id?: number;
   /** When the hub accepted the publish (ms since the epoch). */
   ts: number;
+  /** Its place in the topic's stream: what a device gives back in `since` to recover what it missed. */
+  offset: number;
+  epoch: string;
+  /** The topic's retained message, sent because the device subscribed (not a new publish). */
+  retained?: true;
+}
+
+/** Per topic of a topics frame with `since`: whether what was missed followed, and the position now. */
+export interface RecoveryResult extends StreamPosition {
+  recovered: boolean;
 }
 
 /** A hub → device frame other than a raw delivery. */
@@ -44,7 +57,9 @@ export type ServerFrame =
   | ({ kind: 'envelope' } & Envelope)
   | { kind: 'ack'; id: FrameId; delivered: number }
   | { kind: 'error'; code: string; message: string; id?: FrameId }
-  | { kind: 'pong'; value: unknown };
+  | { kind: 'pong'; value: unknown }
+  /** After the missed messages of a topics frame with `since`: per topic, recovered or not, and the position. */
+  | { kind: 'recovery'; topics: Record<string, RecoveryResult> };
 
 const maxIdLength = 128;
 
@@ -86,11 +101,37 @@ function topicsFrame(
 ): { ok: true; value: ClientFrame } | FrameFailure {
   const topics = parseTopicList(frame.topics, limits);
   if (!topics.ok) return refuse(topics.code, topics.message);
-  if (frame.format === undefined) return { ok: true, value: { kind: 'topics', topics: topics.value } };
-  if (frame.format !== 'raw' && frame.format !== 'envelope') {
-    return refuse('bad_frame', 'format must be "raw" or "envelope"');
+  const value: ClientFrame = { kind: 'topics', topics: topics.value };
+  if (frame.format !== undefined) {
+    if (frame.format !== 'raw' && frame.format !== 'envelope') {
+      return refuse('bad_frame', 'format must be "raw" or "envelope"');
+    }
+    value.format = frame.format;
   }
-  return { ok: true, value: { kind: 'topics', topics: topics.value, format: frame.format } };
+  if (frame.since !== undefined) {
+    const since = parseSince(frame.since, topics.value);
+    if (since === null) {
+      return refuse('bad_frame', 'since must map topics to {"offset": <integer ≥ 0>, "epoch": "<string>"}');
+    }
+    value.since = since;
+  }
+  return { ok: true, value };
+}
+
+const maxEpochLength = 64;
+
+/** `since`: topic → position, for topics of the frame only (others are ignored); null when malformed. */
+function parseSince(value: unknown, topics: readonly string[]): Record<string, StreamPosition> | null {
+  if (!isRecord(value)) return null;
+  const since: Record<string, StreamPosition> = {};
+  for (const [topic, position] of Object.entries(value)) {
+    if (!isRecord(position)) return null;
+    const { offset, epoch } = position;
+    if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) return null;
+    if (typeof epoch !== 'string' || epoch.length > maxEpochLength) return null;
+    if (topics.includes(topic)) since[topic] = { offset, epoch };
+  }
+  return since;
 }
 
 function publishFrame(
@@ -109,10 +150,13 @@ function publishFrame(
 }
 
 /** The JSON text of an envelope (`user_id` only when the publish was for one user). */
-export function envelopeJson(topic: string, message: string, userId: number | undefined, ts: number): string {
-  return userId === undefined
-    ? JSON.stringify({ topic, message, ts })
-    : JSON.stringify({ topic, message, user_id: userId, ts });
+export function envelopeJson(envelope: Envelope): string {
+  return JSON.stringify(envelope);
+}
+
+/** The JSON text of a recovery frame. */
+export function recoveryJson(topics: Record<string, RecoveryResult>): string {
+  return JSON.stringify({ recovery: topics });
 }
 
 /** The JSON text of an acknowledgement. */
@@ -130,10 +174,24 @@ export function parseServerFrame(text: string): Parsed<ServerFrame> {
   const json = parseJson(text);
   if (!json.ok || !isRecord(json.value)) return { ok: false, code: 'bad_frame', message: 'not a JSON object' };
   const frame = json.value;
-  if (typeof frame.topic === 'string' && typeof frame.message === 'string' && typeof frame.ts === 'number') {
-    const envelope: ServerFrame = { kind: 'envelope', topic: frame.topic, message: frame.message, ts: frame.ts };
+  const { topic, message, ts, offset, epoch } = frame;
+  if (typeof topic === 'string' && typeof message === 'string' && typeof ts === 'number') {
+    if (typeof offset !== 'number' || typeof epoch !== 'string') {
+      return { ok: false, code: 'bad_frame', message: 'an envelope without offset and epoch' };
+    }
+    const envelope: ServerFrame = { kind: 'envelope', topic, message, ts, offset, epoch };
     if (typeof frame.user_id === 'number') envelope.user_id = frame.user_id;
+    if (frame.retained === true) envelope.retained = true;
     return { ok: true, value: envelope };
+  }
+  if (isRecord(frame.recovery)) {
+    const topics: Record<string, RecoveryResult> = {};
+    for (const [name, result] of Object.entries(frame.recovery)) {
+      if (!isRecord(result) || typeof result.recovered !== 'boolean') continue;
+      if (typeof result.offset !== 'number' || typeof result.epoch !== 'string') continue;
+      topics[name] = { recovered: result.recovered, offset: result.offset, epoch: result.epoch };
+    }
+    return { ok: true, value: { kind: 'recovery', topics } };
   }
   const id = frameIdOf(frame.id);
   if ('ack' in frame) {

@@ -172,7 +172,7 @@ describe('dashboard', () => {
     devices.push(device);
     const admin = await Admin.connect(port);
     const result = await admin.command('publish', { topic: 'cats', message: 'from the dashboard' });
-    expect(result).toEqual({ ok: true, value: { delivered: 1 } });
+    expect(result).toMatchObject({ ok: true, value: { delivered: 1, offset: 1 } });
     await device.waitForMessages(1);
     expect(device.messages).toEqual(['from the dashboard']);
     expect(await admin.command('publish', { topic: 'cats' })).toMatchObject({

@@ -3,10 +3,13 @@
  * edge (`server/`) into a relay that runs in plain Node (tests, the headless CLI) or inside
  * Electron's main process. It never imports `electron`, nor anything above it (host, cli, main).
  */
-import type { PublishReceipt, PublishRequest } from '../../shared/api';
-import type { ClientInfo, HubSnapshot, HubStats, ListenInfo, PublishOrigin } from '../../shared/hub';
+import type { HistoryResponse, PublishReceipt, PublishRequest } from '../../shared/api';
+import type { ClientInfo, HubSnapshot, HubStats, ListenInfo, PublishOrigin, TopicStreamInfo } from '../../shared/hub';
+import { DiskEngine } from './core/engine/disk';
+import { historyOf, streamInfoOf } from './core/engine/views';
+import { MemoryEngine } from './core/engine/memory';
 import { LimitError } from './core/errors';
-import { Hub, type RelayListener } from './core/hub';
+import { Hub, historyLimitsOf, type RelayListener } from './core/hub';
 import { createLogger } from './core/log';
 import { createMetrics } from './server/metrics';
 import { resolveOptions, type LiveOptions, type RelayOptions } from './core/options';
@@ -61,6 +64,14 @@ export interface Relay {
   reloadTls(): Promise<boolean>;
   /** Counters only (cheap). */
   stats(): HubStats;
+  /** Up to `limit` messages of a topic after offset `since` (default 0 and 100), or null for a topic never published to. */
+  history(topic: string, since?: number, limit?: number): HistoryResponse | null;
+  /** Clears a topic's retained message; false when it had none. */
+  clearRetained(topic: string): boolean;
+  /** Empties a topic's history (devices asking for older offsets are told they were not recovered); returns how many left. */
+  clearHistory(topic: string): number;
+  /** Every topic's stream: history size, last offset, retained message. */
+  streams(): TopicStreamInfo[];
   /** Subscribes to state changes; returns the unsubscribe function. */
   on(listener: RelayListener): () => void;
 }
@@ -74,7 +85,12 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
   const resolved = resolveOptions(options);
   const log = createLogger(resolved.logLevel);
   const store = resolved.dataDir === null ? null : new RegistrationStore(resolved.dataDir, { fsync: resolved.fsync });
-  const hub = new Hub(resolved, { store, log });
+  const limits = historyLimitsOf(resolved);
+  const engine =
+    resolved.dataDir === null
+      ? new MemoryEngine(limits)
+      : new DiskEngine(resolved.dataDir, limits, { fsync: resolved.fsync, warn: (message) => log.warn(message) });
+  const hub = new Hub(resolved, { store, log, engine });
   if (store) log.info({ dataDir: resolved.dataDir, registrations: hub.restore() }, 'registrations restored');
   const metrics = createMetrics(hub);
   let server: RelayServer | null = null;
@@ -87,6 +103,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       if (Object.keys(overrides).length > 0) {
         const { dataDir, fsync, logLevel } = resolved;
         Object.assign(resolved, resolveOptions({ ...resolved, ...overrides, dataDir, fsync, logLevel }));
+        engine.setLimits(historyLimitsOf(resolved));
       }
       const candidate = new RelayServer(hub, hooks, metrics);
       let info: ListenInfo;
@@ -100,6 +117,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       }
       server = candidate;
       metrics.start();
+      engine.start();
       const idleMs = resolved.expireIdleMs;
       if (store && idleMs > 0) {
         expiry = setInterval(() => hub.expireIdle(idleMs), Math.min(Math.max(idleMs / 4, 1_000), 60_000));
@@ -115,6 +133,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       expiry = null;
       await current?.stop(resolved.shutdownTimeoutMs);
       metrics.stop();
+      engine.close();
       store?.close();
       if (current) log.info('stopped');
     },
@@ -128,13 +147,17 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     },
     unregister: (id) => hub.unregister(id),
     unregisterUser: (userId) => hub.unregisterUser(userId),
-    publish({ topic, message, user_id: userId }, origin = 'gui') {
+    publish({ topic, message, user_id: userId, retain }, origin = 'gui') {
       if (hub.messageTooLarge(message)) {
         const text = `message is larger than ${resolved.maxMessageBytes} bytes (UTF-8)`;
         throw new LimitError('message_too_large', text);
       }
-      return hub.publish(topic, message, userId, { origin });
+      return hub.publish(topic, message, userId, { origin }, retain === true);
     },
+    history: (topic, since = 0, limit = 100) => historyOf(engine, topic, since, limit),
+    clearRetained: (topic) => engine.clearRetained(topic),
+    clearHistory: (topic) => engine.clearHistory(topic),
+    streams: () => engine.topics().map(streamInfoOf),
     snapshot: () => hub.snapshot(),
     stats: () => hub.stats(),
     setAccessToken(token) {

@@ -60,7 +60,7 @@ describe('PublishForm', () => {
   });
 
   it('publishes and reports how many clients got the message', async () => {
-    const transport = recordingTransport({ publish: { delivered: 3 } });
+    const transport = recordingTransport({ publish: { delivered: 3, offset: 1, epoch: 'e' } });
     useStore.getState().connect(transport);
     render(<PublishForm />);
     fireEvent.change(screen.getByLabelText('Topic'), { target: { value: 'cats' } });

@@ -35,6 +35,7 @@ const errorCodes: Record<ErrorCode, true> = {
   rate_limited: true,
   too_many_registrations: true,
   too_many_connections: true,
+  invalid_query: true,
 };
 const isKnownCode = (code: unknown): boolean =>
   typeof code === 'string' && code !== 'internal_error' && code in errorCodes;

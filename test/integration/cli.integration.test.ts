@@ -132,7 +132,7 @@ describe('relay-hub CLI', () => {
     await printed(hub, /access token reloaded/);
     const publish = '{"topic": "cats", "message": "after rotation"}';
     expect((await rawRequest(port, 'POST', '/publish', publish, auth(first))).status).toBe(401);
-    expect((await rawRequest(port, 'POST', '/publish', publish, auth(second))).json).toEqual({ delivered: 1 });
+    expect((await rawRequest(port, 'POST', '/publish', publish, auth(second))).json).toMatchObject({ delivered: 1 });
     await device.waitForMessages(1);
 
     writeFileSync(file, '\n'); // a broken file keeps the current token
@@ -179,7 +179,7 @@ describe('relay-hub CLI', () => {
     expect((await rawRequest(port, 'POST', '/publish', publish, auth(first))).status).toBe(401);
     hub.child.kill('SIGHUP'); // re-reads the file: the rotated token stays in force
     await printed(hub, /access token reloaded/);
-    expect((await rawRequest(port, 'POST', '/publish', publish, auth(second))).json).toEqual({ delivered: 1 });
+    expect((await rawRequest(port, 'POST', '/publish', publish, auth(second))).json).toMatchObject({ delivered: 1 });
     await device.waitForMessages(1);
 
     // Opening the hub from the dashboard would leave the file saying otherwise: refused, nothing changes.

@@ -25,6 +25,13 @@ async function envelopeDevice(on: TestHub, userId: number): Promise<Device & { i
   return Object.assign(await Device.connect(`${url}?format=envelope`), { id });
 }
 
+/** An envelope's time and place in its stream, whatever they are. */
+const anyPosition = {
+  ts: expect.any(Number) as number,
+  offset: expect.any(Number) as number,
+  epoch: expect.any(String) as string,
+};
+
 /** The frames a device got, parsed. */
 const frames = (device: Device): unknown[] => device.messages.map((text) => JSON.parse(text) as unknown);
 
@@ -43,9 +50,22 @@ describe('envelopes', () => {
     await postJson(hub.port, '/publish', { topic: 'cats', user_id: 1, message: '{"n":1}' });
     await Promise.all([tutorial.waitForMessages(2), device.waitForMessages(2)]);
     expect(tutorial.messages).toEqual(['hello', '{"n":1}']);
-    const [first, second] = frames(device) as { ts: number }[];
-    expect(first).toEqual({ topic: 'cats', message: 'hello', ts: expect.any(Number) as number });
-    expect(second).toEqual({ topic: 'cats', message: '{"n":1}', user_id: 1, ts: expect.any(Number) as number });
+    const [first, second] = frames(device) as { ts: number; epoch: string }[];
+    expect(first).toEqual({
+      topic: 'cats',
+      message: 'hello',
+      ts: expect.any(Number) as number,
+      offset: 1,
+      epoch: expect.any(String) as string,
+    });
+    expect(second).toEqual({
+      topic: 'cats',
+      message: '{"n":1}',
+      user_id: 1,
+      ts: expect.any(Number) as number,
+      offset: 2,
+      epoch: first?.epoch,
+    });
     expect(first?.ts).toBeGreaterThanOrEqual(before);
     expect(first?.ts).toBeLessThanOrEqual(Date.now());
   });
@@ -86,7 +106,7 @@ describe('publishing over the socket', () => {
     expect(frames(sender)).toEqual([{ ack: 7, delivered: 2 }]);
     await Promise.all([raw.waitForMessages(1), wrapped.waitForMessages(1)]);
     expect(raw.messages).toEqual(['from a device']);
-    expect(frames(wrapped)).toEqual([{ topic: 'cats', message: 'from a device', ts: expect.any(Number) as number }]);
+    expect(frames(wrapped)).toEqual([{ topic: 'cats', message: 'from a device', ...anyPosition }]);
     const event = await published;
     expect(event).toMatchObject({ origin: 'device', clientId: sender.id, receipt: { delivered: 2 } });
     expect(hub.relay.snapshot().clients.find((c) => c.id === sender.id)?.published).toBe(1);
@@ -97,7 +117,7 @@ describe('publishing over the socket', () => {
     await sendAndWait(sender, { publish: { topic: 'cats', message: 'me too' }, id: 'e', echo: true }, 2);
     // The echo is queued before the answer to the frame that caused it.
     expect(frames(sender)).toEqual([
-      { topic: 'cats', message: 'me too', ts: expect.any(Number) as number },
+      { topic: 'cats', message: 'me too', ...anyPosition },
       { ack: 'e', delivered: 1 },
     ]);
   });

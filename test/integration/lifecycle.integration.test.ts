@@ -226,7 +226,7 @@ describe('events and snapshot', () => {
     console.error = (...args: unknown[]) => errors.push(args);
     try {
       const device = await Device.join(hub, 1);
-      expect(hub.relay.publish({ topic: 'cats', message: 'ok' })).toEqual({ delivered: 1 });
+      expect(hub.relay.publish({ topic: 'cats', message: 'ok' })).toMatchObject({ delivered: 1 });
       await device.waitForMessages(1);
       await Promise.resolve();
     } finally {

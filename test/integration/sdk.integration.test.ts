@@ -53,11 +53,18 @@ describe('the device SDK', () => {
     const other = await reader();
     const got = new Promise((resolve) => device.once('message', resolve));
     await postJson(hub.port, '/publish', { topic: 'dogs', user_id: 3, message: 'woof' });
-    expect(await got).toEqual({ topic: 'dogs', message: 'woof', userId: 3, ts: expect.any(Number) as number });
-    expect(await device.publish('cats', 'from the SDK')).toEqual({ delivered: 1 });
+    expect(await got).toEqual({
+      topic: 'dogs',
+      message: 'woof',
+      userId: 3,
+      ts: expect.any(Number) as number,
+      offset: 1,
+      epoch: expect.any(String) as string,
+    });
+    expect(await device.publish('cats', 'from the SDK')).toMatchObject({ delivered: 1 });
     await other.waitForMessages(1);
     expect(other.messages).toEqual(['from the SDK']);
-    expect(await device.publish('cats', 'echo', { echo: true })).toEqual({ delivered: 2 });
+    expect(await device.publish('cats', 'echo', { echo: true })).toMatchObject({ delivered: 2 });
   });
 
   it('rejects a publish the hub refuses with the hub’s error code', async () => {
@@ -133,7 +140,7 @@ describe('the device SDK', () => {
     expect(again.id).not.toBe(first);
     expect(device.id).toBe(again.id);
     await waitFor(() => hub.relay.snapshot().clients[0]?.topics.join() === 'q', 'the new registration subscribed');
-    expect(await device.publish('q', 'x', { echo: true })).toEqual({ delivered: 1 });
+    expect(await device.publish('q', 'x', { echo: true })).toMatchObject({ delivered: 1 });
   });
 
   it('stops for good when the operator unregisters it (4000) and never registers again', async () => {

@@ -109,7 +109,7 @@ describe('a hub with a TLS certificate and key', () => {
     const device = await Device.connect(url, { ca });
     await device.setTopics(hub, ['news']);
     const published = await httpsCall(hub.port, 'POST', '/publish', { topic: 'news', message: 'über TLS' });
-    expect(published.json).toEqual({ delivered: 1 });
+    expect(published.json).toMatchObject({ delivered: 1 });
     await device.waitForMessages(1);
     expect(device.messages).toEqual(['über TLS']);
     await device.close();
@@ -187,7 +187,7 @@ describe('a hub with a TLS certificate and key', () => {
       { topic: 'cats', message: 'renewed' },
       { ca: renewed },
     );
-    expect(published.json).toEqual({ delivered: 1 });
+    expect(published.json).toMatchObject({ delivered: 1 });
     await device.waitForMessages(1);
 
     writeFileSync(files.tlsCertFile, 'not a certificate\n');

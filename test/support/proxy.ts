@@ -34,6 +34,11 @@ export class SwallowingProxy {
     this.#swallowing = false;
   }
 
+  /** Cuts every open connection at once (both sides, no close frame): a Wi-Fi blink. New ones go through. */
+  cut(): void {
+    for (const socket of this.#sockets) socket.destroy();
+  }
+
   /** Connections ever opened through the proxy, still open. */
   get open(): number {
     return this.#sockets.size;

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { Socket } from 'node:net';
-import type { DisconnectReason, ErrorCode, PublishReceipt, PublishRequest } from '../../../shared/api';
+import type { DisconnectReason, ErrorCode, PublishReceipt, PublishRequest, StreamPosition } from '../../../shared/api';
 import { ackJson, errorFrameJson, parseClientFrame, type DeliveryFormat, type FrameId } from '../../../shared/protocol';
 import { fullBucket, takeToken, type Bucket } from './bucket';
 import { frameText, rawSocketOf, type Delivery, type Flushable, type FlushScheduler } from './fanout';
@@ -9,7 +9,8 @@ import type { ClientRecord } from './registry';
 
 /** What a connection tells the hub. */
 export interface ConnectionHooks {
-  onTopics(connection: Connection, topics: string[]): void;
+  /** A new topic set; `since` (envelope connections only) asks, per topic, for what was missed. */
+  onTopics(connection: Connection, topics: string[], since: Record<string, StreamPosition> | undefined): void;
   /**
    * A publish over the socket, already parsed and allowed by the rate: delivers it (not back to the
    * sender unless `echo`) and returns the receipt, or an error code when a hub limit refuses it.
@@ -86,6 +87,9 @@ export class Connection implements Flushable {
   #checked = false;
   #endReason: DisconnectReason | null = null;
   #publishBucket: Bucket | null = null;
+  /** Deliveries held until the first topics frame (`?wait=subscribe`), or null once live. */
+  #held: Delivery[] | null = null;
+  #heldBytes = 0;
   readonly #socket: Socket;
 
   constructor(
@@ -96,6 +100,8 @@ export class Connection implements Flushable {
     private readonly hooks: ConnectionHooks,
     remoteAddress: string | undefined,
     format: DeliveryFormat = 'raw',
+    /** `?wait=subscribe`: hold deliveries until the device's first topics frame (a seamless recovery). */
+    waitForSubscribe = false,
   ) {
     const socket = rawSocketOf(ws);
     // Fails loudly (and in the tests) if a future `ws` stops exposing its socket.
@@ -103,6 +109,7 @@ export class Connection implements Flushable {
     this.#socket = socket;
     this.remoteAddress = remoteAddress ?? null;
     this.format = format;
+    if (waitForSubscribe) this.#held = [];
     (ws as TaggedSocket)[kConnection] = this;
     ws.on('pong', onPong);
     ws.on('message', onMessage);
@@ -126,6 +133,7 @@ export class Connection implements Flushable {
    */
   deliver(delivery: Delivery): boolean {
     if (!this.isOpen) return false;
+    if (this.#held !== null) return this.#hold(delivery);
     if (!this.#checked) {
       // What is still queued from earlier turns is what the device has not read yet.
       const backlog = this.#socket.writableLength;
@@ -136,6 +144,29 @@ export class Connection implements Flushable {
     this.#queue(frame);
     this.record.messagesSent++;
     this.record.bytesSent += frame.length;
+    return true;
+  }
+
+  /**
+   * Ends the wait for the first topics frame: returns what was held (in order), and delivers live
+   * from now on. Empty for a connection that did not wait.
+   */
+  takeHeld(): Delivery[] {
+    const held = this.#held ?? [];
+    this.#held = null;
+    this.#heldBytes = 0;
+    return held;
+  }
+
+  /** Holds a delivery until the first topics frame; a device that keeps the hub waiting too long is a slow consumer. */
+  #hold(delivery: Delivery): boolean {
+    const held = this.#held as Delivery[];
+    this.#heldBytes += delivery.frame(this.format).length;
+    if (this.#heldBytes > this.settings.maxBufferedBytes && this.#overLimit(this.#heldBytes)) {
+      this.#heldBytes -= delivery.frame(this.format).length;
+      return false;
+    }
+    held.push(delivery);
     return true;
   }
 
@@ -172,7 +203,7 @@ export class Connection implements Flushable {
 
   /** Sends a JSON error frame (with the id of the frame it answers); the connection stays open. */
   sendError(code: ErrorCode, message: string, id?: FrameId): void {
-    this.#answer(errorFrameJson(code, message, id));
+    this.answer(errorFrameJson(code, message, id));
   }
 
   /** Closes with a code and remembers why, for the `disconnected` event. Queued frames go first. */
@@ -209,11 +240,15 @@ export class Connection implements Flushable {
       case 'ping':
         return; // the tutorial's keep-alive needs no answer; it has refreshed isAlive already
       case 'app-ping':
-        this.#answer(JSON.stringify({ pong: value.value }));
+        this.answer(JSON.stringify({ pong: value.value }));
         return;
       case 'topics':
+        if (value.since !== undefined && (value.format ?? this.format) !== 'envelope') {
+          this.sendError('bad_frame', 'since needs envelope deliveries: ?format=envelope, or "format": "envelope"');
+          return;
+        }
         if (value.format !== undefined) this.format = value.format;
-        this.hooks.onTopics(this, value.topics);
+        this.hooks.onTopics(this, value.topics, value.since);
         return;
       case 'publish':
         this.#publish(value.publish, value.echo, value.id);
@@ -249,7 +284,7 @@ export class Connection implements Flushable {
     }
     const outcome = this.hooks.onPublish(this, request, echo);
     if ('code' in outcome) this.sendError(outcome.code, outcome.message, id);
-    else if (id !== undefined) this.#answer(ackJson(id, outcome.delivered));
+    else if (id !== undefined) this.answer(ackJson(id, outcome.delivered));
   }
 
   /**
@@ -258,7 +293,7 @@ export class Connection implements Flushable {
    * aside: a close frame `ws` writes when the device's own close follows in the same read still
    * leaves after the answer, and the answers of a turn share one write.
    */
-  #answer(json: string): void {
+  answer(json: string): void {
     if (!this.isOpen) return;
     const frame = frameText(json);
     if (this.#pending !== null) {

@@ -5,7 +5,7 @@
  * `setImmediate`, so everything one device gets in a turn leaves in one write.
  */
 import type { Socket } from 'node:net';
-import { envelopeJson, type DeliveryFormat } from '../../../shared/protocol';
+import { envelopeJson, type DeliveryFormat, type Envelope } from '../../../shared/protocol';
 
 /** Builds one FIN text frame carrying `text` (server frames are never masked, RFC 6455 §5.1). */
 export function frameText(text: string): Buffer {
@@ -41,6 +41,11 @@ export class Delivery {
     readonly userId: number | undefined,
     /** When the hub accepted the publish (ms since the epoch). */
     readonly ts: number,
+    /** Its place in the topic's stream. */
+    readonly offset: number,
+    readonly epoch: string,
+    /** Sent as the topic's retained message (on a subscribe), not as a new publish. */
+    readonly retained = false,
   ) {}
 
   /** The frame for a connection in `format`. */
@@ -53,9 +58,16 @@ export class Delivery {
     return (this.#raw ??= frameText(this.message));
   }
 
-  /** `{"topic", "message", "user_id"?, "ts"}`. */
+  /** `{"topic", "message", "user_id"?, "ts", "offset", "epoch", "retained"?}`. */
   envelope(): Buffer {
-    return (this.#envelope ??= frameText(envelopeJson(this.topic, this.message, this.userId, this.ts)));
+    if (this.#envelope !== null) return this.#envelope;
+    const { topic, message, userId, ts, offset, epoch } = this;
+    const envelope: Envelope =
+      userId === undefined
+        ? { topic, message, ts, offset, epoch }
+        : { topic, message, user_id: userId, ts, offset, epoch };
+    if (this.retained) envelope.retained = true;
+    return (this.#envelope = frameText(envelopeJson(envelope)));
   }
 }
 

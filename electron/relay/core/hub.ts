@@ -8,7 +8,10 @@ import { CloseCode, type DisconnectReason, type PublishReceipt } from '../../../
 import type { ClientInfo, HubSnapshot, HubStats, PublishOrigin, RelayEvent } from '../../../shared/hub';
 import type { DeliveryFormat } from '../../../shared/protocol';
 import { Connection, type ConnectionHooks } from './connection';
+import { MemoryEngine } from './engine/memory';
+import type { Engine, HistoryLimits } from './engine/types';
 import { Delivery, FlushScheduler } from './fanout';
+import { answerSubscribe } from './subscribe';
 import { createLogger, type Logger } from './log';
 import type { RelayOptions } from './options';
 import { Registry, type ClientRecord } from './registry';
@@ -57,6 +60,13 @@ export interface HubExtras {
   store?: RegistrationStore | null;
   /** Structured log (silent by default). */
   log?: Logger;
+  /** The engine (default: in memory, with the options' history limits). */
+  engine?: Engine;
+}
+
+/** The history limits in the relay's options. */
+export function historyLimitsOf(options: RelayOptions): HistoryLimits {
+  return { perTopic: options.historySize, ttlMs: options.historyTtlMs, maxBytes: options.historyMaxBytes };
 }
 
 export class Hub {
@@ -89,14 +99,16 @@ export class Hub {
     heartbeatTerminations: 0,
   };
   readonly #hooks: ConnectionHooks = {
-    onTopics: (connection, topics) => {
+    onTopics: (connection, topics, since) => {
       const record = connection.record;
       if (this.#registry.get(record.id) !== record) return;
       this.#registry.setTopics(record, topics);
       this.#store?.topicsChanged(record.id, record.topics);
       this.#emit(() => ({ type: 'topics', id: record.id, userId: record.userId, topics: [...record.topics] }));
+      // What a subscribe brings: what was missed (asked with `since`), or the retained message.
+      answerSubscribe(this.engine, connection, topics, since);
     },
-    onPublish: (connection, { topic, message, user_id: userId }, echo) => {
+    onPublish: (connection, { topic, message, user_id: userId, retain }, echo) => {
       if (this.messageTooLarge(message)) {
         this.noteRejected('message_too_large');
         return {
@@ -105,7 +117,7 @@ export class Hub {
         };
       }
       connection.record.published++;
-      return this.publish(topic, message, userId, { origin: 'device', from: connection, echo });
+      return this.publish(topic, message, userId, { origin: 'device', from: connection, echo }, retain === true);
     },
     onSlowConsumer: (connection, bufferedBytes) => {
       const policy = this.options.slowConsumerPolicy;
@@ -122,11 +134,15 @@ export class Hub {
     onClose: (connection, reason, code) => this.#onClose(connection, reason, code),
   };
 
+  /** Where publications get their offsets, and where history and retained messages live. */
+  readonly engine: Engine;
+
   constructor(
     readonly options: RelayOptions,
     extras: HubExtras = {},
   ) {
     this.#store = extras.store ?? null;
+    this.engine = extras.engine ?? new MemoryEngine(historyLimitsOf(options));
     this.log = extras.log ?? createLogger('silent');
   }
 
@@ -225,8 +241,17 @@ export class Hub {
    * Sends `message` to every connected subscriber of `topic` (only `userId`'s, when given), each in
    * its connection's format; a device's own publish skips its sender unless it asked for an echo.
    */
-  publish(topic: string, message: string, userId?: number, source: PublishSource = { origin: 'http' }): PublishReceipt {
-    const delivery = new Delivery(topic, message, userId, Date.now());
+  publish(
+    topic: string,
+    message: string,
+    userId?: number,
+    source: PublishSource = { origin: 'http' },
+    retain = false,
+  ): PublishReceipt {
+    const ts = Date.now();
+    // In the history (and on disk, with a data dir) before anyone is told about it.
+    const { publication, epoch } = this.engine.append(topic, message, userId, ts, retain);
+    const delivery = new Delivery(topic, message, userId, ts, publication.offset, epoch);
     const skip = source.echo === true ? undefined : source.from;
     let delivered = 0;
     let deliveredBytes = 0;
@@ -242,7 +267,7 @@ export class Hub {
     const bytes = delivery.raw().length;
     this.counters.publishedBytes += bytes;
     this.counters.deliveredBytes += deliveredBytes;
-    const receipt: PublishReceipt = { delivered };
+    const receipt: PublishReceipt = { delivered, offset: publication.offset, epoch };
     const { origin, from } = source;
     this.#emit(() => ({
       type: 'published',
@@ -262,6 +287,7 @@ export class Hub {
     ws: WebSocket,
     remoteAddress: string | undefined,
     format: DeliveryFormat = 'raw',
+    waitForSubscribe = false,
   ): Connection | null {
     const record = this.#registry.get(id);
     if (!record) {
@@ -270,7 +296,16 @@ export class Hub {
       return null;
     }
     record.link?.close(CloseCode.replaced, 'replaced');
-    const connection = new Connection(ws, record, this.options, this.#scheduler, this.#hooks, remoteAddress, format);
+    const connection = new Connection(
+      ws,
+      record,
+      this.options,
+      this.#scheduler,
+      this.#hooks,
+      remoteAddress,
+      format,
+      waitForSubscribe,
+    );
     record.link = connection;
     this.#connections.add(connection);
     const conn = ++this.#connSeq;

@@ -4,7 +4,8 @@
  * throw out of here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HealthResponse, RegisterResponse, UnregisterResponse } from '../../../shared/api';
+import type { HealthResponse, RegisterResponse, RetainedClearResponse, UnregisterResponse } from '../../../shared/api';
+import { historyOf } from '../core/engine/views';
 import { parseJson, parsePublishRequest, parseRegisterRequest } from '../../../shared/parse';
 import { bearerToken, tokensMatch } from '../core/secrets';
 import { HttpError, errorJson } from '../core/errors';
@@ -34,8 +35,9 @@ function methodsFor(path: string): readonly string[] | null {
     case '/metrics':
       return ['GET', 'HEAD'];
     default:
-      if (path.startsWith('/register/')) return ['DELETE'];
+      if (path.startsWith('/register/') || path.startsWith('/retained/')) return ['DELETE'];
       if (path.startsWith('/ws/')) return ['GET'];
+      if (path.startsWith('/history/')) return ['GET', 'HEAD'];
       return null;
   }
 }
@@ -132,6 +134,13 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
     );
     return;
   }
+  if (path.startsWith('/history/') || path.startsWith('/retained/')) {
+    // A topic's messages are for holders of the token, like publishing to it.
+    if (!authorized(ctx, req)) refuse(ctx, res);
+    else if (method === 'DELETE') clearRetained(ctx, res, decodeSegment(path.slice('/retained/'.length)));
+    else history(ctx, req, res, decodeSegment(path.slice('/history/'.length)));
+    return;
+  }
   if (method === 'POST' && limited(ctx, ctx.rates.register, req, res)) return;
   if ((method === 'DELETE' || method === 'POST') && !authorized(ctx, req)) {
     refuse(ctx, res);
@@ -210,14 +219,43 @@ function publish(ctx: HttpContext, res: ServerResponse, body: unknown): void {
     fail(ctx, res, new HttpError(400, parsed.code, parsed.message));
     return;
   }
-  const { topic, message, user_id: userId } = parsed.value;
+  const { topic, message, user_id: userId, retain } = parsed.value;
   if (ctx.hub.messageTooLarge(message)) {
     const max = ctx.hub.options.maxMessageBytes;
     fail(ctx, res, new HttpError(413, 'message_too_large', `message is larger than ${max} bytes (UTF-8)`));
     return;
   }
-  const receipt = ctx.hub.publish(topic, message, userId, { origin: 'http' });
-  sendJson(res, 200, `{"delivered":${receipt.delivered}}`);
+  const { delivered, offset, epoch } = ctx.hub.publish(topic, message, userId, { origin: 'http' }, retain === true);
+  sendJson(res, 200, `{"delivered":${delivered},"offset":${offset},"epoch":${JSON.stringify(epoch)}}`);
+}
+
+/** `GET /history/<topic>?since=<offset>&limit=<n>`: 404 for a topic never published to. */
+function history(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, topic: string): void {
+  const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+  const since = wholeNumber(query.get('since'), 0);
+  const limit = wholeNumber(query.get('limit'), 100);
+  if (since === null || limit === null || limit < 1 || limit > maxHistoryLimit) {
+    const message = `since must be an offset (a whole number) and limit from 1 to ${maxHistoryLimit}`;
+    fail(ctx, res, new HttpError(400, 'invalid_query', message));
+    return;
+  }
+  const answer = historyOf(ctx.hub.engine, topic, since, limit);
+  if (answer === null) fail(ctx, res, new HttpError(404, 'not_found', 'nothing was published to this topic'));
+  else sendJson(res, 200, JSON.stringify(answer));
+}
+
+/** `DELETE /retained/<topic>`. */
+function clearRetained(ctx: HttpContext, res: ServerResponse, topic: string): void {
+  const body: RetainedClearResponse = { topic, removed: ctx.hub.engine.clearRetained(topic) };
+  sendJson(res, 200, JSON.stringify(body));
+}
+
+const maxHistoryLimit = 1_000;
+
+/** A query value as a whole number (`fallback` when absent), or null. */
+function wholeNumber(value: string | null, fallback: number): number | null {
+  if (value === null) return fallback;
+  return /^\d{1,15}$/.test(value) ? Number(value) : null;
 }
 
 function fail(ctx: HttpContext, res: ServerResponse, error: HttpError): void {

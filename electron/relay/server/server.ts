@@ -202,18 +202,25 @@ export class RelayServer {
       return;
     }
     const remoteAddress = req.socket.remoteAddress;
-    const format = deliveryFormatOf(url);
+    const { format, waitForSubscribe } = socketQueryOf(url);
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      this.hub.attach(id, ws, remoteAddress, format);
+      this.hub.attach(id, ws, remoteAddress, format, waitForSubscribe);
     });
   }
 }
 
-/** `?format=envelope` on a socket URL opts the connection in to envelopes; anything else is the tutorial's raw text. */
-function deliveryFormatOf(url: string): DeliveryFormat {
+/**
+ * What a socket URL's query opts in to: `format=envelope` (anything else is the tutorial's raw
+ * text), and `wait=subscribe` (hold deliveries until the first topics frame).
+ */
+function socketQueryOf(url: string): { format: DeliveryFormat; waitForSubscribe: boolean } {
   const query = url.indexOf('?');
-  if (query === -1) return 'raw';
-  return new URLSearchParams(url.slice(query + 1)).get('format') === 'envelope' ? 'envelope' : 'raw';
+  if (query === -1) return { format: 'raw', waitForSubscribe: false };
+  const params = new URLSearchParams(url.slice(query + 1));
+  return {
+    format: params.get('format') === 'envelope' ? 'envelope' : 'raw',
+    waitForSubscribe: params.get('wait') === 'subscribe',
+  };
 }
 
 function destroyOnError(this: Duplex): void {

@@ -1,0 +1,91 @@
+/**
+ * The memory engine (a hub without a data dir): streams, history and retained messages live in
+ * this process only. Every start gives every topic a new epoch, so a device that kept offsets
+ * from before is told it was not recovered.
+ */
+import { randomBytes } from 'node:crypto';
+import { Streams } from './streams';
+import type { Engine, HistoryLimits } from './types';
+
+/** A short random epoch (12 base64url characters). */
+export function newEpoch(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/** How often the age limit is applied, and how long one pass may run. */
+export const retention = { intervalMs: 1_000, budgetMs: 4 } as const;
+
+export class MemoryEngine implements Engine {
+  protected readonly streams: Streams;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(limits: HistoryLimits) {
+    this.streams = new Streams(limits, { newEpoch, onDead: (entry) => this.onDead(entry) });
+  }
+
+  /** A kept publication died (the disk engine frees its log space). */
+  protected onDead(_entry: unknown): void {}
+
+  append(topic: string, message: string, userId: number | undefined, ts: number, retain: boolean) {
+    const publication = this.streams.append(topic, message, userId, ts, retain);
+    return { publication, epoch: this.streams.stream(topic).epoch };
+  }
+
+  recover(...args: Parameters<Streams['recover']>) {
+    return this.streams.recover(...args);
+  }
+
+  history(topic: string, since: number, limit: number) {
+    return this.streams.history(topic, since, limit);
+  }
+
+  retained(topic: string) {
+    return this.streams.retained(topic);
+  }
+
+  clearRetained(topic: string): boolean {
+    return this.streams.clearRetained(topic);
+  }
+
+  clearHistory(topic: string): number {
+    return this.streams.clearHistory(topic);
+  }
+
+  position(topic: string) {
+    return this.streams.position(topic);
+  }
+
+  topics() {
+    return this.streams.topics();
+  }
+
+  totals() {
+    return this.streams.totals();
+  }
+
+  setLimits(limits: HistoryLimits): void {
+    this.streams.setLimits(limits);
+  }
+
+  start(): void {
+    if (this.#timer !== null) return;
+    this.#timer = setInterval(() => this.#expire(), retention.intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Background work runs in slices of a few ms, the next one after pending I/O: a full history never stalls publishes. */
+  #expire(): void {
+    if (this.#timer === null) return;
+    if (this.background(retention.budgetMs)) setImmediate(() => this.#expire());
+  }
+
+  /** One slice of background work (the age limit here); true when more is left. */
+  protected background(budgetMs: number): boolean {
+    return this.streams.evictExpired(Date.now(), budgetMs);
+  }
+
+  close(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+}

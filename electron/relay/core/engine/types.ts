@@ -1,0 +1,89 @@
+/**
+ * The engine: where publications get their place in their topic's stream (offset under an epoch),
+ * and where history and retained messages live. The hub talks to this interface only; the memory
+ * engine (no data dir) and the disk engine implement it, and a broker for several hubs will too.
+ */
+import type { StreamPosition } from '../../../../shared/api';
+
+/** One publication as the engine keeps it. */
+export interface Publication {
+  readonly topic: string;
+  readonly offset: number;
+  /** When the hub accepted it (ms since the epoch). */
+  readonly ts: number;
+  readonly message: string;
+  /** Set when it was published for one user only. */
+  readonly userId: number | undefined;
+  /** Published with `retain`. */
+  readonly retain: boolean;
+}
+
+/** The history's bounds; a 0 means no such bound, except `perTopic` 0, which turns history off. */
+export interface HistoryLimits {
+  /** Messages kept per topic. */
+  perTopic: number;
+  /** Oldest message kept, in ms. */
+  ttlMs: number;
+  /** Bytes (UTF-8 messages and topics) kept across every topic. */
+  maxBytes: number;
+}
+
+/** What a recovery found: the missed publications (for this user), or that it cannot say. */
+export interface Recovery {
+  recovered: boolean;
+  /** Every publication after the asked position, oldest first (empty when not recovered). */
+  publications: Publication[];
+  /** The topic's position now. */
+  position: StreamPosition;
+}
+
+/** A topic's history as the operator sees it. */
+export interface TopicHistory {
+  topic: string;
+  epoch: string;
+  lastOffset: number;
+  /** Messages in the history. */
+  size: number;
+  bytes: number;
+  retained: Publication | null;
+}
+
+export interface Engine {
+  /**
+   * Gives the publication the next offset of its topic, keeps it in the history (and as the topic's
+   * retained message, or clears that when it is empty), durable as configured when this returns.
+   */
+  append(
+    topic: string,
+    message: string,
+    userId: number | undefined,
+    ts: number,
+    retain: boolean,
+  ): { publication: Publication; epoch: string };
+  /** The publications after `since` for `userId` (or for everyone), when the history covers them all. */
+  recover(topic: string, since: StreamPosition, userId: number): Recovery;
+  /** Up to `limit` publications after offset `since` (every user's), oldest first, and whether none is missing. */
+  history(
+    topic: string,
+    since: number,
+    limit: number,
+  ): { position: StreamPosition | null; publications: Publication[]; complete: boolean };
+  /** The topic's retained message, if any. */
+  retained(topic: string): Publication | null;
+  /** Clears the topic's retained message; false when it had none. */
+  clearRetained(topic: string): boolean;
+  /** Empties the topic's history (offsets go on; a device asking for older ones is told it was not recovered). */
+  clearHistory(topic: string): number;
+  /** The topic's position, or null for a topic never published to. */
+  position(topic: string): StreamPosition | null;
+  /** Every topic with a stream. */
+  topics(): TopicHistory[];
+  /** Messages and bytes in the history, across topics. */
+  totals(): { messages: number; bytes: number; retained: number };
+  /** Applies new limits (evicting at once what they no longer allow). */
+  setLimits(limits: HistoryLimits): void;
+  /** Starts background retention (and compaction). */
+  start(): void;
+  /** Stops background work and closes files. */
+  close(): void;
+}

@@ -1,0 +1,25 @@
+/** The engine's publications as the HTTP API and the GUI show them. */
+import type { HistoryItem, HistoryResponse } from '../../../../shared/api';
+import type { TopicStreamInfo } from '../../../../shared/hub';
+import type { Engine, Publication, TopicHistory } from './types';
+
+/** A publication as `GET /history` shows it. */
+export function historyItemOf(publication: Publication): HistoryItem {
+  const item: HistoryItem = { offset: publication.offset, ts: publication.ts, message: publication.message };
+  if (publication.userId !== undefined) item.user_id = publication.userId;
+  if (publication.retain) item.retain = true;
+  return item;
+}
+
+/** The answer of `GET /history/<topic>?since=&limit=`, or null for a topic never published to. */
+export function historyOf(engine: Engine, topic: string, since: number, limit: number): HistoryResponse | null {
+  const { position, publications, complete } = engine.history(topic, since, limit);
+  if (position === null) return null;
+  return { topic, ...position, messages: publications.map(historyItemOf), complete };
+}
+
+/** A topic's stream for the GUI. */
+export function streamInfoOf(history: TopicHistory): TopicStreamInfo {
+  const { topic, epoch, lastOffset, size, bytes, retained } = history;
+  return { topic, epoch, lastOffset, size, bytes, retained: retained === null ? null : historyItemOf(retained) };
+}
