@@ -43,20 +43,25 @@ const size = quick
 const pin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
 if (pin) spawnSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
 
-const servers = {
-  hub: (port) => [
-    'node',
-    [
-      '--max-semi-space-size=1', // as the CLI's shebang runs it
-      'dist/cli/relay-hub.cjs',
-      ...['--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'],
-      // One load generator on one address: the per-IP rate limits and capacity limits would measure themselves.
-      ...['--register-rate', '0', '--publish-rate', '0', '--max-registrations', '0', '--max-connections', '0'],
-      ...['--device-publish-rate', '0'],
-      ...['--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-bench-'))],
-    ],
+/** The hub as its CLI ships, on a fresh data dir (history on disk), with `extra` flags. */
+const hubCommand = (port, extra = []) => [
+  'node',
+  [
+    '--max-semi-space-size=1', // as the CLI's shebang runs it
+    'dist/cli/relay-hub.cjs',
+    ...['--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'],
+    // One load generator on one address: the per-IP rate limits and capacity limits would measure themselves.
+    ...['--register-rate', '0', '--publish-rate', '0', '--max-registrations', '0', '--max-connections', '0'],
+    ...['--device-publish-rate', '0'],
+    ...['--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-bench-'))],
+    ...extra,
   ],
+];
+const servers = {
+  hub: (port) => hubCommand(port),
   naive: (port) => ['node', ['bench/naive-server.mjs', '--port', String(port)]],
+  // The same hub with its history off: what keeping every message (on disk) costs.
+  'hub-no-history': (port) => hubCommand(port, ['--history-size', '0']),
 };
 
 let nextPort = 19400 + Math.floor(Math.random() * 500);
@@ -181,9 +186,12 @@ const scenarios = {
     const { clients, latencies, received: total } = await prepare(server, size.fanout);
     const cpu0 = server.cpuSeconds();
     const t0 = performance.now();
-    await pool(size.fanoutMsgs, 4, (i) =>
-      httpJson(server.agent, server.port, 'POST', '/publish', { topic: 'cats', message: makeMessage(i, 64) }),
-    );
+    const publishMs = [];
+    await pool(size.fanoutMsgs, 4, async (i) => {
+      const sent = performance.now();
+      await httpJson(server.agent, server.port, 'POST', '/publish', { topic: 'cats', message: makeMessage(i, 64) });
+      publishMs.push(performance.now() - sent);
+    });
     const expected = size.fanoutMsgs * clients.length;
     await waitFor(() => total() >= expected || total());
     const seconds = (performance.now() - t0) / 1000;
@@ -195,6 +203,7 @@ const scenarios = {
       'p50 ms': percentile(latencies, 50) / 1000,
       'p99 ms': percentile(latencies, 99) / 1000,
       'CPU µs/deliv': (cpu * 1e6) / deliveries,
+      'publish p99 ms': percentile(publishMs, 99),
       lost: expected - deliveries,
     };
   },
@@ -361,11 +370,17 @@ console.log(`sizes: ${JSON.stringify(size)}\n`);
 const results = {};
 /** Scenarios only the hub can run (the naive tutorial server has no socket publishing). */
 const hubOnly = new Set(['socketPublish', 'httpPublish', 'socketTargeted', 'httpTargeted']);
+/** The servers a scenario runs on, in the order of repeat `r` (rotated so none always goes first). */
+function serversFor(name, r) {
+  if (hubOnly.has(name)) return ['hub'];
+  const names = name === 'fanout' ? ['hub', 'naive', 'hub-no-history'] : ['hub', 'naive'];
+  return names.map((_, i) => names[(i + r) % names.length]);
+}
 for (const name of wanted) {
-  const runs = { hub: [], naive: [] };
+  const runs = { hub: [], naive: [], 'hub-no-history': [] };
   const times = name === 'connect' || name.startsWith('slow') ? 1 : repeats;
   for (let r = 0; r < times; r++) {
-    const order = hubOnly.has(name) ? ['hub'] : r % 2 === 0 ? ['hub', 'naive'] : ['naive', 'hub'];
+    const order = serversFor(name, r);
     for (const serverName of order) {
       const server = await startServer(serverName);
       try {
@@ -395,6 +410,17 @@ for (const [name, runs] of Object.entries(results)) {
     const ratio = typeof h === 'number' && typeof n === 'number' && n !== 0 ? `${(h / n).toFixed(2)}×` : '';
     console.log(`| ${name} | ${metric} | ${fmt(h)} | ${fmt(n)} | ${ratio} |`);
   }
+}
+const withHistory = results.fanout?.hub;
+const withoutHistory = results.fanout?.['hub-no-history'];
+if (withHistory?.length && withoutHistory?.length) {
+  const med = (runs, metric) => median(runs.map((r) => r[metric]));
+  const rate = med(withHistory, 'deliveries/s') / med(withoutHistory, 'deliveries/s');
+  const p99 = med(withHistory, 'publish p99 ms') / med(withoutHistory, 'publish p99 ms');
+  console.log(
+    `\nHistory on (disk, the default) vs off (--history-size 0), fan-out, same run: deliveries/s ${rate.toFixed(2)}×, ` +
+      `publish p99 ${p99.toFixed(2)}×`,
+  );
 }
 for (const [socketName, httpName, what] of [
   ['socketPublish', 'httpPublish', `fan-out to ${size.pubClients / size.pubTopics} subscribers each`],

@@ -3,6 +3,9 @@
  * disk engine has its own file): offsets and epochs, recovery with `since`, each eviction bound,
  * `GET /history`, and retained messages for raw and envelope devices alike.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryResponse, PublishReceipt } from '../../shared/api';
 import type { RelayOptions } from '../../electron/relay/index';
@@ -274,5 +277,20 @@ describe('GET /history/<topic>', () => {
       topic: 't',
       removed: true,
     });
+  });
+});
+
+describe('metrics', () => {
+  it('count the history, retained messages and the log on disk', async () => {
+    const hub = await hubWith({ dataDir: mkdtempSync(join(tmpdir(), 'relay-hub-history-metrics-')), fsync: true });
+    await publish(hub, { topic: 'a', message: 'x' });
+    await publish(hub, { topic: 'b', message: 'y', retain: true });
+    const text = (await rawRequest(hub.port, 'GET', '/metrics')).text;
+    const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(value('relay_hub_history_messages')).toBe(2);
+    expect(value('relay_hub_history_bytes')).toBe(2 * (1 + 1 + 64));
+    expect(value('relay_hub_retained_messages')).toBe(1);
+    expect(value('relay_hub_history_disk_bytes')).toBeGreaterThan(0);
+    expect(value('relay_hub_history_fsyncs_total')).toBe(2);
   });
 });

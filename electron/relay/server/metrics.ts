@@ -132,6 +132,15 @@ export function createMetrics(hub: Hub): RelayMetrics {
       if (notAfter !== null && file !== null) this.set({ file }, notAfter / 1000);
     },
   });
+  gauge('relay_hub_history_messages', 'Messages in the history, across topics.', () => hub.engine.totals().messages);
+  gauge('relay_hub_history_bytes', 'Bytes counted against the history budget.', () => hub.engine.totals().bytes);
+  gauge('relay_hub_retained_messages', 'Topics with a retained message.', () => hub.engine.totals().retained);
+  gauge('relay_hub_history_disk_bytes', 'Bytes of the history log on disk (0 without a data dir).', () => {
+    return hub.engine.storage()?.bytes ?? 0;
+  });
+  counter('relay_hub_history_fsyncs_total', 'fsyncs of the history log (--fsync).', () => {
+    return hub.engine.storage()?.fsyncs ?? 0;
+  });
   gauge('relay_hub_resident_memory_bytes', 'Resident memory of the hub process.', () => process.memoryUsage.rss());
   gauge('relay_hub_uptime_seconds', 'Seconds since the hub was created.', () => (Date.now() - hub.startedAt) / 1000);
 

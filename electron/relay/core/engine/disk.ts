@@ -117,6 +117,11 @@ export class DiskEngine extends MemoryEngine {
     this.#fd = null;
   }
 
+  override storage(): { bytes: number; segments: number; fsyncs: number } {
+    const { bytes, segments } = this.diskUsage();
+    return { bytes, segments, fsyncs: this.counters.fsyncs };
+  }
+
   /** Bytes of the log on disk, and of its live publications. */
   diskUsage(): { bytes: number; liveBytes: number; segments: number } {
     let bytes = 0;

@@ -63,6 +63,10 @@ export class MemoryEngine implements Engine {
     return this.streams.totals();
   }
 
+  storage(): { bytes: number; segments: number; fsyncs: number } | null {
+    return null;
+  }
+
   setLimits(limits: HistoryLimits): void {
     this.streams.setLimits(limits);
   }

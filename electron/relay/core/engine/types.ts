@@ -80,6 +80,8 @@ export interface Engine {
   topics(): TopicHistory[];
   /** Messages and bytes in the history, across topics. */
   totals(): { messages: number; bytes: number; retained: number };
+  /** The log on disk (the disk engine), or null: its size, segments and fsyncs so far. */
+  storage(): { bytes: number; segments: number; fsyncs: number } | null;
   /** Applies new limits (evicting at once what they no longer allow). */
   setLimits(limits: HistoryLimits): void;
   /** Starts background retention (and compaction). */
