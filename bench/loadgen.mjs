@@ -21,6 +21,20 @@ export function httpJson(agent, port, method, path, value) {
   });
 }
 
+/** POST of raw bytes (`application/octet-stream`: a binary message) over a keep-alive agent. */
+export function httpBytes(agent, port, path, bytes) {
+  return new Promise((resolve, reject) => {
+    const headers = { 'content-type': 'application/octet-stream', 'content-length': bytes.length };
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path, agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(bytes);
+  });
+}
+
 // Idle sockets close after 4 s, before the hub's 5 s keep-alive timeout (Node's agent ignores the
 // server's Keep-Alive hint without a timeout of its own), so a reused socket is never one being closed.
 export const newAgent = (sockets) => new Agent({ keepAlive: true, maxSockets: sockets, timeout: 4_000 });
@@ -85,7 +99,8 @@ export function openClient(port, id, onText, { paused = false } = {}) {
         }
         if (buffer.length - offset < header + length) break;
         const payload = buffer.subarray(offset + header, offset + header + length);
-        if (opcode === 1) onText(payload);
+        // Text and binary messages alike (a binary message carries the same bytes).
+        if (opcode === 1 || opcode === 2) onText(payload);
         else if (opcode === 8) client.closeCode = length >= 2 ? payload.readUInt16BE(0) : 1005;
         else if (opcode === 9) socket.write(Buffer.from([0x8a, 0x80, 0, 0, 0, 0])); // masked empty pong
         offset += header + length;

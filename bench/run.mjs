@@ -10,7 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { httpJson, latencyOf, makeMessage, newAgent, openClient, percentile, pool, sendText } from './loadgen.mjs';
+import {
+  httpBytes,
+  httpJson,
+  latencyOf,
+  makeMessage,
+  newAgent,
+  openClient,
+  percentile,
+  pool,
+  sendText,
+} from './loadgen.mjs';
 
 const { values: flags } = parseArgs({
   options: { quick: { type: 'boolean' }, repeats: { type: 'string' }, only: { type: 'string' } },
@@ -232,6 +242,9 @@ const scenarios = {
     };
   },
 
+  // The fan-out with 1 KiB messages, as text and as bytes (octet-stream): what binary costs.
+  fanoutText: (server) => fanoutOf(server, 'text'),
+  fanoutBinary: (server) => fanoutOf(server, 'binary'),
   socketPublish: (server) => publishing(server, 'socket', false),
   httpPublish: (server) => publishing(server, 'http', false),
   socketTargeted: (server) => publishing(server, 'socket', true),
@@ -239,6 +252,31 @@ const scenarios = {
   slow: (server) => slowConsumer(server, true),
   slowControl: (server) => slowConsumer(server, false),
 };
+
+/** Fan-out of `fanoutMsgs` messages of 1 KiB to `fanout` clients, published as text or as bytes. */
+async function fanoutOf(server, kind) {
+  const { clients, latencies, received: total } = await prepare(server, size.fanout);
+  const cpu0 = server.cpuSeconds();
+  const t0 = performance.now();
+  await pool(size.fanoutMsgs, 4, (i) => {
+    const message = makeMessage(i, 1024);
+    return kind === 'text'
+      ? httpJson(server.agent, server.port, 'POST', '/publish', { topic: 'cats', message })
+      : httpBytes(server.agent, server.port, '/publish?topic=cats', Buffer.from(message));
+  });
+  const expected = size.fanoutMsgs * clients.length;
+  await waitFor(() => total() >= expected || total());
+  const seconds = (performance.now() - t0) / 1000;
+  const deliveries = total();
+  const cpu = server.cpuSeconds() - cpu0;
+  for (const c of clients) c.socket.destroy();
+  return {
+    'deliveries/s': deliveries / seconds,
+    'p99 ms': percentile(latencies, 99) / 1000,
+    'CPU µs/deliv': (cpu * 1e6) / deliveries,
+    lost: expected - deliveries,
+  };
+}
 
 /**
  * Devices publishing: `pubClients` subscribers spread over `pubTopics` topics; `pubMsgs` publishes of
@@ -369,7 +407,14 @@ console.log(`relay-hub bench: ${quick ? 'quick' : 'full'} sizes, ${repeats} repe
 console.log(`sizes: ${JSON.stringify(size)}\n`);
 const results = {};
 /** Scenarios only the hub can run (the naive tutorial server has no socket publishing). */
-const hubOnly = new Set(['socketPublish', 'httpPublish', 'socketTargeted', 'httpTargeted']);
+const hubOnly = new Set([
+  'socketPublish',
+  'httpPublish',
+  'socketTargeted',
+  'httpTargeted',
+  'fanoutText',
+  'fanoutBinary',
+]);
 /** The servers a scenario runs on, in the order of repeat `r` (rotated so none always goes first). */
 function serversFor(name, r) {
   if (hubOnly.has(name)) return ['hub'];
@@ -420,6 +465,16 @@ if (withHistory?.length && withoutHistory?.length) {
   console.log(
     `\nHistory on (disk, the default) vs off (--history-size 0), fan-out, same run: deliveries/s ${rate.toFixed(2)}×, ` +
       `publish p99 ${p99.toFixed(2)}×`,
+  );
+}
+const text1k = results.fanoutText?.hub;
+const binary1k = results.fanoutBinary?.hub;
+if (text1k?.length && binary1k?.length) {
+  const med = (runs, metric) => median(runs.map((r) => r[metric]));
+  console.log(
+    `\nFan-out of 1 KiB messages, bytes vs text (hub, same run): deliveries/s ` +
+      `${(med(binary1k, 'deliveries/s') / med(text1k, 'deliveries/s')).toFixed(2)}×, CPU per delivery ` +
+      `${(med(binary1k, 'CPU µs/deliv') / med(text1k, 'CPU µs/deliv')).toFixed(2)}×`,
   );
 }
 for (const [socketName, httpName, what] of [

@@ -3,7 +3,7 @@
  * resubscribes on every (re)connect, reconnects with exponential backoff and full jitter, treats a
  * silent connection as dead (watchdog), and queues publishes while offline.
  */
-import { parseServerFrame } from '../shared/protocol';
+import { encodeBinaryFrame, parseBinaryServerFrame, parseServerFrame, type Envelope } from '../shared/protocol';
 import { backoffDefaults, backoffDelay, type BackoffOptions } from './backoff';
 import { Emitter } from './emitter';
 import { HubHttpError, register, registrationExists, socketUrl, withEnvelopes, type FetchLike } from './hub-http';
@@ -15,7 +15,8 @@ export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 /** A message delivered to the device. */
 export interface DeviceMessage {
   topic: string;
-  message: string;
+  /** The text, or the bytes of a binary message. */
+  message: string | Uint8Array;
   /** Present when it was published for this device's user only. */
   userId?: number;
   /** When the hub accepted it (ms since the epoch). */
@@ -53,7 +54,7 @@ export interface ClientEvents {
   /** Another connection took this registration (close 4001): the client stops. */
   replaced: { id: string };
   /** A publish waiting offline was dropped to make room (the queue is bounded). */
-  dropped: { topic: string; message: string };
+  dropped: { topic: string; message: string | Uint8Array };
   /** A retry is scheduled after `delayMs`. */
   reconnecting: { attempt: number; delayMs: number };
   /**
@@ -70,7 +71,8 @@ export interface WebSocketLike {
   onmessage: ((event: { data: unknown }) => void) | null;
   onclose: ((event: { code: number }) => void) | null;
   onerror: ((event: unknown) => void) | null;
-  send(data: string): void;
+  send(data: string | Uint8Array): void;
+  binaryType: string;
   close(code?: number, reason?: string): void;
   /** `ws` only: cut the socket at once. */
   terminate?: () => void;
@@ -180,15 +182,15 @@ export class RelayClient extends Emitter<ClientEvents> {
    */
   publish(
     topic: string,
-    message: string,
+    message: string | Uint8Array | ArrayBuffer,
     options: { userId?: number; echo?: boolean } = {},
   ): Promise<{ delivered: number }> {
     if (this.#state === 'closed') return Promise.reject(new RelayError('closed', 'the client is closed'));
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
-      const publish = options.userId === undefined ? { topic, message } : { topic, message, user_id: options.userId };
-      const frame = JSON.stringify(options.echo === true ? { publish, id, echo: true } : { publish, id });
-      const item: Pending = { id, topic, message, frame, bytes: frame.length, resolve, reject };
+      const payload = message instanceof ArrayBuffer ? new Uint8Array(message) : message;
+      const frame = publishFrame(topic, payload, id, options);
+      const item: Pending = { id, topic, message: payload, frame, bytes: frame.length, resolve, reject };
       if (this.#state === 'open' && this.#ws !== null) this.#send(this.#ws, item);
       else for (const dropped of this.#outbox.push(item)) this.#drop(dropped);
     });
@@ -259,6 +261,8 @@ export class RelayClient extends Emitter<ClientEvents> {
     const ws = (
       options === undefined ? new this.#WebSocket(target) : new this.#WebSocket(target, options as never)
     ) as WebSocketLike;
+    // Binary messages as ArrayBuffers, in browsers and with `ws` alike.
+    ws.binaryType = 'arraybuffer';
     this.#ws = ws;
     ws.onopen = () => {
       if (this.#ws !== ws) return;
@@ -290,25 +294,19 @@ export class RelayClient extends Emitter<ClientEvents> {
 
   #onMessage(data: unknown): void {
     this.#feedWatchdog();
-    if (typeof data !== 'string') return; // binary frames come with a later protocol version
+    if (data instanceof ArrayBuffer) {
+      const binary = parseBinaryServerFrame(new Uint8Array(data));
+      if (binary.ok) this.#onEnvelope({ ...binary.value, message: binary.value.payload });
+      return;
+    }
+    if (typeof data !== 'string') return;
     const frame = parseServerFrame(data);
     if (!frame.ok) return;
     const value = frame.value;
     switch (value.kind) {
-      case 'envelope': {
-        const { topic, offset, epoch } = value;
-        const known = this.#positions.get(topic);
-        if (value.retained !== true) {
-          // Already here (a message can come twice only across a seam): not again.
-          if (known !== undefined && known.epoch === epoch && offset <= known.offset) return;
-          this.#positions.set(topic, { offset, epoch });
-        }
-        const message: DeviceMessage = { topic, message: value.message, ts: value.ts, offset, epoch };
-        if (value.user_id !== undefined) message.userId = value.user_id;
-        if (value.retained === true) message.retained = true;
-        this.emit('message', message);
+      case 'envelope':
+        this.#onEnvelope(value);
         return;
-      }
       case 'recovery': {
         // Recovered or not, the device is now at the topic's position: it goes on from there.
         for (const [topic, { offset, epoch }] of Object.entries(value.topics))
@@ -337,6 +335,21 @@ export class RelayClient extends Emitter<ClientEvents> {
       case 'pong':
         return;
     }
+  }
+
+  /** A delivery (text, or bytes from a binary frame). */
+  #onEnvelope(value: Omit<Envelope, 'message'> & { message: string | Uint8Array }): void {
+    const { topic, offset, epoch } = value;
+    const known = this.#positions.get(topic);
+    if (value.retained !== true) {
+      // Already here (a message can come twice only across a seam): not again.
+      if (known !== undefined && known.epoch === epoch && offset <= known.offset) return;
+      this.#positions.set(topic, { offset, epoch });
+    }
+    const message: DeviceMessage = { topic, message: value.message, ts: value.ts, offset, epoch };
+    if (value.user_id !== undefined) message.userId = value.user_id;
+    if (value.retained === true) message.retained = true;
+    this.emit('message', message);
   }
 
   /** The socket closed (or the watchdog declared it dead): stop, re-register, or retry. */
@@ -446,4 +459,18 @@ export class RelayClient extends Emitter<ClientEvents> {
     this.#state = state;
     this.emit('state', state);
   }
+}
+
+/** The frame of a publish: JSON text for a text message; for bytes, a binary frame with the same header. */
+function publishFrame(
+  topic: string,
+  message: string | Uint8Array,
+  id: number,
+  options: { userId?: number; echo?: boolean },
+): string | Uint8Array {
+  const publish: { topic: string; user_id?: number } = { topic };
+  if (options.userId !== undefined) publish.user_id = options.userId;
+  const echo = options.echo === true ? { echo: true } : {};
+  if (typeof message === 'string') return JSON.stringify({ publish: { ...publish, message }, id, ...echo });
+  return encodeBinaryFrame({ publish, id, ...echo }, message);
 }

@@ -7,9 +7,9 @@
 export interface Pending {
   id: number;
   topic: string;
-  message: string;
-  /** The frame's JSON text. */
-  frame: string;
+  message: string | Uint8Array;
+  /** The frame: JSON text, or a binary frame for bytes. */
+  frame: string | Uint8Array;
   bytes: number;
   resolve: (receipt: { delivered: number }) => void;
   reject: (error: Error) => void;

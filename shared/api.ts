@@ -17,7 +17,6 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'upgrade_required'
   | 'unknown_client'
-  | 'binary_not_supported'
   | 'bad_frame'
   | 'internal_error'
   | 'unauthorized'
@@ -79,7 +78,9 @@ export interface StreamPosition {
 export interface HistoryItem {
   offset: number;
   ts: number;
+  /** The text, or for a binary message its bytes in base64 (`encoding` says so). */
   message: string;
+  encoding?: 'base64';
   user_id?: number;
   /** Published with `retain`. */
   retain?: true;

@@ -86,3 +86,27 @@ export function parseTopicList(value: unknown, limits: TopicLimits = defaultTopi
 export function isClientId(value: string): boolean {
   return /^[0-9a-f]{32}$/.test(value);
 }
+
+/**
+ * The query of a binary `POST /publish?topic=<t>[&user_id=<n>][&retain=true]` (the body is the
+ * message's bytes): the same checks as a JSON publish.
+ */
+export function parsePublishQuery(
+  query: Readonly<Record<string, string | undefined>>,
+  limits: TopicLimits = defaultTopicLimits,
+): Parsed<Omit<PublishRequest, 'message'>> {
+  const topic = parseTopic(query.topic, limits);
+  if (!topic.ok) return topic;
+  const value: Omit<PublishRequest, 'message'> = { topic: topic.value };
+  if (query.user_id !== undefined && query.user_id !== '') {
+    const userId = parseUserId(/^\d{1,16}$/.test(query.user_id) ? Number(query.user_id) : Number.NaN);
+    if (!userId.ok) return userId;
+    value.user_id = userId.value;
+  }
+  if (query.retain !== undefined) {
+    if (query.retain !== 'true' && query.retain !== 'false')
+      return fail('invalid_query', 'retain must be true or false');
+    if (query.retain === 'true') value.retain = true;
+  }
+  return { ok: true, value };
+}

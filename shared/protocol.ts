@@ -209,3 +209,90 @@ export function parseServerFrame(text: string): Parsed<ServerFrame> {
   }
   return { ok: false, code: 'bad_frame', message: 'not a frame of the device protocol' };
 }
+
+/**
+ * A binary frame of the device protocol: `[4-byte big-endian length n][n bytes of JSON header][payload]`.
+ * Devices publish bytes with the header `{"publish": {"topic", "user_id"?, "retain"?}, "id"?, "echo"?}`;
+ * envelope connections receive bytes with the envelope as header (no `message`). Raw connections
+ * get the payload alone, as one binary frame.
+ */
+export function encodeBinaryFrame(header: unknown, payload: Uint8Array): Uint8Array {
+  const head = new TextEncoder().encode(JSON.stringify(header));
+  const frame = new Uint8Array(4 + head.length + payload.length);
+  new DataView(frame.buffer).setUint32(0, head.length);
+  frame.set(head, 4);
+  frame.set(payload, 4 + head.length);
+  return frame;
+}
+
+/** Splits a binary frame into its JSON header and its payload; null when it is not one. */
+export function decodeBinaryFrame(frame: Uint8Array): { header: unknown; payload: Uint8Array } | null {
+  if (frame.length < 4) return null;
+  const length = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0);
+  if (4 + length > frame.length) return null;
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(frame.subarray(4, 4 + length)));
+  } catch {
+    return null;
+  }
+  return { header, payload: frame.subarray(4 + length) };
+}
+
+/** A device's binary publish: the publish without its message, the bytes, and the frame's id and echo. */
+export interface BinaryPublish {
+  publish: Omit<PublishRequest, 'message'>;
+  payload: Uint8Array;
+  id?: FrameId;
+  echo: boolean;
+}
+
+const binaryExpected = 'a binary frame is [4-byte length][JSON header {"publish": {"topic", ...}, "id"?}][bytes]';
+
+/** Parses a binary frame a device sent: a publish of bytes (the only binary frame a device may send). */
+export function parseBinaryClientFrame(
+  frame: Uint8Array,
+  limits: TopicLimits = defaultTopicLimits,
+): { ok: true; value: BinaryPublish } | FrameFailure {
+  const decoded = decodeBinaryFrame(frame);
+  if (decoded === null || !isRecord(decoded.header) || !('publish' in decoded.header)) {
+    return refuse('bad_frame', binaryExpected);
+  }
+  const { header, payload } = decoded;
+  const id = frameIdOf(header.id);
+  if (header.id !== undefined && header.id !== null && id === undefined) {
+    return refuse('bad_frame', `id must be a string of at most ${maxIdLength} characters or a number`);
+  }
+  // The same checks as a text publish, with the bytes standing in for the message.
+  const body = isRecord(header.publish) ? { ...header.publish, message: '' } : header.publish;
+  const publish = parsePublishRequest(body, limits);
+  if (!publish.ok) return refuse(publish.code, publish.message, id);
+  const rest: Omit<PublishRequest, 'message'> = { topic: publish.value.topic };
+  if (publish.value.user_id !== undefined) rest.user_id = publish.value.user_id;
+  if (publish.value.retain === true) rest.retain = true;
+  const value: BinaryPublish = { publish: rest, payload, echo: header.echo === true };
+  if (id !== undefined) value.id = id;
+  return { ok: true, value };
+}
+
+/** Parses a binary frame the hub sent to an envelope connection: the envelope and its bytes. */
+export function parseBinaryServerFrame(
+  frame: Uint8Array,
+): { ok: true; value: Omit<Envelope, 'message'> & { payload: Uint8Array } } | { ok: false } {
+  const decoded = decodeBinaryFrame(frame);
+  if (decoded === null || !isRecord(decoded.header)) return { ok: false };
+  const { topic, ts, offset, epoch } = decoded.header;
+  if (typeof topic !== 'string' || typeof ts !== 'number' || typeof offset !== 'number' || typeof epoch !== 'string') {
+    return { ok: false };
+  }
+  const value: Omit<Envelope, 'message'> & { payload: Uint8Array } = {
+    topic,
+    ts,
+    offset,
+    epoch,
+    payload: decoded.payload,
+  };
+  if (typeof decoded.header.user_id === 'number') value.user_id = decoded.header.user_id;
+  if (decoded.header.retained === true) value.retained = true;
+  return { ok: true, value };
+}

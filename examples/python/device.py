@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import random
+import struct
 import sys
 import urllib.error
 import urllib.request
@@ -57,6 +58,20 @@ def register(hub, user, token):
     return body["id"], body["url"]
 
 
+def publish_frame(number, publish):
+    """A text publish frame, or for bytes a binary one: [4-byte length][JSON header][bytes]."""
+    if "bytes" not in publish:
+        return json.dumps({"publish": publish, "id": number})
+    header = json.dumps({"publish": {"topic": publish["topic"]}, "id": number}).encode()
+    return struct.pack(">I", len(header)) + header + publish["bytes"]
+
+
+def split_binary(frame):
+    """A binary delivery in envelope mode: its JSON header (topic, offset...) and its bytes."""
+    (length,) = struct.unpack(">I", frame[:4])
+    return json.loads(frame[4 : 4 + length]), frame[4 + length :]
+
+
 def backoff(attempt):
     """The n-th retry waits a random time in [0, min(cap, base * 2^n))."""
     return random.uniform(0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** attempt))
@@ -69,9 +84,12 @@ class Device:
         self.topics = [t for t in args.topics.split(",") if t]
         # Publishes not yet acknowledged, by id: sent again after a reconnect.
         self.unacked = {}
-        for number, item in enumerate(args.publish, start=1):
+        for item in args.publish:
             topic, _, message = item.partition("=")
-            self.unacked[number] = {"topic": topic, "message": message}
+            self.unacked[len(self.unacked) + 1] = {"topic": topic, "message": message}
+        for item in args.publish_hex:
+            topic, _, hex_bytes = item.partition("=")
+            self.unacked[len(self.unacked) + 1] = {"topic": topic, "bytes": bytes.fromhex(hex_bytes)}
         self.received = 0
 
     async def run(self):
@@ -124,18 +142,25 @@ class Device:
             say("open")
             await ws.send(json.dumps({"topics": self.topics, "format": "envelope"}))
             for number, publish in sorted(self.unacked.items()):
-                await ws.send(json.dumps({"publish": publish, "id": number}))
-            async for text in ws:
-                if isinstance(text, bytes):
-                    continue
-                if self.handle(json.loads(text)):
+                await ws.send(publish_frame(number, publish))
+            async for frame in ws:
+                if isinstance(frame, bytes):
+                    header, payload = split_binary(frame)
+                    done = self.handle({**header, "bytes": payload})
+                else:
+                    done = self.handle(json.loads(frame))
+                if done:
                     return "done"
             return ws.close_code
 
     def handle(self, frame):
         """Handles one frame from the hub; True when --count messages have arrived."""
+        if "topic" in frame and "bytes" in frame:
+            say("message", topic=frame["topic"], bytes_hex=frame["bytes"].hex(), offset=frame["offset"])
+            self.received += 1
+            return self.args.count is not None and self.received >= self.args.count
         if "topic" in frame and "message" in frame:
-            say("message", topic=frame["topic"], message=frame["message"], ts=frame["ts"])
+            say("message", topic=frame["topic"], message=frame["message"], ts=frame["ts"], offset=frame["offset"])
             self.received += 1
             return self.args.count is not None and self.received >= self.args.count
         if "ack" in frame:
@@ -155,6 +180,8 @@ def main():
     parser.add_argument("--token", help="the hub's access token, when it requires one")
     parser.add_argument("--publish", action="append", default=[], metavar="TOPIC=MESSAGE",
                         help="publish MESSAGE to TOPIC over the socket once connected (repeatable)")
+    parser.add_argument("--publish-hex", action="append", default=[], metavar="TOPIC=HEX",
+                        help="publish the bytes HEX (e.g. 00ff10) to TOPIC as a binary message (repeatable)")
     parser.add_argument("--count", type=int, help="exit after receiving this many messages")
     parser.add_argument("--heartbeat", type=float, default=20, help="ping interval and timeout, seconds (default 20)")
     args = parser.parse_args()

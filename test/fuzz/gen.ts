@@ -313,6 +313,69 @@ function sized(
     : { family: 'body-just-under', text, expect: under };
 }
 
+/**
+ * A binary publish: `POST /publish?<query>` with an octet-stream body, and the answer its query and
+ * size must get (the same checks as JSON, from the query).
+ */
+function octetPublish(
+  rng: Rng,
+  limits: BodyLimits,
+): { family: string; path: string; body: Buffer; expect: HttpExpect } {
+  const size = (max: number): number => rng.int(Math.min(max, 2_048) + 1);
+  const bytes = (n: number): Buffer => rng.bytes(n);
+  const topic = `octet-${rng.int(1_000_000)}`;
+  switch (rng.int(8)) {
+    case 0:
+      return {
+        family: 'octet:valid',
+        path: `/publish?topic=${topic}`,
+        body: bytes(size(limits.maxMessageBytes)),
+        expect: { kind: 'ok' },
+      };
+    case 1: {
+      const query = `topic=${topic}&user_id=${rng.int(1_000)}&retain=${rng.pick(['true', 'false'])}`;
+      return { family: 'octet:valid', path: `/publish?${query}`, body: bytes(size(64)), expect: { kind: 'ok' } };
+    }
+    case 2:
+      return {
+        family: 'octet:topic',
+        path: `/publish?${rng.pick(['', 'topic=', `topic=${'t'.repeat(limits.maxTopicLength + 1)}`, 'Topic=a'])}`,
+        body: bytes(8),
+        expect: reject('invalid_topic'),
+      };
+    case 3:
+      return {
+        family: 'octet:user_id',
+        path: `/publish?topic=${topic}&user_id=${rng.pick(['-1', '1.5', 'x', '99999999999999999', '%00'])}`,
+        body: bytes(8),
+        expect: reject('invalid_user_id'),
+      };
+    case 4:
+      return {
+        family: 'octet:retain',
+        path: `/publish?topic=${topic}&retain=${rng.pick(['yes', '1', 'TRUE', ''])}`,
+        body: bytes(8),
+        expect: reject('invalid_query'),
+      };
+    case 5:
+      return {
+        family: 'octet:message-too-large',
+        path: `/publish?topic=${topic}`,
+        body: bytes(limits.maxMessageBytes + 1 + rng.int(100)),
+        expect: reject('message_too_large', 413),
+      };
+    case 6:
+      return {
+        family: 'octet:body-too-large',
+        path: `/publish?topic=${topic}`,
+        body: bytes(limits.maxBodyBytes + 1 + rng.int(100)),
+        expect: reject('body_too_large', 413),
+      };
+    default:
+      return { family: 'octet:empty', path: `/publish?topic=${topic}`, body: Buffer.alloc(0), expect: { kind: 'ok' } };
+  }
+}
+
 const otherTypes = [
   'text/plain',
   'application/x-www-form-urlencoded',
@@ -351,17 +414,28 @@ function wrongAuthorization(rng: Rng, token: string): string | null {
  * requests carry it; the others carry a wrong or malformed one and must get 401 before anything else.
  */
 export function bodyCase(rng: Rng, limits: BodyLimits, token: string | null = null): BodyCase {
-  const route = rng.chance(0.5) ? '/register' : '/publish';
+  let route = rng.chance(0.5) ? '/register' : '/publish';
+  const label = route.slice(1);
   const made = route === '/register' ? registerBody(rng, limits) : publishBody(rng, limits);
-  const body = typeof made.text === 'string' ? Buffer.from(made.text, 'utf8') : made.text;
+  let body = typeof made.text === 'string' ? Buffer.from(made.text, 'utf8') : made.text;
   let headers: Record<string, string> = json;
   let expect = made.expect;
-  let family = `${route.slice(1)}:${made.family}`;
+  let family = `${label}:${made.family}`;
   const roll = rng.int(10);
-  if (roll === 0 && expect.kind !== 'reject') {
+  if (roll === 2) {
+    // Bytes: a binary publish, or octet-stream where only JSON is taken.
+    headers = { 'content-type': rng.pick(['application/octet-stream', 'application/octet-stream; x=1']) };
+    if (route === '/publish') {
+      const octet = octetPublish(rng, limits);
+      [route, body, expect, family] = [octet.path, octet.body, octet.expect, `publish:${octet.family}`];
+    } else {
+      expect = reject('unsupported_media_type', 415);
+      family = 'register:content-type';
+    }
+  } else if (roll === 0 && expect.kind !== 'reject') {
     headers = { 'content-type': rng.pick(otherTypes) };
     expect = reject('unsupported_media_type', 415);
-    family = `${route.slice(1)}:content-type`;
+    family = `${label}:content-type`;
   } else if (roll === 1) {
     headers = rng.chance(0.5) ? {} : { 'content-type': rng.pick(jsonTypes) };
   }
@@ -370,7 +444,7 @@ export function bodyCase(rng: Rng, limits: BodyLimits, token: string | null = nu
       const wrong = wrongAuthorization(rng, token);
       headers = wrong === null ? headers : { ...headers, authorization: wrong };
       expect = reject('unauthorized', 401);
-      family = `${route.slice(1)}:unauthorized`;
+      family = `${label}:unauthorized`;
     } else {
       headers = { ...headers, authorization: `${rng.pick(['Bearer', 'bearer', 'BEARER'])} ${token}` };
     }

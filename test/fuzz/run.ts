@@ -26,7 +26,6 @@ const errorCodes: Record<ErrorCode, true> = {
   method_not_allowed: true,
   upgrade_required: true,
   unknown_client: true,
-  binary_not_supported: true,
   bad_frame: true,
   internal_error: true,
   unauthorized: true,

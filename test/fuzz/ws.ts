@@ -3,6 +3,7 @@
  * parser for what the hub sends back, and seeded cases (protocol violations, bad UTF-8,
  * fragmentation, oversized frames, odd `{"topics": …}` shapes). Used only by tests.
  */
+import { encodeBinaryFrame } from '../../shared/protocol';
 import { deepNesting, jsonValue, stringLiteral, type Rng } from './gen';
 
 /** One frame as sent by a client; everything a real client library would refuse is allowed. */
@@ -262,10 +263,10 @@ const unheardTopic = 'fuzz-device-publish';
  * A device-protocol frame (publish, application ping, topics with a format) and the answer it must
  * get: `ack`, `pong`, an error code, or nothing.
  */
-function deviceFrame(rng: Rng, limits: WsLimits, n: number): { text: string; answer: string | null } {
+function deviceFrame(rng: Rng, limits: WsLimits, n: number): { text: string | Buffer; answer: string | null } {
   const id = rng.pick<unknown>([n, `id-${n}`, 0, -1.5, '', stringLiteral(rng, 16)]);
   const publish = (body: unknown, frameId: unknown = id): string => JSON.stringify({ publish: body, id: frameId });
-  switch (rng.int(12)) {
+  switch (rng.int(15)) {
     case 0:
       return { text: publish({ topic: unheardTopic, message: stringLiteral(rng, 40) }), answer: 'ack' };
     case 1:
@@ -309,6 +310,29 @@ function deviceFrame(rng: Rng, limits: WsLimits, n: number): { text: string; ans
         text: JSON.stringify({ topics: [`dev-${n}`], format: rng.pick<unknown>(['xml', 1, null, 'RAW']) }),
         answer: 'bad_frame',
       };
+    case 12: {
+      // A binary publish: [length][JSON header][bytes].
+      const bytes = rng.bytes(rng.int(300));
+      const header = rng.chance(0.5) ? { publish: { topic: unheardTopic }, id } : { publish: { topic: unheardTopic } };
+      return { text: Buffer.from(encodeBinaryFrame(header, bytes)), answer: 'id' in header ? 'ack' : null };
+    }
+    case 13: {
+      const over = Buffer.alloc(limits.maxMessageBytes + 1 + rng.int(100), 7);
+      return {
+        text: Buffer.from(encodeBinaryFrame({ publish: { topic: unheardTopic }, id }, over)),
+        answer: 'message_too_large',
+      };
+    }
+    case 14: {
+      const [header, answer] = rng.pick<[unknown, string]>([
+        [{ publish: { topic: '' }, id }, 'invalid_topic'],
+        [{ publish: 'cats', id }, 'invalid_body'],
+        [{ topics: ['x'] }, 'bad_frame'],
+        [null, 'bad_frame'],
+        [[], 'bad_frame'],
+      ]);
+      return { text: Buffer.from(encodeBinaryFrame(header, rng.bytes(8))), answer };
+    }
     default:
       return { text: `{"publish":${jsonValue(rng, 2)}}`, answer: '?' };
   }
@@ -381,7 +405,7 @@ function shapedCase(rng: Rng, limits: WsLimits, n: number): WsCase {
       return {
         family: 'binary',
         frames: rng.chance(0.5) ? [encodeFrame({ opcode: 2, payload })] : fragments(rng, 2, payload),
-        expect: open('binary_not_supported'),
+        expect: open('bad_frame'),
       };
     }
     case 9: {
@@ -445,7 +469,9 @@ function shapedCase(rng: Rng, limits: WsLimits, n: number): WsCase {
       const unknown = sequence.some((frame) => frame.answer === '?');
       return {
         family: 'device-frames',
-        frames: sequence.map((frame) => text(frame.text)),
+        frames: sequence.map((frame) =>
+          typeof frame.text === 'string' ? text(frame.text) : encodeFrame({ opcode: 2, payload: frame.text }),
+        ),
         expect: unknown
           ? { kind: 'any' }
           : open(...sequence.flatMap((frame) => (frame.answer === null ? [] : [frame.answer]))),

@@ -175,10 +175,10 @@ describe('bad WebSocket input', () => {
     expect(device.messages[1]).toBe('after');
   });
 
-  it('answers a binary frame with binary_not_supported', async () => {
+  it('answers a binary frame that is not a binary publish with bad_frame', async () => {
     const device = await Device.join(hub, 1);
     const frame = await errorFrame(device, () => device.ws.send(Buffer.from([1, 2, 3]), { binary: true }));
-    expect(frame).toMatchObject({ error: { code: 'binary_not_supported' } });
+    expect(frame).toMatchObject({ error: { code: 'bad_frame' } });
   });
 
   it('ignores ping and keeps the connection', async () => {

@@ -92,14 +92,24 @@ describe('the Python device example', () => {
     const reader = await Device.connect((await register(hub.port, 50)).url);
     const device = PythonDevice.start([
       ...['--hub', `http://127.0.0.1:${hub.port}`, '--user', '7', '--topics', 'cats,dogs'],
-      ...['--publish', 'cats=hello from python', '--count', '3', '--heartbeat', '1'],
+      ...['--publish', 'cats=hello from python', '--publish-hex', 'cats=00ff10'],
+      ...['--count', '4', '--heartbeat', '1'],
     ]);
     const { id } = await device.next({ event: 'registered' });
     expect(await device.next({ event: 'ack', id: 1 })).toMatchObject({ delivered: 1 });
-    await reader.waitForMessages(1);
-    expect(reader.messages).toEqual(['hello from python']);
+    expect(await device.next({ event: 'ack', id: 2 })).toMatchObject({ delivered: 1 });
+    await reader.waitForFrames(2);
+    expect(reader.frames.map((f) => [f.binary, [...f.data]])).toEqual([
+      [false, [...Buffer.from('hello from python')]],
+      [true, [0x00, 0xff, 0x10]],
+    ]);
     await postJson(hub.port, '/publish', { topic: 'dogs', message: 'woof' });
     expect(await device.next({ event: 'message', message: 'woof' })).toMatchObject({ topic: 'dogs' });
+    const bytes = await rawRequest(hub.port, 'POST', '/publish?topic=dogs', Buffer.from('deadbeef', 'hex'), {
+      'content-type': 'application/octet-stream',
+    });
+    expect(bytes.status).toBe(200);
+    expect(await device.next({ event: 'message', bytes_hex: 'deadbeef' })).toMatchObject({ topic: 'dogs', offset: 2 });
 
     hub.child.kill('SIGKILL');
     await once(hub.child, 'exit');
@@ -111,9 +121,10 @@ describe('the Python device example', () => {
     await postJson(again.port, '/publish', { topic: 'cats', user_id: 7, message: 'two' });
     const [code] = (await once(device.child, 'exit')) as [number];
     expect(code).toBe(0);
-    const messages = device.events.filter((e) => e.event === 'message').map((e) => [e.topic, e.message]);
+    const messages = device.events.filter((e) => e.event === 'message').map((e) => [e.topic, e.message ?? e.bytes_hex]);
     expect(messages).toEqual([
       ['dogs', 'woof'],
+      ['dogs', 'deadbeef'],
       ['cats', 'one'],
       ['cats', 'two'],
     ]);

@@ -108,7 +108,7 @@ describe('recovery under load', () => {
     const sdkGot = new Map<string, { offset: number; message: string }[]>(topics.map((t) => [t, []]));
     const sdkReady = new Promise((resolve) => sdk.once('recovery', resolve));
     sdk.on('message', ({ topic, offset, message, retained }) => {
-      if (retained !== true) sdkGot.get(topic)?.push({ offset, message });
+      if (retained !== true) sdkGot.get(topic)?.push({ offset, message: String(message) });
     });
     await Promise.all([manual.subscribed, sdkReady]);
     let recoveries = 0;

@@ -186,7 +186,7 @@ describe('the device SDK', () => {
     await hub.relay.stop();
     await waitForState(device, 'reconnecting');
     const dropped: string[] = [];
-    device.on('dropped', ({ message }) => dropped.push(message));
+    device.on('dropped', ({ message }) => dropped.push(String(message)));
     const results = Array.from({ length: 5 }, (_, i) =>
       device.publish('cats', `m${i}`).then(
         () => 'sent',

@@ -84,17 +84,20 @@ export async function register(port: number, userId: number): Promise<RegisterRe
   return res.json as RegisterResponse;
 }
 
-/** A device: a real `ws` client that records every text message and its close. */
+/** A device: a real `ws` client that records every message (text in `messages`, all in `frames`) and its close. */
 export class Device {
   readonly messages: string[] = [];
+  /** Every message in order, text or binary. */
+  readonly frames: { binary: boolean; data: Buffer }[] = [];
   closeCode: number | null = null;
-  readonly #waiters: { count: number; resolve: () => void }[] = [];
+  readonly #waiters: { count: number; frames: boolean; resolve: () => void }[] = [];
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
-      this.messages.push(data.toString('utf8'));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      this.frames.push({ binary: isBinary, data });
+      if (!isBinary) this.messages.push(data.toString('utf8'));
       for (const waiter of [...this.#waiters]) {
-        if (this.messages.length >= waiter.count) {
+        if ((waiter.frames ? this.frames : this.messages).length >= waiter.count) {
           this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
           waiter.resolve();
         }
@@ -123,10 +126,16 @@ export class Device {
     return Object.assign(device, { id });
   }
 
-  /** Resolves once `count` messages in total have arrived. */
+  /** Resolves once `count` text messages in total have arrived. */
   waitForMessages(count: number): Promise<void> {
     if (this.messages.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ count, resolve }));
+    return new Promise((resolve) => this.#waiters.push({ count, frames: false, resolve }));
+  }
+
+  /** Resolves once `count` messages, text or binary, have arrived. */
+  waitForFrames(count: number): Promise<void> {
+    if (this.frames.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ count, frames: true, resolve }));
   }
 
   /** Resolves with the close code. */

@@ -1,8 +1,16 @@
 import type { WebSocket } from 'ws';
 import type { Socket } from 'node:net';
 import type { DisconnectReason, ErrorCode, PublishReceipt, PublishRequest, StreamPosition } from '../../../shared/api';
-import { ackJson, errorFrameJson, parseClientFrame, type DeliveryFormat, type FrameId } from '../../../shared/protocol';
+import {
+  ackJson,
+  errorFrameJson,
+  parseBinaryClientFrame,
+  parseClientFrame,
+  type DeliveryFormat,
+  type FrameId,
+} from '../../../shared/protocol';
 import { fullBucket, takeToken, type Bucket } from './bucket';
+import type { Payload } from './engine/types';
 import { frameText, rawSocketOf, type Delivery, type Flushable, type FlushScheduler } from './fanout';
 import type { RelayOptions } from './options';
 import type { ClientRecord } from './registry';
@@ -17,12 +25,15 @@ export interface ConnectionHooks {
    */
   onPublish(
     connection: Connection,
-    request: PublishRequest,
+    request: DevicePublish,
     echo: boolean,
   ): PublishReceipt | { code: ErrorCode; message: string };
   onSlowConsumer(connection: Connection, bufferedBytes: number): void;
   onClose(connection: Connection, reason: DisconnectReason, code: number): void;
 }
+
+/** A publish a device sent: as `POST /publish` takes it, with bytes for a binary message. */
+export type DevicePublish = Omit<PublishRequest, 'message'> & { message: Payload };
 
 /** Per-connection settings taken from the relay options (read at each use: settings may change). */
 export type ConnectionSettings = Pick<
@@ -52,8 +63,8 @@ function onPong(this: WebSocket): void {
 function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
   const connection = connectionOf(this);
   connection.isAlive = true;
-  if (isBinary) connection.sendError('binary_not_supported', 'send text frames: "ping" or {"topics": [...]}');
-  // binaryType is 'nodebuffer': a text message (even fragmented) arrives as one Buffer.
+  // binaryType is 'nodebuffer': a message (even fragmented) arrives as one Buffer.
+  if (isBinary) connection.receiveBinary(data);
   else connection.receive(data.toString('utf8'));
 }
 function onError(this: WebSocket): void {
@@ -255,6 +266,19 @@ export class Connection implements Flushable {
     }
   }
 
+  /** Handles one binary frame from the device: a publish of bytes. */
+  receiveBinary(data: Buffer): void {
+    const frame = parseBinaryClientFrame(data, this.settings);
+    if (!frame.ok) {
+      this.sendError(frame.code, frame.message, frame.id);
+      return;
+    }
+    const { publish, payload, echo, id } = frame.value;
+    // A view of the frame's bytes, kept as they are (the history may hold them for a while).
+    const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    this.#publish({ ...publish, message: bytes }, echo, id);
+  }
+
   /** Called once when the socket has closed. */
   closed(code: number): void {
     this.#pending = null;
@@ -263,7 +287,7 @@ export class Connection implements Flushable {
     this.hooks.onClose(this, this.#endReason ?? 'client_closed', code);
   }
 
-  #publish(request: PublishRequest, echo: boolean, id: FrameId | undefined): void {
+  #publish(request: DevicePublish, echo: boolean, id: FrameId | undefined): void {
     const { devicePublish, devicePublishRatePerSec, devicePublishBurst } = this.settings;
     if (devicePublish === 'deny') {
       this.sendError('forbidden', 'publishing over the socket is turned off on this hub', id);

@@ -5,14 +5,24 @@
  * `setImmediate`, so everything one device gets in a turn leaves in one write.
  */
 import type { Socket } from 'node:net';
-import { envelopeJson, type DeliveryFormat, type Envelope } from '../../../shared/protocol';
+import { encodeBinaryFrame, envelopeJson, type DeliveryFormat, type Envelope } from '../../../shared/protocol';
+import type { Payload } from './engine/types';
 
 /** Builds one FIN text frame carrying `text` (server frames are never masked, RFC 6455 §5.1). */
 export function frameText(text: string): Buffer {
-  const length = Buffer.byteLength(text);
+  return frame(text, 0x1);
+}
+
+/** Builds one FIN binary frame carrying `bytes`. */
+export function frameBinary(bytes: Uint8Array): Buffer {
+  return frame(bytes, 0x2);
+}
+
+function frame(payload: string | Uint8Array, opcode: 0x1 | 0x2): Buffer {
+  const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerLength + length);
-  frame[0] = 0x81; // FIN + opcode 1 (text)
+  frame[0] = 0x80 | opcode; // FIN + opcode
   if (length < 126) {
     frame[1] = length;
   } else if (length < 65_536) {
@@ -23,7 +33,8 @@ export function frameText(text: string): Buffer {
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
-  frame.write(text, headerLength, 'utf8');
+  if (typeof payload === 'string') frame.write(payload, headerLength, 'utf8');
+  else frame.set(payload, headerLength);
   return frame;
 }
 
@@ -37,7 +48,8 @@ export class Delivery {
 
   constructor(
     readonly topic: string,
-    readonly message: string,
+    /** Text, or bytes (a binary message). */
+    readonly message: Payload,
     readonly userId: number | undefined,
     /** When the hub accepted the publish (ms since the epoch). */
     readonly ts: number,
@@ -53,21 +65,27 @@ export class Delivery {
     return format === 'raw' ? this.raw() : this.envelope();
   }
 
-  /** The text alone, as the tutorial delivers it. */
+  /** The message alone, as the tutorial delivers it: a text frame, or a binary frame of its bytes. */
   raw(): Buffer {
-    return (this.#raw ??= frameText(this.message));
+    const { message } = this;
+    return (this.#raw ??= typeof message === 'string' ? frameText(message) : frameBinary(message));
   }
 
-  /** `{"topic", "message", "user_id"?, "ts", "offset", "epoch", "retained"?}`. */
+  /**
+   * `{"topic", "message", "user_id"?, "ts", "offset", "epoch", "retained"?}` as a text frame; for
+   * bytes, one binary frame: that envelope without `message` as its header, then the bytes.
+   */
   envelope(): Buffer {
     if (this.#envelope !== null) return this.#envelope;
     const { topic, message, userId, ts, offset, epoch } = this;
-    const envelope: Envelope =
-      userId === undefined
-        ? { topic, message, ts, offset, epoch }
-        : { topic, message, user_id: userId, ts, offset, epoch };
-    if (this.retained) envelope.retained = true;
-    return (this.#envelope = frameText(envelopeJson(envelope)));
+    const header: Omit<Envelope, 'message'> =
+      userId === undefined ? { topic, ts, offset, epoch } : { topic, user_id: userId, ts, offset, epoch };
+    if (this.retained) header.retained = true;
+    this.#envelope =
+      typeof message === 'string'
+        ? frameText(envelopeJson({ ...header, message }))
+        : frameBinary(encodeBinaryFrame(header, message));
+    return this.#envelope;
   }
 }
 

@@ -9,7 +9,7 @@ import type { ClientInfo, HubSnapshot, HubStats, PublishOrigin, RelayEvent } fro
 import type { DeliveryFormat } from '../../../shared/protocol';
 import { Connection, type ConnectionHooks } from './connection';
 import { MemoryEngine } from './engine/memory';
-import type { Engine, HistoryLimits } from './engine/types';
+import type { Engine, HistoryLimits, Payload } from './engine/types';
 import { Delivery, FlushScheduler } from './fanout';
 import { answerSubscribe } from './subscribe';
 import { createLogger, type Logger } from './log';
@@ -206,8 +206,9 @@ export class Hub {
   }
 
   /** True when `message` is over `maxMessageBytes` in UTF-8 (measured only when it could be). */
-  messageTooLarge(message: string): boolean {
+  messageTooLarge(message: Payload): boolean {
     const max = this.options.maxMessageBytes;
+    if (typeof message !== 'string') return message.length > max;
     // UTF-8 takes 1 to 3 bytes per UTF-16 code unit: most messages need no measuring.
     if (message.length * 3 <= max) return false;
     return message.length > max || Buffer.byteLength(message) > max;
@@ -243,7 +244,7 @@ export class Hub {
    */
   publish(
     topic: string,
-    message: string,
+    message: Payload,
     userId?: number,
     source: PublishSource = { origin: 'http' },
     retain = false,

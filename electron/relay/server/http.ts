@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HealthResponse, RegisterResponse, RetainedClearResponse, UnregisterResponse } from '../../../shared/api';
 import { historyOf } from '../core/engine/views';
-import { parseJson, parsePublishRequest, parseRegisterRequest } from '../../../shared/parse';
+import { parsePublishQuery, parsePublishRequest, parseRegisterRequest } from '../../../shared/parse';
+import { bodyKindOf, readBody, readJsonBody } from './body';
 import { bearerToken, tokensMatch } from '../core/secrets';
 import { HttpError, errorJson } from '../core/errors';
 import type { Hub } from '../core/hub';
@@ -78,6 +79,13 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
     if (limited(ctx, ctx.rates.publish, req, res)) return;
     if (!authorized(ctx, req)) {
       refuse(ctx, res);
+      return;
+    }
+    if (bodyKindOf(req.headers['content-type']) === 'bytes') {
+      // A binary message: the body is the bytes, the rest is in the query.
+      readBody(req, ctx.maxBodyBytes, (error, bytes) =>
+        guard(ctx, res, () => (error ? fail(ctx, res, error) : publishBytes(ctx, req, res, bytes))),
+      );
       return;
     }
     readJsonBody(req, ctx.maxBodyBytes, (error, body) =>
@@ -219,7 +227,29 @@ function publish(ctx: HttpContext, res: ServerResponse, body: unknown): void {
     fail(ctx, res, new HttpError(400, parsed.code, parsed.message));
     return;
   }
-  const { topic, message, user_id: userId, retain } = parsed.value;
+  deliver(ctx, res, parsed.value.topic, parsed.value.message, parsed.value.user_id, parsed.value.retain);
+}
+
+/** `POST /publish?topic=<t>[&user_id=<n>][&retain=true]` with `application/octet-stream`: a binary message. */
+function publishBytes(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, bytes: Buffer): void {
+  const query = Object.fromEntries(new URLSearchParams((req.url ?? '').split('?')[1] ?? ''));
+  const parsed = parsePublishQuery(query, ctx.hub.options);
+  if (!parsed.ok) {
+    fail(ctx, res, new HttpError(400, parsed.code, parsed.message));
+    return;
+  }
+  deliver(ctx, res, parsed.value.topic, bytes, parsed.value.user_id, parsed.value.retain);
+}
+
+/** Publishes a checked message (text or bytes) and answers the receipt; 413 over the message limit. */
+function deliver(
+  ctx: HttpContext,
+  res: ServerResponse,
+  topic: string,
+  message: string | Buffer,
+  userId: number | undefined,
+  retain: boolean | undefined,
+): void {
   if (ctx.hub.messageTooLarge(message)) {
     const max = ctx.hub.options.maxMessageBytes;
     fail(ctx, res, new HttpError(413, 'message_too_large', `message is larger than ${max} bytes (UTF-8)`));
@@ -277,70 +307,4 @@ function decodeSegment(segment: string): string {
   } catch {
     return segment;
   }
-}
-
-/** True for `application/json`, `application/*+json` (any parameters), or no content type. */
-function isJsonContentType(header: string | undefined): boolean {
-  if (header === undefined || header === 'application/json') return true;
-  const type = header.split(';', 1)[0]?.trim().toLowerCase() ?? '';
-  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
-}
-
-/**
- * Reads and parses a JSON body up to `limit` bytes. Over the limit the request gets 413 and
- * its connection is closed once the answer is sent, so a huge upload is not read to the end.
- */
-function readJsonBody(
-  req: IncomingMessage,
-  limit: number,
-  done: (error: HttpError | null, body: unknown) => void,
-): void {
-  if (!isJsonContentType(req.headers['content-type'])) {
-    req.resume();
-    done(new HttpError(415, 'unsupported_media_type', 'send the body as application/json'), undefined);
-    return;
-  }
-  const tooLarge = (): HttpError => new HttpError(413, 'body_too_large', `body is larger than ${limit} bytes`);
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) {
-    discard(req);
-    done(tooLarge(), undefined);
-    return;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let finished = false;
-  const finish = (error: HttpError | null, body: unknown): void => {
-    if (finished) return;
-    finished = true;
-    done(error, body);
-  };
-  req.on('data', (chunk: Buffer) => {
-    if (finished) return;
-    size += chunk.length;
-    if (size > limit) {
-      chunks.length = 0;
-      discard(req);
-      finish(tooLarge(), undefined);
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.on('error', () => finish(new HttpError(400, 'invalid_body', 'request body was cut off'), undefined));
-  req.on('end', () => {
-    const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
-    if (text.length === 0) {
-      finish(new HttpError(400, 'invalid_body', 'body is empty; send a JSON object'), undefined);
-      return;
-    }
-    const json = parseJson(text);
-    if (json.ok) finish(null, json.value);
-    else finish(new HttpError(400, json.code, json.message), undefined);
-  });
-}
-
-/** Throws away the rest of a refused body; cuts the socket if the sender does not stop soon. */
-function discard(req: IncomingMessage): void {
-  req.resume();
-  setTimeout(() => req.socket.destroy(), 5_000).unref();
 }

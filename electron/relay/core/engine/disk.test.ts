@@ -10,7 +10,7 @@ import type { HistoryLimits } from './types';
 const limits: HistoryLimits = { perTopic: 100, ttlMs: 0, maxBytes: 0 };
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'relay-hub-history-'));
 const segmentsOf = (dir: string): string[] => readdirSync(join(dir, 'history')).filter((name) => name.endsWith('.seg'));
-const messages = (engine: DiskEngine, topic: string): string[] =>
+const messages = (engine: DiskEngine, topic: string): (string | Buffer)[] =>
   engine.history(topic, 0, 1_000).publications.map((p) => p.message);
 
 describe('DiskEngine', () => {

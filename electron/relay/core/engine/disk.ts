@@ -12,7 +12,7 @@ import { loadLog, segmentName } from './log-load';
 import { MemoryEngine } from './memory';
 import { encodeRecord, type LogRecord } from './records';
 import type { Entry } from './streams';
-import type { HistoryLimits } from './types';
+import type { HistoryLimits, Payload } from './types';
 
 /** Disk engine tuning. */
 export interface DiskEngineOptions {
@@ -81,7 +81,7 @@ export class DiskEngine extends MemoryEngine {
     }
   }
 
-  override append(topic: string, message: string, userId: number | undefined, ts: number, retain: boolean) {
+  override append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean) {
     const appended = super.append(topic, message, userId, ts, retain);
     const entry = appended.publication;
     if (entry.inHistory || entry.isRetained) this.#writeEntry(entry, appended.epoch);

@@ -102,8 +102,8 @@ function restore(topics: Map<string, TopicLog>, streams: Streams): Entry[] {
     // The retained message: the newest publication with retain, unless cleared after it.
     let retained: number | null = null;
     for (const offset of offsets) {
-      const { record } = log.publications.get(offset) as { record: { retain: boolean; message: string } };
-      if (record.retain) retained = record.message === '' ? null : offset;
+      const { record } = log.publications.get(offset) as { record: { retain: boolean; message: string | Buffer } };
+      if (record.retain) retained = record.message.length === 0 ? null : offset;
     }
     if (retained !== null && retained <= log.unretainedAt) retained = null;
     offsets.forEach((offset, index) => {

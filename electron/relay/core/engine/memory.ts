@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Streams } from './streams';
-import type { Engine, HistoryLimits } from './types';
+import type { Engine, HistoryLimits, Payload } from './types';
 
 /** A short random epoch (12 base64url characters). */
 export function newEpoch(): string {
@@ -26,7 +26,7 @@ export class MemoryEngine implements Engine {
   /** A kept publication died (the disk engine frees its log space). */
   protected onDead(_entry: unknown): void {}
 
-  append(topic: string, message: string, userId: number | undefined, ts: number, retain: boolean) {
+  append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean) {
     const publication = this.streams.append(topic, message, userId, ts, retain);
     return { publication, epoch: this.streams.stream(topic).epoch };
   }

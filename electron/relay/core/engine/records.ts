@@ -3,8 +3,9 @@
  * told apart from a corrupt file and a message's bytes are kept as they are.
  *
  * record = u32 body length, u32 CRC-32 of the body, body (little-endian):
- *   kind 1 publication  u8 flags (1 retain, 2 has user), f64 offset, f64 ts, f64 user (if flagged),
- *                       u32 topic bytes, topic, u8 epoch bytes, epoch, message (the rest, UTF-8)
+ *   kind 1 publication  u8 flags (1 retain, 2 has user, 4 bytes), f64 offset, f64 ts, f64 user (if
+ *                       flagged), u32 topic bytes, topic, u8 epoch bytes, epoch, message (the rest:
+ *                       UTF-8 text, or the bytes of a binary message)
  *   kind 2 unretain     f64 offset (the topic's last offset then), u32 topic bytes, topic
  *   kind 3 clear        f64 offset (the topic's last offset then), u32 topic bytes, topic
  *   kind 4 stream       f64 offset (last offset), u32 topic bytes, topic, u8 epoch bytes, epoch
@@ -23,7 +24,8 @@ export type LogRecord =
       userId: number | undefined;
       retain: boolean;
       epoch: string;
-      message: string;
+      /** Text, or bytes (flag 4). */
+      message: string | Buffer;
     }
   | { kind: 'unretain' | 'clear'; topic: string; offset: number }
   | { kind: 'stream'; topic: string; offset: number; epoch: string };
@@ -34,7 +36,12 @@ const kinds = { publication: 1, unretain: 2, clear: 3, stream: 4 } as const;
 export function encodeRecord(record: LogRecord): Buffer {
   const topic = Buffer.from(record.topic, 'utf8');
   const epoch = 'epoch' in record ? Buffer.from(record.epoch, 'latin1') : null;
-  const message = record.kind === 'publication' ? Buffer.from(record.message, 'utf8') : null;
+  const message =
+    record.kind !== 'publication'
+      ? null
+      : typeof record.message === 'string'
+        ? Buffer.from(record.message, 'utf8')
+        : record.message;
   const hasUser = record.kind === 'publication' && record.userId !== undefined;
   let size = 1 + 8 + 4 + topic.length;
   if (record.kind === 'publication') size += 1 + 8 + (hasUser ? 8 : 0);
@@ -43,7 +50,9 @@ export function encodeRecord(record: LogRecord): Buffer {
   const buffer = Buffer.allocUnsafe(headerBytes + size);
   let at = headerBytes;
   buffer[at++] = kinds[record.kind];
-  if (record.kind === 'publication') buffer[at++] = (record.retain ? 1 : 0) | (hasUser ? 2 : 0);
+  if (record.kind === 'publication') {
+    buffer[at++] = (record.retain ? 1 : 0) | (hasUser ? 2 : 0) | (typeof record.message === 'string' ? 0 : 4);
+  }
   at = buffer.writeDoubleLE(record.offset, at);
   if (record.kind === 'publication') {
     at = buffer.writeDoubleLE(record.ts, at);
@@ -126,7 +135,8 @@ function decodeBody(body: Buffer): LogRecord | null {
     at += epochBytes;
     if (kind === kinds.stream) return at === body.length ? { kind: 'stream', topic, offset, epoch } : null;
     if (kind !== kinds.publication) return null;
-    const message = body.toString('utf8', at);
+    // Bytes are copied out: the file's buffer is not kept alive by one message.
+    const message = (flags & 4) !== 0 ? Buffer.from(body.subarray(at)) : body.toString('utf8', at);
     return { kind: 'publication', topic, offset, ts, userId, retain: (flags & 1) !== 0, epoch, message };
   } catch {
     return null; // a read past the end: damaged

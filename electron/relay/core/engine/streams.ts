@@ -6,7 +6,7 @@
  */
 import type { StreamPosition } from '../../../../shared/api';
 import { Deque } from './deque';
-import type { HistoryLimits, Publication, Recovery, TopicHistory } from './types';
+import type { HistoryLimits, Payload, Publication, Recovery, TopicHistory } from './types';
 
 /** A publication as the streams keep it, with its bookkeeping. */
 export interface Entry extends Publication {
@@ -33,7 +33,7 @@ interface Stream {
 const entryOverhead = 64;
 
 /** What a publication counts against the byte budget. */
-export function entryBytes(topic: string, message: string): number {
+export function entryBytes(topic: string, message: Payload): number {
   return Buffer.byteLength(message) + topic.length + entryOverhead;
 }
 
@@ -88,7 +88,7 @@ export class Streams {
   }
 
   /** Appends a new publication at the topic's next offset; returns it (the caller logs it when it is live). */
-  append(topic: string, message: string, userId: number | undefined, ts: number, retain: boolean): Entry {
+  append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean): Entry {
     const stream = this.stream(topic);
     const entry: Entry = {
       topic,
@@ -118,7 +118,7 @@ export class Streams {
   }
 
   #keep(stream: Stream, entry: Entry): void {
-    if (entry.retain) this.#setRetained(stream, entry.message === '' ? null : entry);
+    if (entry.retain) this.#setRetained(stream, entry.message.length === 0 ? null : entry);
     this.#intoHistory(stream, entry);
   }
 

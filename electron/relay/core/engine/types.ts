@@ -5,13 +5,16 @@
  */
 import type { StreamPosition } from '../../../../shared/api';
 
+/** A message: text, or bytes (a binary message, kept and delivered as the exact bytes). */
+export type Payload = string | Buffer;
+
 /** One publication as the engine keeps it. */
 export interface Publication {
   readonly topic: string;
   readonly offset: number;
   /** When the hub accepted it (ms since the epoch). */
   readonly ts: number;
-  readonly message: string;
+  readonly message: Payload;
   /** Set when it was published for one user only. */
   readonly userId: number | undefined;
   /** Published with `retain`. */
@@ -55,7 +58,7 @@ export interface Engine {
    */
   append(
     topic: string,
-    message: string,
+    message: Payload,
     userId: number | undefined,
     ts: number,
     retain: boolean,

@@ -5,7 +5,12 @@ import type { Engine, Publication, TopicHistory } from './types';
 
 /** A publication as `GET /history` shows it. */
 export function historyItemOf(publication: Publication): HistoryItem {
-  const item: HistoryItem = { offset: publication.offset, ts: publication.ts, message: publication.message };
+  const { offset, ts, message } = publication;
+  // Bytes travel in JSON as base64, marked so.
+  const item: HistoryItem =
+    typeof message === 'string'
+      ? { offset, ts, message }
+      : { offset, ts, message: message.toString('base64'), encoding: 'base64' };
   if (publication.userId !== undefined) item.user_id = publication.userId;
   if (publication.retain) item.retain = true;
   return item;
