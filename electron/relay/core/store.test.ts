@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, fstatSync, fsyncSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -111,12 +111,50 @@ describe('RegistrationStore', () => {
     expect(store.idleSince(4000)).toEqual(['old']);
   });
 
-  it('fsyncs acknowledged changes when asked', () => {
+  it('with fsync, flushes the journal after writing each acknowledged change, before returning', () => {
     const dir = tempDir();
-    const store = new RegistrationStore(dir, { fsync: true });
+    const journal = join(dir, journalFile);
+    const syncs: { file: string; lines: number }[] = [];
+    const syncFile = (fd: number): void => {
+      // What is on disk at the flush: which file, and how many journal lines it then holds.
+      const file = fstatSync(fd).ino === statSync(journal).ino ? 'journal' : 'other';
+      syncs.push({ file, lines: readFileSync(journal, 'utf8').split('\n').length - 1 });
+      fsyncSync(fd);
+    };
+    const store = new RegistrationStore(dir, { fsync: true, syncFile });
     store.added('a', 1, ['cats'], 1);
-    store.close();
-    expect(ids(new RegistrationStore(dir))).toEqual(['a']);
+    expect(syncs).toEqual([{ file: 'journal', lines: 1 }]);
+    store.topicsChanged('a', ['dogs'], 2); // not acknowledged to anyone: written, not flushed
+    store.seen('a', 3);
+    store.removed('unknown', 4); // nothing to record
+    expect(syncs).toHaveLength(1);
+    store.removed('a', 5);
+    expect(syncs).toEqual([
+      { file: 'journal', lines: 1 },
+      { file: 'journal', lines: 4 },
+    ]);
+    expect(store.fsyncs).toBe(2);
+    expect(ids(new RegistrationStore(dir))).toEqual([]);
+  });
+
+  it('without fsync, never flushes a change; a compaction flushes the snapshot, the folder and the journal', () => {
+    const dir = tempDir();
+    const synced: string[] = [];
+    const syncFile = (fd: number): void => {
+      const stat = fstatSync(fd);
+      synced.push(stat.isDirectory() ? 'dir' : stat.size === 0 ? 'empty file' : 'snapshot');
+      fsyncSync(fd);
+    };
+    const store = new RegistrationStore(dir, { syncFile });
+    store.added('a', 1, ['cats'], 1);
+    store.removed('a', 2);
+    store.added('b', 2, ['cats'], 3);
+    expect(synced).toEqual([]);
+    expect(store.fsyncs).toBe(0);
+    store.compact();
+    // The snapshot is flushed before its rename, the folder after it, the emptied journal last.
+    expect(synced).toEqual(['snapshot', 'dir', 'empty file']);
+    expect(store.fsyncs).toBe(3);
   });
 
   it('refuses a data dir another live process holds, and takes over the lock of a dead one', async () => {
