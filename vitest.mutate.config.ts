@@ -8,9 +8,7 @@
 import { defineConfig } from 'vitest/config';
 
 export const mutationTests = [
-  'shared/parse.test.ts',
-  'shared/settings.test.ts',
-  'shared/command-args.test.ts',
+  'shared/*.test.ts',
   'electron/relay/core/*.test.ts',
   'electron/relay/server/*.test.ts',
   'electron/host/commands.test.ts',
