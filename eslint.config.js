@@ -139,6 +139,9 @@ export default tseslint.config(
       'playwright-report/',
       'e2e-results/',
       'bench/results/',
+      // Mutation testing (npm run mutate): its report and its sandbox copies of the project.
+      'reports/',
+      '.stryker-tmp/',
       // Deliberately broken imports that test/integration/lint-rules.test.ts proves the rules refuse.
       'test/fixtures/lint/',
     ],

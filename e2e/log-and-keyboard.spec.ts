@@ -36,8 +36,18 @@ test('the GUI is usable from the keyboard', async ({ page, hub, device }) => {
   await page.keyboard.type('keys');
   await expect(page.getByTestId('client-count')).toHaveText('1 client');
   await page.screenshot({ path: 'test-results/screenshots/keyboard-focus.png' });
-  const unregister = page.getByTestId('client-row').getByTestId('unregister');
-  await unregister.focus();
+  // On with real Tab presses: the connection filter, the table (it scrolls), each sort button, the row's Unregister.
+  const sortable = ['Client', 'User', 'Topics', 'Status', 'Address', 'Since', 'Sent', 'Buffered'];
+  const stops = [
+    page.getByRole('combobox', { name: 'Connection state' }),
+    page.getByTestId('table-scroll'),
+    ...sortable.map((name) => page.getByRole('columnheader').getByRole('button', { name, exact: true })),
+    page.getByTestId('client-row').getByRole('button', { name: /^Unregister client/ }),
+  ];
+  for (const stop of stops) {
+    await page.keyboard.press('Tab');
+    await expect(stop).toBeFocused();
+  }
   await page.keyboard.press('Enter');
   await expect(page.getByText('No devices registered yet')).toBeVisible();
 });

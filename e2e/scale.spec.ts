@@ -51,8 +51,34 @@ test('2,000 connected devices: the table stays virtualised, scrolls and filters 
     await page.getByTestId('client-filter').fill('room-7');
     await expect(page.getByTestId('client-count')).toHaveText('100 of 2,000 clients');
     await page.getByTestId('client-filter').fill('');
-    await page.getByRole('button', { name: /^User/ }).click();
-    await expect(page.getByTestId('client-row').first()).toContainText('0');
+    // Sorted by user, the rows hold users 0, 0, 0, 0, 1, … (4 devices each) from the top; then 499, … reversed.
+    const rendered = (): Promise<[number, number][]> =>
+      page
+        .getByTestId('client-row')
+        .evaluateAll((rows) =>
+          rows
+            .map((row): [number, number] => [
+              Number(row.getAttribute('aria-rowindex')),
+              Number(row.children[1]?.textContent),
+            ])
+            .sort((a, b) => a[0] - b[0]),
+        );
+    /** Rows (from the top) whose user is not the one `userAt(row index)` expects; [] when all are in order. */
+    const outOfOrder = async (userAt: (index: number) => number): Promise<unknown[]> => {
+      const rows = await rendered();
+      if (rows.length < 5 || rows[0]?.[0] !== 2) return [`rows ${rows.map(([index]) => index).join(',')}`];
+      return rows.filter(([index, user]) => user !== userAt(index));
+    };
+    const perUser = deviceCount / 500;
+    for (const [direction, userAt] of [
+      ['ascending', (index: number) => Math.floor((index - 2) / perUser)],
+      ['descending', (index: number) => 499 - Math.floor((index - 2) / perUser)],
+    ] as const) {
+      await page.getByRole('button', { name: /^User/ }).click();
+      await expect(page.getByRole('columnheader', { name: /^User/ })).toHaveAttribute('aria-sort', direction);
+      await scroller.evaluate((element) => element.scrollTo({ top: 0 }));
+      await expect.poll(() => outOfOrder(userAt)).toEqual([]);
+    }
 
     const longest = await page.evaluate(() => window.longestTaskMs);
     console.log(`longest main-thread task with ${deviceCount} clients: ${Math.round(longest)} ms`);

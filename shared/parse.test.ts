@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parsePublishRequest, parseRegisterRequest, parseTopicList, parseUserId } from './parse';
+import {
+  isClientId,
+  parseJson,
+  parsePublishRequest,
+  parseRegisterRequest,
+  parseTopic,
+  parseTopicList,
+  parseUserId,
+} from './parse';
+import { parseClientFrame } from './protocol';
 
 describe('parseUserId', () => {
   it.each([0, 1, 42, Number.MAX_SAFE_INTEGER])('accepts %s', (value) => {
@@ -70,5 +79,44 @@ describe('parseTopicList', () => {
   it('honours custom limits', () => {
     expect(parseTopicList(['a', 'b'], { maxTopics: 1, maxTopicLength: 10 })).toMatchObject({ ok: false });
     expect(parseTopicList(['abc'], { maxTopics: 1, maxTopicLength: 2 })).toMatchObject({ ok: false });
+  });
+});
+
+describe('limits, at the edge', () => {
+  it('accepts a topic of exactly the longest length and exactly the most topics', () => {
+    expect(parseTopic('t'.repeat(256))).toEqual({ ok: true, value: 't'.repeat(256) });
+    const most = Array.from({ length: 64 }, (_, i) => `t${i}`);
+    expect(parseTopicList(most)).toEqual({ ok: true, value: most });
+    expect(parseTopicList(['ab', 'cd'], { maxTopics: 2, maxTopicLength: 2 })).toMatchObject({ ok: true });
+  });
+});
+
+describe('refusals say what to fix', () => {
+  // Tests assert codes, not wording: each message names the field or the limit it is about.
+  it.each([
+    [parseJson('{'), /JSON/],
+    [parseUserId(-1), /user_id.*0 to \d+/],
+    [parseTopic(''), /topic.*256/],
+    [parseTopic('t'.repeat(9), { maxTopics: 1, maxTopicLength: 8 }), /at most 8 characters/],
+    [parseRegisterRequest([]), /JSON object.*user_id/],
+    [parsePublishRequest(null), /JSON object.*topic.*message/],
+    [parsePublishRequest({ topic: 'cats' }), /message/],
+    [parseTopicList('cats'), /array/],
+    [parseTopicList(['a', 'b'], { maxTopics: 1, maxTopicLength: 8 }), /at most 1 topics/],
+    [parseTopicList(['']), /topic/],
+    [parseClientFrame('nope'), /ping.*topics/],
+    [parseClientFrame('[]'), /topics/],
+  ])('%#: %j', (parsed, message) => {
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.message).toMatch(message);
+  });
+});
+
+describe('isClientId', () => {
+  it('is 32 lowercase hex characters', () => {
+    expect(isClientId('0123456789abcdef0123456789abcdef')).toBe(true);
+    for (const id of ['0123456789ABCDEF0123456789abcdef', '0123456789abcdef0123456789abcde', `x${'0'.repeat(32)}`]) {
+      expect(isClientId(id)).toBe(false);
+    }
   });
 });

@@ -123,12 +123,29 @@ describe('createCommandHandler', () => {
     expect(hub.relay.stats()).toMatchObject({ registered: 0, published: 0 });
   });
 
-  it('answers every command name', async () => {
-    const { handle } = await setup();
-    for (const name of Object.keys(commandNames)) {
-      const result = await handle(name, null);
-      if (!result.ok) expect(result.error.code).not.toBe('unknown_command');
+  it('answers every command name with its own handler', async () => {
+    const { hub, handle } = await setup();
+    // With no argument: the commands that take none answer, the others refuse the missing argument.
+    const expected: Record<CommandName, unknown> = {
+      getInit: { ok: true, value: { clients: [], status: { state: 'running' } } },
+      register: { ok: false, error: { code: 'invalid_body' } },
+      unregister: { ok: false, error: { code: 'invalid_body' } },
+      unregisterUser: { ok: false, error: { code: 'invalid_body' } },
+      publish: { ok: false, error: { code: 'invalid_body' } },
+      restart: { ok: false, error: { code: 'invalid_body' } },
+      setSettings: { ok: false, error: { code: 'invalid_body' } },
+      getAccessToken: { ok: true, value: { token: null } },
+      rotateAccessToken: { ok: true, value: { token: expect.stringMatching(/^[\w-]{43}$/) as unknown } },
+      setAccessToken: { ok: false, error: { code: 'invalid_body' } },
+    };
+    expect(Object.keys(expected).sort()).toEqual(Object.keys(commandNames).sort());
+    for (const [name, answer] of Object.entries(expected)) {
+      expect(await handle(name, null), name).toMatchObject(answer as object);
     }
+    // The rotated token is the one now required.
+    const current = value(await handle('getAccessToken', null), 'getAccessToken').value;
+    expect(current).toEqual({ token: hub.relay.options.accessToken });
+    expect(hub.relay.options.accessToken).toMatch(/^[\w-]{43}$/);
   });
 
   it('reports a hub that is not listening instead of inventing a device URL', async () => {

@@ -14,6 +14,8 @@ const fake = vi.hoisted(() => {
     windows: [] as { emit: (name: string, event: unknown) => void; webContents: Record<string, unknown> }[],
     sent: [] as string[],
     tooltips: [] as string[],
+    /** Calls of `hide()` on any window. */
+    hidden: 0,
     quitted: null as null | (() => void),
     userData: '',
   };
@@ -55,7 +57,7 @@ vi.mock('electron', async () => {
     isMinimized = (): boolean => false;
     show = (): void => undefined;
     focus = (): void => undefined;
-    hide = (): void => undefined;
+    hide = (): void => void fake.hidden++;
   }
   return {
     app,
@@ -160,8 +162,10 @@ describe('main process', () => {
     expect(file).toMatchObject({ host: '127.0.0.1', port: 0, maxTopicLength: 12, accessToken: { plain: token } });
 
     const close = { prevented: false, preventDefault: () => (close.prevented = true) };
+    expect(fake.hidden).toBe(0);
     fake.windows[0]?.emit('close', close);
-    expect(close.prevented).toBe(true); // the hub stays in the tray
+    expect(close.prevented).toBe(true); // the window is not destroyed…
+    expect(fake.hidden).toBe(1); // …but hidden: the hub stays in the tray
 
     const { app } = await import('electron');
     const quitted = new Promise<void>((resolve) => (fake.quitted = resolve));

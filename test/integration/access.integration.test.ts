@@ -6,7 +6,7 @@ import { CloseCode } from '../../shared/api';
 import type { RegisterResponse } from '../../shared/api';
 import { parseCli } from '../../electron/cli/args';
 import { resolveOptions } from '../../electron/relay/index';
-import { Device, rawRequest, startHub, type TestHub } from '../support/relay';
+import { Device, metricSample, rawRequest, startHub, type TestHub } from '../support/relay';
 
 const token = 'a-long-enough-token-1234';
 const json = { 'content-type': 'application/json' };
@@ -56,13 +56,17 @@ describe('access token', () => {
 
   it('rotates without breaking registered devices: the old token stops working at once', async () => {
     hub = await startHub({ accessToken: token });
-    const { url } = await registerWith(hub.port, bearer(token));
+    const { url, id } = await registerWith(hub.port, bearer(token));
     const rotated = 'the-next-token-5678-abcd';
     hub.relay.setAccessToken(rotated);
     const old = await rawRequest(hub.port, 'POST', '/publish', '{"topic":"cats","message":"x"}', bearer(token));
     expect(old.status).toBe(401);
     expect((await rawRequest(hub.port, 'POST', '/register', '{"user_id": 1}', bearer(token))).status).toBe(401);
     expect((await rawRequest(hub.port, 'GET', '/metrics', undefined, bearer(token))).status).toBe(401);
+    const unregister = await rawRequest(hub.port, 'DELETE', `/register/${id}`, undefined, bearer(token));
+    expect(unregister.status).toBe(401);
+    expect(unregister.json).toMatchObject({ error: { code: 'unauthorized' } });
+    expect(hub.relay.stats().registered).toBe(1); // the old token removed nothing
     const device = await Device.connect(url);
     const res = await rawRequest(hub.port, 'POST', '/publish', '{"topic":"cats","message":"after"}', bearer(rotated));
     expect(res.json).toMatchObject({ delivered: 1 });
@@ -74,9 +78,11 @@ describe('access token', () => {
   it('counts refusals in the metrics', async () => {
     hub = await startHub({ accessToken: token });
     await rawRequest(hub.port, 'POST', '/publish', '{}', json);
-    const metrics = await rawRequest(hub.port, 'GET', '/metrics', undefined, bearer(token));
-    expect(metrics.status).toBe(200);
-    expect(metrics.text).toMatch(/relay_hub_rejected_requests_total\{reason="unauthorized"\} 1/);
+    const sample = 'relay_hub_rejected_requests_total{reason="unauthorized"}';
+    expect(await metricSample(hub.port, sample, bearer(token))).toBe(1);
+    await rawRequest(hub.port, 'DELETE', `/register/${'0'.repeat(32)}`, undefined, bearer('wrong-token-wrong-token'));
+    await rawRequest(hub.port, 'GET', '/metrics');
+    expect(await metricSample(hub.port, sample, bearer(token))).toBe(3);
   });
 });
 

@@ -115,6 +115,34 @@ describe('relay-hub CLI', () => {
     expect(res.status).toBe(413);
   });
 
+  it('--fsync and RELAY_HUB_FSYNC=1 reach the store: each acknowledged register and unregister is flushed', async () => {
+    const fsyncs = async (port: number): Promise<number> => {
+      const text = (await rawRequest(port, 'GET', '/metrics')).text;
+      return Number(/^relay_hub_store_fsyncs_total (\d+)$/m.exec(text)?.[1]);
+    };
+    const hubs = [
+      run(['--host', '127.0.0.1', '--port', '0', '--fsync']),
+      run(['--host', '127.0.0.1', '--port', '0'], { RELAY_HUB_FSYNC: '1' }),
+      run(['--host', '127.0.0.1', '--port', '0']),
+    ];
+    const flushed = await Promise.all(
+      hubs.map(async (hub) => {
+        const port = await listening(hub);
+        const before = await fsyncs(port);
+        const { id } = (await postJson(port, '/register', { user_id: 1 })).json as { id: string };
+        await postJson(port, '/register', { user_id: 2 });
+        await rawRequest(port, 'DELETE', `/register/${id}`);
+        return [before, await fsyncs(port)];
+      }),
+    );
+    // Two registrations and one removal, each flushed before its answer; none without the flag.
+    expect(flushed).toEqual([
+      [0, 3],
+      [0, 3],
+      [0, 0],
+    ]);
+  });
+
   it('reads the access token from --token-file and rotates it on SIGHUP without breaking devices', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'relay-hub-token-')), 'token');
     const first = 'first-token-0123456789';

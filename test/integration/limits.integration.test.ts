@@ -3,7 +3,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RegisterResponse } from '../../shared/api';
 import { parseCli } from '../../electron/cli/args';
 import { resolveOptions } from '../../electron/relay/index';
-import { Device, postJson, rawRequest, register, startHub, type RawResponse, type TestHub } from '../support/relay';
+import {
+  Device,
+  metricSample,
+  postJson,
+  rawRequest,
+  register,
+  startHub,
+  type RawResponse,
+  type TestHub,
+} from '../support/relay';
 
 let hub: TestHub | null = null;
 afterEach(async () => {
@@ -32,9 +41,9 @@ function postFrom(localAddress: string, port: number, path: string, value: unkno
   });
 }
 
-async function metricsText(port: number): Promise<string> {
-  return (await rawRequest(port, 'GET', '/metrics')).text;
-}
+/** How many requests the hub refused with `code`, by its metrics. */
+const refusals = (port: number, code: string): Promise<number | undefined> =>
+  metricSample(port, `relay_hub_rejected_requests_total{reason="${code}"}`);
 
 describe('per-IP rate limits', () => {
   it('register: a burst passes, then 429 with Retry-After and a JSON error; other addresses are not affected', async () => {
@@ -48,7 +57,7 @@ describe('per-IP rate limits', () => {
     expect(hub.relay.stats().registered).toBe(3);
     const neighbour = await postFrom('127.0.0.2', hub.port, '/register', { user_id: 9 });
     expect(neighbour.status).toBe(200);
-    expect(await metricsText(hub.port)).toMatch(/relay_hub_rejected_requests_total\{reason="rate_limited"\} 1/);
+    expect(await refusals(hub.port, 'rate_limited')).toBe(1);
   });
 
   it('register: the bucket refills at the configured rate', async () => {
@@ -71,6 +80,11 @@ describe('per-IP rate limits', () => {
       statuses.push((await postJson(hub.port, '/publish', { topic: 'cats', message: `m${i}` })).status);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    const refused = await postJson(hub.port, '/publish', { topic: 'cats', message: 'one more' });
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.json).toMatchObject({ error: { code: 'rate_limited' } });
+    expect(await refusals(hub.port, 'rate_limited')).toBe(4);
     await device.waitForMessages(5);
     expect(device.messages).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
     expect(hub.relay.stats().published).toBe(5);
@@ -90,9 +104,7 @@ describe('capacity limits', () => {
     expect(() => hub?.relay.register(3)).toThrow(/maximum of 2 registrations/);
     await rawRequest(hub.port, 'DELETE', `/register/${first.id}`);
     expect((await postJson(hub.port, '/register', { user_id: 3 })).status).toBe(200);
-    expect(await metricsText(hub.port)).toMatch(
-      /relay_hub_rejected_requests_total\{reason="too_many_registrations"\} 1/,
-    );
+    expect(await refusals(hub.port, 'too_many_registrations')).toBe(1);
   });
 
   it('maxConnections: the next socket is refused with 503; live ones keep receiving', async () => {
@@ -107,7 +119,7 @@ describe('capacity limits', () => {
     while (hub.relay.stats().connected > 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
     const second = await Device.connect(waiting.url);
     expect(second.ws.readyState).toBe(second.ws.OPEN);
-    expect(await metricsText(hub.port)).toMatch(/relay_hub_rejected_requests_total\{reason="too_many_connections"\} 1/);
+    expect(await refusals(hub.port, 'too_many_connections')).toBe(1);
   });
 
   it('maxMessageBytes counts UTF-8 bytes: 413 message_too_large above it', async () => {
@@ -127,7 +139,24 @@ describe('capacity limits', () => {
     }
     await device.waitForMessages(2);
     expect(device.messages).toEqual(['x'.repeat(10), 'é'.repeat(5)]);
+    expect(await refusals(hub.port, 'message_too_large')).toBe(3);
     expect(() => hub?.relay.publish({ topic: 'cats', message: 'x'.repeat(11) })).toThrow(/larger than 10 bytes/);
+  });
+
+  it('maxBodyBytes: 413 body_too_large, the connection closed, counted', async () => {
+    hub = await startHub({ maxBodyBytes: 64 });
+    const body = JSON.stringify({ topic: 'cats', message: 'x'.repeat(64) });
+    for (const headers of [{}, { 'content-length': String(body.length) }]) {
+      const res = await rawRequest(hub.port, 'POST', '/publish', body, {
+        'content-type': 'application/json',
+        ...headers,
+      });
+      expect(res.status).toBe(413);
+      expect(res.json).toMatchObject({ error: { code: 'body_too_large' } });
+      expect(res.headers.connection).toBe('close');
+    }
+    expect(await refusals(hub.port, 'body_too_large')).toBe(2);
+    expect(hub.relay.stats().published).toBe(0);
   });
 
   it('a restart applies new limits', async () => {
@@ -138,7 +167,9 @@ describe('capacity limits', () => {
     const info = await hub.relay.start({ maxRegistrations: 0, port: 0 });
     hub = { ...hub, port: info.port, base: `http://127.0.0.1:${info.port}` };
     expect((await postJson(hub.port, '/register', { user_id: 2 })).status).toBe(200);
-    await expect(hub.relay.start({ maxRegistrations: -1 })).resolves.toBeDefined(); // running: no change
+    // Running: start() answers where it listens and changes nothing.
+    expect(await hub.relay.start({ maxRegistrations: -1, port: 1 })).toEqual(info);
+    expect(hub.relay.options).toMatchObject({ maxRegistrations: 0, port: 0 });
     await hub.relay.stop();
     await expect(hub.relay.start({ maxRegistrations: -1 })).rejects.toThrow(/"maxRegistrations"/);
     await hub.relay.start({ port: 0 });

@@ -1,13 +1,16 @@
 /**
  * The soak driver (test support, not shipped): `clients` device slots loop register → connect →
  * subscribe → (grow the topic set) → leave → unregister, while publishers send numbered broadcasts
- * and user-targeted messages. Devices leave three ways: unregistered while connected (the hub
- * closes them, 4000: nothing in flight may be lost), closing or cutting their own socket
- * mid-flight (in-flight messages excused), or reconnecting on the same URL first.
+ * and user-targeted messages. Each subscription is confirmed (a ping round trip); from then on the
+ * socket must receive every message of its streams until it starts leaving. Devices leave three
+ * ways: unregistered while connected (the hub closes them, 4000: everything answered before the
+ * DELETE must have arrived), or, after a barrier message to their private topic proved that
+ * everything answered so far has arrived, closing or cutting their own socket mid-flight (what is
+ * answered after the barrier may be lost, bounded) or reconnecting on the same URL first.
  */
 import { Agent, request } from 'node:http';
 import { Ledger, type LedgerTotals, type Stream } from './ledger';
-import { SoakSocket, within } from './socket';
+import { SoakSocket, within, type Publish } from './socket';
 
 /** How hard to soak. */
 export interface SoakConfig {
@@ -122,6 +125,9 @@ export async function runSoak(config: SoakConfig): Promise<SoakResult> {
     return res.json;
   };
 
+  /** A device's own publish (a barrier to its private topic), on the devices' connections. */
+  const publishFromDevice: Publish = async (topic, message) =>
+    ((await ok('POST', '/publish', { topic, message })) as { delivered: number }).delivered;
   const publish = async (stream: Stream): Promise<void> => {
     const seq = stream.begin();
     const body = {
@@ -196,26 +202,31 @@ export async function runSoak(config: SoakConfig): Promise<SoakResult> {
         }
       }
       let topics = topicSet();
-      socket.subscribe(topics);
+      await socket.subscribe(topics, opTimeoutMs);
       for (;;) {
         const [min, max] = config.lifetimeMs;
         await pause(min + random(max - min));
         if (!stopping && Math.random() < 0.3) {
           // Grow the set: tracked streams keep their order checks, the new one starts at its first message.
           topics = [...topics, `s${random(config.topics)}`];
-          socket.subscribe(topics);
+          await socket.subscribe(topics, opTimeoutMs);
           await pause(random(max - min) / 2);
         }
         // Closed by the hub before the device chose to leave: counted, never expected.
         expectClose(socket.closeCode, []);
         const how = stopping ? random(2) : random(4);
         if (how === 0) {
-          // Unregistered while connected: the hub flushes what it counted, then closes 4000.
+          // Unregistered while connected: the hub flushes what it counted, then closes 4000, so
+          // everything answered before the DELETE has arrived by the close.
+          const upTo = socket.checkpoint();
           await ok('DELETE', `/register/${id}`);
           expectClose(await socket.closed(opTimeoutMs), [4000]);
+          socket.verify(upTo);
           result.departures.unregistered++;
           break;
         }
+        // Everything answered so far must have arrived; what is answered from now on may be lost.
+        const upTo = await socket.barrier(publishFromDevice, opTimeoutMs);
         if (how === 1 || how === 3) {
           socket.ws.close(1000, 'bye');
           expectClose(await socket.closed(opTimeoutMs), [1000]);
@@ -227,7 +238,7 @@ export async function runSoak(config: SoakConfig): Promise<SoakResult> {
           // Back on the same URL; once it is open the old socket gets nothing more.
           // The registration keeps its topics: the new socket gets them from its first frame.
           const next = await SoakSocket.open(url, userId, ledger, opTimeoutMs, topics);
-          socket.excuseInFlight();
+          socket.excuseInFlight(upTo);
           result.connections++;
           if (config.progress) config.progress.connections++;
           result.departures.reconnected++;
@@ -235,7 +246,7 @@ export async function runSoak(config: SoakConfig): Promise<SoakResult> {
           continue;
         }
         await ok('DELETE', `/register/${id}`);
-        socket.excuseInFlight();
+        socket.excuseInFlight(upTo);
         if (how === 1) result.departures.closed++;
         else result.departures.cut++;
         break;

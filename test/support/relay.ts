@@ -84,6 +84,24 @@ export async function register(port: number, userId: number): Promise<RegisterRe
   return res.json as RegisterResponse;
 }
 
+/**
+ * The value of one sample of `GET /metrics`, named exactly as exported (`name` or `name{labels}`),
+ * or undefined when the hub does not export it.
+ */
+export async function metricSample(
+  port: number,
+  sample: string,
+  headers: Record<string, string> = {},
+): Promise<number | undefined> {
+  const res = await rawRequest(port, 'GET', '/metrics', undefined, headers);
+  if (res.status !== 200) throw new Error(`/metrics: ${res.status} ${res.text}`);
+  for (const line of res.text.split('\n')) {
+    const space = line.lastIndexOf(' ');
+    if (!line.startsWith('#') && line.slice(0, space) === sample) return Number(line.slice(space + 1));
+  }
+  return undefined;
+}
+
 /** A device: a real `ws` client that records every message (text in `messages`, all in `frames`) and its close. */
 export class Device {
   readonly messages: string[] = [];

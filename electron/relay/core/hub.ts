@@ -349,6 +349,11 @@ export class Hub {
     rejected.set(code, (rejected.get(code) ?? 0) + 1);
   }
 
+  /** fsync calls of the registration store (one per acknowledged change with `fsync`): 0 without a data dir. */
+  get storeFsyncs(): number {
+    return this.#store?.fsyncs ?? 0;
+  }
+
   /** Counts for `/health` and the GUI header. */
   stats(): HubStats {
     return {

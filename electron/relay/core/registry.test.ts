@@ -37,6 +37,16 @@ describe('Registry', () => {
       expect(ids(registry.recipients('dogs'))).toEqual([a.id]);
       expect(registry.topics().map((t) => t.topic)).toEqual(['dogs', 'birds']);
     });
+    it('keeps the topics both sets share, adds the new ones, drops the rest', () => {
+      const registry = makeRegistry();
+      const a = registry.add(1);
+      registry.setTopics(a, ['cats', 'dogs']);
+      registry.setTopics(a, ['cats', 'dogs', 'birds']);
+      for (const topic of ['cats', 'dogs', 'birds']) expect(ids(registry.recipients(topic))).toEqual([a.id]);
+      registry.setTopics(a, ['dogs', 'dogs']);
+      expect(a.topics).toEqual(['dogs']);
+      expect(registry.topics()).toEqual([{ topic: 'dogs', subscribers: 1, published: 0 }]);
+    });
     it('drops the topic when its last subscriber leaves', () => {
       const registry = makeRegistry();
       const a = registry.add(1);
@@ -73,6 +83,17 @@ describe('Registry', () => {
   });
 
   describe('#remove', () => {
+    it('keeps the user and the topic while other registrations hold them', () => {
+      const registry = makeRegistry();
+      const a = registry.add(1);
+      const b = registry.add(1);
+      registry.notePublished('cats');
+      registry.remove(a.id);
+      expect(registry.clientsOf(1)).toEqual([b]);
+      expect(registry.userCount).toBe(1);
+      expect(registry.users()).toEqual([{ userId: 1, clientIds: [b.id] }]);
+      expect(registry.topics()).toEqual([{ topic: 'cats', subscribers: 1, published: 1 }]);
+    });
     it('removes from every index and returns undefined for unknown ids', () => {
       const registry = makeRegistry();
       const a = registry.add(1);
@@ -93,6 +114,10 @@ describe('Registry', () => {
       registry.notePublished('cats');
       registry.notePublished('ghost');
       expect(registry.topics()).toEqual([{ topic: 'cats', subscribers: 1, published: 2 }]);
+      // A topic subscribed to later starts from zero.
+      const later = registry.add(2);
+      registry.setTopics(later, ['ghost']);
+      expect(registry.topics()).toContainEqual({ topic: 'ghost', subscribers: 1, published: 0 });
     });
   });
 });

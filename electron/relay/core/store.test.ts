@@ -1,6 +1,16 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,16 +80,58 @@ describe('RegistrationStore', () => {
     expect([...reopened.all()].at(-1)).toMatchObject({ id: 'late', topics: ['x'] });
   });
 
-  it('compacts by itself once the journal outgrows the registrations', async () => {
+  it('compacts by itself, after the turn, once the journal holds more than compactAfter extra lines', async () => {
     const dir = tempDir();
-    const store = new RegistrationStore(dir, { compactAfter: 10 });
-    for (let i = 0; i < 30; i++) store.topicsChanged('a', ['x'], i);
+    const store = new RegistrationStore(dir, { compactAfter: 2 });
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     store.added('a', 1, ['cats'], 1);
-    for (let i = 0; i < 15; i++) store.seen('a', i + 2);
-    expect(store.journalLines).toBe(16);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(store.journalLines).toBe(0);
+    store.seen('a', 2);
+    store.seen('a', 3); // 3 lines for 1 registration: 2 extra, not more
+    await turn();
+    expect([store.journalLines, store.fsyncs]).toEqual([3, 0]);
+    store.seen('a', 4); // 3 extra
+    expect(store.journalLines).toBe(4); // never on the caller's path
+    await turn();
+    expect([store.journalLines, store.fsyncs]).toEqual([0, 3]);
     expect(new RegistrationStore(dir).size).toBe(1);
+    // Again, and a compaction done meanwhile is not repeated: the queued one checks again.
+    for (let at = 5; at < 9; at++) store.seen('a', at);
+    store.compact();
+    for (let at = 9; at < 12; at++) store.seen('a', at); // 2 extra again
+    await turn();
+    expect([store.journalLines, store.fsyncs]).toEqual([3, 6]);
+    store.seen('a', 12);
+    await turn();
+    expect([store.journalLines, store.fsyncs]).toEqual([0, 9]);
+  });
+
+  it('ignores changes to registrations it does not hold', () => {
+    const store = new RegistrationStore(tempDir());
+    store.topicsChanged('ghost', ['x']);
+    store.seen('ghost');
+    store.removed('ghost');
+    expect(store.journalLines).toBe(0);
+  });
+
+  it('close() compacts what the journal holds, closes its files, and writes nothing when nothing changed', () => {
+    const openFiles = (): number => readdirSync('/proc/self/fd').length;
+    const dir = tempDir();
+    const before = openFiles();
+    const idle = new RegistrationStore(dir);
+    idle.close();
+    expect(existsSync(join(dir, snapshotFile))).toBe(false);
+    const store = new RegistrationStore(dir);
+    store.added('a', 1, ['cats'], 1);
+    expect(openFiles()).toBe(before + 1); // the journal
+    store.compact();
+    expect(openFiles()).toBe(before + 1); // the snapshot and the folder are closed again
+    store.seen('a', 2);
+    store.close();
+    expect(openFiles()).toBe(before);
+    expect(store.journalLines).toBe(0);
+    expect([...new RegistrationStore(dir).all()]).toEqual([
+      { id: 'a', userId: 1, topics: ['cats'], registeredAt: 1, lastSeen: 2 },
+    ]);
   });
 
   it('replays a journal left over from a compaction cut before its truncate (idempotent)', () => {
@@ -103,20 +155,61 @@ describe('RegistrationStore', () => {
     expect(() => new RegistrationStore(dir)).toThrow(/invalid registration/);
   });
 
-  it('lists registrations idle since a time', () => {
+  it('lists registrations idle since a time; activity only moves forward', () => {
     const store = new RegistrationStore(tempDir());
     store.added('old', 1, ['cats'], 1000);
     store.added('new', 2, ['cats'], 1000);
     store.seen('new', 5000);
+    store.seen('new', 3000); // a late line about an earlier event
     expect(store.idleSince(4000)).toEqual(['old']);
+    expect(store.idleSince(1000)).toEqual([]); // seen at 1000 is not before 1000
+    expect(store.idleSince(5001)).toEqual(['old', 'new']);
   });
 
-  it('fsyncs acknowledged changes when asked', () => {
+  it('with fsync, flushes the journal after writing each acknowledged change, before returning', () => {
     const dir = tempDir();
-    const store = new RegistrationStore(dir, { fsync: true });
+    const journal = join(dir, journalFile);
+    const syncs: { file: string; lines: number }[] = [];
+    const syncFile = (fd: number): void => {
+      // What is on disk at the flush: which file, and how many journal lines it then holds.
+      const file = fstatSync(fd).ino === statSync(journal).ino ? 'journal' : 'other';
+      syncs.push({ file, lines: readFileSync(journal, 'utf8').split('\n').length - 1 });
+      fsyncSync(fd);
+    };
+    const store = new RegistrationStore(dir, { fsync: true, syncFile });
     store.added('a', 1, ['cats'], 1);
-    store.close();
-    expect(ids(new RegistrationStore(dir))).toEqual(['a']);
+    expect(syncs).toEqual([{ file: 'journal', lines: 1 }]);
+    store.topicsChanged('a', ['dogs'], 2); // not acknowledged to anyone: written, not flushed
+    store.seen('a', 3);
+    store.removed('unknown', 4); // nothing to record
+    expect(syncs).toHaveLength(1);
+    store.removed('a', 5);
+    expect(syncs).toEqual([
+      { file: 'journal', lines: 1 },
+      { file: 'journal', lines: 4 },
+    ]);
+    expect(store.fsyncs).toBe(2);
+    expect(ids(new RegistrationStore(dir))).toEqual([]);
+  });
+
+  it('without fsync, never flushes a change; a compaction flushes the snapshot, the folder and the journal', () => {
+    const dir = tempDir();
+    const synced: string[] = [];
+    const syncFile = (fd: number): void => {
+      const stat = fstatSync(fd);
+      synced.push(stat.isDirectory() ? 'dir' : stat.size === 0 ? 'empty file' : 'snapshot');
+      fsyncSync(fd);
+    };
+    const store = new RegistrationStore(dir, { syncFile });
+    store.added('a', 1, ['cats'], 1);
+    store.removed('a', 2);
+    store.added('b', 2, ['cats'], 3);
+    expect(synced).toEqual([]);
+    expect(store.fsyncs).toBe(0);
+    store.compact();
+    // The snapshot is flushed before its rename, the folder after it, the emptied journal last.
+    expect(synced).toEqual(['snapshot', 'dir', 'empty file']);
+    expect(store.fsyncs).toBe(3);
   });
 
   it('refuses a data dir another live process holds, and takes over the lock of a dead one', async () => {
@@ -133,5 +226,42 @@ describe('RegistrationStore', () => {
     // The holder died without cleaning up (kill -9): its lock is stale.
     expect(new RegistrationStore(dir).size).toBe(0);
     expect(readFileSync(join(dir, lockFile), 'utf8')).toBe(`${process.pid}\n`);
+    // A lock naming no process at all (not a pid, 0 or -1: kill(2) would mean groups) is taken too.
+    for (const text of ['garbage', '0', '-1', '1.5', '']) {
+      writeFileSync(join(dir, lockFile), `${text}\n`);
+      expect(new RegistrationStore(dir).size, text).toBe(0);
+    }
+    // Process 1 never dies (and may belong to another user): its lock holds.
+    writeFileSync(join(dir, lockFile), '1\n');
+    const refused = (() => {
+      try {
+        return new RegistrationStore(dir);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(StoreError);
+    expect((refused as Error).name).toBe('StoreError');
+    expect((refused as Error).message).toMatch(/in use by process 1;/);
+  });
+
+  it('at exit, removes the locks it still holds and leaves one another process took over', () => {
+    const mine = tempDir();
+    const taken = tempDir();
+    new RegistrationStore(mine);
+    new RegistrationStore(taken);
+    writeFileSync(join(taken, lockFile), '4194303\n'); // another hub's now
+    // The exit hook, run as the process would at exit (one per loaded copy of the store module).
+    const releases = process.listeners('exit').filter((listener) => listener.name === 'releaseLocks');
+    expect(releases.length).toBeGreaterThan(0);
+    for (const release of releases) release(0);
+    expect(existsSync(join(mine, lockFile))).toBe(false);
+    expect(readFileSync(join(taken, lockFile), 'utf8')).toBe('4194303\n');
+    // With no lock held, the next store adds the hook again, once.
+    const hooks = process.listenerCount('exit');
+    new RegistrationStore(tempDir());
+    expect(process.listenerCount('exit')).toBe(hooks + 1);
+    new RegistrationStore(tempDir());
+    expect(process.listenerCount('exit')).toBe(hooks + 1);
   });
 });

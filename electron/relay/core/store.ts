@@ -47,6 +47,8 @@ export interface StoreOptions {
   fsync?: boolean;
   /** Compact once the journal holds this many lines more than there are registrations. Default 10,000. */
   compactAfter?: number;
+  /** Flushes a file to the disk: `fs.fsyncSync` (a test passes a recorder that calls it). */
+  syncFile?: (fd: number) => void;
 }
 
 export const journalFile = 'registrations.jsonl';
@@ -100,6 +102,8 @@ export class RegistrationStore {
   readonly #dir: string;
   readonly #fsync: boolean;
   readonly #compactAfter: number;
+  readonly #syncFile: (fd: number) => void;
+  #fsyncs = 0;
   #fd: number | null = null;
   #journalLines = 0;
   #compactQueued = false;
@@ -109,6 +113,7 @@ export class RegistrationStore {
     this.#dir = dir;
     this.#fsync = options.fsync ?? false;
     this.#compactAfter = options.compactAfter ?? 10_000;
+    this.#syncFile = options.syncFile ?? fsyncSync;
     mkdirSync(dir, { recursive: true });
     lock(dir);
     this.#loadSnapshot();
@@ -123,6 +128,11 @@ export class RegistrationStore {
   /** Number of stored registrations. */
   get size(): number {
     return this.#records.size;
+  }
+
+  /** fsync calls made so far: one per acknowledged change with `fsync`, three per compaction. */
+  get fsyncs(): number {
+    return this.#fsyncs;
   }
 
   /** Lines in the journal since the last compaction. */
@@ -165,16 +175,16 @@ export class RegistrationStore {
     const fd = openSync(temp, 'w');
     try {
       writeSync(fd, body);
-      fsyncSync(fd);
+      this.#sync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(temp, target);
-    syncDir(this.#dir);
+    this.#syncDir();
     // A crash before this truncate replays the journal onto the snapshot: every entry is idempotent.
     const journal = this.#journal();
     ftruncateSync(journal, 0);
-    fsyncSync(journal);
+    this.#sync(journal);
     this.#journalLines = 0;
   }
 
@@ -188,7 +198,7 @@ export class RegistrationStore {
   #append(entry: Entry, acknowledged: boolean): void {
     const fd = this.#journal();
     writeSync(fd, `${JSON.stringify(entry)}\n`);
-    if (acknowledged && this.#fsync) fsyncSync(fd);
+    if (acknowledged && this.#fsync) this.#sync(fd);
     this.#apply(entry);
     this.#journalLines++;
     if (!this.#compactQueued && this.#journalLines > this.#records.size + this.#compactAfter) {
@@ -198,6 +208,28 @@ export class RegistrationStore {
         this.#compactQueued = false;
         if (this.#journalLines > this.#records.size + this.#compactAfter) this.compact();
       }).unref();
+    }
+  }
+
+  #sync(fd: number): void {
+    this.#syncFile(fd);
+    this.#fsyncs++;
+  }
+
+  /** Makes the rename durable. Windows cannot open or fsync a directory; its rename is durable enough there. */
+  #syncDir(): void {
+    let fd: number;
+    try {
+      fd = openSync(this.#dir, 'r');
+    } catch {
+      return;
+    }
+    try {
+      this.#sync(fd);
+    } catch {
+      // as above
+    } finally {
+      closeSync(fd);
     }
   }
 
@@ -287,19 +319,6 @@ export class RegistrationStore {
       }
       start = end + 1;
     }
-  }
-}
-
-function syncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Windows cannot open or fsync a directory; its rename is durable enough there.
   }
 }
 

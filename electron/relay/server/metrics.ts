@@ -117,6 +117,7 @@ export function createMetrics(hub: Hub): RelayMetrics {
       loop.reset();
     },
   });
+  counter('relay_hub_store_fsyncs_total', 'Disk flushes (fsync) of the registration store.', () => hub.storeFsyncs);
   counter('relay_hub_tls_handshake_failures_total', 'TLS connections that failed before a request.', () => {
     return hub.counters.tlsHandshakeFailures;
   });

@@ -12,6 +12,11 @@ function limiter(
   return { rate, clock };
 }
 
+/** Takes every token of `address`'s bucket. */
+function drain(rate: RateLimiter, address: string): void {
+  while (rate.take(address) === 0);
+}
+
 describe('RateLimiter', () => {
   it('allows a burst, then refuses with the seconds until the next token', () => {
     const { rate, clock } = limiter(2, 3);
@@ -34,6 +39,9 @@ describe('RateLimiter', () => {
     slow.rate.take('x');
     slow.clock.now = 100;
     expect(slow.rate.take('x')).toBe(1);
+    const slower = limiter(0.5, 1); // one token every 2 s
+    slower.rate.take('x');
+    expect(slower.rate.take('x')).toBe(2);
   });
 
   it('keeps one bucket per address', () => {
@@ -49,16 +57,35 @@ describe('RateLimiter', () => {
     expect(rate.size).toBe(0);
   });
 
-  it('stays bounded: idle addresses are swept first, then the oldest half', () => {
-    const { rate, clock } = limiter(10, 5, 100);
-    for (let i = 0; i < 100; i++) rate.take(`idle-${i}`);
-    clock.now = 10_000; // every bucket has refilled
+  it('stays bounded: a full table drops the addresses whose buckets have refilled, and keeps the rest', () => {
+    const { rate, clock } = limiter(1, 2, 10);
+    for (let i = 0; i < 3; i++) rate.take(`idle-${i}`); // 1 token left: full again 1 s later
+    clock.now = 1_000;
+    for (let i = 0; i < 7; i++) drain(rate, `busy-${i}`);
+    expect(rate.size).toBe(10); // nothing is swept before the table is full
     rate.take('new');
-    expect(rate.size).toBe(1);
-    for (let i = 0; i < 99; i++) rate.take(`busy-${i}`);
-    expect(rate.size).toBe(100);
-    rate.take('one-more'); // none refilled: drop the oldest half
-    expect(rate.size).toBe(51);
-    expect(rate.take('busy-98')).toBe(0); // recent ones kept their bucket (4 tokens left)
+    expect(rate.size).toBe(8); // the three idle ones are gone, nothing else
+    // The busy ones kept their empty buckets: a fresh bucket would let them through.
+    expect(Array.from({ length: 7 }, (_, i) => rate.take(`busy-${i}`))).toEqual([1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('stays bounded: with no idle address, the oldest half goes and the newest keep their buckets', () => {
+    const { rate } = limiter(1, 2, 10);
+    const addresses = Array.from({ length: 10 }, (_, i) => `a${i}`);
+    for (const address of addresses) drain(rate, address);
+    rate.take('one-more');
+    expect(rate.size).toBe(6); // a5..a9 and one-more
+    // a5..a9 are still refused (their buckets were kept); a0..a4 start over with full buckets.
+    expect(addresses.slice(5).map((address) => rate.take(address))).toEqual([1, 1, 1, 1, 1]);
+    expect(addresses.slice(0, 5).map((address) => rate.take(address))).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('forgets every address on clear()', () => {
+    const { rate } = limiter(1, 1);
+    drain(rate, 'a');
+    expect(rate.take('a')).toBe(1);
+    rate.clear();
+    expect(rate.size).toBe(0);
+    expect(rate.take('a')).toBe(0);
   });
 });
