@@ -140,6 +140,12 @@ export class DiskEngine extends MemoryEngine {
     segment.live--;
     segment.liveBytes -= entry.bytes;
     if (segment.live <= 0 && segment !== this.#active) this.#delete(segment);
+    else if (segment.entries.length > 1_024 && segment.live * 4 < segment.entries.length) {
+      // Forget the dead, so they can be collected (amortised: the list shrinks to a quarter at most).
+      const live = segment.entries.filter((e) => e.segment === segment.id && (e.inHistory || e.isRetained));
+      segment.entries.splice(0, segment.entries.length, ...live);
+      if (this.#compacting?.segment === segment) this.#compacting.next = 0;
+    }
   }
 
   #writeEntry(entry: Entry, epoch: string): void {

@@ -80,8 +80,14 @@ export class MemoryEngine implements Engine {
   /** Background work runs in slices of a few ms, the next one after pending I/O: a full history never stalls publishes. */
   #expire(): void {
     if (this.#timer === null) return;
-    if (this.background(retention.budgetMs)) setImmediate(() => this.#expire());
+    const started = performance.now();
+    const more = this.background(retention.budgetMs);
+    this.longestSliceMs = Math.max(this.longestSliceMs, performance.now() - started);
+    if (more) setImmediate(() => this.#expire());
   }
+
+  /** The longest slice of background work so far, in ms: how long it held the event loop at most. */
+  longestSliceMs = 0;
 
   /** One slice of background work (the age limit here); true when more is left. */
   protected background(budgetMs: number): boolean {
