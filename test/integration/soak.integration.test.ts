@@ -346,8 +346,13 @@ describe('soak', () => {
           `(${result.received} received, ${result.lostToPurposefulCloses} to sockets closed mid-flight), ${result.barriers} barriers, ` +
           `RSS ${mib(memory.first)} → ${mib(memory.last)} over ${memory.socketsBetween} sockets ` +
           `(${steady.length} samples), fds ${fdsBefore} → ${fdsAfter}, ${warnings} warnings logged, ` +
-          `departures ${JSON.stringify(result.departures)}, hub saw ${disconnects.map((d) => `${d.kind}: ${d.n}`).join(', ')}`,
+          `departures ${JSON.stringify(result.departures)}, publishes ${JSON.stringify(result.paths)}, ` +
+          `hub saw ${disconnects.map((d) => `${d.kind}: ${d.n}`).join(', ')}`,
       );
+      // Every way of publishing took part: HTTP and device sockets, text and bytes.
+      for (const way of ['http', 'httpBytes', 'socket', 'socketBytes'] as const) {
+        expect([way, result.paths[way] > 0]).toEqual([way, true]);
+      }
 
       // Nothing lost, reordered, duplicated or misdelivered: the problems first, they say the most.
       expectClean(result);
@@ -373,7 +378,8 @@ describe('soak', () => {
       expect(Object.fromEntries(byCode)).toEqual({
         1000: result.departures.closed + result.departures.reconnected,
         1006: result.departures.cut,
-        4000: result.departures.unregistered,
+        // The devices that published over their sockets are unregistered at the end, too.
+        4000: result.departures.unregistered + result.publishers,
       });
       // Memory flat: within the bound, and the run long enough for the leak it must catch to break it.
       expect(steady.length).toBeGreaterThanOrEqual(15);

@@ -10,6 +10,7 @@
  */
 import { Agent, request } from 'node:http';
 import { Ledger, type LedgerTotals, type Stream } from './ledger';
+import { SocketPublisher } from './publisher';
 import { SoakSocket, within, type Publish } from './socket';
 
 /** How hard to soak. */
@@ -46,6 +47,10 @@ export interface SoakResult extends LedgerTotals {
   connections: number;
   /** Sockets that left each way. */
   departures: { unregistered: number; closed: number; cut: number; reconnected: number };
+  /** Publishes of the streams by the way they went: over HTTP or a device's socket, as text or bytes. */
+  paths: { http: number; httpBytes: number; socket: number; socketBytes: number };
+  /** Devices that published over their sockets (registered once, unregistered at the end). */
+  publishers: number;
   /** How many sockets ended with a code the test did not cause, by code. */
   unexpectedCloses: Record<string, number>;
   rampUpMs: number;
@@ -72,6 +77,8 @@ export async function runSoak(config: SoakConfig): Promise<SoakResult> {
     cycles: 0,
     connections: 0,
     departures: { unregistered: 0, closed: 0, cut: 0, reconnected: 0 },
+    paths: { http: 0, httpBytes: 0, socket: 0, socketBytes: 0 },
+    publishers: 0,
     unexpectedCloses: {},
     rampUpMs: 0,
     elapsedMs: 0,
@@ -128,16 +135,59 @@ export async function runSoak(config: SoakConfig): Promise<SoakResult> {
   /** A device's own publish (a barrier to its private topic), on the devices' connections. */
   const publishFromDevice: Publish = async (topic, message) =>
     ((await ok('POST', '/publish', { topic, message })) as { delivered: number }).delivered;
+  /**
+   * One message of a stream, by one of four ways: JSON or bytes over HTTP, or a text or binary
+   * publish frame over a publishing device's socket. Streams are sequential, so their order is the
+   * hub's whichever way each message goes.
+   */
   const publish = async (stream: Stream): Promise<void> => {
     const seq = stream.begin();
-    const body = {
-      topic: stream.topic,
-      message: stream.message(seq),
-      ...(stream.userId === null ? {} : { user_id: stream.userId }),
-    };
-    const { delivered } = (await ok('POST', '/publish', body, publishAgent)) as { delivered: number };
+    const { topic, userId } = stream;
+    const message = stream.message(seq);
+    const way = random(4);
+    let delivered: number;
+    if (way < 2 && socketPublishers.length > 0) {
+      const device = socketPublishers[random(socketPublishers.length)] as SocketPublisher;
+      delivered = await device.publish(topic, message, userId, way === 1, opTimeoutMs);
+      if (way === 1) result.paths.socketBytes++;
+      else result.paths.socket++;
+    } else if (way === 2) {
+      const query = `topic=${encodeURIComponent(topic)}${userId === null ? '' : `&user_id=${userId}`}`;
+      delivered = ((await okBytes(`/publish?${query}`, Buffer.from(message))) as { delivered: number }).delivered;
+      result.paths.httpBytes++;
+    } else {
+      const body = { topic, message, ...(userId === null ? {} : { user_id: userId }) };
+      delivered = ((await ok('POST', '/publish', body, publishAgent)) as { delivered: number }).delivered;
+      result.paths.http++;
+    }
     stream.end(seq, delivered);
   };
+  /** A binary publish over HTTP (octet-stream), on the publishers' connections. */
+  const okBytes = (path: string, bytes: Buffer): Promise<unknown> =>
+    within(
+      new Promise((resolve, reject) => {
+        const headers = { 'content-type': 'application/octet-stream' };
+        const req = request(
+          { host: '127.0.0.1', port: config.port, method: 'POST', path, agent: publishAgent, headers },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => {
+              const raw = Buffer.concat(chunks).toString();
+              if (res.statusCode === 200) resolve(JSON.parse(raw) as unknown);
+              else reject(new Error(`POST ${path}: ${res.statusCode ?? 0} ${raw}`));
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end(bytes);
+      }),
+      opTimeoutMs,
+      `POST ${path}`,
+    );
+  /** Devices that publish over their own sockets (registered once, never churned). */
+  const socketPublishers: SocketPublisher[] = [];
+  const publisherIds: string[] = [];
   /** Sends `perSec` publishes a second in total from `workers` loops, each stream one at a time. */
   const publisher = async (perSec: number, workers: number, pick: () => Stream | undefined): Promise<void> => {
     const begin = Date.now();
@@ -264,6 +314,12 @@ export async function runSoak(config: SoakConfig): Promise<SoakResult> {
   };
   let deadline = setTimeout(enough, config.seconds * 1000);
   try {
+    for (let i = 0; i < 4; i++) {
+      const { url, id } = (await ok('POST', '/register', { user_id: 0 })) as { url: string; id: string };
+      socketPublishers.push(await SocketPublisher.open(url, opTimeoutMs));
+      publisherIds.push(id);
+      result.publishers++;
+    }
     const slots = Promise.all(Array.from({ length: config.clients }, (_, i) => slot(i)));
     const publishers = Promise.all([
       publisher(config.broadcastsPerSec, config.topics, () => idle(ledger.broadcast)),
@@ -275,9 +331,15 @@ export async function runSoak(config: SoakConfig): Promise<SoakResult> {
       throw error;
     };
     await Promise.all([slots.catch(stopOnFailure), publishers.catch(stopOnFailure)]);
+    // The publishing devices leave too: the hub must end with nothing registered.
+    for (const [i, id] of publisherIds.entries()) {
+      await ok('DELETE', `/register/${id}`);
+      await socketPublishers[i]?.closedByHub(opTimeoutMs);
+    }
   } finally {
     clearTimeout(deadline);
     stop();
+    for (const device of socketPublishers) device.close();
     agent.destroy();
     publishAgent.destroy();
   }

@@ -41,6 +41,8 @@ const isPrivate = (topic: string): boolean => /^p\d+$/.test(topic);
 export class SoakSocket {
   /** Messages received on this socket. */
   received = 0;
+  /** Of them, binary messages. */
+  binary = 0;
   readonly #tracks = new Map<Stream, Track>();
   readonly #closed: Promise<number>;
   #closeCode: number | null = null;
@@ -62,7 +64,11 @@ export class SoakSocket {
         resolve(code);
       }),
     );
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.#receive(isBinary ? '<binary>' : data.toString()));
+    // A binary message carries the bytes of the same text: both are checked alike.
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) this.binary++;
+      this.#receive(data.toString());
+    });
     ws.on('pong', (data: Buffer) => this.#pongs.get(data.toString())?.());
     ws.on('error', () => {
       // surfaced through 'close' / the open failing
