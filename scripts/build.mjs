@@ -65,6 +65,15 @@ if (wanted.has('client')) {
   jobs.push(
     build({ ...sdk, entryPoints: ['client/index.ts'], outfile: 'dist/client/index.mjs', format: 'esm' }),
     build({ ...sdk, entryPoints: ['client/index.ts'], outfile: 'dist/client/index.cjs', format: 'cjs' }),
+    // discover(): Node only (multicast UDP), with bonjour-service from node_modules.
+    ...['esm', 'cjs'].map((format) =>
+      build({
+        ...node,
+        entryPoints: ['client/discover/index.ts'],
+        outfile: `dist/client/discover.${format === 'esm' ? 'mjs' : 'cjs'}`,
+        format,
+      }),
+    ),
   );
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const types = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.client-types.json'], { stdio: 'inherit' });

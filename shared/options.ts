@@ -107,6 +107,18 @@ export const optionTable = {
       hint: 'Milliseconds between pings; a client missing one is cut. 0: off',
     },
   },
+  mdns: {
+    kind: { type: 'flag' },
+    default: false,
+    flag: 'mdns',
+    env: 'RELAY_HUB_MDNS',
+    help: 'announce the hub on the LAN over mDNS/DNS-SD (_relay-hub._tcp), so devices can find it',
+    gui: {
+      section: 'network',
+      label: 'Announce on the LAN (mDNS)',
+      hint: 'Devices find the hub as _relay-hub._tcp without typing its address',
+    },
+  },
   accessToken: {
     kind: { type: 'secret' },
     default: null,

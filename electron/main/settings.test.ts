@@ -14,6 +14,11 @@ describe('settings', () => {
     const first = await openSettings(dir);
     expect(first.get()).toEqual(defaultSettings);
     expect(first.get()).toMatchObject({ host: '0.0.0.0', port: 8000, quitOnClose: false, maxTopicLength: 256 });
+    // The desktop app announces itself on the LAN by default (the headless hub needs --mdns).
+    expect(relayOptionsOf(first.get()).mdns).toBe(true);
+    expect(first.set({ mdns: false }).mdns).toBe(false);
+    expect((await openSettings(dir)).get().mdns).toBe(false);
+    first.set({ mdns: true });
     expect(first.set({ port: 8123, quitOnClose: true })).toEqual({ ...defaultSettings, port: 8123, quitOnClose: true });
     expect(readFile(first.path)).toMatchObject({ port: 8123 });
     const second = await openSettings(dir);

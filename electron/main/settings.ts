@@ -11,8 +11,12 @@ import { settingsKeys, type HubSettings, type RelaySettings } from '../../shared
 import { guiOptionNames, isAccessToken } from '../../shared/options';
 import { defaultRelayOptions, type RelayOptions } from '../relay/index';
 
-/** Defaults: the relay's (the options table's: every interface, port 8000…); closing the window keeps the hub in the tray. */
-export const defaultSettings: HubSettings = Object.freeze({ ...settingsOfDefaults(), quitOnClose: false });
+/**
+ * Defaults: the relay's (the options table's: every interface, port 8000…), except that the desktop
+ * app announces itself on the LAN (mDNS) unless the operator turns it off — the headless hub needs
+ * `--mdns`; closing the window keeps the hub in the tray.
+ */
+export const defaultSettings: HubSettings = Object.freeze({ ...settingsOfDefaults(), mdns: true, quitOnClose: false });
 
 function settingsOfDefaults(): RelaySettings {
   return Object.fromEntries(guiOptionNames.map((name) => [name, defaultRelayOptions[name]])) as RelaySettings;

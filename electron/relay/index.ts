@@ -163,6 +163,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     setAccessToken(token) {
       // Checked like the option; takes effect for the next request. Socket URLs do not change.
       Object.assign(resolved, resolveOptions({ ...resolved, accessToken: token }));
+      server?.announceAgain();
     },
     reloadTls: () => server?.reloadTls() ?? Promise.resolve(false),
     on: (listener) => hub.on(listener),

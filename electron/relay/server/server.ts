@@ -18,6 +18,7 @@ import type { Hub } from '../core/hub';
 import type { RelayMetrics } from './metrics';
 import { deviceBaseUrls, hostPort, isValidHostHeader } from './net';
 import { RateLimiter } from './ratelimit';
+import { announce, type Announcer } from './mdns';
 import { certificateWarning, loadTls, type LoadedTls } from './tls';
 
 /** An extra HTTP handler (the dashboard) consulted before the REST routes. */
@@ -39,6 +40,7 @@ export class RelayServer {
   readonly #ctx: HttpContext;
   #heartbeat: NodeJS.Timeout | null = null;
   #info: ListenInfo | null = null;
+  #announcer: Announcer | null = null;
 
   constructor(
     private readonly hub: Hub,
@@ -107,7 +109,22 @@ export class RelayServer {
       this.#heartbeat = setInterval(() => this.hub.heartbeat(), heartbeatIntervalMs);
       this.#heartbeat.unref();
     }
+    if (this.hub.options.mdns) {
+      this.#announcer = announce(this.#announcement(), (error) =>
+        this.hub.log.warn({ err: error.message }, 'cannot announce the hub over mDNS'),
+      );
+    }
     return this.#info;
+  }
+
+  /** What the mDNS announcement says now (call `announceAgain()` after the token changes). */
+  #announcement(): { port: number; tls: boolean; tokenRequired: boolean } {
+    return { port: this.#info?.port ?? 0, tls: this.#tls, tokenRequired: this.hub.options.accessToken !== null };
+  }
+
+  /** Updates the mDNS announcement (the access token was set or removed). */
+  announceAgain(): void {
+    this.#announcer?.update(this.#announcement());
   }
 
   /**
@@ -135,6 +152,9 @@ export class RelayServer {
   async stop(timeoutMs: number): Promise<void> {
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     this.#heartbeat = null;
+    const announcer = this.#announcer;
+    this.#announcer = null;
+    await announcer?.stop();
     const server = this.#server;
     const closed = server?.listening ? once(server, 'close') : Promise.resolve();
     server?.close();
