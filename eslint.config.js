@@ -39,6 +39,11 @@ const packageBans = [
     patterns: [{ group: ['node:*', 'ws'], message: 'The renderer runs in a browser page.' }],
   },
   {
+    files: ['phone/**/*.ts'],
+    paths: [{ name: 'electron', message: 'The phone page runs in a phone browser.' }],
+    patterns: [{ group: ['node:*', 'ws', ...ui], message: 'The phone page is plain DOM on the device SDK.' }],
+  },
+  {
     files: ['client/**/*.ts'],
     paths: [{ name: 'electron', message: 'The device SDK runs on devices.' }],
     patterns: [
@@ -63,6 +68,7 @@ const everything = [
   './electron/preload',
   './renderer',
   './client',
+  './phone',
   './e2e',
   './test',
 ];
@@ -102,6 +108,7 @@ const roomZones = [
   wall('./electron/preload', ['./shared'], [], 'The preload imports shared/ only.'),
   wall('./renderer', ['./shared'], [], 'The renderer imports shared/ only.'),
   wall('./client', ['./shared'], [], 'The device SDK imports shared/ only.'),
+  wall('./phone', ['./shared', './client'], [], 'The phone page is built on the device SDK and shared/ only.'),
   wall('./e2e', ['./shared'], [], 'e2e tests drive the app from outside: shared/ types at most.'),
 ];
 // The CLI and main also use the host's and the CLI's doors, which sit inside folders that are walled off otherwise.
@@ -157,7 +164,7 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       'no-eval': 'error',
       'no-new-func': 'error',
       'no-implied-eval': 'error',

@@ -49,8 +49,11 @@ export interface ClientEvents {
   error: RelayError;
   /** A registration was made (at start, or again after the hub forgot the old one: a new id). */
   registered: { id: string; url: string };
-  /** The operator removed the registration (close 4000): the client stops and never re-registers by itself. */
-  unregistered: { id: string };
+  /**
+   * The operator removed the registration (close 4000), or revoked the device key it was made with
+   * (close 4003, `revoked` true): the client stops and never re-registers by itself.
+   */
+  unregistered: { id: string; revoked: boolean };
   /** Another connection took this registration (close 4001): the client stops. */
   replaced: { id: string };
   /** A publish waiting offline was dropped to make room (the queue is bounded). */
@@ -92,8 +95,13 @@ export interface ConnectOptions {
   userId: number;
   /** Topics to subscribe to, sent on every (re)connect (default: the registration's, `["cats"]` when new). */
   topics?: string[];
-  /** The hub's access token, when it requires one to register. */
+  /** The hub's access token, or a device key (`rhk_…`), when it requires one to register. */
   token?: string;
+  /**
+   * A stable name for this device: registering again with it (after a reboot, a lost id) gets the
+   * same registration back instead of a new one. Unique per key (or among keyless devices).
+   */
+  name?: string;
   /** A registration id to reuse (else the client registers). */
   id?: string;
   /** Re-register when the hub has forgotten the registration (404 on its socket URL). Default true. */
@@ -112,7 +120,7 @@ export interface ConnectOptions {
   fetch?: FetchLike;
 }
 
-const stopCodes = { unregistered: 4000, replaced: 4001 } as const;
+const stopCodes = { unregistered: 4000, replaced: 4001, revoked: 4003 } as const;
 
 export class RelayClient extends Emitter<ClientEvents> {
   #state: ClientState = 'connecting';
@@ -229,7 +237,8 @@ export class RelayClient extends Emitter<ClientEvents> {
     if (this.#isClosed()) return;
     if (this.#id === null || this.#url === null) {
       try {
-        const { id, url } = await register(this.#fetch, this.#options.hub, this.#options.userId, this.#options.token);
+        const { hub, userId, token, name } = this.#options;
+        const { id, url } = await register(this.#fetch, hub, userId, token, name);
         if (this.#isClosed()) return;
         this.#id = id;
         this.#url = url;
@@ -362,9 +371,9 @@ export class RelayClient extends Emitter<ClientEvents> {
     this.#inflight.clear();
     if (this.#isClosed()) return;
     const id = this.#id ?? '';
-    if (code === stopCodes.unregistered) {
+    if (code === stopCodes.unregistered || code === stopCodes.revoked) {
       this.#stop('unregistered');
-      this.emit('unregistered', { id });
+      this.emit('unregistered', { id, revoked: code === stopCodes.revoked });
       return;
     }
     if (code === stopCodes.replaced) {

@@ -61,19 +61,23 @@ async function errorOf(res: Awaited<ReturnType<FetchLike>>, what: string): Promi
   return new HubHttpError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : null);
 }
 
-/** Registers `userId` (with the access token, when given); rejects with a HubHttpError or a network error. */
+/**
+ * Registers `userId` (with the access token or device key, and the device's name, when given);
+ * rejects with a HubHttpError or a network error.
+ */
 export async function register(
   fetchImpl: FetchLike,
   hub: string,
   userId: number,
   token: string | undefined,
+  name?: string,
 ): Promise<RegisterResponse> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
   const res = await fetchImpl(`${baseUrl(hub)}/register`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ user_id: userId }),
+    body: JSON.stringify(name === undefined ? { user_id: userId } : { user_id: userId, name }),
   });
   if (res.status !== 200) throw await errorOf(res, 'register');
   const body = JSON.parse(await res.text()) as Partial<RegisterResponse>;

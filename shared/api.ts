@@ -25,7 +25,9 @@ export type ErrorCode =
   | 'rate_limited'
   | 'too_many_registrations'
   | 'too_many_connections'
-  | 'invalid_query';
+  | 'invalid_query'
+  | 'name_taken'
+  | 'unknown_pairing';
 
 /** JSON body of every 4xx answer and of WebSocket error frames. */
 export interface ErrorBody {
@@ -35,6 +37,11 @@ export interface ErrorBody {
 /** `POST /register` request body. */
 export interface RegisterRequest {
   user_id: number;
+  /**
+   * A stable name for the device (1–100 characters): registering again with the same name (with the
+   * same key, when keys are in use) returns the existing registration, same id and URL.
+   */
+  name?: string;
 }
 
 /** `POST /register` answer: the URL a device connects to, and its id. */
@@ -124,11 +131,20 @@ export const CloseCode = {
   replaced: 4001,
   /** The client did not read fast enough; its send buffer passed the limit. */
   slowConsumer: 4002,
+  /** The device key it registered with was revoked, or expired. */
+  revoked: 4003,
 } as const;
 
 /** Reasons a client connection ended, as reported in `disconnected` events. */
 export type DisconnectReason =
-  'client_closed' | 'unregistered' | 'replaced' | 'slow_consumer' | 'heartbeat_timeout' | 'shutdown' | 'error';
+  | 'client_closed'
+  | 'unregistered'
+  | 'replaced'
+  | 'slow_consumer'
+  | 'heartbeat_timeout'
+  | 'shutdown'
+  | 'error'
+  | 'revoked';
 
 /** What happens to a client whose send buffer passes the limit. */
 export type SlowConsumerPolicy = 'close' | 'drop';

@@ -15,6 +15,14 @@ export interface ClientInfo {
   dropped: number;
   /** Messages this device published over its socket. */
   published: number;
+  /** The name it registered with (`POST /register {"name"}`), or null. */
+  name: string | null;
+  /** The device key it registered with, or null (the access token, or an open hub). */
+  keyId: string | null;
+  /** Its last connect or disconnect (or its registration, before any). */
+  lastSeen: number;
+  /** Whether a socket ever opened on it. */
+  everConnected: boolean;
 }
 
 /** One user with the ids of its registrations. */
@@ -77,13 +85,19 @@ export interface SlowConsumerSettings {
   maxBufferedBytes: number;
 }
 
+/**
+ * Why a registration went away: a request (`DELETE /register`, the GUI), expiry (never connected,
+ * or idle too long), or its device key was revoked or expired.
+ */
+export type UnregisterReason = 'request' | 'never_connected' | 'idle' | 'key_revoked';
+
 /** Where a publish came from. */
 export type PublishOrigin = 'http' | 'device' | 'gui';
 
 /** Every observable state change of the relay. */
 export type RelayEvent =
   | { type: 'registered'; client: ClientInfo }
-  | { type: 'unregistered'; id: string; userId: number }
+  | { type: 'unregistered'; id: string; userId: number; reason: UnregisterReason }
   | { type: 'connected'; client: ClientInfo }
   | { type: 'disconnected'; id: string; userId: number; reason: DisconnectReason; code: number }
   | { type: 'topics'; id: string; userId: number; topics: string[] }

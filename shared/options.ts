@@ -363,16 +363,28 @@ export const optionTable = {
     env: 'RELAY_HUB_FSYNC',
     help: 'fsync every acknowledged registration change and publish: survives power loss too, costs a disk flush each',
   },
+  expireUnconnectedMs: {
+    kind: { type: 'integer', min: 0, unit: 'ms' },
+    default: 900_000,
+    flag: 'expire-unconnected-ms',
+    env: 'RELAY_HUB_EXPIRE_UNCONNECTED_MS',
+    help: 'remove registrations no socket ever opened on after this long (0 = never)',
+    gui: {
+      section: 'storage',
+      label: 'Expire never-connected registrations after',
+      hint: 'A device that registers and never connects is removed after this long (15 min by default). 0: never',
+    },
+  },
   expireIdleMs: {
     kind: { type: 'integer', min: 0, unit: 'ms' },
-    default: 0,
+    default: 604_800_000,
     flag: 'expire-idle-ms',
     env: 'RELAY_HUB_EXPIRE_IDLE_MS',
     help: 'remove registrations that have not been connected for this long (0 = never)',
     gui: {
       section: 'storage',
       label: 'Expire idle registrations after',
-      hint: 'Milliseconds a registration may stay unconnected before it is removed. 0: never',
+      hint: 'A registration unconnected this long is removed (7 days by default). 0: never',
     },
   },
   logLevel: {

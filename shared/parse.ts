@@ -39,11 +39,19 @@ export function parseTopic(value: unknown, limits: TopicLimits = defaultTopicLim
   return { ok: true, value };
 }
 
+/** The longest device name `POST /register` accepts. */
+export const maxDeviceNameLength = 100;
+
 /** `POST /register` body. */
 export function parseRegisterRequest(body: unknown): Parsed<RegisterRequest> {
   if (!isRecord(body)) return fail('invalid_body', 'body must be a JSON object like {"user_id": 1}');
   const userId = parseUserId(body.user_id);
-  return userId.ok ? { ok: true, value: { user_id: userId.value } } : userId;
+  if (!userId.ok) return userId;
+  if (body.name === undefined || body.name === null) return { ok: true, value: { user_id: userId.value } };
+  if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > maxDeviceNameLength) {
+    return fail('invalid_body', `name must be a text of 1 to ${maxDeviceNameLength} characters`);
+  }
+  return { ok: true, value: { user_id: userId.value, name: body.name } };
 }
 
 /** `POST /publish` body. `user_id` may be absent or null (broadcast to the topic). */

@@ -14,6 +14,8 @@ export interface HeadlessOptions {
   staticDir: string;
   /** The built device SDK served at /sdk/relay-hub-client.mjs (`dist/client/index.mjs`). */
   sdkFile?: string;
+  /** The built phone page served at /device (`dist/device`). */
+  devicePage?: string;
   /** Program name in messages (default `relay-hub`). */
   name?: string;
 }
@@ -47,6 +49,7 @@ export async function runHeadless(
       relay: { ...cliDefaults(env), ...command.relay },
       dashboard: command.dashboard ? { staticDir: options.staticDir, token: command.dashboardToken } : null,
       sdkFile: options.sdkFile ?? null,
+      devicePage: options.devicePage ?? null,
       // A token rotated from the dashboard is written to the file, so a later SIGHUP keeps it.
       tokenFile: tokenFile ?? null,
     });

@@ -15,6 +15,16 @@ import { createMetrics } from './server/metrics';
 import { resolveOptions, type LiveOptions, type RelayOptions } from './core/options';
 import { RelayServer, type ServerHooks } from './server/server';
 import { RegistrationStore } from './core/store';
+import { createKey, listKeys, pairDevice, revokeKey } from './core/onboarding';
+import type {
+  CreateKeyResponse,
+  DeviceKeyListing,
+  DeviceKeyScope,
+  PairResponse,
+  RevokeKeyResponse,
+} from '../../shared/keys';
+import { sweepIntervalMs } from './core/expiry';
+import { KeyStore } from './core/keys';
 
 export type { LiveOptions, RelayOptions } from './core/options';
 export { defaultRelayOptions, resolveOptions } from './core/options';
@@ -74,6 +84,16 @@ export interface Relay {
   streams(): TopicStreamInfo[];
   /** Subscribes to state changes; returns the unsubscribe function. */
   on(listener: RelayListener): () => void;
+  /** Every device key (no secrets), newest first, with its registrations now. */
+  keys(): DeviceKeyListing[];
+  /** Creates a device key; the secret is in the answer only. */
+  createKey(scope: DeviceKeyScope): CreateKeyResponse;
+  /** Revokes a key: its registrations go, their sockets close with 4003. */
+  revokeKey(id: string): RevokeKeyResponse;
+  /** "Add a device": a key for one user and its topics, and a one-time phone link on `base` (the hub's URL). */
+  pair(scope: DeviceKeyScope, base: string): PairResponse;
+  /** Removes every registration not connected for at least `ms` (0: every disconnected one); returns how many. */
+  removeDisconnected(ms: number): number;
 }
 
 /**
@@ -90,7 +110,9 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     resolved.dataDir === null
       ? new MemoryEngine(limits)
       : new DiskEngine(resolved.dataDir, limits, { fsync: resolved.fsync, warn: (message) => log.warn(message) });
-  const hub = new Hub(resolved, { store, log, engine });
+  // Keys before registrations: a registration whose key was revoked while the hub was down is not restored.
+  const keys = new KeyStore(resolved.dataDir);
+  const hub = new Hub(resolved, { store, log, engine, keys });
   if (store) log.info({ dataDir: resolved.dataDir, registrations: hub.restore() }, 'registrations restored');
   const metrics = createMetrics(hub);
   let server: RelayServer | null = null;
@@ -118,11 +140,20 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       server = candidate;
       metrics.start();
       engine.start();
-      const idleMs = resolved.expireIdleMs;
-      if (store && idleMs > 0) {
-        expiry = setInterval(() => hub.expireIdle(idleMs), Math.min(Math.max(idleMs / 4, 1_000), 60_000));
-        expiry.unref();
-      }
+      // Expiry: registrations never connected or idle too long, and device keys past their time.
+      const rules = { unconnectedMs: resolved.expireUnconnectedMs, idleMs: resolved.expireIdleMs };
+      // Keys are few: looking at them every second closes an expired key's sockets within a second.
+      const sweep = sweepIntervalMs(rules);
+      let last = Date.now();
+      expiry = setInterval(() => {
+        const now = Date.now();
+        if (now - last < sweep) hub.registrations.expireKeys(now);
+        else {
+          last = now;
+          hub.registrations.expire(now);
+        }
+      }, 1_000);
+      expiry.unref();
       log.info({ host: info.host, port: info.port, urls: info.urls }, 'started');
       return info;
     },
@@ -134,6 +165,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       await current?.stop(resolved.shutdownTimeoutMs);
       metrics.stop();
       engine.close();
+      keys.flush();
       store?.close();
       if (current) log.info('stopped');
     },
@@ -167,5 +199,10 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     },
     reloadTls: () => server?.reloadTls() ?? Promise.resolve(false),
     on: (listener) => hub.on(listener),
+    keys: () => listKeys(hub),
+    createKey: (scope) => createKey(hub, scope),
+    revokeKey: (id) => revokeKey(hub, id),
+    pair: (scope, base) => pairDevice(hub, scope, base),
+    removeDisconnected: (ms) => hub.registrations.removeDisconnected(ms),
   };
 }

@@ -139,10 +139,20 @@ export interface BodyLimits {
   maxTopicLength: number;
 }
 
+/** Device names handed out so far (each fresh: a reused name with another user would be a 409). */
+let nameSeq = 0;
+
 /** A valid register body, or one with exactly one known fault. */
 function registerBody(rng: Rng, limits: BodyLimits): { family: string; text: string | Buffer; expect: HttpExpect } {
   const ok = (): string => `{"user_id":${rng.pick(validIdTokens)}${extraFields(rng)}}`;
-  switch (rng.int(10)) {
+  switch (rng.int(11)) {
+    case 9: {
+      // A device name: a fresh one registers (or comes back); a wrong one is refused.
+      if (rng.chance(0.5))
+        return { family: 'named', text: `{"user_id":1,"name":"fuzz-${++nameSeq}"}`, expect: { kind: 'ok' } };
+      const bad = rng.pick(['""', '1', 'true', '[]', '{}', `"${'n'.repeat(101)}"`]);
+      return { family: 'bad-name', text: `{"user_id":1,"name":${bad}}`, expect: reject('invalid_body') };
+    }
     case 0:
       return { family: 'valid', text: ok(), expect: { kind: 'ok' } };
     case 1:

@@ -123,8 +123,18 @@ function target(rng: Rng, ids: readonly string[]): { family: string; path: strin
       return {
         family: 'path-route',
         path:
-          rng.pick(['/health', '/register', '/publish', '/metrics', `/register/${id}`]) +
-          rng.pick(['', '?', '?x=1', '/']),
+          rng.pick([
+            '/health',
+            '/register',
+            '/publish',
+            '/metrics',
+            `/register/${id}`,
+            '/keys',
+            `/keys/${id}`,
+            '/pair',
+            '/pair/claim',
+            '/device',
+          ]) + rng.pick(['', '?', '?x=1', '/']),
       };
   }
 }

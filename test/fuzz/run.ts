@@ -16,6 +16,8 @@ import { rawRequest, type RawResponse } from '../support/relay';
 const errorCodes: Record<ErrorCode, true> = {
   bad_json: true,
   invalid_body: true,
+  name_taken: true,
+  unknown_pairing: true,
   invalid_user_id: true,
   invalid_topic: true,
   invalid_topics: true,

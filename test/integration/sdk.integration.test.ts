@@ -148,7 +148,7 @@ describe('the device SDK', () => {
     await waitForState(device, 'open');
     const unregistered = new Promise((resolve) => device.once('unregistered', resolve));
     expect((await rawRequest(hub.port, 'DELETE', `/register/${device.id ?? ''}`)).status).toBe(200);
-    expect(await unregistered).toEqual({ id: device.id });
+    expect(await unregistered).toEqual({ id: device.id, revoked: false });
     expect(device.state).toBe('closed');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(hub.relay.stats().registered).toBe(0);

@@ -18,6 +18,10 @@ export function client(id: string, overrides: Partial<ClientInfo> = {}): ClientI
     bufferedBytes: 0,
     dropped: 0,
     published: 0,
+    name: null,
+    keyId: null,
+    lastSeen: 1_000,
+    everConnected: true,
     ...overrides,
   };
 }

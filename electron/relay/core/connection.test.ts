@@ -73,6 +73,10 @@ function connect(overrides: Partial<ConnectionSettings> = {}) {
     messagesSent: 0,
     bytesSent: 0,
     dropped: 0,
+    name: null,
+    keyId: null,
+    lastSeen: 0,
+    everConnected: false,
     published: 0,
   };
   const calls: string[] = [];

@@ -2,19 +2,29 @@
  * The relay's state and behaviour without the network: registrations, live connections,
  * publishing, heartbeats, statistics and events. `server.ts` feeds it sockets and requests.
  */
-import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { CloseCode, type DisconnectReason, type PublishReceipt } from '../../../shared/api';
-import type { ClientInfo, HubSnapshot, HubStats, PublishOrigin, RelayEvent } from '../../../shared/hub';
+import type {
+  ClientInfo,
+  HubSnapshot,
+  HubStats,
+  PublishOrigin,
+  RelayEvent,
+  UnregisterReason,
+} from '../../../shared/hub';
+import { mayPublish, maySubscribe } from './access';
 import type { DeliveryFormat } from '../../../shared/protocol';
 import { Connection, type ConnectionHooks } from './connection';
 import { MemoryEngine } from './engine/memory';
 import type { Engine, HistoryLimits, Payload } from './engine/types';
 import { Delivery, FlushScheduler } from './fanout';
 import { answerSubscribe } from './subscribe';
+import { KeyStore } from './keys';
+import { Pairings } from './pairing';
 import { createLogger, type Logger } from './log';
 import type { RelayOptions } from './options';
-import { Registry, type ClientRecord } from './registry';
+import type { Identity, Registry } from './registry';
+import { Registrations, toClientInfo } from './registrations';
 import type { RegistrationStore } from './store';
 
 /** Receives every relay event. */
@@ -26,8 +36,6 @@ export interface PublishSource {
   from?: Connection;
   echo?: boolean;
 }
-
-type Record = ClientRecord<Connection>;
 
 /** Counters that outlive individual clients. */
 interface Totals {
@@ -52,6 +60,8 @@ export interface HubCounters {
   tlsHandshakeFailures: number;
   /** When the served TLS certificate expires (ms since the epoch; a gauge), or null without TLS. */
   tlsNotAfter: number | null;
+  /** Registrations removed by expiry or with their key, by reason. */
+  readonly expired: Map<Exclude<UnregisterReason, 'request'>, number>;
 }
 
 /** What a hub can have besides its options. */
@@ -62,6 +72,8 @@ export interface HubExtras {
   log?: Logger;
   /** The engine (default: in memory, with the options' history limits). */
   engine?: Engine;
+  /** The device keys (default: none yet, in memory). */
+  keys?: KeyStore;
 }
 
 /** The history limits in the relay's options. */
@@ -71,10 +83,10 @@ export function historyLimitsOf(options: RelayOptions): HistoryLimits {
 
 export class Hub {
   readonly startedAt = Date.now();
-  // While restoring, the registry takes the stored id instead of a new one.
-  #restoringId: string | null = null;
-  readonly #registry = new Registry<Connection>(() => this.#restoringId ?? randomUUID().replaceAll('-', ''));
   readonly #store: RegistrationStore | null;
+  /** Registrations: made, restored, named, expired, removed. */
+  readonly registrations: Registrations;
+  readonly #registry: Registry<Connection>;
   readonly #connIds = new WeakMap<Connection, number>();
   #connSeq = 0;
   /** Counters for the metrics. */
@@ -85,6 +97,7 @@ export class Hub {
     disconnects: new Map(),
     tlsHandshakeFailures: 0,
     tlsNotAfter: null,
+    expired: new Map(),
   };
   /** The structured log. */
   readonly log: Logger;
@@ -102,13 +115,23 @@ export class Hub {
     onTopics: (connection, topics, since) => {
       const record = connection.record;
       if (this.#registry.get(record.id) !== record) return;
-      this.#registry.setTopics(record, topics);
-      this.#store?.topicsChanged(record.id, record.topics);
+      const refused = this.registrations.keyCheck(record, (key) => maySubscribe(key, topics));
+      if (refused !== null) {
+        this.noteRejected('forbidden');
+        connection.sendError('forbidden', refused);
+        return;
+      }
+      if (!this.registrations.setTopics(record, topics)) return;
       this.#emit(() => ({ type: 'topics', id: record.id, userId: record.userId, topics: [...record.topics] }));
       // What a subscribe brings: what was missed (asked with `since`), or the retained message.
       answerSubscribe(this.engine, connection, topics, since);
     },
     onPublish: (connection, { topic, message, user_id: userId, retain }, echo) => {
+      const refused = this.registrations.keyCheck(connection.record, (key) => mayPublish(key, topic));
+      if (refused !== null) {
+        this.noteRejected('forbidden');
+        return { code: 'forbidden', message: refused };
+      }
       if (this.messageTooLarge(message)) {
         this.noteRejected('message_too_large');
         return {
@@ -136,6 +159,10 @@ export class Hub {
 
   /** Where publications get their offsets, and where history and retained messages live. */
   readonly engine: Engine;
+  /** The device keys. */
+  readonly keys: KeyStore;
+  /** One-time pairing codes for the phone page (in memory). */
+  readonly pairings = new Pairings();
 
   constructor(
     readonly options: RelayOptions,
@@ -143,37 +170,23 @@ export class Hub {
   ) {
     this.#store = extras.store ?? null;
     this.engine = extras.engine ?? new MemoryEngine(historyLimitsOf(options));
+    this.keys = extras.keys ?? new KeyStore(null);
     this.log = extras.log ?? createLogger('silent');
+    this.registrations = new Registrations({
+      options,
+      store: this.#store,
+      keys: this.keys,
+      log: this.log,
+      startedAt: this.startedAt,
+      emit: (build) => this.#emit(build),
+      expired: this.counters.expired,
+    });
+    this.#registry = this.registrations.registry;
   }
 
-  /** Loads every stored registration (same ids, users, topics and times); returns how many. */
+  /** Loads the stored registrations (see `Registrations.restore`); returns how many. */
   restore(): number {
-    const store = this.#store;
-    if (!store) return 0;
-    for (const stored of store.all()) {
-      this.#restoringId = stored.id;
-      try {
-        const record = this.#registry.add(stored.userId, stored.registeredAt);
-        if (record.topics.join('\n') !== stored.topics.join('\n')) this.#registry.setTopics(record, stored.topics);
-      } finally {
-        this.#restoringId = null;
-      }
-    }
-    return store.size;
-  }
-
-  /** Removes registrations with no connection and no activity for `idleMs` (never before the hub ran that long). */
-  expireIdle(idleMs: number, now: number = Date.now()): number {
-    const before = now - idleMs;
-    if (!this.#store || this.startedAt > before) return 0;
-    let expired = 0;
-    for (const id of this.#store.idleSince(before)) {
-      const record = this.#registry.get(id);
-      if (record?.link) continue;
-      this.log.info({ client: id, user: record?.userId, idleMs }, 'registration expired');
-      if (this.unregister(id)) expired++;
-    }
-    return expired;
+    return this.registrations.restore();
   }
 
   /** Subscribes to every state change; returns the unsubscribe function. */
@@ -182,27 +195,14 @@ export class Hub {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Creates a registration for a user (topics `["cats"]`). */
-  register(userId: number, req?: string): ClientInfo {
-    const record = this.#registry.add(userId);
-    try {
-      // On disk before anyone is told about it.
-      this.#store?.added(record.id, userId, record.topics, record.registeredAt);
-    } catch (error) {
-      this.#registry.remove(record.id);
-      this.log.error({ req, user: userId, err: error }, 'cannot store registration');
-      throw error;
-    }
-    this.log.info({ req, client: record.id, user: userId }, 'registered');
-    const info = toClientInfo(record);
-    this.#emit(() => ({ type: 'registered', client: info }));
-    return info;
+  /** Creates a registration for a user (see `Registrations.register`). */
+  register(userId: number, req?: string, identity?: Identity): ClientInfo {
+    return this.registrations.register(userId, req, identity);
   }
 
   /** True when another registration would pass `maxRegistrations`. */
   get full(): boolean {
-    const max = this.options.maxRegistrations;
-    return max > 0 && this.#registry.size >= max;
+    return this.registrations.full;
   }
 
   /** True when `message` is over `maxMessageBytes` in UTF-8 (measured only when it could be). */
@@ -219,23 +219,14 @@ export class Hub {
     return this.#registry.get(id) !== undefined;
   }
 
-  /** Removes a registration and closes its live socket (4000 "unregistered"). */
-  unregister(id: string, req?: string): boolean {
-    if (!this.#registry.get(id)) return false;
-    this.#store?.removed(id);
-    const record = this.#registry.remove(id);
-    if (!record) return false;
-    this.log.info({ req, client: id, user: record.userId }, 'unregistered');
-    record.link?.close(CloseCode.unregistered, 'unregistered');
-    this.#emit(() => ({ type: 'unregistered', id, userId: record.userId }));
-    return true;
+  /** Removes a registration and closes its live socket (see `Registrations.unregister`). */
+  unregister(id: string, req?: string, reason?: UnregisterReason): boolean {
+    return this.registrations.unregister(id, req, reason);
   }
 
   /** Removes every registration of a user; returns how many were removed. */
   unregisterUser(userId: number): number {
-    const ids = [...this.#registry.clientsOf(userId)].map((record) => record.id);
-    for (const id of ids) this.unregister(id);
-    return ids.length;
+    return this.registrations.unregisterUser(userId);
   }
 
   /**
@@ -308,10 +299,10 @@ export class Hub {
       waitForSubscribe,
     );
     record.link = connection;
+    this.registrations.connected(record);
     this.#connections.add(connection);
     const conn = ++this.#connSeq;
     this.#connIds.set(connection, conn);
-    this.#store?.seen(id);
     this.log.info({ conn, client: id, user: record.userId, remote: remoteAddress }, 'connected');
     const info = toClientInfo(record);
     this.#emit(() => ({ type: 'connected', client: info }));
@@ -380,7 +371,7 @@ export class Hub {
     this.#connections.delete(connection);
     const { record } = connection;
     if (record.link === connection) record.link = null;
-    this.#store?.seen(record.id);
+    this.registrations.disconnected(record);
     const key = `${reason} ${code}`;
     this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
     const conn = this.#connIds.get(connection);
@@ -408,21 +399,4 @@ export class Hub {
   }
 }
 
-/** The operator's view of one registration. */
-export function toClientInfo(record: Record): ClientInfo {
-  const link = record.link;
-  return {
-    id: record.id,
-    userId: record.userId,
-    topics: [...record.topics],
-    connected: link !== null,
-    remoteAddress: link?.remoteAddress ?? null,
-    connectedSince: link?.connectedAt ?? null,
-    registeredAt: record.registeredAt,
-    messagesSent: record.messagesSent,
-    published: record.published,
-    bytesSent: record.bytesSent,
-    bufferedBytes: link?.bufferedBytes ?? 0,
-    dropped: record.dropped,
-  };
-}
+export { toClientInfo } from './registrations';

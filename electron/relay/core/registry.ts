@@ -19,7 +19,24 @@ export interface ClientRecord<L> {
   dropped: number;
   /** Messages this device published over its socket. */
   published: number;
+  /** Its name (`POST /register {"name"}`), unique within its key (or among keyless ones). */
+  readonly name: string | null;
+  /** The device key it registered with. */
+  readonly keyId: string | null;
+  /** Last connect or disconnect (or the registration). */
+  lastSeen: number;
+  /** A socket opened on it at least once. */
+  everConnected: boolean;
 }
+
+/** Who a registration is, besides its user: a name (scoped to a key) and the key. */
+export interface Identity {
+  name?: string | null;
+  keyId?: string | null;
+}
+
+/** The name index's key: names are unique per key (keyless registrations share one scope). */
+const nameKey = (keyId: string | null, name: string): string => `${keyId ?? ''}\u0000${name}`;
 
 const noRecords: readonly never[] = Object.freeze([]);
 
@@ -30,6 +47,7 @@ export class Registry<L> {
   // Users have few clients each: arrays are smaller than sets and as fast at that size.
   readonly #byUser = new Map<number, ClientRecord<L>[]>();
   readonly #publishedByTopic = new Map<string, number>();
+  readonly #byName = new Map<string, ClientRecord<L>>();
 
   readonly #defaultTopics: readonly string[];
 
@@ -38,6 +56,11 @@ export class Registry<L> {
     defaultTopics: readonly string[] = ['cats'],
   ) {
     this.#defaultTopics = Object.freeze([...new Set(defaultTopics)]);
+  }
+
+  /** The topics a new registration starts with. */
+  get defaultTopics(): readonly string[] {
+    return this.#defaultTopics;
   }
 
   /** Number of registrations. */
@@ -55,22 +78,32 @@ export class Registry<L> {
     return this.#byTopic.size;
   }
 
-  /** Creates a registration for `userId`, subscribed to the default topics. */
-  add(userId: number, now: number = Date.now()): ClientRecord<L> {
+  /** Creates a registration for `userId`, subscribed to `topics` (default: the default topics). */
+  add(
+    userId: number,
+    now: number = Date.now(),
+    { name = null, keyId = null }: Identity = {},
+    topics: readonly string[] = this.#defaultTopics,
+  ): ClientRecord<L> {
     let id = this.newId();
     while (this.#byId.has(id)) id = this.newId();
     const record: ClientRecord<L> = {
       id,
       userId,
       registeredAt: now,
-      topics: this.#defaultTopics,
+      topics: topics === this.#defaultTopics ? topics : Object.freeze([...new Set(topics)]),
       link: null,
       messagesSent: 0,
       bytesSent: 0,
       dropped: 0,
       published: 0,
+      name,
+      keyId,
+      lastSeen: now,
+      everConnected: false,
     };
     this.#byId.set(id, record);
+    if (name !== null) this.#byName.set(nameKey(keyId, name), record);
     const ofUser = this.#byUser.get(userId);
     if (ofUser) ofUser.push(record);
     else this.#byUser.set(userId, [record]);
@@ -83,11 +116,24 @@ export class Registry<L> {
     return this.#byId.get(id);
   }
 
+  /** The registration with this name within a key's (or the keyless) scope, if any. */
+  named(keyId: string | null, name: string): ClientRecord<L> | undefined {
+    return this.#byName.get(nameKey(keyId, name));
+  }
+
+  /** The registrations made with a key. */
+  ofKey(keyId: string): ClientRecord<L>[] {
+    const records: ClientRecord<L>[] = [];
+    for (const record of this.#byId.values()) if (record.keyId === keyId) records.push(record);
+    return records;
+  }
+
   /** Removes a registration from every index; returns it, or undefined when unknown. */
   remove(id: string): ClientRecord<L> | undefined {
     const record = this.#byId.get(id);
     if (!record) return undefined;
     this.#byId.delete(id);
+    if (record.name !== null) this.#byName.delete(nameKey(record.keyId, record.name));
     const ofUser = this.#byUser.get(record.userId) ?? [];
     ofUser.splice(ofUser.indexOf(record), 1);
     if (ofUser.length === 0) this.#byUser.delete(record.userId);

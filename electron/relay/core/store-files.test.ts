@@ -8,7 +8,16 @@ import { RegistrationStore, StoreError, journalFile, snapshotFile } from './stor
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'relay-hub-store-files-'));
 const line = (entry: object): string => `${JSON.stringify(entry)}\n`;
 const add = (id: string, at = 1): string => line({ op: 'add', id, user: 1, topics: ['cats'], at });
-const record = { id: 'a', userId: 1, topics: ['cats'], registeredAt: 1, lastSeen: 2 };
+const record = {
+  id: 'a',
+  userId: 1,
+  topics: ['cats'],
+  registeredAt: 1,
+  lastSeen: 2,
+  name: 'kitchen',
+  keyId: '0a1b2c3d',
+  everConnected: true,
+};
 
 /** The StoreError opening `dir` throws (fails the test when it opens, or throws anything else). */
 function refusal(dir: string): string {
@@ -24,7 +33,7 @@ function refusal(dir: string): string {
 describe('the snapshot', () => {
   it('loads every valid registration as stored', () => {
     const dir = tempDir();
-    const b = { ...record, id: 'b', userId: 0, topics: [], registeredAt: -5, lastSeen: 0.5 };
+    const b = { ...record, id: 'b', userId: 0, topics: [], registeredAt: -5, lastSeen: 0.5, name: null, keyId: null };
     writeFileSync(join(dir, snapshotFile), JSON.stringify({ version: 1, registrations: [record, b] }));
     expect([...new RegistrationStore(dir).all()]).toEqual([record, b]);
   });
@@ -123,7 +132,18 @@ describe('the journal', () => {
     ];
     writeFileSync(join(dir, journalFile), lines.join(''));
     const store = new RegistrationStore(dir);
-    expect([...store.all()]).toEqual([{ id: 'a', userId: 1, topics: ['dogs'], registeredAt: 10, lastSeen: 30 }]);
+    expect([...store.all()]).toEqual([
+      {
+        id: 'a',
+        userId: 1,
+        topics: ['dogs'],
+        registeredAt: 10,
+        lastSeen: 30,
+        name: null,
+        keyId: null,
+        everConnected: false,
+      },
+    ]);
     expect(store.journalLines).toBe(7);
   });
 

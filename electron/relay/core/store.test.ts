@@ -32,7 +32,16 @@ describe('RegistrationStore', () => {
     expect(readFileSync(join(dir, journalFile), 'utf8').trim().split('\n')).toHaveLength(5);
     const reopened = new RegistrationStore(dir);
     expect([...reopened.all()]).toEqual([
-      { id: 'a', userId: 1, topics: ['dogs', 'birds'], registeredAt: 1000, lastSeen: 1000 },
+      {
+        id: 'a',
+        userId: 1,
+        topics: ['dogs', 'birds'],
+        registeredAt: 1000,
+        lastSeen: 1000,
+        name: null,
+        keyId: null,
+        everConnected: false,
+      },
     ]);
   });
 
@@ -130,7 +139,16 @@ describe('RegistrationStore', () => {
     expect(openFiles()).toBe(before);
     expect(store.journalLines).toBe(0);
     expect([...new RegistrationStore(dir).all()]).toEqual([
-      { id: 'a', userId: 1, topics: ['cats'], registeredAt: 1, lastSeen: 2 },
+      {
+        id: 'a',
+        userId: 1,
+        topics: ['cats'],
+        registeredAt: 1,
+        lastSeen: 2,
+        name: null,
+        keyId: null,
+        everConnected: false,
+      },
     ]);
   });
 
@@ -155,15 +173,40 @@ describe('RegistrationStore', () => {
     expect(() => new RegistrationStore(dir)).toThrow(/invalid registration/);
   });
 
-  it('lists registrations idle since a time; activity only moves forward', () => {
-    const store = new RegistrationStore(tempDir());
+  it('keeps names, keys, last activity and whether a socket ever opened, through reopen and compaction', () => {
+    const dir = tempDir();
+    const store = new RegistrationStore(dir);
     store.added('old', 1, ['cats'], 1000);
-    store.added('new', 2, ['cats'], 1000);
-    store.seen('new', 5000);
-    store.seen('new', 3000); // a late line about an earlier event
-    expect(store.idleSince(4000)).toEqual(['old']);
-    expect(store.idleSince(1000)).toEqual([]); // seen at 1000 is not before 1000
-    expect(store.idleSince(5001)).toEqual(['old', 'new']);
+    store.added('new', 2, ['cats'], 1000, { name: 'kitchen', keyId: '0a1b2c3d' });
+    store.seen('new', 5000, true);
+    store.seen('new', 3000); // a late line about an earlier event: activity only moves forward
+    const expected = [
+      { id: 'old', userId: 1, lastSeen: 1000, name: null, keyId: null, everConnected: false },
+      { id: 'new', userId: 2, lastSeen: 5000, name: 'kitchen', keyId: '0a1b2c3d', everConnected: true },
+    ];
+    expect([...store.all()]).toMatchObject(expected);
+    store.close();
+    const replayed = new RegistrationStore(dir); // from the journal... (close compacted it: the snapshot)
+    expect([...replayed.all()]).toMatchObject(expected);
+    replayed.seen('old', 6000);
+    replayed.close();
+    expect([...new RegistrationStore(dir).all()]).toMatchObject([
+      { id: 'old', lastSeen: 6000, everConnected: false },
+      { id: 'new', everConnected: true },
+    ]);
+  });
+
+  it('reads snapshots written before names and keys (any activity after registering was a connect)', () => {
+    const dir = tempDir();
+    const registrations = [
+      { id: 'a', userId: 1, topics: ['cats'], registeredAt: 1000, lastSeen: 1000 },
+      { id: 'b', userId: 2, topics: ['cats'], registeredAt: 1000, lastSeen: 2000 },
+    ];
+    writeFileSync(join(dir, snapshotFile), JSON.stringify({ version: 1, registrations }));
+    expect([...new RegistrationStore(dir).all()]).toEqual([
+      { ...registrations[0], name: null, keyId: null, everConnected: false },
+      { ...registrations[1], name: null, keyId: null, everConnected: true },
+    ]);
   });
 
   it('with fsync, flushes the journal after writing each acknowledged change, before returning', () => {

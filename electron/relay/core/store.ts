@@ -27,14 +27,27 @@ export interface StoredRegistration {
   registeredAt: number;
   /** Last connect or disconnect (or the registration), for idle expiry. */
   lastSeen: number;
+  /** Its name (`POST /register {"name"}`), or null. */
+  name: string | null;
+  /** The device key it registered with, or null. */
+  keyId: string | null;
+  /** A socket opened on it at least once (registrations that never connect expire sooner). */
+  everConnected: boolean;
+}
+
+/** Who registered, besides the user: the optional name and key. */
+export interface StoredIdentity {
+  name: string | null;
+  keyId: string | null;
 }
 
 /** A journal line: `add` and `del` are acknowledged to devices; `topics` and `seen` follow. */
 type Entry =
-  | { op: 'add'; id: string; user: number; topics: readonly string[]; at: number }
+  | { op: 'add'; id: string; user: number; topics: readonly string[]; at: number; name?: string; key?: string }
   | { op: 'del'; id: string; at: number }
   | { op: 'topics'; id: string; topics: readonly string[]; at: number }
-  | { op: 'seen'; id: string; at: number };
+  // `c`: this activity was a connect.
+  | { op: 'seen'; id: string; at: number; c?: 1 };
 
 /** A data directory the store cannot read safely (the hub refuses to start rather than lose data). */
 export class StoreError extends Error {
@@ -141,8 +154,17 @@ export class RegistrationStore {
   }
 
   /** Records a new registration; on disk (and fsynced with `fsync`) when this returns. */
-  added(id: string, userId: number, topics: readonly string[], at: number): void {
-    this.#append({ op: 'add', id, user: userId, topics, at }, true);
+  added(
+    id: string,
+    userId: number,
+    topics: readonly string[],
+    at: number,
+    { name, keyId }: StoredIdentity = { name: null, keyId: null },
+  ): void {
+    const entry: Entry = { op: 'add', id, user: userId, topics, at };
+    if (name !== null) entry.name = name;
+    if (keyId !== null) entry.key = keyId;
+    this.#append(entry, true);
   }
 
   /** Records a removal; on disk when this returns. */
@@ -155,16 +177,9 @@ export class RegistrationStore {
     if (this.#records.has(id)) this.#append({ op: 'topics', id, topics, at }, false);
   }
 
-  /** Records activity (a connect or a disconnect). */
-  seen(id: string, at: number = Date.now()): void {
-    if (this.#records.has(id)) this.#append({ op: 'seen', id, at }, false);
-  }
-
-  /** Ids whose last activity is older than `before`. */
-  idleSince(before: number): string[] {
-    const ids: string[] = [];
-    for (const record of this.#records.values()) if (record.lastSeen < before) ids.push(record.id);
-    return ids;
+  /** Records activity: a connect (`connected`) or a disconnect. */
+  seen(id: string, at: number = Date.now(), connected = false): void {
+    if (this.#records.has(id)) this.#append(connected ? { op: 'seen', id, at, c: 1 } : { op: 'seen', id, at }, false);
   }
 
   /** Writes the snapshot atomically and empties the journal. */
@@ -248,6 +263,9 @@ export class RegistrationStore {
           topics: entry.topics,
           registeredAt: entry.at,
           lastSeen: entry.at,
+          name: entry.name ?? null,
+          keyId: entry.key ?? null,
+          everConnected: false,
         });
         return;
       case 'del':
@@ -257,7 +275,9 @@ export class RegistrationStore {
         if (record) record.topics = entry.topics;
         return;
       case 'seen':
-        if (record && entry.at > record.lastSeen) record.lastSeen = entry.at;
+        if (!record) return;
+        if (entry.at > record.lastSeen) record.lastSeen = entry.at;
+        if (entry.c === 1) record.everConnected = true;
     }
   }
 
@@ -332,7 +352,12 @@ function toStored(item: unknown): StoredRegistration | null {
   const r = item as Record<string, unknown>;
   if (!isId(r.id) || !Number.isSafeInteger(r.userId) || !isTopics(r.topics)) return null;
   if (!isTime(r.registeredAt) || !isTime(r.lastSeen)) return null;
-  return { id: r.id, userId: r.userId as number, topics: r.topics, registeredAt: r.registeredAt, lastSeen: r.lastSeen };
+  const name = typeof r.name === 'string' ? r.name : null;
+  const keyId = typeof r.keyId === 'string' ? r.keyId : null;
+  // Snapshots written before this field: any activity after registering was a connect.
+  const everConnected = typeof r.everConnected === 'boolean' ? r.everConnected : r.lastSeen > r.registeredAt;
+  const { id, userId, topics, registeredAt, lastSeen } = r as unknown as StoredRegistration;
+  return { id, userId, topics, registeredAt, lastSeen, name, keyId, everConnected };
 }
 
 function toEntry(line: string): Entry | null {
@@ -346,15 +371,19 @@ function toEntry(line: string): Entry | null {
   const e = value as Record<string, unknown>;
   if (!isId(e.id) || !isTime(e.at)) return null;
   switch (e.op) {
-    case 'add':
-      return Number.isSafeInteger(e.user) && isTopics(e.topics)
-        ? { op: 'add', id: e.id, user: e.user as number, topics: e.topics, at: e.at }
-        : null;
+    case 'add': {
+      if (!Number.isSafeInteger(e.user) || !isTopics(e.topics)) return null;
+      const entry: Entry = { op: 'add', id: e.id, user: e.user as number, topics: e.topics, at: e.at };
+      if (typeof e.name === 'string') entry.name = e.name;
+      if (typeof e.key === 'string') entry.key = e.key;
+      return entry;
+    }
     case 'topics':
       return isTopics(e.topics) ? { op: 'topics', id: e.id, topics: e.topics, at: e.at } : null;
     case 'del':
+      return { op: 'del', id: e.id, at: e.at };
     case 'seen':
-      return { op: e.op, id: e.id, at: e.at };
+      return e.c === 1 ? { op: 'seen', id: e.id, at: e.at, c: 1 } : { op: 'seen', id: e.id, at: e.at };
     default:
       return null;
   }

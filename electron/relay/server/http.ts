@@ -7,24 +7,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HealthResponse, RegisterResponse, RetainedClearResponse, UnregisterResponse } from '../../../shared/api';
 import { historyOf } from '../core/engine/views';
 import { parsePublishQuery, parsePublishRequest, parseRegisterRequest } from '../../../shared/parse';
+import { mayOperate, mayPublish, mayReadHistory, mayRegister, type Credential } from '../core/access';
 import { bodyKindOf, readBody, readJsonBody } from './body';
-import { bearerToken, tokensMatch } from '../core/secrets';
 import { HttpError, errorJson } from '../core/errors';
 import type { Hub } from '../core/hub';
+import { credentialOf, forbidden } from './auth';
+import { handleOnboarding, isOnboardingPath, onboardingMethods } from './onboarding-routes';
 import type { RateLimiter } from './ratelimit';
+import { corsHeaders, decodeSegment, fail as failHub, guard as guardHub, requestId, sendJson } from './respond';
 
-// Flat [name, value, ...] arrays: Node writes them without re-validating an object per response.
-const corsHeaders = [
-  'access-control-allow-origin',
-  '*',
-  'access-control-allow-methods',
-  'GET, POST, DELETE, OPTIONS',
-  'access-control-allow-headers',
-  'content-type, authorization',
-  'access-control-max-age',
-  '600',
-];
-const jsonHeaders = [...corsHeaders, 'content-type', 'application/json; charset=utf-8'];
+export { sendJson } from './respond';
 
 /** The methods a device route accepts, or null when the path is no route. */
 function methodsFor(path: string): readonly string[] | null {
@@ -39,6 +31,7 @@ function methodsFor(path: string): readonly string[] | null {
       if (path.startsWith('/register/') || path.startsWith('/retained/')) return ['DELETE'];
       if (path.startsWith('/ws/')) return ['GET'];
       if (path.startsWith('/history/')) return ['GET', 'HEAD'];
+      if (isOnboardingPath(path)) return onboardingMethods(path);
       return null;
   }
 }
@@ -49,25 +42,12 @@ export interface HttpContext {
   maxBodyBytes: number;
   /** Base WebSocket URL for a request (`ws://host:port`), from the public URL or the Host header. */
   wsBase(req: IncomingMessage): string;
+  /** The same, for pages and REST: `http(s)://host:port`. */
+  httpBase(req: IncomingMessage): string;
   /** Prometheus metrics for `GET /metrics` (404 without). */
   metrics?: { contentType: string; text(): Promise<string> } | null;
   /** Per-IP limits on `POST /register` and `POST /publish`. */
   rates: { register: RateLimiter; publish: RateLimiter };
-}
-
-let requestSeq = 0;
-
-/** The request id for log lines: a sane `x-request-id` header, or a new `r<n>`. */
-function requestId(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  if (typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given)) return given;
-  return `r${++requestSeq}`;
-}
-
-/** Sends a JSON answer with CORS headers. */
-export function sendJson(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, jsonHeaders);
-  res.end(body);
 }
 
 /** Handles one REST request; answers every path, known or not. */
@@ -77,19 +57,20 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
   // The hot path first: a publish.
   if (path === '/publish' && method === 'POST') {
     if (limited(ctx, ctx.rates.publish, req, res)) return;
-    if (!authorized(ctx, req)) {
-      refuse(ctx, res);
+    const credential = credentialOf(ctx.hub, req);
+    if (credential instanceof HttpError) {
+      fail(ctx, res, credential);
       return;
     }
     if (bodyKindOf(req.headers['content-type']) === 'bytes') {
       // A binary message: the body is the bytes, the rest is in the query.
       readBody(req, ctx.maxBodyBytes, (error, bytes) =>
-        guard(ctx, res, () => (error ? fail(ctx, res, error) : publishBytes(ctx, req, res, bytes))),
+        guard(ctx, res, () => (error ? fail(ctx, res, error) : publishBytes(ctx, req, res, bytes, credential))),
       );
       return;
     }
     readJsonBody(req, ctx.maxBodyBytes, (error, body) =>
-      guard(ctx, res, () => (error ? fail(ctx, res, error) : publish(ctx, res, body))),
+      guard(ctx, res, () => (error ? fail(ctx, res, error) : publish(ctx, res, body, credential))),
     );
     return;
   }
@@ -126,10 +107,8 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
       return;
     }
     // Counts say how busy the hub is: with an access token, they are for its holders only.
-    if (!authorized(ctx, req)) {
-      refuse(ctx, res);
-      return;
-    }
+    const credential = operatorOnly(ctx, req, res, 'read the metrics');
+    if (credential === null) return;
     metrics.text().then(
       (text) => {
         res.writeHead(200, ['content-type', metrics.contentType, 'cache-control', 'no-store']);
@@ -142,22 +121,18 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
     );
     return;
   }
-  if (path.startsWith('/history/') || path.startsWith('/retained/')) {
-    // A topic's messages are for holders of the token, like publishing to it.
-    if (!authorized(ctx, req)) refuse(ctx, res);
-    else if (method === 'DELETE') clearRetained(ctx, res, decodeSegment(path.slice('/retained/'.length)));
-    else history(ctx, req, res, decodeSegment(path.slice('/history/'.length)));
+  if (path.startsWith('/retained/')) {
+    if (operatorOnly(ctx, req, res, 'clear retained messages') === null) return;
+    clearRetained(ctx, res, decodeSegment(path.slice('/retained/'.length)));
     return;
   }
-  if (method === 'POST' && limited(ctx, ctx.rates.register, req, res)) return;
-  if ((method === 'DELETE' || method === 'POST') && !authorized(ctx, req)) {
-    refuse(ctx, res);
-    return;
-  }
-  if (method === 'DELETE') {
-    const id = decodeSegment(path.slice('/register/'.length));
-    const body: UnregisterResponse = { removed: ctx.hub.unregister(id, requestId(req)), id };
-    sendJson(res, 200, JSON.stringify(body));
+  if (path.startsWith('/history/')) {
+    // A topic's messages are for those who may subscribe to it.
+    const credential = credentialOf(ctx.hub, req);
+    const topic = decodeSegment(path.slice('/history/'.length));
+    const refused = credential instanceof HttpError ? credential : denied(mayReadHistory(credential, topic));
+    if (refused) fail(ctx, res, refused);
+    else history(ctx, req, res, topic);
     return;
   }
   if (path.startsWith('/ws/')) {
@@ -167,17 +142,61 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
     else fail(ctx, res, new HttpError(404, 'unknown_client', 'no registration with this id'));
     return;
   }
+  const claiming = path === '/pair/claim';
+  if (method === 'POST' && (claiming || !path.startsWith('/keys')) && limited(ctx, ctx.rates.register, req, res))
+    return;
+  // The pairing code is the credential of a claim.
+  const credential = claiming ? null : credentialOf(ctx.hub, req);
+  if (credential instanceof HttpError) {
+    fail(ctx, res, credential);
+    return;
+  }
+  if (isOnboardingPath(path)) {
+    handleOnboarding(ctx.hub, req, res, path, credential, {
+      maxBodyBytes: ctx.maxBodyBytes,
+      httpBase: ctx.httpBase(req),
+    });
+    return;
+  }
+  if (credential === null) return;
+  if (method === 'DELETE') {
+    unregister(ctx, req, res, decodeSegment(path.slice('/register/'.length)), credential);
+    return;
+  }
   readJsonBody(req, ctx.maxBodyBytes, (error, body) =>
-    guard(ctx, res, () => (error ? fail(ctx, res, error) : register(ctx, req, res, body))),
+    guard(ctx, res, () => (error ? fail(ctx, res, error) : register(ctx, req, res, body, credential))),
   );
 }
 
-/** True when no access token is set, or the request carries it as a Bearer token. */
-function authorized(ctx: HttpContext, req: IncomingMessage): boolean {
-  const expected = ctx.hub.options.accessToken;
-  if (expected === null) return true;
-  const given = bearerToken(req.headers.authorization);
-  return given !== null && tokensMatch(given, expected);
+/** The operator's credential, or null after answering 401 / 403 (a device key may not `what`). */
+function operatorOnly(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, what: string): Credential | null {
+  const credential = credentialOf(ctx.hub, req);
+  const refused = credential instanceof HttpError ? credential : denied(mayOperate(credential, what));
+  if (refused === null) return credential as Credential;
+  fail(ctx, res, refused);
+  return null;
+}
+
+/** A 403 for a refusal reason, or null when allowed. */
+const denied = (reason: string | null): HttpError | null => (reason === null ? null : forbidden(reason));
+
+/** `DELETE /register/<id>`: the operator removes any registration; a device key only its own. */
+function unregister(
+  ctx: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  credential: Credential,
+): void {
+  if (credential.kind === 'key') {
+    const owner = ctx.hub.registrations.registry.get(id)?.keyId;
+    if (owner !== undefined && owner !== credential.key.id) {
+      fail(ctx, res, forbidden(`the device key "${credential.key.name}" may remove its own registrations only`));
+      return;
+    }
+  }
+  const body: UnregisterResponse = { removed: ctx.hub.unregister(id, requestId(req)), id };
+  sendJson(res, 200, JSON.stringify(body));
 }
 
 /** Answers 429 with Retry-After when `req`'s address has used its rate; the body is not read. */
@@ -189,26 +208,42 @@ function limited(ctx: HttpContext, limiter: RateLimiter, req: IncomingMessage, r
   return true;
 }
 
-/** 401 with the Bearer challenge; the body (if any) is not read. */
-function refuse(ctx: HttpContext, res: ServerResponse): void {
-  res.setHeader('www-authenticate', 'Bearer realm="relay-hub"');
-  fail(ctx, res, new HttpError(401, 'unauthorized', 'send Authorization: Bearer <access token>'));
-}
-
-/** Runs a handler that answers asynchronously; a bug in it becomes a logged 500, never a crash. */
 function guard(ctx: HttpContext, res: ServerResponse, handler: () => void): void {
-  try {
-    handler();
-  } catch (thrown) {
-    ctx.hub.log.error({ err: thrown }, 'request failed');
-    if (!res.headersSent) sendJson(res, 500, errorJson('internal_error', 'internal error'));
-  }
+  guardHub(ctx.hub, res, handler);
 }
 
-function register(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, body: unknown): void {
+/**
+ * `POST /register`: a device key registers only as its users; with a `name`, the registration of that
+ * name (within the key) comes back — same id and URL — instead of a new one (409 for another user).
+ */
+function register(
+  ctx: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: unknown,
+  credential: Credential,
+): void {
   const parsed = parseRegisterRequest(body);
   if (!parsed.ok) {
     fail(ctx, res, new HttpError(400, parsed.code, parsed.message));
+    return;
+  }
+  const { user_id: userId, name } = parsed.value;
+  const refused = mayRegister(credential, userId);
+  if (refused !== null) {
+    fail(ctx, res, forbidden(refused));
+    return;
+  }
+  const keyId = credential.kind === 'key' ? credential.key.id : null;
+  const existing = name === undefined ? undefined : ctx.hub.registrations.named(keyId, name);
+  if (existing !== undefined) {
+    if (existing.userId !== userId) {
+      const message = `the name "${name}" is registered for user ${existing.userId}; pick another name`;
+      fail(ctx, res, new HttpError(409, 'name_taken', message));
+      return;
+    }
+    ctx.hub.registrations.touch(existing.id);
+    answerRegistration(ctx, req, res, existing.id);
     return;
   }
   if (ctx.hub.full) {
@@ -216,28 +251,48 @@ function register(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, b
     fail(ctx, res, new HttpError(503, 'too_many_registrations', `the hub holds its maximum of ${max} registrations`));
     return;
   }
-  const client = ctx.hub.register(parsed.value.user_id, requestId(req));
-  const answer: RegisterResponse = { url: `${ctx.wsBase(req)}/ws/${client.id}`, id: client.id };
+  const client = ctx.hub.register(userId, requestId(req), { name: name ?? null, keyId });
+  answerRegistration(ctx, req, res, client.id);
+}
+
+function answerRegistration(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, id: string): void {
+  const answer: RegisterResponse = { url: `${ctx.wsBase(req)}/ws/${id}`, id };
   sendJson(res, 200, JSON.stringify(answer));
 }
 
-function publish(ctx: HttpContext, res: ServerResponse, body: unknown): void {
+function publish(ctx: HttpContext, res: ServerResponse, body: unknown, credential: Credential): void {
   const parsed = parsePublishRequest(body, ctx.hub.options);
   if (!parsed.ok) {
     fail(ctx, res, new HttpError(400, parsed.code, parsed.message));
     return;
   }
-  deliver(ctx, res, parsed.value.topic, parsed.value.message, parsed.value.user_id, parsed.value.retain);
+  const { topic, message, user_id: userId, retain } = parsed.value;
+  if (!allowedToPublish(ctx, res, credential, topic)) return;
+  deliver(ctx, res, topic, message, userId, retain);
+}
+
+/** False after answering 403 when a device key may not publish on `topic`. */
+function allowedToPublish(ctx: HttpContext, res: ServerResponse, credential: Credential, topic: string): boolean {
+  const refused = credential.kind === 'key' ? mayPublish(credential.key, topic) : null;
+  if (refused !== null) fail(ctx, res, forbidden(refused));
+  return refused === null;
 }
 
 /** `POST /publish?topic=<t>[&user_id=<n>][&retain=true]` with `application/octet-stream`: a binary message. */
-function publishBytes(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, bytes: Buffer): void {
+function publishBytes(
+  ctx: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  bytes: Buffer,
+  credential: Credential,
+): void {
   const query = Object.fromEntries(new URLSearchParams((req.url ?? '').split('?')[1] ?? ''));
   const parsed = parsePublishQuery(query, ctx.hub.options);
   if (!parsed.ok) {
     fail(ctx, res, new HttpError(400, parsed.code, parsed.message));
     return;
   }
+  if (!allowedToPublish(ctx, res, credential, parsed.value.topic)) return;
   deliver(ctx, res, parsed.value.topic, bytes, parsed.value.user_id, parsed.value.retain);
 }
 
@@ -289,22 +344,11 @@ function wholeNumber(value: string | null, fallback: number): number | null {
 }
 
 function fail(ctx: HttpContext, res: ServerResponse, error: HttpError): void {
-  ctx.hub.noteRejected(error.code);
-  // A refused upload is not read to its end: answer, then close the connection.
-  if (error.status === 413) res.setHeader('connection', 'close');
-  sendJson(res, error.status, errorJson(error.code, error.message));
+  failHub(ctx.hub, res, error);
 }
 
 function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
   const query = raw.indexOf('?');
   return query === -1 ? raw : raw.slice(0, query);
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

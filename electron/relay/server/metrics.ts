@@ -77,6 +77,28 @@ export function createMetrics(hub: Hub): RelayMetrics {
     },
   });
   new Counter({
+    name: 'relay_hub_registrations_expired_total',
+    help: 'Registrations removed without a request: never connected, idle, or their device key revoked or expired.',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      // Every reason, also at 0: an alert can watch a series that exists.
+      for (const reason of ['never_connected', 'idle', 'key_revoked'] as const) {
+        this.inc({ reason }, hub.counters.expired.get(reason) ?? 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'relay_hub_device_keys',
+    help: 'Device keys that work now (neither revoked nor expired).',
+    registers: [registry],
+    collect() {
+      const now = Date.now();
+      this.set(hub.keys.list().filter((key) => hub.keys.valid(key.id, now)).length);
+    },
+  });
+  new Counter({
     name: 'relay_hub_disconnects_total',
     help: 'Device sockets ended, by reason and WebSocket close code.',
     labelNames: ['reason', 'code'],

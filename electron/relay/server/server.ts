@@ -58,6 +58,7 @@ export class RelayServer {
       hub,
       maxBodyBytes: options.maxBodyBytes,
       wsBase: (req) => this.#wsBase(req),
+      httpBase: (req) => this.#wsBase(req).replace(/^ws/, 'http'),
       metrics,
       rates: {
         register: new RateLimiter({ perSecond: () => options.registerRatePerSec, burst: () => options.registerBurst }),

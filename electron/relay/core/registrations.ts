@@ -1,0 +1,244 @@
+/**
+ * The registrations' lifecycle: made (with an optional name and device key), restored after a
+ * restart, found again by name, expired (never connected, idle, or their key revoked or expired),
+ * and removed — in memory (the registry) and on disk (the store) together. The hub owns one and
+ * tells it about connects, disconnects and topic changes.
+ */
+import { randomUUID } from 'node:crypto';
+import { CloseCode } from '../../../shared/api';
+import type { ClientInfo, RelayEvent, UnregisterReason } from '../../../shared/hub';
+import type { DeviceKeyInfo } from '../../../shared/keys';
+import type { Connection } from './connection';
+import { expiredRegistrations } from './expiry';
+import { type KeyStore, topicAllowed } from './keys';
+import type { Logger } from './log';
+import type { RelayOptions } from './options';
+import { Registry, type ClientRecord, type Identity } from './registry';
+import type { RegistrationStore } from './store';
+
+export type Record = ClientRecord<Connection>;
+
+/** What the registrations need from their hub. */
+export interface RegistrationsContext {
+  options: RelayOptions;
+  store: RegistrationStore | null;
+  keys: KeyStore;
+  log: Logger;
+  startedAt: number;
+  /** Emits a relay event (built only when someone listens). */
+  emit(build: () => RelayEvent): void;
+  /** Registrations removed by expiry or with their key, by reason (a metric). */
+  expired: Map<Exclude<UnregisterReason, 'request'>, number>;
+}
+
+export class Registrations {
+  // While restoring, the registry takes the stored id instead of a new one.
+  #restoringId: string | null = null;
+  readonly registry = new Registry<Connection>(() => this.#restoringId ?? randomUUID().replaceAll('-', ''));
+
+  constructor(private readonly ctx: RegistrationsContext) {}
+
+  /**
+   * Loads every stored registration (same ids, users, names, topics and times); returns how many.
+   * Those made with a key that no longer works (revoked while the hub was down, or expired) are
+   * removed instead: a revoked key's registrations answer 404, also after a restart.
+   */
+  restore(): number {
+    const { store, keys, log } = this.ctx;
+    if (!store) return 0;
+    const orphans: string[] = [];
+    for (const stored of store.all()) {
+      if (stored.keyId !== null && !keys.valid(stored.keyId)) {
+        orphans.push(stored.id);
+        continue;
+      }
+      this.#restoringId = stored.id;
+      try {
+        const record = this.registry.add(stored.userId, stored.registeredAt, stored);
+        if (record.topics.join('\n') !== stored.topics.join('\n')) this.registry.setTopics(record, stored.topics);
+        record.lastSeen = stored.lastSeen;
+        record.everConnected = stored.everConnected;
+      } finally {
+        this.#restoringId = null;
+      }
+    }
+    for (const id of orphans) store.removed(id);
+    if (orphans.length > 0) log.info({ removed: orphans.length }, 'registrations of revoked or expired keys removed');
+    return store.size;
+  }
+
+  /**
+   * Creates a registration for a user, subscribed to the default topics (`["cats"]`) — with a key,
+   * only to those of them its scope allows. `identity`: its name and key, if any.
+   */
+  register(userId: number, req?: string, identity: Identity = {}): ClientInfo {
+    const key = identity.keyId ? this.ctx.keys.get(identity.keyId) : undefined;
+    const topics = key ? this.registry.defaultTopics.filter((topic) => topicAllowed(key.subscribe, topic)) : undefined;
+    const record = this.registry.add(userId, Date.now(), identity, topics);
+    try {
+      // On disk before anyone is told about it.
+      this.ctx.store?.added(record.id, userId, record.topics, record.registeredAt, record);
+    } catch (error) {
+      this.registry.remove(record.id);
+      this.ctx.log.error({ req, user: userId, err: error }, 'cannot store registration');
+      throw error;
+    }
+    this.ctx.log.info({ req, client: record.id, user: userId, name: record.name, key: record.keyId }, 'registered');
+    const info = toClientInfo(record);
+    this.ctx.emit(() => ({ type: 'registered', client: info }));
+    return info;
+  }
+
+  /** The registration with this name (within a key's scope, or among keyless ones), if any. */
+  named(keyId: string | null, name: string): ClientInfo | undefined {
+    const record = this.registry.named(keyId, name);
+    return record === undefined ? undefined : toClientInfo(record);
+  }
+
+  /** A device registered again by name: its registration counts as active now. */
+  touch(id: string, now: number = Date.now()): void {
+    const record = this.registry.get(id);
+    if (record === undefined) return;
+    record.lastSeen = now;
+    this.ctx.store?.seen(id, now);
+  }
+
+  /** True when another registration would pass `maxRegistrations`. */
+  get full(): boolean {
+    const max = this.ctx.options.maxRegistrations;
+    return max > 0 && this.registry.size >= max;
+  }
+
+  /**
+   * Removes a registration and closes its live socket: 4000 "unregistered", or 4003 "revoked" when
+   * its key was. `reason` says why, in the log, the metrics and the event.
+   */
+  unregister(id: string, req?: string, reason: UnregisterReason = 'request'): boolean {
+    if (!this.registry.get(id)) return false;
+    this.ctx.store?.removed(id);
+    const record = this.registry.remove(id);
+    if (!record) return false;
+    const { log, expired } = this.ctx;
+    if (reason === 'request') log.info({ req, client: id, user: record.userId }, 'unregistered');
+    else {
+      expired.set(reason, (expired.get(reason) ?? 0) + 1);
+      log.info({ client: id, user: record.userId, key: record.keyId, reason }, 'registration expired');
+    }
+    if (reason === 'key_revoked') record.link?.close(CloseCode.revoked, 'revoked');
+    else record.link?.close(CloseCode.unregistered, 'unregistered');
+    this.ctx.emit(() => ({ type: 'unregistered', id, userId: record.userId, reason }));
+    return true;
+  }
+
+  /** Removes every registration not connected for at least `ms` (the operator's clean-up); returns how many. */
+  removeDisconnected(ms: number, now: number = Date.now()): number {
+    const stale = [...this.registry.all()].filter((record) => record.link === null && now - record.lastSeen >= ms);
+    for (const record of stale) this.unregister(record.id);
+    return stale.length;
+  }
+
+  /** Removes every registration of a user; returns how many were removed. */
+  unregisterUser(userId: number): number {
+    const ids = [...this.registry.clientsOf(userId)].map((record) => record.id);
+    for (const id of ids) this.unregister(id);
+    return ids.length;
+  }
+
+  /**
+   * Removes what has expired now: registrations never connected for `expireUnconnectedMs` or idle
+   * for `expireIdleMs`, and the registrations of device keys past their expiry. Returns how many.
+   */
+  expire(now: number = Date.now()): number {
+    let removed = this.expireKeys(now);
+    const { expireUnconnectedMs: unconnectedMs, expireIdleMs: idleMs } = this.ctx.options;
+    const expired = expiredRegistrations(this.registry.all(), { unconnectedMs, idleMs }, this.ctx.startedAt, now);
+    for (const { id, reason } of expired) if (this.unregister(id, undefined, reason)) removed++;
+    return removed;
+  }
+
+  /** Removes the registrations of device keys that expired by `now` (cheap: looks at the keys only). */
+  expireKeys(now: number = Date.now()): number {
+    let removed = 0;
+    for (const keyId of this.ctx.keys.expire(now)) removed += this.#removeKeyRegistrations(keyId);
+    return removed;
+  }
+
+  /**
+   * Revokes a device key: every registration made with it is removed at once (its socket closed with
+   * 4003 "revoked") and answers 404 from then on. `revoked` is false when the key was unknown or
+   * already revoked (its registrations are removed all the same).
+   */
+  revokeKey(keyId: string, now: number = Date.now()): { revoked: boolean; removed: number } {
+    const revoked = this.ctx.keys.revoke(keyId, now);
+    if (revoked) this.ctx.log.info({ key: keyId }, 'device key revoked');
+    return { revoked, removed: this.#removeKeyRegistrations(keyId) };
+  }
+
+  /**
+   * Checks a registration's key with `check` (null: no key): the reason it is refused, or null.
+   * A key found expired here is revoked right after, closing its connections.
+   */
+  keyCheck(record: Record, check: (key: DeviceKeyInfo | null) => string | null): string | null {
+    if (record.keyId === null) return check(null);
+    const { keys } = this.ctx;
+    const key = keys.get(record.keyId);
+    if (key === undefined || !keys.valid(record.keyId)) {
+      queueMicrotask(() => this.expire());
+      return `the device key ${record.keyId} was revoked or has expired`;
+    }
+    keys.touch(record.keyId);
+    return check(key);
+  }
+
+  /** A socket opened on the registration. */
+  connected(record: Record): void {
+    record.lastSeen = Date.now();
+    record.everConnected = true;
+    this.ctx.store?.seen(record.id, record.lastSeen, true);
+  }
+
+  /** Its socket closed. */
+  disconnected(record: Record): void {
+    record.lastSeen = Date.now();
+    this.ctx.store?.seen(record.id, record.lastSeen);
+  }
+
+  /** A new topic set (false when the registration is gone). */
+  setTopics(record: Record, topics: readonly string[]): boolean {
+    if (this.registry.get(record.id) !== record) return false;
+    this.registry.setTopics(record, topics);
+    this.ctx.store?.topicsChanged(record.id, record.topics);
+    return true;
+  }
+
+  #removeKeyRegistrations(keyId: string): number {
+    let removed = 0;
+    for (const record of this.registry.ofKey(keyId)) {
+      if (this.unregister(record.id, undefined, 'key_revoked')) removed++;
+    }
+    return removed;
+  }
+}
+
+/** The operator's view of one registration. */
+export function toClientInfo(record: Record): ClientInfo {
+  const link = record.link;
+  return {
+    id: record.id,
+    userId: record.userId,
+    topics: [...record.topics],
+    connected: link !== null,
+    remoteAddress: link?.remoteAddress ?? null,
+    connectedSince: link?.connectedAt ?? null,
+    registeredAt: record.registeredAt,
+    messagesSent: record.messagesSent,
+    published: record.published,
+    bytesSent: record.bytesSent,
+    bufferedBytes: link?.bufferedBytes ?? 0,
+    dropped: record.dropped,
+    name: record.name,
+    keyId: record.keyId,
+    lastSeen: record.lastSeen,
+    everConnected: record.everConnected,
+  };
+}
