@@ -183,12 +183,13 @@ describe('DiskEngine', () => {
     }
     loop.disable();
     const usage = engine.diskUsage();
-    // The longest slice of background work: what the compaction itself held the event loop for. (The
-    // event loop's own longest delay also counts time this process was not scheduled: printed only.)
-    const sliceMs = engine.longestSliceMs;
+    // The longest slice of background work in CPU time: what the compaction itself held the event
+    // loop for. Its wall time and the event loop's longest delay also count the time this process
+    // waited for a core (the test suite runs beside other workers on 2 cores): printed only.
+    const sliceMs = engine.longestSliceCpuMs;
     console.log(
-      `compaction: ${engine.counters.compactedRecords} records copied, longest slice ${sliceMs.toFixed(1)} ms, ` +
-        `longest event-loop delay ${(loop.max / 1e6).toFixed(1)} ms`,
+      `compaction: ${engine.counters.compactedRecords} records copied, longest slice ${sliceMs.toFixed(1)} ms CPU ` +
+        `(${engine.longestSliceMs.toFixed(1)} ms wall), longest event-loop delay ${(loop.max / 1e6).toFixed(1)} ms`,
     );
     expect(usage.bytes).toBeLessThanOrEqual(2 * usage.liveBytes + (1 << 20));
     expect(engine.counters.compactedRecords).toBeGreaterThan(0);
