@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds dist/: the headless CLI, the Electron main and preload bundles (esbuild), the renderer
-// (Vite), and the device SDK (`relay-hub/client`: ESM + CommonJS bundles and their types).
-// `--only cli|main|preload|renderer|client` (repeatable) builds a subset.
+// (Vite), the device SDK (`relay-hub/client`: ESM + CommonJS bundles and their types), and the
+// hub's phone page (`dist/device`, served at /device).
+// `--only cli|main|preload|renderer|client|device` (repeatable) builds a subset.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
-const wanted = new Set(values.only ?? ['cli', 'main', 'preload', 'renderer', 'client']);
+const wanted = new Set(values.only ?? ['cli', 'main', 'preload', 'renderer', 'client', 'device']);
 
 const node = {
   bundle: true,
@@ -78,6 +79,25 @@ if (wanted.has('client')) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const types = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.client-types.json'], { stdio: 'inherit' });
   if (types.status !== 0) throw new Error('the device SDK types did not build');
+}
+if (wanted.has('device')) {
+  // The phone page: plain DOM on the device SDK, one module, its page and its styles.
+  await mkdir('dist/device', { recursive: true });
+  jobs.push(
+    build({
+      bundle: true,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'esm',
+      entryPoints: ['phone/main.ts'],
+      outfile: 'dist/device/device.js',
+      logLevel: 'warning',
+      legalComments: 'none',
+      minify: true,
+    }),
+    copyFile('phone/index.html', 'dist/device/index.html'),
+    copyFile('phone/device.css', 'dist/device/device.css'),
+  );
 }
 if (wanted.has('main')) {
   // The shell's tray icons (drawn by build/icons.mjs) ship as dist/assets/tray*.png.

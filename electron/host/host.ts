@@ -17,6 +17,16 @@ import {
   type ServerHooks,
 } from '../relay/index';
 import { createSdkRoute } from './sdk-route';
+import { createStaticSite } from './static-site';
+import { devicePagePath } from '../../shared/keys';
+
+/**
+ * The phone page's Content-Security-Policy: its own scripts and styles only; it talks to this hub
+ * alone (REST and its device socket, ws: or wss:).
+ */
+export const devicePageCsp =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; " +
+  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 import { saveTokenFile } from './token-file';
 
 /** Where the desktop app keeps its settings (and its access token). */
@@ -43,6 +53,8 @@ export interface HubHostOptions {
   tokenFile?: string | null;
   /** The built device SDK (`dist/client/index.mjs`), served at `/sdk/relay-hub-client.mjs`; null: not served. */
   sdkFile?: string | null;
+  /** The built phone page (`dist/device`), served at `/device`; null: not served. */
+  devicePage?: string | null;
   /** Feed tuning (tests). */
   feed?: Pick<HubFeedOptions, 'intervalMs' | 'logSize' | 'fullListIntervalMs'>;
 }
@@ -102,8 +114,12 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
   let dashboard: Dashboard | null = null;
   // The relay takes its hooks at creation; they delegate to the dashboard created below.
   const sdk = options.sdkFile ? createSdkRoute(options.sdkFile) : null;
+  const phone = options.devicePage
+    ? createStaticSite(options.devicePage, `${devicePagePath}/`, devicePageCsp, { bareIsIndex: true })
+    : null;
   const hooks: ServerHooks = {
-    request: (req, res) => (sdk?.(req, res) ?? false) || (dashboard?.request(req, res) ?? false),
+    request: (req, res) =>
+      (sdk?.(req, res) ?? false) || (phone?.(req, res) ?? false) || (dashboard?.request(req, res) ?? false),
     upgrade: (req, socket, head) => dashboard?.upgrade(req, socket, head) ?? false,
   };
   const core = createRelay(options.relay ?? {}, hooks);

@@ -19,6 +19,7 @@ const paths = {
   page: join(__dirname, '../renderer/index.html'),
   renderer: join(__dirname, '../renderer'),
   sdk: join(__dirname, '../client/index.mjs'),
+  device: join(__dirname, '../device'),
   // macOS menu bars want a monochrome template image; Electron picks the @1.5x/@2x files itself.
   trayIcon: join(__dirname, '../assets', process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'),
 };
@@ -40,6 +41,7 @@ async function runHeadlessApp(): Promise<void> {
   const code = await runHeadless(appArgs(), process.env, {
     staticDir: paths.renderer,
     sdkFile: paths.sdk,
+    devicePage: paths.device,
     name: 'relay-hub',
   });
   app.exit(code);
@@ -73,11 +75,12 @@ function createDesktopHost(settings: SettingsStore): HubHost {
       settings,
       dashboard,
       sdkFile: paths.sdk,
+      devicePage: paths.device,
     });
   } catch (error) {
     // e.g. a hand-edited settings.json naming a certificate without its key.
     console.error(`relay-hub: saved settings ignored: ${(error as Error).message}`);
-    return createHubHost({ relay: fixed, settings, dashboard, sdkFile: paths.sdk });
+    return createHubHost({ relay: fixed, settings, dashboard, sdkFile: paths.sdk, devicePage: paths.device });
   }
 }
 
