@@ -13,7 +13,17 @@ const root = process.cwd();
 
 describe('imports', () => {
   it('form no cycle anywhere in the project, type-only imports included', () => {
-    const graph = importGraph(root, ['shared', 'electron', 'renderer', 'client', 'e2e', 'test', 'scripts', 'bench']);
+    const graph = importGraph(root, [
+      'shared',
+      'electron',
+      'renderer',
+      'client',
+      'phone',
+      'e2e',
+      'test',
+      'scripts',
+      'bench',
+    ]);
     for (const file of [...graph.keys()]) if (file.startsWith('test/fixtures/')) graph.delete(file);
     expect(graph.size).toBeGreaterThan(100);
     expect(graph.get('electron/relay/index.ts')).toContain('electron/relay/core/hub.ts');
@@ -82,6 +92,10 @@ describe('lint', () => {
     ['client/bad.ts', 'ws', 'the SDK gets its WebSocket injected'],
     ['client/bad.ts', '../electron/relay/index', 'the SDK imports shared only'],
     ['client/bad.ts', '../test/support/relay', 'shipped code never imports test machinery'],
+    ['phone/bad.ts', '../electron/relay/index', 'the phone page talks to the hub over HTTP only'],
+    ['phone/bad.ts', '../renderer/main', 'the phone page is not the operator GUI'],
+    ['phone/bad.ts', 'react', 'the phone page is plain DOM'],
+    ['phone/bad.ts', 'node:fs', 'the phone page runs in a phone browser'],
   ];
   it.each(refused)('refuses in %s: import from %j (%s)', async (file, from) => {
     const rules = await broken(file, `import * as x from '${from}';\nexport const y = x;\n`);
@@ -97,6 +111,8 @@ describe('lint', () => {
     ['electron/cli/ok.ts', '../host/index'],
     ['electron/main/ok.ts', '../cli/index'],
     ['client/ok.ts', '../shared/protocol'],
+    ['phone/ok.ts', '../client/index'],
+    ['phone/ok.ts', '../shared/keys'],
     ['electron/relay/core/engine/ok.ts', '../../../../shared/api'],
     ['electron/relay/core/engine/ok.ts', '../fanout'],
     ['electron/main/ok.ts', '../host/index'],
