@@ -64,6 +64,9 @@ export interface SlowConsumerSettings {
   maxBufferedBytes: number;
 }
 
+/** Who published a message: `POST /publish`, a device over its socket, or the operator's GUI. */
+export type PublishOrigin = 'http' | 'device' | 'gui';
+
 /** Every observable state change of the relay. */
 export type RelayEvent =
   | { type: 'registered'; client: ClientInfo }
@@ -75,8 +78,12 @@ export type RelayEvent =
       type: 'published';
       topic: string;
       userId: number | null;
+      /** Size of the frame written to each recipient, in bytes. */
       bytes: number;
       receipt: PublishReceipt;
+      origin: PublishOrigin;
+      /** The message as published (text; binary messages will add another member). */
+      message: string;
     }
   | { type: 'slow-consumer'; id: string; userId: number; bufferedBytes: number; policy: SlowConsumerPolicy };
 

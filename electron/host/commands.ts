@@ -76,7 +76,7 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'publish': {
         const parsed = parsePublishRequest(arg, relay.options);
         if (!parsed.ok) return invalid(parsed);
-        return { ok: true, value: relay.publish(parsed.value) }; // LimitError over maxMessageBytes
+        return { ok: true, value: relay.publish(parsed.value, 'gui') }; // LimitError over maxMessageBytes
       }
       case 'restart': {
         const parsed = parseRestartArg(arg);

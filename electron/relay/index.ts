@@ -4,9 +4,18 @@
  * Electron's main process. It never imports `electron`, nor anything above it (host, cli, main).
  */
 import type { PublishReceipt, PublishRequest } from '../../shared/api';
-import type { ClientInfo, HubSnapshot, HubStats, ListenInfo } from '../../shared/hub';
+import type {
+  ClientInfo,
+  HubSnapshot,
+  HubStats,
+  ListenInfo,
+  PublishOrigin,
+  RelayEventType,
+  TopicInfo,
+  UserInfo,
+} from '../../shared/hub';
 import { LimitError } from './core/errors';
-import { Hub, type RelayListener } from './core/hub';
+import { Hub, type CounterVisitor, type RelayListener } from './core/hub';
 import { createLogger } from './core/log';
 import { createMetrics } from './server/metrics';
 import { resolveOptions, type LiveOptions, type RelayOptions } from './core/options';
@@ -15,7 +24,7 @@ import { RegistrationStore } from './core/store';
 
 export type { LiveOptions, RelayOptions } from './core/options';
 export { defaultRelayOptions, resolveOptions } from './core/options';
-export type { RelayListener } from './core/hub';
+export type { CounterVisitor, RelayListener } from './core/hub';
 export type { ServerHooks, RequestHook, UpgradeHook } from './server/server';
 export { refuseUpgrade } from './server/server';
 export { lanIPv4Addresses } from './server/net';
@@ -44,10 +53,22 @@ export interface Relay {
   unregister(id: string): boolean;
   /** Removes every registration of a user; returns how many. */
   unregisterUser(userId: number): number;
-  /** Publishes a message (LimitError over `maxMessageBytes`); the receipt counts live connections written to. */
-  publish(request: PublishRequest): PublishReceipt;
-  /** Everything the operator sees. */
+  /**
+   * Publishes a message (LimitError over `maxMessageBytes`); the receipt counts live connections
+   * written to. `origin` tells the event's listeners who published (default `gui`: the hosts call
+   * this for the operator; the HTTP route and device sockets publish inside the relay).
+   */
+  publish(request: PublishRequest, origin?: PublishOrigin): PublishReceipt;
+  /** Everything the operator sees (every client: costs as much as the hub is large). */
   snapshot(): HubSnapshot;
+  /** One registration, or null when unknown. */
+  client(id: string): ClientInfo | null;
+  /** One user with its registrations' ids, or null when it has none. */
+  user(userId: number): UserInfo | null;
+  /** Topics with their subscriber and publish counts. */
+  topics(): TopicInfo[];
+  /** Visits every registration's counters without building objects (the GUI feed's once-a-second scan). */
+  visitCounters(visit: CounterVisitor): void;
   /** Sets or rotates (null: removes) the access token required by register, unregister and publish. */
   setAccessToken(token: string | null): void;
   /**
@@ -58,8 +79,11 @@ export interface Relay {
   reloadTls(): Promise<boolean>;
   /** Counters only (cheap). */
   stats(): HubStats;
-  /** Subscribes to state changes; returns the unsubscribe function. */
-  on(listener: RelayListener): () => void;
+  /**
+   * Subscribes to state changes, of `types` only when given (leaving out `published` and
+   * `slow-consumer` keeps publishes free of event work); returns the unsubscribe function.
+   */
+  on(listener: RelayListener, types?: readonly RelayEventType[]): () => void;
 }
 
 /**
@@ -125,20 +149,24 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     },
     unregister: (id) => hub.unregister(id),
     unregisterUser: (userId) => hub.unregisterUser(userId),
-    publish({ topic, message, user_id: userId }) {
+    publish({ topic, message, user_id: userId }, origin = 'gui') {
       if (hub.messageTooLarge(message)) {
         const text = `message is larger than ${resolved.maxMessageBytes} bytes (UTF-8)`;
         throw new LimitError('message_too_large', text);
       }
-      return hub.publish(topic, message, userId);
+      return hub.publish(topic, message, userId, origin);
     },
     snapshot: () => hub.snapshot(),
+    client: (id) => hub.client(id),
+    user: (userId) => hub.user(userId),
+    topics: () => hub.topics(),
+    visitCounters: (visit) => hub.visitCounters(visit),
     stats: () => hub.stats(),
     setAccessToken(token) {
       // Checked like the option; takes effect for the next request. Socket URLs do not change.
       Object.assign(resolved, resolveOptions({ ...resolved, accessToken: token }));
     },
     reloadTls: () => server?.reloadTls() ?? Promise.resolve(false),
-    on: (listener) => hub.on(listener),
+    on: (listener, types) => hub.on(listener, types),
   };
 }

@@ -5,7 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { CloseCode, type DisconnectReason, type PublishReceipt } from '../../../shared/api';
-import type { ClientInfo, HubSnapshot, HubStats, RelayEvent } from '../../../shared/hub';
+import type {
+  ClientInfo,
+  HubSnapshot,
+  HubStats,
+  PublishOrigin,
+  RelayEvent,
+  RelayEventType,
+  TopicInfo,
+  UserInfo,
+} from '../../../shared/hub';
 import { Connection, type ConnectionHooks } from './connection';
 import { FlushScheduler, frameText } from './fanout';
 import { createLogger, type Logger } from './log';
@@ -15,6 +24,18 @@ import type { RegistrationStore } from './store';
 
 /** Receives every relay event. */
 export type RelayListener = (event: RelayEvent) => void;
+
+/** Visits one registration's live counters (no object is built per client). */
+export type CounterVisitor = (
+  id: string,
+  messagesSent: number,
+  bytesSent: number,
+  bufferedBytes: number,
+  dropped: number,
+) => void;
+
+/** Events sent for every message (a publish, a dropped frame): built only when a listener asked for them. */
+const firehose: ReadonlySet<RelayEventType> = new Set(['published', 'slow-consumer']);
 
 type Record = ClientRecord<Connection>;
 
@@ -71,7 +92,10 @@ export class Hub {
   /** The structured log. */
   readonly log: Logger;
   readonly #connections = new Set<Connection>();
-  readonly #listeners = new Set<RelayListener>();
+  /** Each listener with the event types it wants (null: all). */
+  readonly #listeners = new Map<RelayListener, ReadonlySet<RelayEventType> | null>();
+  /** Listeners that want the per-message events: without one, a publish builds no event at all. */
+  #firehoseListeners = 0;
   readonly #scheduler = new FlushScheduler();
   readonly #totals: Totals = {
     published: 0,
@@ -98,7 +122,7 @@ export class Hub {
         const conn = this.#connIds.get(connection);
         this.log.warn({ conn, client: id, user: userId, bufferedBytes, policy }, 'slow consumer');
       }
-      this.#emit(() => ({ type: 'slow-consumer', id, userId, bufferedBytes, policy }));
+      if (this.#firehoseListeners > 0) this.#emit(() => ({ type: 'slow-consumer', id, userId, bufferedBytes, policy }));
     },
     onClose: (connection, reason, code) => this.#onClose(connection, reason, code),
   };
@@ -141,10 +165,20 @@ export class Hub {
     return expired;
   }
 
-  /** Subscribes to every state change; returns the unsubscribe function. */
-  on(listener: RelayListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /**
+   * Subscribes to state changes (only `types` when given: a listener that leaves out `published`
+   * and `slow-consumer` costs nothing per message); returns the unsubscribe function.
+   */
+  on(listener: RelayListener, types?: readonly RelayEventType[]): () => void {
+    if (this.#listeners.has(listener)) return () => undefined;
+    const wanted = types === undefined ? null : new Set(types);
+    const firehoseToo = wanted === null || [...firehose].some((type) => wanted.has(type));
+    this.#listeners.set(listener, wanted);
+    if (firehoseToo) this.#firehoseListeners++;
+    return () => {
+      if (!this.#listeners.delete(listener)) return;
+      if (firehoseToo) this.#firehoseListeners--;
+    };
   }
 
   /** Creates a registration for a user (topics `["cats"]`). */
@@ -203,7 +237,7 @@ export class Hub {
   }
 
   /** Sends `message` to every connected subscriber of `topic` (only `userId`'s, when given). */
-  publish(topic: string, message: string, userId?: number): PublishReceipt {
+  publish(topic: string, message: string, userId?: number, origin: PublishOrigin = 'http'): PublishReceipt {
     const frame = frameText(message);
     let delivered = 0;
     for (const record of this.#registry.recipients(topic, userId)) {
@@ -215,7 +249,10 @@ export class Hub {
     this.counters.publishedBytes += frame.length;
     this.counters.deliveredBytes += frame.length * delivered;
     const receipt: PublishReceipt = { delivered };
-    this.#emit(() => ({ type: 'published', topic, userId: userId ?? null, bytes: frame.length, receipt }));
+    if (this.#firehoseListeners > 0) {
+      const bytes = frame.length;
+      this.#emit(() => ({ type: 'published', topic, userId: userId ?? null, bytes, receipt, origin, message }));
+    }
     return receipt;
   }
 
@@ -282,6 +319,30 @@ export class Hub {
     };
   }
 
+  /** One registration as the operator sees it, or null when unknown. */
+  client(id: string): ClientInfo | null {
+    const record = this.#registry.get(id);
+    return record ? toClientInfo(record) : null;
+  }
+
+  /** One user with its registrations' ids, or null when it has none. */
+  user(userId: number): UserInfo | null {
+    const records = this.#registry.clientsOf(userId);
+    return records.length === 0 ? null : { userId, clientIds: records.map((r) => r.id) };
+  }
+
+  /** Topics with subscriber and publish counts. */
+  topics(): TopicInfo[] {
+    return this.#registry.topics();
+  }
+
+  /** Visits every registration's counters, in registration order, without building objects. */
+  visitCounters(visit: CounterVisitor): void {
+    for (const record of this.#registry.all()) {
+      visit(record.id, record.messagesSent, record.bytesSent, record.link?.bufferedBytes ?? 0, record.dropped);
+    }
+  }
+
   /** Everything the operator GUI shows. */
   snapshot(): HubSnapshot {
     return {
@@ -312,7 +373,8 @@ export class Hub {
   #emit(build: () => RelayEvent): void {
     if (this.#listeners.size === 0) return;
     const event = build();
-    for (const listener of this.#listeners) {
+    for (const [listener, types] of this.#listeners) {
+      if (types !== null && !types.has(event.type)) continue;
       try {
         listener(event);
       } catch (error) {

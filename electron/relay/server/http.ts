@@ -216,7 +216,7 @@ function publish(ctx: HttpContext, res: ServerResponse, body: unknown): void {
     fail(ctx, res, new HttpError(413, 'message_too_large', `message is larger than ${max} bytes (UTF-8)`));
     return;
   }
-  const receipt = ctx.hub.publish(topic, message, userId);
+  const receipt = ctx.hub.publish(topic, message, userId, 'http');
   sendJson(res, 200, `{"delivered":${receipt.delivered}}`);
 }
 
