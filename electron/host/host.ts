@@ -41,7 +41,7 @@ export interface HubHostOptions {
    */
   tokenFile?: string | null;
   /** Feed tuning (tests). */
-  feed?: Pick<HubFeedOptions, 'intervalMs' | 'logSize' | 'fullListIntervalMs'>;
+  feed?: Pick<HubFeedOptions, 'intervalMs' | 'logSize' | 'countersIntervalMs' | 'tapBudget'>;
 }
 
 /** A running (or failed, or stopped) hub with everything a GUI needs. */

@@ -57,5 +57,8 @@ function CurrentView({ view }: { view: ReturnType<typeof useStore.getState>['vie
       return <LogView />;
     case 'settings':
       return <SettingsView />;
+    case 'messages':
+    case 'charts':
+      return null;
   }
 }

@@ -14,4 +14,13 @@ export const createClientsSlice: Slice<ClientsSlice> = (set, get) => ({
     for (const id of removed) clients.delete(id);
     set({ clients });
   },
+  applyCounters(counters) {
+    if (counters.length === 0) return;
+    const clients = new Map<string, ClientInfo>(get().clients);
+    for (const [id, messagesSent, bytesSent, bufferedBytes, dropped] of counters) {
+      const client = clients.get(id);
+      if (client !== undefined) clients.set(id, { ...client, messagesSent, bytesSent, bufferedBytes, dropped });
+    }
+    set({ clients });
+  },
 });

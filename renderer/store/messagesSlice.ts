@@ -1,0 +1,78 @@
+import type { MessageRecord } from '../../shared/traffic';
+import type { MessagesSlice, Slice } from './types';
+
+/** Buffer sizes the operator can choose. */
+export const messageLimits = [1_000, 10_000, 100_000] as const;
+const defaultLimit = 10_000;
+/** Whatever the count, the bodies held never pass this many characters (oldest dropped first). */
+export const maxBufferedBodyChars = 32 * 1024 * 1024;
+const limitKey = 'relay-hub.message-limit';
+
+/** The saved buffer size, when this browser saved a valid one. */
+function savedLimit(): number {
+  try {
+    const saved = Number(globalThis.localStorage?.getItem(limitKey));
+    return (messageLimits as readonly number[]).includes(saved) ? saved : defaultLimit;
+  } catch {
+    return defaultLimit; // storage refused (privacy settings): the default, not saved
+  }
+}
+
+/** The last `limit` messages whose bodies fit `maxBufferedBodyChars` together. */
+export function keepLastMessages(messages: readonly MessageRecord[], limit: number): MessageRecord[] {
+  let start = Math.max(0, messages.length - limit);
+  let chars = 0;
+  for (let i = messages.length - 1; i >= start; i--) {
+    chars += messages[i]?.body.text.length ?? 0;
+    if (chars > maxBufferedBodyChars) {
+      start = i + 1;
+      break;
+    }
+  }
+  return start === 0 ? [...messages] : messages.slice(start);
+}
+
+/** The message inspector's buffer: bounded, pausable, filterable. */
+export const createMessagesSlice: Slice<MessagesSlice> = (set, get) => ({
+  messages: [],
+  heldMessages: [],
+  messagesPaused: false,
+  messageFilter: { topic: '', user: '', text: '' },
+  messageLimit: savedLimit(),
+  messageRate: { matched: 0, shown: 0, sampled: false },
+  appendMessages(batch) {
+    const { messages, heldMessages, messagesPaused, messageLimit } = get();
+    const messageRate = { matched: batch.matchedPerSecond, shown: batch.shownPerSecond, sampled: batch.skipped > 0 };
+    if (batch.records.length === 0) set({ messageRate });
+    else if (messagesPaused) {
+      set({ messageRate, heldMessages: keepLastMessages([...heldMessages, ...batch.records], messageLimit) });
+    } else set({ messageRate, messages: keepLastMessages([...messages, ...batch.records], messageLimit) });
+  },
+  setMessagesPaused(paused) {
+    const { messages, heldMessages, messageLimit } = get();
+    if (paused) set({ messagesPaused: true });
+    else {
+      const all = keepLastMessages([...messages, ...heldMessages], messageLimit);
+      set({ messagesPaused: false, messages: all, heldMessages: [] });
+    }
+  },
+  setMessageFilter(filter) {
+    set({ messageFilter: { ...get().messageFilter, ...filter } });
+  },
+  setMessageLimit(limit) {
+    try {
+      globalThis.localStorage?.setItem(limitKey, String(limit));
+    } catch {
+      // not saved: the choice lasts for this page
+    }
+    const { messages, heldMessages } = get();
+    set({
+      messageLimit: limit,
+      messages: keepLastMessages(messages, limit),
+      heldMessages: keepLastMessages(heldMessages, limit),
+    });
+  },
+  clearMessages() {
+    set({ messages: [], heldMessages: [] });
+  },
+});
