@@ -8,6 +8,9 @@ import type { CommandName, CommandResult, HubConfig, HubSettings, HubStatus } fr
 import { isCommandName } from '../../shared/ipc';
 import { parsePublishRequest, parseRegisterRequest, parseUserId, type Parsed } from '../../shared/parse';
 import { parseMessageWatch } from '../../shared/traffic';
+import { deviceSocketUrl } from '../../shared/urls';
+
+export { deviceSocketUrl } from '../../shared/urls';
 import type { FeedListener, HubFeed } from './feed';
 import { LimitError, type Relay } from '../relay/index';
 
@@ -52,11 +55,6 @@ type Failure = Extract<CommandResult<CommandName>, { ok: false }>;
 const failure = (code: Failure['error']['code'], message: string): Failure => ({ ok: false, error: { code, message } });
 const invalid = (parsed: { code: Failure['error']['code']; message: string }): Failure =>
   failure(parsed.code, parsed.message);
-
-/** The socket URL a device uses for registration `id`, from the hub's first LAN base URL. */
-export function deviceSocketUrl(baseUrl: string, id: string): string {
-  return `${baseUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}/ws/${id}`;
-}
 
 /** Creates the handler for a relay, its feed and the host's hooks. */
 export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandHost = {}): CommandHandler {

@@ -97,7 +97,9 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   let timerAt = 0;
   let lastFlushAt = Date.now();
   let lastCountersAt = 0;
-  let lastDelivered = relay.stats().delivered;
+  // Delivery counts at recent updates: the rate is measured over the last second, not since the
+  // previous update, so it reads steadily whatever made that update (a publish, a chart sample).
+  let deliveries: { at: number; delivered: number }[] = [{ at: Date.now(), delivered: relay.stats().delivered }];
   let lastRate = 0;
   let changed = false;
   const config = (): HubConfig | null => options.config?.() ?? null;
@@ -140,9 +142,10 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   };
 
   const deliveryRate = (delivered: number, now: number): number => {
-    // Deliveries since the last update, per second; after a quiet spell count the last second only.
-    const elapsed = Math.min(Math.max(now - lastFlushAt, intervalMs), 1000) / 1000;
-    return Math.round((delivered - lastDelivered) / elapsed);
+    deliveries.push({ at: now, delivered });
+    while (deliveries.length > 2 && (deliveries[1]?.at ?? now) <= now - 1000) deliveries.shift();
+    const base = deliveries[0] ?? { at: now, delivered };
+    return Math.round(((delivered - base.delivered) * 1000) / Math.max(now - base.at, intervalMs));
   };
 
   const send = (listener: FeedListener, update: HubUpdate): void => {
@@ -162,7 +165,6 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     lastStatus = status;
     const stats = relay.stats();
     const rate = deliveryRate(stats.delivered, now);
-    lastDelivered = stats.delivered;
     lastFlushAt = now;
     if (sessions.size === 0) {
       // Nobody watches: gather nothing; a GUI that subscribes later starts from init().
@@ -229,7 +231,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       if (closed || sessions.has(listener)) return () => undefined;
       if (sessions.size === 0) {
         // Rates restart from now: deliveries made while nobody watched are not a spike.
-        lastDelivered = relay.stats().delivered;
+        deliveries = [{ at: Date.now(), delivered: relay.stats().delivered }];
         lastFlushAt = Date.now();
         lastRate = 0;
         offFirehose = relay.on((event) => onEvent(event), firehoseEvents); // a listener of its own
