@@ -74,3 +74,22 @@ export function formatDuration(ms: number): string {
   }
   return `${ms} ms`;
 }
+
+/** A message body for reading: JSON pretty-printed (two-space indent), anything else as it is. */
+export function prettyBody(text: string): { text: string; json: boolean } {
+  const trimmed = text.trim();
+  if (!/^[[{]/.test(trimmed)) return { text, json: false };
+  try {
+    return { text: JSON.stringify(JSON.parse(trimmed), null, 2), json: true };
+  } catch {
+    return { text, json: false };
+  }
+}
+
+/** Who published a message, as the inspector says it. */
+export const originLabel = { http: 'HTTP', device: 'Device', gui: 'GUI' } as const;
+
+/** A rate: `0/s`, `12/s`, `4,213/s`, `0.5/s`. */
+export function formatRate(perSecond: number): string {
+  return `${perSecond > 0 && perSecond < 10 ? Number(perSecond.toFixed(1)) : formatCount(perSecond)}/s`;
+}

@@ -5,6 +5,7 @@ import { ClientsView } from './ClientsView';
 import { DeviceUrls } from './DeviceUrls';
 import { Header } from './Header';
 import { LogView } from './LogView';
+import { MessagesView } from './MessagesView';
 import { OpenHubBanner } from './OpenHubBanner';
 import { SendView } from './SendView';
 import { SettingsView } from './SettingsView';
@@ -58,7 +59,8 @@ function CurrentView({ view }: { view: ReturnType<typeof useStore.getState>['vie
     case 'settings':
       return <SettingsView />;
     case 'messages':
+      return <MessagesView />;
     case 'charts':
-      return null;
+      return null; // the charts follow in their own commit
   }
 }

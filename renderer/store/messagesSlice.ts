@@ -1,5 +1,5 @@
 import type { MessageRecord } from '../../shared/traffic';
-import type { MessagesSlice, Slice } from './types';
+import type { HeldMessage, MessagesSlice, Slice } from './types';
 
 /** Buffer sizes the operator can choose. */
 export const messageLimits = [1_000, 10_000, 100_000] as const;
@@ -19,7 +19,7 @@ function savedLimit(): number {
 }
 
 /** The last `limit` messages whose bodies fit `maxBufferedBodyChars` together. */
-export function keepLastMessages(messages: readonly MessageRecord[], limit: number): MessageRecord[] {
+export function keepLastMessages<T extends MessageRecord>(messages: readonly T[], limit: number): T[] {
   let start = Math.max(0, messages.length - limit);
   let chars = 0;
   for (let i = messages.length - 1; i >= start; i--) {
@@ -32,6 +32,9 @@ export function keepLastMessages(messages: readonly MessageRecord[], limit: numb
   return start === 0 ? [...messages] : messages.slice(start);
 }
 
+let nextKey = 1;
+const withKeys = (records: readonly MessageRecord[]): HeldMessage[] => records.map((r) => ({ ...r, key: nextKey++ }));
+
 /** The message inspector's buffer: bounded, pausable, filterable. */
 export const createMessagesSlice: Slice<MessagesSlice> = (set, get) => ({
   messages: [],
@@ -40,13 +43,18 @@ export const createMessagesSlice: Slice<MessagesSlice> = (set, get) => ({
   messageFilter: { topic: '', user: '', text: '' },
   messageLimit: savedLimit(),
   messageRate: { matched: 0, shown: 0, sampled: false },
+  selectedMessage: null,
   appendMessages(batch) {
     const { messages, heldMessages, messagesPaused, messageLimit } = get();
-    const messageRate = { matched: batch.matchedPerSecond, shown: batch.shownPerSecond, sampled: batch.skipped > 0 };
+    const sampled = batch.skipped > 0 || batch.matchedPerSecond > batch.shownPerSecond;
+    const messageRate = { matched: batch.matchedPerSecond, shown: batch.shownPerSecond, sampled };
     if (batch.records.length === 0) set({ messageRate });
     else if (messagesPaused) {
-      set({ messageRate, heldMessages: keepLastMessages([...heldMessages, ...batch.records], messageLimit) });
-    } else set({ messageRate, messages: keepLastMessages([...messages, ...batch.records], messageLimit) });
+      set({ messageRate, heldMessages: keepLastMessages([...heldMessages, ...withKeys(batch.records)], messageLimit) });
+    } else set({ messageRate, messages: keepLastMessages([...messages, ...withKeys(batch.records)], messageLimit) });
+  },
+  selectMessage(selectedMessage) {
+    set({ selectedMessage });
   },
   setMessagesPaused(paused) {
     const { messages, heldMessages, messageLimit } = get();
@@ -73,6 +81,6 @@ export const createMessagesSlice: Slice<MessagesSlice> = (set, get) => ({
     });
   },
   clearMessages() {
-    set({ messages: [], heldMessages: [] });
+    set({ messages: [], heldMessages: [], selectedMessage: null });
   },
 });

@@ -1,6 +1,7 @@
 import type { ClientInfo, UserInfo } from '../../shared/hub';
 import type { LogEntry } from '../../shared/ipc';
-import type { ClientSort, ConnectionFilter, Store } from './types';
+import { matchesMessageFilter, type MessageFilter, type MessageRecord } from '../../shared/traffic';
+import type { ClientSort, ConnectionFilter, MessageFilterInput, Store } from './types';
 
 /**
  * Wraps a derivation so it recomputes only when one of its inputs changed identity: a zustand
@@ -91,6 +92,26 @@ export function filterLog(log: readonly LogEntry[], filter: string): LogEntry[] 
   return matches.toReversed();
 }
 
+/** The inspector's filter as the hub takes it: empty fields left out, the user only when it is a number. */
+export function messageFilterOf(input: MessageFilterInput): MessageFilter {
+  const filter: MessageFilter = {};
+  if (input.topic !== '') filter.topic = input.topic;
+  const user = input.user.trim();
+  if (/^\d{1,15}$/.test(user)) filter.userId = Number(user);
+  if (input.text.trim() !== '') filter.text = input.text.trim();
+  return filter;
+}
+
+/** Messages passing the filter, newest first (the hub applied it too: this re-checks older ones). */
+export function filterMessages<T extends MessageRecord>(messages: readonly T[], input: MessageFilterInput): T[] {
+  const filter = messageFilterOf(input);
+  const empty = filter.topic === undefined && filter.userId === undefined && filter.text === undefined;
+  const matches = empty
+    ? messages
+    : messages.filter((m) => matchesMessageFilter(filter, m.topic, m.userId, m.body.text));
+  return matches.toReversed();
+}
+
 /** One user as the users view shows it. */
 export interface UserRow {
   userId: number;
@@ -141,6 +162,7 @@ export const hubSelectors = {
     },
   ),
   visibleLog: memo((s: Store) => tuple(s.log, s.logFilter), filterLog),
+  visibleMessages: memo((s: Store) => tuple(s.messages, s.messageFilter), filterMessages),
   /** Topics with the most subscribers first, then by name. */
   sortedTopics: memo(
     (s: Store) => tuple(s.topics, s.topicFilter),

@@ -58,11 +58,16 @@ export interface MessageFilterInput {
   text: string;
 }
 
+/** A message as the inspector holds it: `key` is unique in this page (the hub's `seq` restarts with each inspector). */
+export type HeldMessage = MessageRecord & { key: number };
+
 /** The message inspector: a bounded buffer of what the hub sent while it was open. */
 export interface MessagesSlice {
-  messages: MessageRecord[];
+  messages: HeldMessage[];
   /** Messages that arrived while paused; shown on resume. */
-  heldMessages: MessageRecord[];
+  heldMessages: HeldMessage[];
+  /** The message whose body is shown in full, by key. */
+  selectedMessage: number | null;
   messagesPaused: boolean;
   messageFilter: MessageFilterInput;
   /** Most messages kept (older ones fall off); the operator's choice, saved in this browser. */
@@ -74,6 +79,7 @@ export interface MessagesSlice {
   setMessageFilter: (filter: Partial<MessageFilterInput>) => void;
   setMessageLimit: (limit: number) => void;
   clearMessages: () => void;
+  selectMessage: (key: number | null) => void;
 }
 
 /** The live log: bounded, pausable (new lines are held while paused), filterable. */

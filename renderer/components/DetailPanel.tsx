@@ -1,0 +1,45 @@
+import { type ReactNode, useEffect, useRef } from 'react';
+
+/**
+ * A side panel beside a list (a non-modal dialog): its heading takes the focus when it opens,
+ * Escape or the close button closes it and gives the focus back to where it was.
+ */
+export function DetailPanel({
+  title,
+  onClose,
+  testId,
+  children,
+}: {
+  title: string;
+  onClose: () => void;
+  testId: string;
+  children: ReactNode;
+}) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    heading.current?.focus();
+    return () => before?.focus();
+  }, []);
+  return (
+    <aside
+      className="detail-panel"
+      role="dialog"
+      aria-labelledby={`${testId}-title`}
+      data-testid={testId}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') onClose();
+      }}
+    >
+      <div className="detail-head">
+        <h2 id={`${testId}-title`} ref={heading} tabIndex={-1}>
+          {title}
+        </h2>
+        <button type="button" className="btn btn-small" onClick={onClose} aria-label="Close the details">
+          Close
+        </button>
+      </div>
+      <div className="detail-content">{children}</div>
+    </aside>
+  );
+}
