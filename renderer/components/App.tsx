@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useStore } from '../store';
 import type { Transport } from '../transport/types';
+import { ChartsView } from './ChartsView';
 import { ClientsView } from './ClientsView';
 import { DeviceUrls } from './DeviceUrls';
 import { Header } from './Header';
@@ -61,6 +62,6 @@ function CurrentView({ view }: { view: ReturnType<typeof useStore.getState>['vie
     case 'messages':
       return <MessagesView />;
     case 'charts':
-      return null; // the charts follow in their own commit
+      return <ChartsView />;
   }
 }
