@@ -89,6 +89,10 @@ export class MessageTap {
       this.#windowStart = now;
       this.#windowMatched = 0;
       this.#windowShown = 0;
+    } else if (this.#rate === 0 && this.#windowMatched > 0 && elapsed >= 200) {
+      // Traffic after a quiet spell (or a new inspector): a first estimate before the window closes.
+      this.#rate = Math.round((this.#windowMatched * 1000) / elapsed);
+      this.#shownRate = Math.round((this.#windowShown * 1000) / elapsed);
     }
     if (this.#records.length === 0 && this.#skipped === 0 && this.#rate === this.#reportedRate) return null;
     const batch: MessageBatch = {

@@ -28,18 +28,20 @@ export function App({ transport }: { transport: Transport }) {
   return (
     <div className="app">
       <Header />
-      <StatusBanner />
-      <OpenHubBanner />
-      <DeviceUrls />
-      <Tabs />
-      <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`} className="panel">
-        {!loaded ? (
-          <p className="loading" role="status">
-            Connecting to the hub…
-          </p>
-        ) : (
-          <CurrentView view={view} />
-        )}
+      <main className="app-main">
+        <StatusBanner />
+        <OpenHubBanner />
+        <DeviceUrls />
+        <Tabs />
+        <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`} className="panel">
+          {!loaded ? (
+            <p className="loading" role="status">
+              Connecting to the hub…
+            </p>
+          ) : (
+            <CurrentView view={view} />
+          )}
+        </div>
       </main>
     </div>
   );

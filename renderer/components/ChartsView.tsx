@@ -50,7 +50,8 @@ export function ChartsView() {
           {range === '15m' ? 'One point a second' : 'One point per 10 seconds (averages)'}
         </span>
       </div>
-      <div className="charts-grid view-pad">
+      {/* Scrolls when the window is short: focusable, so the keyboard can scroll it too. */}
+      <div className="charts-grid view-pad" tabIndex={0} role="region" aria-label="Charts, scrollable">
         {card(
           'Deliveries per second',
           'chart-deliveries',

@@ -61,6 +61,7 @@ function InspectorStatus({ watch }: { watch: WatchState }) {
   let text: string;
   if (watch.kind === 'failed') text = `Cannot watch messages: ${watch.message}`;
   else if (watch.kind === 'starting') text = 'Connecting the inspector…';
+  else if (watch.kind === 'applying') text = 'Applying the filter…';
   else if (paused) text = `Paused — ${plural(held, 'new message')} waiting`;
   else if (rate.sampled) {
     text = `Sampled: showing ${formatRate(rate.shown)} of ${formatRate(rate.matched)} matching — more than anyone can read`;

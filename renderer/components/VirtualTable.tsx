@@ -118,7 +118,7 @@ function HeaderCell<T>({ column, sort }: { column: Column<T>; sort: VirtualTable
   if (sort === undefined || column.sortable !== true) {
     return (
       <div role="columnheader" className={className}>
-        {column.header}
+        {column.header === '' ? <span className="visually-hidden">{column.id}</span> : column.header}
       </div>
     );
   }

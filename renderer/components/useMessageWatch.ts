@@ -2,8 +2,12 @@ import { useEffect, useRef, useState } from 'react';
 import { useStore } from '../store';
 import { messageFilterOf } from '../store/selectors';
 
-/** Where the inspector stands: waiting for the hub, live, or unable to watch (with why). */
-export type WatchState = { kind: 'starting' } | { kind: 'live' } | { kind: 'failed'; message: string };
+/**
+ * Where the inspector stands: waiting for the hub (`starting`, or `applying` a changed filter),
+ * live with the current filter, or unable to watch (with why).
+ */
+export type WatchState =
+  { kind: 'starting' } | { kind: 'applying' } | { kind: 'live' } | { kind: 'failed'; message: string };
 
 /**
  * Opens the hub's message tap for this page while the calling view is shown (and the hub is
@@ -14,7 +18,9 @@ export function useMessageWatch(): WatchState {
   const open = useStore((s) => s.link.kind === 'open' && s.loaded);
   const filter = useStore((s) => s.messageFilter);
   const call = useStore((s) => s.call);
-  const [state, setState] = useState<WatchState>({ kind: 'starting' });
+  const key = JSON.stringify(messageFilterOf(filter));
+  // The hub's answer for the filter it was sent (the key): the state is `live` only for the current one.
+  const [answer, setAnswer] = useState<{ key: string; state: WatchState } | null>(null);
   const watching = useRef(false);
   useEffect(() => {
     if (!open) return;
@@ -22,10 +28,10 @@ export function useMessageWatch(): WatchState {
     // The first watch goes at once; filter changes wait for a pause in typing.
     const timer = setTimeout(
       () =>
-        void call('watchMessages', messageFilterOf(filter)).then((result) => {
+        void call('watchMessages', JSON.parse(key) as Record<string, never>).then((result) => {
           if (!current) return;
           watching.current = result.ok;
-          setState(result.ok ? { kind: 'live' } : { kind: 'failed', message: result.error.message });
+          setAnswer({ key, state: result.ok ? { kind: 'live' } : { kind: 'failed', message: result.error.message } });
         }),
       watching.current ? 200 : 0,
     );
@@ -33,7 +39,7 @@ export function useMessageWatch(): WatchState {
       current = false;
       clearTimeout(timer);
     };
-  }, [open, filter, call]);
+  }, [open, key, call]);
   useEffect(() => {
     if (!open) return;
     return () => {
@@ -41,5 +47,6 @@ export function useMessageWatch(): WatchState {
       void call('watchMessages', null);
     };
   }, [open, call]);
-  return open ? state : { kind: 'starting' };
+  if (!open || answer === null) return { kind: 'starting' };
+  return answer.key === key ? answer.state : { kind: 'applying' };
 }
