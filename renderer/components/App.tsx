@@ -1,7 +1,6 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useStore } from '../store';
 import type { Transport } from '../transport/types';
-import { ChartsView } from './ChartsView';
 import { ClientsView } from './ClientsView';
 import { DeviceUrls } from './DeviceUrls';
 import { Header } from './Header';
@@ -15,6 +14,9 @@ import { Tabs } from './Tabs';
 import { TokenScreen } from './TokenScreen';
 import { TopicsView } from './TopicsView';
 import { UsersView } from './UsersView';
+
+// The charts and their library load when first opened: a smaller page to start.
+const ChartsView = lazy(() => import('./ChartsView').then((module) => ({ default: module.ChartsView })));
 
 /** The operator GUI: connects the store to `transport`, then shows the token screen or the hub. */
 export function App({ transport }: { transport: Transport }) {
@@ -64,6 +66,16 @@ function CurrentView({ view }: { view: ReturnType<typeof useStore.getState>['vie
     case 'messages':
       return <MessagesView />;
     case 'charts':
-      return <ChartsView />;
+      return (
+        <Suspense
+          fallback={
+            <p className="loading" role="status">
+              Loading the charts…
+            </p>
+          }
+        >
+          <ChartsView />
+        </Suspense>
+      );
   }
 }

@@ -151,6 +151,17 @@ describe('store', () => {
       expect(ids().sort()).toEqual(['a', 'c']);
     });
 
+    it('follows counter pushes without re-sorting, unless sorted by a counter', () => {
+      const before = hubSelectors.visibleClients(state()).map((c) => c.id[0]);
+      state().applyCounters([[client('b').id, 99, 990, 0, 0]]);
+      const after = hubSelectors.visibleClients(state());
+      expect(after.map((c) => c.id[0])).toEqual(before);
+      expect(after.find((c) => c.id[0] === 'b')?.messagesSent).toBe(99);
+      state().sortClientsBy('messagesSent');
+      state().applyCounters([[client('a').id, 500, 5000, 0, 0]]);
+      expect(hubSelectors.visibleClients(state()).map((c) => c.id[0])).toEqual(['c', 'b', 'a']);
+    });
+
     it('returns the same array while its inputs are unchanged', () => {
       const first = hubSelectors.visibleClients(state());
       state().appendLog([logEntry(1)]);

@@ -38,6 +38,10 @@ export interface HubSlice {
 /** Registrations keyed by id, kept current from full lists and deltas. */
 export interface ClientsSlice {
   clients: ReadonlyMap<string, ClientInfo>;
+  /** Changes when clients come, go or change anything but their counters (what order and filters depend on). */
+  clientsShape: number;
+  /** The ids the last delta touched, and the shapes before and after it (the clients table merges them in). */
+  clientsDelta: { from: number; to: number; changed: ReadonlySet<string> };
   setClients: (list: readonly ClientInfo[]) => void;
   applyClientDelta: (upserts: readonly ClientInfo[], removed: readonly string[]) => void;
   /** Applies live counters (messages and bytes sent, buffered, dropped) of the clients named. */
