@@ -31,6 +31,9 @@ describe('chartData', () => {
       { topic: 'b', values: [0, 5] },
       { topic: 'a', values: [1, 2] },
     ]);
-    expect(data.range).toEqual([1, 901]);
+    // Two samples: the window shows a minute back, not 15 minutes of nothing.
+    expect(data.range).toEqual([841, 901]);
+    const older = chartData({ ...ring, samples: [sample(700_000, []), ...ring.samples.slice(1)] }, 901_000);
+    expect(older.range).toEqual([699, 901]);
   });
 });

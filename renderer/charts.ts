@@ -17,11 +17,16 @@ export interface ChartData {
   range: [number, number];
 }
 
-/** Columns of a ring, windowed to its span (15 minutes at 1 s, an hour at 10 s) ending at `now`. */
+/**
+ * Columns of a ring, windowed to its span (15 minutes at 1 s, an hour at 10 s) ending at `now`;
+ * a hub younger than the span shows from its first sample (no empty plain before it started).
+ */
 export function chartData(ring: SeriesRing, now: number): ChartData {
   const end = Math.max(now, ring.samples.at(-1)?.at ?? 0);
-  const start = end - ring.stepMs * ring.capacity;
-  const samples = ring.samples.filter((s) => s.at > start);
+  const samples = ring.samples.filter((s) => s.at > end - ring.stepMs * ring.capacity);
+  const first = samples[0]?.at ?? end;
+  // At least a minute wide, so a few seconds of history do not fill the whole width.
+  const start = Math.max(end - ring.stepMs * ring.capacity, Math.min(first - ring.stepMs, end - 60_000));
   const column = (pick: (s: SeriesSample) => number): number[] => samples.map(pick);
   const totals = new Map<string, number>();
   for (const sample of samples)

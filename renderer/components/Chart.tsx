@@ -22,6 +22,12 @@ const cssVar = (name: string): string => getComputedStyle(document.documentEleme
 const short = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 // Times as everywhere else in the GUI: 24-hour clock, local time.
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const clockSeconds = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
 
 function options(width: number, height: number, lines: readonly ChartLine[]): uPlot.Options {
   const muted = cssVar('--text-muted');
@@ -39,7 +45,12 @@ function options(width: number, height: number, lines: readonly ChartLine[]): uP
     cursor: { drag: { x: false, y: false }, points: { show: false } },
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max, 1) * 1.1] } },
     axes: [
-      { ...axis, values: (_u, ticks) => ticks.map((t) => clock.format(t * 1000)) },
+      {
+        ...axis,
+        // Ticks under a minute apart need their seconds.
+        values: (_u, ticks, _axis, _space, step) =>
+          ticks.map((t) => (step < 60 ? clockSeconds : clock).format(t * 1000)),
+      },
       { ...axis, size: 48, values: (_u, ticks) => ticks.map((t) => short.format(t)) },
     ],
     series: [

@@ -6,9 +6,8 @@ import { FilterBox } from './FilterBox';
 export function MessageToolbar() {
   const filter = useStore((s) => s.messageFilter);
   const paused = useStore((s) => s.messagesPaused);
-  const limit = useStore((s) => s.messageLimit);
   const empty = useStore((s) => s.messages.length === 0 && s.heldMessages.length === 0);
-  const { setMessageFilter, setMessagesPaused, clearMessages, setMessageLimit } = useStore.getState();
+  const { setMessageFilter, setMessagesPaused, clearMessages } = useStore.getState();
   return (
     <div className="toolbar toolbar-wrap">
       <FilterBox
@@ -43,16 +42,24 @@ export function MessageToolbar() {
       <button type="button" className="btn" onClick={clearMessages} disabled={empty}>
         Clear
       </button>
-      <label className="field-inline toolbar-end">
-        <span className="muted">Keep last</span>
-        <select value={limit} onChange={(e) => setMessageLimit(Number(e.target.value))} data-testid="message-limit">
-          {messageLimits.map((n) => (
-            <option key={n} value={n}>
-              {n.toLocaleString('en-US')}
-            </option>
-          ))}
-        </select>
-      </label>
     </div>
+  );
+}
+
+/** How many messages the inspector keeps (saved in this browser). */
+export function MessageLimitSelect() {
+  const limit = useStore((s) => s.messageLimit);
+  const setMessageLimit = useStore((s) => s.setMessageLimit);
+  return (
+    <label className="field-inline toolbar-end">
+      <span className="muted">Keep last</span>
+      <select value={limit} onChange={(e) => setMessageLimit(Number(e.target.value))} data-testid="message-limit">
+        {messageLimits.map((n) => (
+          <option key={n} value={n}>
+            {n.toLocaleString('en-US')}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -5,7 +5,7 @@ import { hubSelectors } from '../store/selectors';
 import { EmptyState } from './EmptyState';
 import { ExportButtons } from './ExportButtons';
 import { MessageDetail } from './MessageDetail';
-import { MessageToolbar } from './MessageToolbar';
+import { MessageLimitSelect, MessageToolbar } from './MessageToolbar';
 import { messageColumns } from './messageColumns';
 import { useMessageWatch, type WatchState } from './useMessageWatch';
 import { VirtualTable } from './VirtualTable';
@@ -24,6 +24,7 @@ export function MessagesView() {
       <div className="toolbar toolbar-secondary">
         <InspectorStatus watch={watch} />
         <ExportButtons source={messageSource} rows={exportRows} label="Export messages" />
+        <MessageLimitSelect />
       </div>
       <div className="split">
         {rows.length === 0 ? (
@@ -57,7 +58,6 @@ function InspectorStatus({ watch }: { watch: WatchState }) {
   const rate = useStore((s) => s.messageRate);
   const paused = useStore((s) => s.messagesPaused);
   const held = useStore((s) => s.heldMessages.length);
-  const limit = useStore((s) => s.messageLimit);
   let text: string;
   if (watch.kind === 'failed') text = `Cannot watch messages: ${watch.message}`;
   else if (watch.kind === 'starting') text = 'Connecting the inspector…';
@@ -65,7 +65,7 @@ function InspectorStatus({ watch }: { watch: WatchState }) {
   else if (paused) text = `Paused — ${plural(held, 'new message')} waiting`;
   else if (rate.sampled) {
     text = `Sampled: showing ${formatRate(rate.shown)} of ${formatRate(rate.matched)} matching — more than anyone can read`;
-  } else text = `Live — ${formatRate(rate.matched)} matching, keeping the last ${limit.toLocaleString('en-US')}`;
+  } else text = `Live — ${formatRate(rate.matched)} matching`;
   return (
     <span
       className={`inspector-status${rate.sampled && !paused ? ' is-sampled' : ''}`}
