@@ -3,7 +3,10 @@ import type { Page } from '@playwright/test';
 import { publish } from './devices';
 import { expect, test } from './fixtures';
 
-/** Serious and critical axe violations on the page as it is now, one readable line each. */
+/**
+ * Serious and critical axe violations on the page as it is now, one readable line each.
+ * AXE_ALL=1 lists findings of every impact; AXE_DETAIL=1 adds axe's data (colours, ratios).
+ */
 async function seriousViolations(page: Page, where: string): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
