@@ -22,6 +22,11 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [['list']],
   forbidOnly: process.env.CI !== undefined,
+  projects: [
+    { name: 'gui', testIgnore: /scale\.spec\.ts/ },
+    // The scale spec measures the main thread's long tasks: it runs alone, after the others.
+    { name: 'scale', testMatch: /scale\.spec\.ts/, dependencies: ['gui'] },
+  ],
   use: {
     browserName: 'chromium',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },

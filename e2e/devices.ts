@@ -90,3 +90,56 @@ export async function inBatches<T>(count: number, limit: number, task: (index: n
   await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
   return results;
 }
+
+/** A device that only counts what it receives (thousands of them, under load, keep no messages). */
+export interface QuietDevice {
+  id: string;
+  socket: WebSocket;
+  received(): number;
+  close(): void;
+}
+
+/** Registers, connects and subscribes a device that counts its messages and keeps none. */
+export async function connectQuietDevice(baseUrl: string, userId: number, topics: string[]): Promise<QuietDevice> {
+  const { url, id } = await register(baseUrl, userId);
+  const socket = new WebSocket(url, { perMessageDeflate: false });
+  let count = 0;
+  socket.on('message', () => count++);
+  socket.on('error', () => undefined); // surfaced by the close; a stopping hub may reset sockets
+  await once(socket, 'open');
+  socket.send(JSON.stringify({ topics }));
+  return { id, socket, received: () => count, close: () => socket.terminate() };
+}
+
+/** A steady publish load: `inFlight` requests at a time, paced to `perSecond`, until stopped. */
+export function startLoad(
+  baseUrl: string,
+  options: { topic: () => string; bytes: number; perSecond: number; inFlight: number },
+): { stop(): Promise<{ published: number; delivered: number; seconds: number }> } {
+  let running = true;
+  let published = 0;
+  let delivered = 0;
+  const started = Date.now();
+  const padding = 'x'.repeat(Math.max(0, options.bytes - 12));
+  const worker = async (): Promise<void> => {
+    while (running) {
+      // Paced: publish n waits until n / perSecond seconds have passed.
+      const due = started + (published / options.perSecond) * 1000;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (!running) return;
+      published++;
+      const message = `${String(published).padStart(10, '0')} ${padding}`.slice(0, options.bytes);
+      const receipt = await publish(baseUrl, { topic: options.topic(), message });
+      delivered += receipt;
+    }
+  };
+  const workers = Array.from({ length: options.inFlight }, worker);
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(workers);
+      return { published, delivered, seconds: (Date.now() - started) / 1000 };
+    },
+  };
+}

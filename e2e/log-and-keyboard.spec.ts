@@ -1,4 +1,5 @@
 import { publish } from './devices';
+import { download, parseCsv, parseNdjson } from './exports';
 import { expect, test } from './fixtures';
 
 test('the live log shows hub events, holds new lines while paused and filters them', async ({ page, hub, device }) => {
@@ -50,4 +51,33 @@ test('the GUI is usable from the keyboard', async ({ page, hub, device }) => {
   }
   await page.keyboard.press('Enter');
   await expect(page.getByText('No devices registered yet')).toBeVisible();
+});
+
+test('the live log exports what it shows, oldest first, to NDJSON and CSV', async ({ page, hub, device }) => {
+  await device(4, ['cats']);
+  await device(5, ['dogs']);
+  await publish(hub.baseUrl, { topic: 'cats', message: 'one' });
+  await page.goto(hub.dashboardUrl);
+  await page.getByTestId('tab-log').click();
+  await page.getByTestId('log-filter').fill('user');
+  await expect(page.getByTestId('log-row')).toHaveCount(6); // registered, connected, subscribed × 2
+  const shown = await page
+    .getByTestId('log-row')
+    .evaluateAll((rows) => rows.map((row) => row.querySelectorAll('[role=cell]')[2]?.textContent ?? ''));
+
+  const ndjson = await download(page, () => page.getByRole('button', { name: 'Export the log as NDJSON' }).click());
+  const records = parseNdjson(ndjson.text);
+  expect(records.map((r) => r.text)).toEqual(shown.toReversed());
+  expect(records.map((r) => r.event)).toEqual([
+    'registered',
+    'connected',
+    'topics',
+    'registered',
+    'connected',
+    'topics',
+  ]);
+  const csv = await download(page, () => page.getByRole('button', { name: 'Export the log as CSV' }).click());
+  expect(parseCsv(csv.text)).toEqual(
+    records.map((r) => ({ time: r.time, seq: String(r.seq as number), event: r.event, text: r.text })),
+  );
 });

@@ -1,3 +1,10 @@
+/**
+ * Screenshots of every main view, light and dark, narrow too: test-results/screenshots/ after
+ * each e2e run (a person looks at them when the GUI changes). `npm run screenshots` copies the
+ * curated few the README shows into docs/screenshots/.
+ */
+import { once } from 'node:events';
+import WebSocket from 'ws';
 import { publish } from './devices';
 import { expect, test } from './fixtures';
 import { publishForm, registerForm } from './pages';
@@ -21,18 +28,69 @@ test.describe('Screenshots of the main views', () => {
   });
 
   test('a busy hub in light and dark', async ({ page, hub, device }) => {
-    const rooms = ['kitchen', 'living-room', 'garage', 'alerts'];
-    for (let i = 0; i < 14; i++)
-      await device(100 + (i % 5), [rooms[i % 4] ?? 'alerts', ...(i % 3 === 0 ? ['alerts'] : [])]);
-    for (let i = 0; i < 6; i++) await publish(hub.baseUrl, { topic: rooms[i % 4] ?? 'alerts', message: `event ${i}` });
-    await page.goto(hub.dashboardUrl);
-    await expect(page.getByTestId('client-row')).toHaveCount(14);
+    test.setTimeout(120_000);
+    const rooms = ['kitchen/light', 'kitchen/oven', 'living-room/tv', 'garage/door', 'alerts'];
+    const phones = [];
+    for (let i = 0; i < 14; i++) phones.push(await device(100 + (i % 5), [rooms[i % 5] ?? 'alerts', 'alerts']));
+    // A device that rebooted once: its detail lists the close code.
+    const rebooted = phones[0];
+    if (rebooted === undefined) throw new Error('no device');
+    rebooted.socket.close(4100, 'firmware update');
+    await rebooted.closed;
+    const again = new WebSocket(rebooted.url);
+    await once(again, 'open');
+    again.send(JSON.stringify({ topics: ['kitchen/light', 'alerts'] }));
+
+    // About 20 s of traffic that rises and falls, so the charts have a shape.
+    let running = true;
+    const traffic = (async () => {
+      for (let n = 0; running; n++) {
+        const topic = rooms[n % 3 === 0 ? 0 : n % 5] ?? 'alerts';
+        const reading = { sensor: topic, value: Math.round(200 + 50 * Math.sin(n / 15)) / 10, unit: '°C', seq: n };
+        await publish(hub.baseUrl, {
+          topic,
+          message: n % 4 === 3 ? `door ${n % 8 === 3 ? 'open' : 'closed'}` : JSON.stringify(reading),
+        });
+        await new Promise((resolve) => setTimeout(resolve, 40 + 60 * Math.abs(Math.sin(n / 40))));
+      }
+    })();
+    try {
+      await page.goto(hub.dashboardUrl);
+      await expect(page.getByTestId('client-row')).toHaveCount(14);
+      await page.getByTestId('tab-messages').click();
+      await expect(page.getByTestId('inspector-status')).toHaveAttribute('data-state', 'live');
+      await page.waitForTimeout(20_000);
+      await page.getByTestId('message-row').filter({ hasText: 'sensor' }).first().locator('.body-btn').click();
+      await expect(page.getByTestId('message-body')).toContainText('"unit"');
+      await page.getByRole('button', { name: 'Pause', exact: true }).click();
+      await page.screenshot(shot('messages-light'));
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot(shot('messages-dark'));
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.getByRole('button', { name: 'Resume', exact: true }).click();
+
+      await page.getByTestId('tab-charts').click();
+      await expect(page.getByTestId('chart-deliveries').locator('canvas').first()).toBeVisible();
+      await page.screenshot(shot('charts-light'));
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot(shot('charts-dark'));
+      await page.emulateMedia({ colorScheme: 'light' });
+    } finally {
+      running = false;
+      await traffic;
+    }
+
+    await page.getByTestId('tab-clients').click();
     await page.screenshot(shot('clients-light'));
+    await page.getByRole('button', { name: `Details of client ${rebooted.id.slice(0, 8)}` }).click();
+    await expect(page.getByTestId('disconnects')).toContainText('code 4100');
+    await page.screenshot(shot('clients-detail-light'));
+    await page.keyboard.press('Escape');
     await page.getByTestId('tab-users').click();
     await page.screenshot(shot('users-light'));
     await page.getByTestId('tab-topics').click();
     await page.screenshot(shot('topics-light'));
-    await page.getByRole('button', { name: 'Publish to kitchen' }).click();
+    await page.getByRole('button', { name: 'Publish to kitchen/light' }).click();
     await publishForm(page).getByLabel('Message', { exact: true }).fill('{"light": "on"}');
     await publishForm(page).getByRole('button', { name: 'Publish', exact: true }).click();
     await expect(page.getByTestId('publish-outcome')).toContainText('Delivered to');
@@ -51,10 +109,18 @@ test.describe('Screenshots of the main views', () => {
     await page.screenshot(shot('send-dark-invalid'));
     await page.getByTestId('tab-clients').click();
     await page.screenshot(shot('clients-dark'));
+    await page.getByRole('button', { name: `Details of client ${rebooted.id.slice(0, 8)}` }).click();
+    await page.screenshot(shot('clients-detail-dark'));
+    await page.keyboard.press('Escape');
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 900, height: 640 });
     await page.screenshot(shot('clients-narrow'));
+    await page.getByTestId('tab-messages').click();
+    await page.screenshot(shot('messages-narrow'));
+    await page.getByTestId('tab-charts').click();
+    await page.screenshot(shot('charts-narrow'));
     await page.getByTestId('tab-send').click();
     await page.screenshot(shot('send-narrow'));
+    again.close();
   });
 });

@@ -1,4 +1,5 @@
 /** Display helpers. Pure, so they are easy to test and cheap to call per row. */
+import type { MessageBody } from '../shared/traffic';
 
 /** First 8 characters of a registration id, enough to tell devices apart (the full id goes in a tooltip). */
 export function shortId(id: string): string {
@@ -73,4 +74,46 @@ export function formatDuration(ms: number): string {
     if (ms >= size) return `${Number((ms / size).toFixed(1))}${unit === ' days' && ms < 2 * size ? ' day' : unit}`;
   }
   return `${ms} ms`;
+}
+
+/** A message body for reading: JSON pretty-printed (two-space indent), anything else as it is. */
+/** A binary body's first bytes as hex pairs (`0a ff 00 …`). */
+export function hexPreview(base64: string, max = 32): string {
+  const binary = atob(base64.slice(0, Math.ceil((max + 2) / 3) * 4));
+  return Array.from(binary.slice(0, max), (c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join(' ');
+}
+
+/** How a body reads in one line: the text, or `binary N B · hex…` for bytes. */
+export function bodySummary(body: MessageBody, bytes: number): string {
+  if ('text' in body) return body.text;
+  return `binary ${bytes} B · ${hexPreview(body.base64)}${bytes > 32 ? ' …' : ''}`;
+}
+
+/** A binary body as a hex dump: 16 bytes a line, offset first (`0000  0a ff …`). */
+export function hexDump(base64: string): string {
+  const binary = atob(base64);
+  const lines: string[] = [];
+  for (let at = 0; at < binary.length; at += 16) {
+    const row = Array.from(binary.slice(at, at + 16), (c) => c.charCodeAt(0).toString(16).padStart(2, '0'));
+    lines.push(`${at.toString(16).padStart(4, '0')}  ${row.join(' ')}`);
+  }
+  return lines.length === 0 ? '(empty)' : lines.join('\n');
+}
+
+export function prettyBody(text: string): { text: string; json: boolean } {
+  const trimmed = text.trim();
+  if (!/^[[{]/.test(trimmed)) return { text, json: false };
+  try {
+    return { text: JSON.stringify(JSON.parse(trimmed), null, 2), json: true };
+  } catch {
+    return { text, json: false };
+  }
+}
+
+/** Who published a message, as the inspector says it. */
+export const originLabel = { http: 'HTTP', device: 'Device', gui: 'GUI' } as const;
+
+/** A rate: `0/s`, `12/s`, `4,213/s`, `0.5/s`. */
+export function formatRate(perSecond: number): string {
+  return `${perSecond > 0 && perSecond < 10 ? Number(perSecond.toFixed(1)) : formatCount(perSecond)}/s`;
 }

@@ -75,3 +75,45 @@ export function parseTokenArg(value: unknown): Parsed<{ token: string | null }> 
   const problem = accessTokenProblem(value.token);
   return problem === null ? { ok: true, value: { token: value.token } } : invalid(problem);
 }
+
+/** Longest chunk one `exportWrite` carries (characters). */
+export const maxExportChunkChars = 4 * 1024 * 1024;
+
+/** A file name the save dialog may suggest: a plain name (no folder) ending in .ndjson or .csv. */
+export function isExportFileName(value: unknown): value is string {
+  return typeof value === 'string' && /^[\w][\w. -]{0,118}\.(ndjson|csv)$/.test(value);
+}
+
+/** `{suggestedName}` of `exportBegin`. */
+export function parseExportBeginArg(value: unknown): Parsed<{ suggestedName: string }> {
+  if (!isRecord(value) || !isExportFileName(value.suggestedName)) {
+    return invalid('expected {"suggestedName": "<name>.ndjson" or "<name>.csv"} (a file name, no folder)');
+  }
+  const extra = onlyKeys(value, ['suggestedName']);
+  return extra === null ? { ok: true, value: { suggestedName: value.suggestedName } } : invalid(extra);
+}
+
+/** An export handle: what `exportBegin` answered. */
+function isExportHandle(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{32}$/.test(value);
+}
+
+/** `{handle, chunk}` of `exportWrite`. */
+export function parseExportWriteArg(value: unknown): Parsed<{ handle: string; chunk: string }> {
+  if (!isRecord(value) || !isExportHandle(value.handle) || typeof value.chunk !== 'string') {
+    return invalid('expected {"handle": "<from exportBegin>", "chunk": "<text>"}');
+  }
+  if (value.chunk.length > maxExportChunkChars)
+    return invalid(`a chunk holds at most ${maxExportChunkChars} characters`);
+  const extra = onlyKeys(value, ['handle', 'chunk']);
+  return extra === null ? { ok: true, value: { handle: value.handle, chunk: value.chunk } } : invalid(extra);
+}
+
+/** `{handle, abort}` of `exportEnd`. */
+export function parseExportEndArg(value: unknown): Parsed<{ handle: string; abort: boolean }> {
+  if (!isRecord(value) || !isExportHandle(value.handle) || typeof value.abort !== 'boolean') {
+    return invalid('expected {"handle": "<from exportBegin>", "abort": false}');
+  }
+  const extra = onlyKeys(value, ['handle', 'abort']);
+  return extra === null ? { ok: true, value: { handle: value.handle, abort: value.abort } } : invalid(extra);
+}

@@ -91,7 +91,7 @@ export interface SlowConsumerSettings {
  */
 export type UnregisterReason = 'request' | 'never_connected' | 'idle' | 'key_revoked';
 
-/** Where a publish came from. */
+/** Who published a message: `POST /publish`, a device over its socket, or the operator's GUI. */
 export type PublishOrigin = 'http' | 'device' | 'gui';
 
 /** Every observable state change of the relay. */
@@ -105,12 +105,15 @@ export type RelayEvent =
       type: 'published';
       topic: string;
       userId: number | null;
+      /** Size of the frame written to each recipient, in bytes. */
       bytes: number;
       receipt: PublishReceipt;
       /** Who published: `POST /publish`, the operator GUI, or a device over its socket. */
       origin: PublishOrigin;
       /** The publishing device's registration id (origin `device`), else null. */
       clientId: string | null;
+      /** The message as published: text, or the bytes of a binary message. */
+      message: string | Uint8Array;
     }
   | { type: 'slow-consumer'; id: string; userId: number; bufferedBytes: number; policy: SlowConsumerPolicy };
 

@@ -13,6 +13,7 @@ import type {
 } from './api';
 import type { ClientInfo, HubStats, ListenInfo, RelayEventType, TopicInfo, UserInfo } from './hub';
 import { guiOptionNames, type GuiOptionName, type OptionValues } from './options';
+import type { ClientCounters, ClientDetail, HubSeries, MessageBatch, MessageFilter, SeriesDelta } from './traffic';
 
 /** Lifecycle of the hub's server as the GUI shows it. */
 export type HubState = 'starting' | 'running' | 'stopped' | 'error';
@@ -84,11 +85,14 @@ export interface HubInit {
   security: HubSecurity;
   dashboard: DashboardInfo | null;
   log: LogEntry[];
+  /** The charts' history (the last 15 minutes at 1 s, the last hour at 10 s). */
+  series: HubSeries;
 }
 
 /**
- * A coalesced push from the hub (at most ~10 per second). Clients travel as deltas
- * (`upserts`, `removed`), or as a full list in `clients` when the hub refreshes counters.
+ * A coalesced push from the hub (at most ~10 per second). Everything but the small header
+ * (status, security, stats, rate) travels as changes since the previous push, so a push costs
+ * what changed, not what the hub holds: 10,000 quiet clients cost nothing.
  */
 export interface HubUpdate {
   status: HubStatus;
@@ -98,12 +102,33 @@ export interface HubUpdate {
   stats: HubStats;
   /** Deliveries per second over the last interval. */
   deliveredPerSecond: number;
-  clients?: ClientInfo[];
+  /** Clients registered or changed (connection, topics), whole. */
   upserts?: ClientInfo[];
+  /** Ids of clients unregistered. */
   removed?: string[];
-  users: UserInfo[];
-  topics: TopicInfo[];
+  /** Counters of clients that sent or dropped messages since the last counters push (at most one per second). */
+  counters?: ClientCounters[];
+  /** Users added or changed. */
+  users?: UserInfo[];
+  /** Users left without any registration. */
+  usersRemoved?: number[];
+  /** Topics added or changed (subscribers, publish count). */
+  topics?: TopicInfo[];
+  /** Topics left without subscribers. */
+  topicsRemoved?: string[];
   log: LogEntry[];
+  /** Chart samples made since the previous push. */
+  series?: SeriesDelta;
+  /** Messages for this GUI's open inspector (see `watchMessages`). */
+  messages?: MessageBatch;
+}
+
+/** Where an export is written: a file the operator chose in the desktop app's save dialog. */
+export interface ExportTarget {
+  /** Names the open file in `exportWrite` / `exportEnd`; null when the operator cancelled the dialog. */
+  handle: string | null;
+  /** The chosen file, or null when cancelled. */
+  path: string | null;
 }
 
 /** Commands the GUI can send; each answers asynchronously. */
@@ -123,6 +148,19 @@ export interface Commands {
   rotateAccessToken(arg: null): { token: string };
   /** Sets a chosen access token, or removes it (null: the hub is open to its network). */
   setAccessToken(arg: { token: string | null }): { token: string | null };
+  /**
+   * Starts (or changes the filter of) this GUI's message inspector: its updates then carry the
+   * matching messages, sampled over a budget. Null stops it; a GUI that disconnects stops too.
+   */
+  watchMessages(arg: MessageFilter | null): { watching: boolean };
+  /** A registration with its last disconnects (error `unknown_client` when it is gone). */
+  clientDetail(arg: { id: string }): ClientDetail;
+  /** Desktop only: asks where to save an export (native save dialog) and opens that file. */
+  exportBegin(arg: { suggestedName: string }): ExportTarget;
+  /** Desktop only: appends a chunk of text to an open export file (waits while the disk catches up). */
+  exportWrite(arg: { handle: string; chunk: string }): { bytes: number };
+  /** Desktop only: closes an export file (`abort` deletes it); answers its size. */
+  exportEnd(arg: { handle: string; abort: boolean }): { path: string; bytes: number };
 }
 
 /** Name of a command. */
@@ -151,7 +189,19 @@ export const commandNames = {
   getAccessToken: true,
   rotateAccessToken: true,
   setAccessToken: true,
+  watchMessages: true,
+  clientDetail: true,
+  exportBegin: true,
+  exportWrite: true,
+  exportEnd: true,
 } as const satisfies Record<CommandName, true>;
+
+/** Commands only the desktop app's main process answers (the dashboard downloads exports instead). */
+export const desktopCommandNames = [
+  'exportBegin',
+  'exportWrite',
+  'exportEnd',
+] as const satisfies readonly CommandName[];
 
 /** True for a known command name. */
 export function isCommandName(value: unknown): value is CommandName {

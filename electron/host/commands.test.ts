@@ -137,6 +137,11 @@ describe('createCommandHandler', () => {
       getAccessToken: { ok: true, value: { token: null } },
       rotateAccessToken: { ok: true, value: { token: expect.stringMatching(/^[\w-]{43}$/) as unknown } },
       setAccessToken: { ok: false, error: { code: 'invalid_body' } },
+      watchMessages: { ok: false, error: { code: 'unavailable' } }, // no update listener on this handler
+      clientDetail: { ok: false, error: { code: 'invalid_body' } },
+      exportBegin: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app
+      exportWrite: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app
+      exportEnd: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app
     };
     expect(Object.keys(expected).sort()).toEqual(Object.keys(commandNames).sort());
     for (const [name, answer] of Object.entries(expected)) {

@@ -7,7 +7,11 @@ import { parseIdArg, parseNoArg, parseRestartArg, parseSettingsPatch, parseToken
 import type { CommandName, CommandResult, HubConfig, HubSettings, HubStatus } from '../../shared/ipc';
 import { isCommandName } from '../../shared/ipc';
 import { parsePublishRequest, parseRegisterRequest, parseUserId, type Parsed } from '../../shared/parse';
-import type { HubFeed } from './feed';
+import { parseMessageWatch } from '../../shared/traffic';
+import { deviceSocketUrl } from '../../shared/urls';
+
+export { deviceSocketUrl } from '../../shared/urls';
+import type { FeedListener, HubFeed } from './feed';
 import { LimitError, type Relay } from '../relay/index';
 
 /** Settings that cannot be applied (invalid together, or the server cannot listen with them): code `invalid_settings`. */
@@ -34,8 +38,17 @@ export function generateAccessToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** Where a command comes from: the GUI's feed subscription (its updates carry its inspector's messages). */
+export interface CommandContext {
+  listener?: FeedListener;
+}
+
 /** Runs one command: any name, any argument; always resolves with a result. */
-export type CommandHandler = (name: unknown, arg: unknown) => Promise<CommandResult<CommandName>>;
+export type CommandHandler = (
+  name: unknown,
+  arg: unknown,
+  context?: CommandContext,
+) => Promise<CommandResult<CommandName>>;
 
 type Failure = Extract<CommandResult<CommandName>, { ok: false }>;
 
@@ -43,14 +56,9 @@ const failure = (code: Failure['error']['code'], message: string): Failure => ({
 const invalid = (parsed: { code: Failure['error']['code']; message: string }): Failure =>
   failure(parsed.code, parsed.message);
 
-/** The socket URL a device uses for registration `id`, from the hub's first LAN base URL. */
-export function deviceSocketUrl(baseUrl: string, id: string): string {
-  return `${baseUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}/ws/${id}`;
-}
-
 /** Creates the handler for a relay, its feed and the host's hooks. */
 export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandHost = {}): CommandHandler {
-  const run = async (name: CommandName, arg: unknown): Promise<CommandResult<CommandName>> => {
+  const run = async (name: CommandName, arg: unknown, context: CommandContext): Promise<CommandResult<CommandName>> => {
     switch (name) {
       case 'getInit': {
         const parsed = parseNoArg(arg);
@@ -76,7 +84,7 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'publish': {
         const parsed = parsePublishRequest(arg, relay.options);
         if (!parsed.ok) return invalid(parsed);
-        return { ok: true, value: relay.publish(parsed.value) }; // LimitError over maxMessageBytes
+        return { ok: true, value: relay.publish(parsed.value, 'gui') }; // LimitError over maxMessageBytes
       }
       case 'restart': {
         const parsed = parseRestartArg(arg);
@@ -109,14 +117,34 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
         setToken(parsed.value.token);
         return { ok: true, value: { token: parsed.value.token } };
       }
+      case 'watchMessages': {
+        const parsed = parseMessageWatch(arg);
+        if (!parsed.ok) return invalid(parsed);
+        const listener = context.listener;
+        if (listener === undefined || !feed.watchMessages(listener, parsed.value)) {
+          return failure('unavailable', 'this connection receives no updates to carry messages');
+        }
+        return { ok: true, value: { watching: parsed.value !== null } };
+      }
+      case 'clientDetail': {
+        const parsed = parseIdArg(arg);
+        if (!parsed.ok) return invalid(parsed);
+        const detail = feed.clientDetail(parsed.value.id);
+        return detail === null ? failure('unknown_client', 'no such registration') : { ok: true, value: detail };
+      }
+      case 'exportBegin':
+      case 'exportWrite':
+      case 'exportEnd':
+        // The desktop app's main process answers these itself; a browser downloads exports instead.
+        return failure('unavailable', 'only the desktop app saves files; the dashboard downloads exports');
     }
   };
   const setToken = (token: string | null): void => (host.setAccessToken ?? relay.setAccessToken)(token);
 
-  return async (name, arg) => {
+  return async (name, arg, context = {}) => {
     if (!isCommandName(name)) return failure('unknown_command', `unknown command ${JSON.stringify(name)}`);
     try {
-      return await run(name, arg);
+      return await run(name, arg, context);
     } catch (error) {
       if (error instanceof SettingsError || error instanceof LimitError) return failure(error.code, error.message);
       // A host hook failed (e.g. the settings file is not writable): report, never throw.

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { adminSocketPath, dashboardPath, parseAdminCommandFrame, type AdminServerFrame } from '../../shared/admin';
+import type { HubUpdate } from '../../shared/ipc';
 import type { CommandHandler } from './commands';
 import type { HubFeed } from './feed';
 import { createStaticSite } from './static-site';
@@ -65,14 +66,18 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       }
       ws.send(JSON.stringify(frame));
     };
-    const unsubscribe = feed.subscribe((update) => push({ type: 'update', update }));
+    // One feed subscription per page: its commands name it, so `watchMessages` opens this page's inspector.
+    const listener = (update: HubUpdate): void => push({ type: 'update', update });
+    const unsubscribe = feed.subscribe(listener);
     ws.on('message', (data, isBinary) => {
       const frame = isBinary ? null : parseAdminCommandFrame(Buffer.from(data as Buffer).toString('utf8'));
       if (frame === null) {
         ws.close(1007, 'expected {"type":"command","id":n,"name":…,"arg":…}');
         return;
       }
-      void handler(frame.name, frame.arg).then((result) => push({ type: 'result', id: frame.id, result }));
+      void handler(frame.name, frame.arg, { listener }).then((result) =>
+        push({ type: 'result', id: frame.id, result }),
+      );
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {

@@ -1,11 +1,24 @@
 /**
- * The GUI feed: turns the relay's event stream into coalesced `HubUpdate` pushes (at most one
- * per `intervalMs`, only when something changed) and keeps a bounded, readable event log.
+ * The GUI feed: turns the relay's events into coalesced `HubUpdate` pushes (at most one per
+ * `intervalMs`, only when something changed). An update costs what changed since the previous
+ * one (`feed-changes.ts`), never a snapshot of the whole hub. The feed also keeps the bounded
+ * log, the charts' history, each registration's last disconnects, and each GUI's message tap.
+ *
+ * Per-message work happens only while a GUI is subscribed (the log's publish lines, the
+ * counters), and message bodies are looked at only while that GUI's inspector is open.
  */
-import type { ClientInfo, HubSnapshot, RelayEvent } from '../../shared/hub';
-import type { DashboardInfo, HubConfig, HubInit, HubSecurity, HubStatus, HubUpdate, LogEntry } from '../../shared/ipc';
+import type { RelayEvent, RelayEventType } from '../../shared/hub';
+import type { DashboardInfo, HubConfig, HubInit, HubSecurity, HubStatus, HubUpdate } from '../../shared/ipc';
+import type { ClientDetail, MessageFilter } from '../../shared/traffic';
+import { ClientHistory } from './client-history';
+import { ChangeTracker } from './feed-changes';
+import { describeEvent, FeedLog } from './feed-log';
+import { MessageTap, type TapBudget } from './message-tap';
+import { SeriesSampler } from './series';
 import { settingsOf } from './settings';
 import type { Relay } from '../relay/index';
+
+export { describeEvent, shortId } from './feed-log';
 
 /** Options of `createHubFeed`. */
 export interface HubFeedOptions {
@@ -13,8 +26,10 @@ export interface HubFeedOptions {
   intervalMs?: number;
   /** Entries kept in the log ring (default 500). */
   logSize?: number;
-  /** Shortest time between two full client lists sent because only counters changed, in ms (default 1000). */
-  fullListIntervalMs?: number;
+  /** Shortest time between two pushes of client counters (messages sent, buffered…), in ms (default 1000). */
+  countersIntervalMs?: number;
+  /** Most messages and body characters one update carries to an inspector (default 100 and 256 Ki). */
+  tapBudget?: TapBudget;
   /** The server's current status. */
   status: () => HubStatus;
   /** The settings the hub runs with (default: none to show, as in unit tests). */
@@ -23,12 +38,22 @@ export interface HubFeedOptions {
   dashboard?: () => DashboardInfo | null;
 }
 
+/** Receives a GUI's updates. */
+export type FeedListener = (update: HubUpdate) => void;
+
 /** A live feed of the hub for one or more GUIs. */
 export interface HubFeed {
   /** Everything a GUI needs when it (re)connects. */
   init(): HubInit;
-  /** Receives every coalesced update; returns the unsubscribe function. */
-  subscribe(listener: (update: HubUpdate) => void): () => void;
+  /** Receives every coalesced update; returns the unsubscribe function (which also closes its inspector). */
+  subscribe(listener: FeedListener): () => void;
+  /**
+   * Opens, re-filters or (null) closes the message inspector of a subscribed listener: its
+   * updates then carry the matching messages. False when the listener is not subscribed.
+   */
+  watchMessages(listener: FeedListener, filter: MessageFilter | null): boolean;
+  /** One registration with its last disconnects, or null when unknown. */
+  clientDetail(id: string): ClientDetail | null;
   /** Schedules an update even without relay events (call after the status changed). */
   refresh(): void;
   /** Stops listening to the relay and drops every subscriber. */
@@ -44,81 +69,39 @@ export function securityOf(options: Relay['options']): HubSecurity {
   };
 }
 
-/** The first characters of an id, enough to tell registrations apart in the log. */
-export function shortId(id: string): string {
-  return `${id.slice(0, 8)}…`;
-}
-
-/** One readable log line for a relay event. */
-export function describeEvent(event: RelayEvent): string {
-  switch (event.type) {
-    case 'registered':
-      return `user ${event.client.userId} registered ${shortId(event.client.id)}`;
-    case 'unregistered':
-      return `user ${event.userId} unregistered ${shortId(event.id)}`;
-    case 'connected': {
-      const from = event.client.remoteAddress === null ? '' : ` from ${event.client.remoteAddress}`;
-      return `user ${event.client.userId} connected ${shortId(event.client.id)}${from}`;
-    }
-    case 'disconnected':
-      return `user ${event.userId} disconnected ${shortId(event.id)} (${event.reason.replaceAll('_', ' ')}, code ${event.code})`;
-    case 'topics':
-      return `user ${event.userId} ${shortId(event.id)} subscribed to ${event.topics.length > 0 ? event.topics.join(', ') : 'nothing'}`;
-    case 'published':
-      return describePublish(event, 1, event.receipt.delivered);
-    case 'slow-consumer':
-      return `user ${event.userId} ${shortId(event.id)} is a slow consumer (${event.bufferedBytes} bytes buffered): ${event.policy === 'drop' ? 'dropping messages' : 'closed'}`;
-  }
-}
-
-type PublishedEvent = Extract<RelayEvent, { type: 'published' }>;
-
-/** Who published, for the log: a device (its short id), the GUI, or an HTTP client. */
-function publisherOf(event: PublishedEvent): string {
-  if (event.origin === 'device' && event.clientId !== null) return `device ${shortId(event.clientId)} `;
-  return event.origin === 'gui' ? 'the GUI ' : '';
-}
-
-function describePublish(event: PublishedEvent, count: number, delivered: number): string {
-  const { topic, userId } = event;
-  const target = userId === null ? topic : `${topic} for user ${userId}`;
-  const what = count === 1 ? 'published' : `published ${count} messages`;
-  return `${publisherOf(event)}${what} to ${target}: delivered to ${delivered}`;
-}
-
-/** A run of like events (publishes to one target, drops for one client) merged into one log line. */
-interface Run {
-  entry: LogEntry;
-  key: string;
-  count: number;
-  total: number;
-  describe: (count: number, total: number) => string;
-}
+/** Events that change what the GUI lists; the per-message ones are listened to only while a GUI is there. */
+const structuralEvents: readonly RelayEventType[] = [
+  'registered',
+  'unregistered',
+  'connected',
+  'disconnected',
+  'topics',
+];
+const firehoseEvents: readonly RelayEventType[] = ['published', 'slow-consumer'];
 
 /** Subscribes to the relay and produces coalesced updates. */
 export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   const intervalMs = options.intervalMs ?? 100;
-  const logSize = Math.max(1, options.logSize ?? 500);
-  const fullListIntervalMs = options.fullListIntervalMs ?? 1000;
-  const listeners = new Set<(update: HubUpdate) => void>();
-  const log: LogEntry[] = [];
-  let seq = 0;
-
-  // Pending changes since the last update.
-  const dirty = new Set<string>();
-  const removed = new Set<string>();
-  let pendingLog: LogEntry[] = [];
-  // Open runs of the pending update, by key: interleaved firehoses still merge.
-  const runs = new Map<string, Run>();
-  let changed = false;
-  let countersChanged = false;
+  const countersIntervalMs = options.countersIntervalMs ?? 1000;
+  /** Each subscribed GUI with its open inspector, if any. */
+  const sessions = new Map<FeedListener, { tap: MessageTap | null }>();
+  const log = new FeedLog(options.logSize ?? 500);
+  const changes = new ChangeTracker(relay);
+  const history = new ClientHistory();
+  const series = new SeriesSampler(relay);
+  /** Open taps, kept as an array: a publish visits them without allocating. */
+  let taps: MessageTap[] = [];
+  let offFirehose: (() => void) | null = null;
 
   let timer: NodeJS.Timeout | null = null;
   let timerAt = 0;
   let lastFlushAt = Date.now();
-  let lastFullAt = 0;
-  let lastDelivered = relay.stats().delivered;
+  let lastCountersAt = 0;
+  // Delivery counts at recent updates: the rate is measured over the last second, not since the
+  // previous update, so it reads steadily whatever made that update (a publish, a chart sample).
+  let deliveries: { at: number; delivered: number }[] = [{ at: Date.now(), delivered: relay.stats().delivered }];
   let lastRate = 0;
+  let changed = false;
   const config = (): HubConfig | null => options.config?.() ?? null;
   // Status and security are small and sent with every update; settings only when they changed.
   const statusKey = (): string => JSON.stringify([options.status(), securityOf(relay.options)]);
@@ -126,81 +109,27 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   let lastConfig = JSON.stringify(config());
   let closed = false;
 
-  const append = (kind: RelayEvent['type'], text: string): LogEntry => {
-    const entry: LogEntry = { seq: ++seq, at: Date.now(), kind, text };
-    log.push(entry);
-    if (log.length > logSize) log.splice(0, log.length - logSize);
-    pendingLog.push(entry);
-    if (pendingLog.length > logSize) pendingLog = pendingLog.slice(-logSize);
-    return entry;
-  };
-
-  /** Appends a line, or extends the pending line of the same run (a firehose stays one line per key and update). */
-  const appendMerged = (
-    kind: RelayEvent['type'],
-    key: string,
-    amount: number,
-    describe: (count: number, total: number) => string,
-  ): void => {
-    const run = runs.get(key);
-    if (run) {
-      run.count++;
-      run.total += amount;
-      run.entry.text = run.describe(run.count, run.total);
-      run.entry.at = Date.now();
-      return;
-    }
-    runs.set(key, { entry: append(kind, describe(1, amount)), key, count: 1, total: amount, describe });
-  };
-
-  const onPublished = (event: PublishedEvent): void => {
-    countersChanged = true;
-    // The publishing device's row shows its published count.
-    if (event.clientId !== null) dirty.add(event.clientId);
-    const key = `published\u0000${event.origin}\u0000${event.clientId ?? ''}\u0000${event.userId ?? ''}\u0000${event.topic}`;
-    appendMerged('published', key, event.receipt.delivered, (count, delivered) =>
-      describePublish(event, count, delivered),
-    );
-  };
-
-  const onSlowConsumer = (event: Extract<RelayEvent, { type: 'slow-consumer' }>): void => {
-    dirty.add(event.id);
-    appendMerged('slow-consumer', `slow\u0000${event.id}`, 1, (count) =>
-      count === 1
-        ? describeEvent(event)
-        : `user ${event.userId} ${shortId(event.id)} is a slow consumer: dropped ${count} messages`,
-    );
-  };
-
   const onEvent = (event: RelayEvent): void => {
-    // The firehoses (publishes, drops) cost work per message: nobody watching, nothing to do.
-    // Structural events still go to the log, so a GUI that opens later sees recent history.
-    if (listeners.size === 0 && (event.type === 'published' || event.type === 'slow-consumer')) return;
-    changed = true;
+    changes.note(event);
     switch (event.type) {
       case 'published':
-        onPublished(event);
-        break;
-      case 'unregistered':
-        dirty.delete(event.id);
-        removed.add(event.id);
-        append(event.type, describeEvent(event));
+        log.published(event);
+        for (const tap of taps) tap.offer(event);
         break;
       case 'slow-consumer':
-        onSlowConsumer(event);
+        log.slowConsumer(event);
         break;
       case 'registered':
+      case 'unregistered':
       case 'connected':
       case 'disconnected':
-      case 'topics': {
-        // The event says what happened, the snapshot at flush time says what is true now
-        // (a `disconnected` of a replaced connection arrives while the id is still connected).
-        const id = event.type === 'registered' || event.type === 'connected' ? event.client.id : event.id;
-        dirty.add(id);
-        append(event.type, describeEvent(event));
+      case 'topics':
+        history.note(event);
+        // Logged even while nobody watches, so a GUI that opens later sees recent history.
+        log.append(event.type, describeEvent(event));
         break;
-      }
     }
+    changed = true;
     schedule();
   };
 
@@ -212,46 +141,19 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     timer.unref();
   };
 
-  const build = (snapshot: HubSnapshot, now: number): HubUpdate => {
-    // Deliveries since the last update, per second; after a quiet spell count the last second only.
-    const elapsed = Math.min(Math.max(now - lastFlushAt, intervalMs), 1000) / 1000;
-    const rate = Math.round((snapshot.stats.delivered - lastDelivered) / elapsed);
-    const update: HubUpdate = {
-      status: options.status(),
-      security: securityOf(relay.options),
-      stats: snapshot.stats,
-      deliveredPerSecond: rate,
-      users: snapshot.users,
-      topics: snapshot.topics,
-      log: pendingLog,
-    };
-    const fullDue = countersChanged && now - lastFullAt >= fullListIntervalMs;
-    if (fullDue || (dirty.size > 64 && dirty.size > snapshot.clients.length / 2)) {
-      update.clients = snapshot.clients;
-      lastFullAt = now;
-      countersChanged = false;
-    } else {
-      const upserts = pick(snapshot.clients, dirty);
-      if (upserts.length > 0) update.upserts = upserts;
-      const present = new Set(upserts.map((client) => client.id));
-      const gone = [...new Set([...removed, ...dirty])].filter((id) => !present.has(id));
-      if (gone.length > 0) update.removed = gone;
-    }
-    const current = config();
-    const configKey = JSON.stringify(current);
-    if (current !== null && configKey !== lastConfig) update.config = current;
-    lastConfig = configKey;
-    lastDelivered = snapshot.stats.delivered;
-    lastRate = rate;
-    return update;
+  const deliveryRate = (delivered: number, now: number): number => {
+    deliveries.push({ at: now, delivered });
+    while (deliveries.length > 2 && (deliveries[1]?.at ?? now) <= now - 1000) deliveries.shift();
+    const base = deliveries[0] ?? { at: now, delivered };
+    return Math.round(((delivered - base.delivered) * 1000) / Math.max(now - base.at, intervalMs));
   };
 
-  const resetPending = (): void => {
-    dirty.clear();
-    removed.clear();
-    pendingLog = [];
-    runs.clear();
-    changed = false;
+  const send = (listener: FeedListener, update: HubUpdate): void => {
+    try {
+      listener(update);
+    } catch (error) {
+      console.error('hub feed listener failed:', error);
+    }
   };
 
   function flush(): void {
@@ -260,50 +162,57 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     const now = Date.now();
     const status = statusKey();
     const statusChanged = status !== lastStatus;
-    const rateMayChange = lastRate !== 0 || relay.stats().delivered !== lastDelivered;
-    if (!changed && !statusChanged && !rateMayChange && !countersChanged) return;
-    if (listeners.size === 0) {
-      // Nobody watches: skip the snapshot; a GUI that subscribes later starts from init().
-      lastStatus = status;
+    lastStatus = status;
+    const stats = relay.stats();
+    const rate = deliveryRate(stats.delivered, now);
+    lastFlushAt = now;
+    if (sessions.size === 0) {
+      // Nobody watches: gather nothing; a GUI that subscribes later starts from init().
+      log.dropPending();
+      changes.drop();
+      series.takeNew();
       lastConfig = JSON.stringify(config());
-      lastFlushAt = now;
-      lastDelivered = relay.stats().delivered;
       lastRate = 0;
-      countersChanged = false;
-      resetPending();
+      changed = false;
       return;
     }
-    const previousRate = lastRate;
-    const update = build(relay.snapshot(), now);
-    lastStatus = status;
-    lastFlushAt = now;
+    const countersDue = now - lastCountersAt >= countersIntervalMs;
+    const update: HubUpdate = {
+      status: options.status(),
+      security: securityOf(relay.options),
+      stats,
+      deliveredPerSecond: rate,
+      ...changes.take(countersDue),
+      log: log.takePending(),
+    };
+    if (countersDue) lastCountersAt = now;
+    const samples = series.takeNew();
+    if (samples !== null) update.series = samples;
+    const current = config();
+    const configKey = JSON.stringify(current);
+    if (current !== null && configKey !== lastConfig) update.config = current;
+    lastConfig = configKey;
     const worthSending =
-      changed ||
-      statusChanged ||
-      update.config !== undefined ||
-      update.deliveredPerSecond !== previousRate ||
-      update.clients !== undefined;
-    resetPending();
-    if (worthSending) {
-      for (const listener of listeners) {
-        try {
-          listener(update);
-        } catch (error) {
-          console.error('hub feed listener failed:', error);
-        }
-      }
+      changed || statusChanged || rate !== lastRate || update.config !== undefined || update.counters !== undefined;
+    lastRate = rate;
+    changed = false;
+    for (const [listener, session] of sessions) {
+      const messages = session.tap?.take(now) ?? null;
+      if (messages !== null) send(listener, { ...update, messages });
+      else if (worthSending || samples !== null) send(listener, update);
     }
-    // Trailing refreshes: counters not yet sent in a full list, and the rate falling back to 0.
-    if (countersChanged) schedule(lastFullAt + fullListIntervalMs);
-    else if (update.deliveredPerSecond !== 0) schedule(now + fullListIntervalMs);
+    // Trailing updates: counters not yet sent, a rate falling back to 0, an inspector's rate.
+    if (changes.countersMayChange) schedule(lastCountersAt + countersIntervalMs);
+    else if (rate !== 0 || taps.some((tap) => tap.active)) schedule(now + countersIntervalMs);
   }
 
-  const unsubscribe = relay.on(onEvent);
+  const unsubscribeStructural = relay.on(onEvent, structuralEvents);
+  series.start(() => {
+    if (sessions.size > 0) schedule();
+  });
 
   return {
     init() {
-      // Lines handed out here are final: later events of an open run start a new line.
-      runs.clear();
       const snapshot = relay.snapshot();
       return {
         status: options.status(),
@@ -314,18 +223,41 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
         config: config() ?? fallbackConfig(relay.options),
         security: securityOf(relay.options),
         dashboard: options.dashboard?.() ?? null,
-        log: [...log],
+        log: log.lines(),
+        series: series.snapshot(),
       };
     },
     subscribe(listener) {
-      if (listeners.size === 0) {
+      if (closed || sessions.has(listener)) return () => undefined;
+      if (sessions.size === 0) {
         // Rates restart from now: deliveries made while nobody watched are not a spike.
-        lastDelivered = relay.stats().delivered;
+        deliveries = [{ at: Date.now(), delivered: relay.stats().delivered }];
         lastFlushAt = Date.now();
         lastRate = 0;
+        offFirehose = relay.on((event) => onEvent(event), firehoseEvents); // a listener of its own
       }
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      sessions.set(listener, { tap: null });
+      return () => {
+        if (!sessions.delete(listener)) return;
+        taps = [...sessions.values()].flatMap((s) => (s.tap === null ? [] : [s.tap]));
+        if (sessions.size > 0) return;
+        offFirehose?.();
+        offFirehose = null;
+      };
+    },
+    watchMessages(listener, filter) {
+      const session = sessions.get(listener);
+      if (session === undefined) return false;
+      if (filter === null) session.tap = null;
+      else if (session.tap === null) session.tap = new MessageTap(filter, options.tapBudget);
+      else session.tap.setFilter(filter);
+      taps = [...sessions.values()].flatMap((s) => (s.tap === null ? [] : [s.tap]));
+      schedule();
+      return true;
+    },
+    clientDetail(id) {
+      const client = relay.client(id);
+      return client === null ? null : { client, disconnects: history.of(id) };
     },
     refresh() {
       changed = true;
@@ -333,8 +265,12 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     },
     close() {
       closed = true;
-      unsubscribe();
-      listeners.clear();
+      unsubscribeStructural();
+      offFirehose?.();
+      offFirehose = null;
+      sessions.clear();
+      taps = [];
+      series.stop();
       if (timer !== null) clearTimeout(timer);
       timer = null;
     },
@@ -349,8 +285,4 @@ function fallbackConfig(options: Relay['options']): HubConfig {
     dataDir: options.dataDir,
     tokenFile: null,
   };
-}
-
-function pick(clients: readonly ClientInfo[], ids: ReadonlySet<string>): ClientInfo[] {
-  return ids.size === 0 ? [] : clients.filter((client) => ids.has(client.id));
 }

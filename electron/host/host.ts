@@ -56,7 +56,7 @@ export interface HubHostOptions {
   /** The built phone page (`dist/device`), served at `/device`; null: not served. */
   devicePage?: string | null;
   /** Feed tuning (tests). */
-  feed?: Pick<HubFeedOptions, 'intervalMs' | 'logSize' | 'fullListIntervalMs'>;
+  feed?: Pick<HubFeedOptions, 'intervalMs' | 'logSize' | 'countersIntervalMs' | 'tapBudget'>;
 }
 
 /** A running (or failed, or stopped) hub with everything a GUI needs. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runHeadless } from '../cli/index';
 import { createHubHost, type HubHost } from '../host/index';
 import { isLogLevel } from '../relay/index';
+import { createExportFiles } from './export';
 import { registerIpc } from './ipc';
 import { openSettings, relayOptionsOf, type SettingsStore, type TokenCipher } from './settings';
 import { createHubTray, type HubTray } from './tray';
@@ -117,7 +118,14 @@ async function runDesktop(): Promise<void> {
     window.focus();
   };
 
-  registerIpc({ handler: host.handle, feed: host.feed, window: () => window, pageUrl: appPageUrl(paths.page) });
+  const exports = createExportFiles(() => app.getPath('downloads'));
+  registerIpc({
+    handler: host.handle,
+    feed: host.feed,
+    window: () => window,
+    pageUrl: appPageUrl(paths.page),
+    exports,
+  });
   app.on('second-instance', showWindow);
   app.on('activate', showWindow);
   app.on('window-all-closed', () => {
@@ -127,7 +135,7 @@ async function runDesktop(): Promise<void> {
     quitting = true;
     if (stopped) return;
     event.preventDefault();
-    void host.stop().finally(() => {
+    void Promise.all([exports.abortAll(), host.stop()]).finally(() => {
       stopped = true;
       tray?.destroy();
       app.quit();

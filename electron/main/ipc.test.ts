@@ -1,11 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BrowserWindow, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import { commandNames, ipcChannel, type HubUpdate } from '../../shared/ipc';
+import { bodyValue } from '../../shared/traffic';
 import { createHubHost, type HubHost } from '../host/index';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createExportFiles } from './export';
 import { isTrustedSender, registerIpc } from './ipc';
 
 type Handler = (event: IpcMainInvokeEvent, arg: unknown) => unknown;
 const handlers = vi.hoisted(() => new Map<string, (event: unknown, arg: unknown) => unknown>());
+/** What the stubbed save dialog answers next (a path, or null: the operator cancels). */
+const saveAs = vi.hoisted(() => ({ path: null as string | null, asked: [] as unknown[] }));
 
 // The only stub allowed: Electron itself, for the shell's wiring.
 vi.mock('electron', () => ({
@@ -15,6 +22,12 @@ vi.mock('electron', () => ({
       handlers.set(channel, fn as (event: unknown, arg: unknown) => unknown);
     },
     removeHandler: (channel: string) => handlers.delete(channel),
+  },
+  dialog: {
+    showSaveDialog: (...args: unknown[]) => {
+      saveAs.asked.push(args.at(-1));
+      return Promise.resolve(saveAs.path === null ? { canceled: true } : { canceled: false, filePath: saveAs.path });
+    },
   },
 }));
 
@@ -53,7 +66,13 @@ async function setup(window: BrowserWindow | null): Promise<HubHost> {
   host = createHubHost({ relay: { host: '127.0.0.1', port: 0, heartbeatIntervalMs: 0 }, feed: { intervalMs: 10 } });
   await host.start();
   const current = host;
-  dispose = registerIpc({ handler: current.handle, feed: current.feed, window: () => window, pageUrl });
+  dispose = registerIpc({
+    handler: current.handle,
+    feed: current.feed,
+    window: () => window,
+    pageUrl,
+    exports: createExportFiles(() => tmpdir()),
+  });
   return current;
 }
 
@@ -111,6 +130,80 @@ describe('registerIpc', () => {
       });
     }
     expect(hub.relay.stats().registered).toBe(0);
+  });
+
+  it('opens this window’s message inspector: its pushes then carry the messages', async () => {
+    const { window, sent } = fakeWindow();
+    const hub = await setup(window);
+    expect(await invoke('watchMessages', eventFrom(window), { topic: 'ca' })).toEqual({
+      ok: true,
+      value: { watching: true },
+    });
+    hub.relay.publish({ topic: 'cats', message: 'seen by the window' });
+    await vi.waitFor(() =>
+      expect(sent.flatMap((u) => u.messages?.records ?? []).map((m) => bodyValue(m.body))).toEqual([
+        'seen by the window',
+      ]),
+    );
+    // A page that loads again starts without an inspector.
+    await invoke('getInit', eventFrom(window), null);
+    hub.relay.publish({ topic: 'cats', message: 'after a reload' });
+    await vi.waitFor(() => expect(sent.some((u) => u.stats.published === 2)).toBe(true));
+    expect(sent.flatMap((u) => u.messages?.records ?? [])).toHaveLength(1);
+  });
+
+  it('streams an export to the file chosen in the save dialog, in order, and deletes an aborted one', async () => {
+    const { window } = fakeWindow();
+    await setup(window);
+    const dir = mkdtempSync(join(tmpdir(), 'relay-hub-export-'));
+    saveAs.path = join(dir, 'messages.ndjson');
+    const begun = (await invoke('exportBegin', eventFrom(window), { suggestedName: 'messages.ndjson' })) as {
+      ok: true;
+      value: { handle: string; path: string };
+    };
+    expect(begun.ok).toBe(true);
+    expect(begun.value.handle).toMatch(/^[0-9a-f]{32}$/);
+    expect(begun.value.path).toBe(saveAs.path);
+    expect(saveAs.asked.at(-1)).toMatchObject({ defaultPath: join(tmpdir(), 'messages.ndjson') });
+    const { handle } = begun.value;
+    const lines = Array.from(
+      { length: 100_000 },
+      (_, i) => `{"seq":${i},"body":"message ${i} é"}
+`,
+    );
+    const chunks: string[] = [];
+    for (let i = 0; i < lines.length; i += 5_000) chunks.push(lines.slice(i, i + 5_000).join(''));
+    // Sent without waiting, as fast as IPC delivers them: still written in order.
+    const writes = chunks.map((chunk) => invoke('exportWrite', eventFrom(window), { handle, chunk }));
+    expect((await Promise.all(writes)).every((w) => (w as { ok: boolean }).ok)).toBe(true);
+    const ended = await invoke('exportEnd', eventFrom(window), { handle, abort: false });
+    const text = readFileSync(saveAs.path, 'utf8');
+    expect(ended).toEqual({ ok: true, value: { path: saveAs.path, bytes: Buffer.byteLength(text) } });
+    expect(text).toBe(lines.join(''));
+    expect(await invoke('exportWrite', eventFrom(window), { handle, chunk: 'late' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+
+    saveAs.path = join(dir, 'log.csv');
+    const again = (await invoke('exportBegin', eventFrom(window), { suggestedName: 'log.csv' })) as {
+      value: { handle: string };
+    };
+    await invoke('exportWrite', eventFrom(window), { handle: again.value.handle, chunk: 'half,a\n' });
+    await invoke('exportEnd', eventFrom(window), { handle: again.value.handle, abort: true });
+    expect(existsSync(saveAs.path)).toBe(false);
+
+    saveAs.path = null;
+    expect(await invoke('exportBegin', eventFrom(window), { suggestedName: 'log.csv' })).toEqual({
+      ok: true,
+      value: { handle: null, path: null },
+    });
+    for (const bad of [{ suggestedName: '../etc/passwd.csv' }, { suggestedName: 'x.exe' }, null]) {
+      expect(await invoke('exportBegin', eventFrom(window), bad)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_body' },
+      });
+    }
   });
 
   it('refuses everything while there is no window', async () => {

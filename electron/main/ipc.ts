@@ -4,8 +4,16 @@
  * and the feed's updates pushed to that window.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import { commandNames, ipcChannel, type CommandName, type CommandResult, type HubUpdate } from '../../shared/ipc';
+import {
+  commandNames,
+  desktopCommandNames,
+  ipcChannel,
+  type CommandName,
+  type CommandResult,
+  type HubUpdate,
+} from '../../shared/ipc';
 import type { CommandHandler, HubFeed } from '../host/index';
+import type { ExportCommand, ExportFiles } from './export';
 import { isAppPage } from './window';
 
 /** What the IPC layer needs. */
@@ -16,7 +24,12 @@ export interface IpcOptions {
   window: () => BrowserWindow | null;
   /** The app page's file:// URL. */
   pageUrl: string;
+  /** Writes exports to files the operator picks (the desktop-only commands). */
+  exports: ExportFiles;
 }
+
+const isExportCommand = (name: CommandName): name is ExportCommand =>
+  (desktopCommandNames as readonly CommandName[]).includes(name);
 
 /** True when the event comes from the main window's top frame showing the app page. */
 export function isTrustedSender(event: IpcMainInvokeEvent, window: BrowserWindow | null, pageUrl: string): boolean {
@@ -35,16 +48,25 @@ const forbidden: CommandResult<CommandName> = {
 /** Registers the command handlers and the update push; returns the function that removes them. */
 export function registerIpc(options: IpcOptions): () => void {
   const names = Object.keys(commandNames) as CommandName[];
-  for (const name of names) {
-    ipcMain.handle(ipcChannel.command(name), (event, arg: unknown) =>
-      isTrustedSender(event, options.window(), options.pageUrl) ? options.handler(name, arg) : forbidden,
-    );
-  }
-  const unsubscribe = options.feed.subscribe((update: HubUpdate) => {
+  // The window's one feed subscription: commands name it, so `watchMessages` opens this window's inspector.
+  const listener = (update: HubUpdate): void => {
     const window = options.window();
     if (window === null || window.isDestroyed() || window.webContents.isDestroyed()) return;
     window.webContents.send(ipcChannel.update, update);
-  });
+  };
+  for (const name of names) {
+    ipcMain.handle(ipcChannel.command(name), (event, arg: unknown) => {
+      const window = options.window();
+      if (!isTrustedSender(event, window, options.pageUrl)) return forbidden;
+      if (name === 'getInit') {
+        // A page that (re)loads starts without an inspector, and its unfinished exports are gone.
+        options.feed.watchMessages(listener, null);
+        void options.exports.abortAll();
+      }
+      return isExportCommand(name) ? options.exports.run(name, arg, window) : options.handler(name, arg, { listener });
+    });
+  }
+  const unsubscribe = options.feed.subscribe(listener);
   return () => {
     unsubscribe();
     for (const name of names) ipcMain.removeHandler(ipcChannel.command(name));

@@ -23,6 +23,11 @@ export const bridge: RelayHubBridge = {
   getAccessToken: command('getAccessToken'),
   rotateAccessToken: command('rotateAccessToken'),
   setAccessToken: command('setAccessToken'),
+  watchMessages: command('watchMessages'),
+  clientDetail: command('clientDetail'),
+  exportBegin: command('exportBegin'),
+  exportWrite: command('exportWrite'),
+  exportEnd: command('exportEnd'),
   onUpdate(listener) {
     const forward = (_event: IpcRendererEvent, update: HubUpdate): void => listener(update);
     ipcRenderer.on(ipcChannel.update, forward);

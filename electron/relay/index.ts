@@ -4,12 +4,22 @@
  * Electron's main process. It never imports `electron`, nor anything above it (host, cli, main).
  */
 import type { HistoryResponse, PublishReceipt, PublishRequest } from '../../shared/api';
-import type { ClientInfo, HubSnapshot, HubStats, ListenInfo, PublishOrigin, TopicStreamInfo } from '../../shared/hub';
+import type {
+  ClientInfo,
+  HubSnapshot,
+  HubStats,
+  ListenInfo,
+  PublishOrigin,
+  RelayEventType,
+  TopicInfo,
+  TopicStreamInfo,
+  UserInfo,
+} from '../../shared/hub';
 import { DiskEngine } from './core/engine/disk';
 import { historyOf, streamInfoOf } from './core/engine/views';
 import { MemoryEngine } from './core/engine/memory';
 import { LimitError } from './core/errors';
-import { Hub, historyLimitsOf, type RelayListener } from './core/hub';
+import { Hub, historyLimitsOf, type CounterVisitor, type RelayListener } from './core/hub';
 import { createLogger } from './core/log';
 import { createMetrics } from './server/metrics';
 import { resolveOptions, type LiveOptions, type RelayOptions } from './core/options';
@@ -28,7 +38,7 @@ import { KeyStore } from './core/keys';
 
 export type { LiveOptions, RelayOptions } from './core/options';
 export { defaultRelayOptions, resolveOptions } from './core/options';
-export type { RelayListener } from './core/hub';
+export type { CounterVisitor, RelayListener } from './core/hub';
 export type { ServerHooks, RequestHook, UpgradeHook } from './server/server';
 export { refuseUpgrade } from './server/server';
 export { lanIPv4Addresses } from './server/net';
@@ -59,11 +69,20 @@ export interface Relay {
   unregisterUser(userId: number): number;
   /**
    * Publishes a message (LimitError over `maxMessageBytes`); the receipt counts live connections
-   * written to. `origin` says who published, for the GUI's log (default `gui`: the operator).
+   * written to. `origin` tells the event's listeners who published (default `gui`: the hosts call
+   * this for the operator; the HTTP route and device sockets publish inside the relay).
    */
   publish(request: PublishRequest, origin?: PublishOrigin): PublishReceipt;
-  /** Everything the operator sees. */
+  /** Everything the operator sees (every client: costs as much as the hub is large). */
   snapshot(): HubSnapshot;
+  /** One registration, or null when unknown. */
+  client(id: string): ClientInfo | null;
+  /** One user with its registrations' ids, or null when it has none. */
+  user(userId: number): UserInfo | null;
+  /** Topics with their subscriber and publish counts. */
+  topics(): TopicInfo[];
+  /** Visits every registration's counters without building objects (the GUI feed's once-a-second scan). */
+  visitCounters(visit: CounterVisitor): void;
   /** Sets or rotates (null: removes) the access token required by register, unregister and publish. */
   setAccessToken(token: string | null): void;
   /**
@@ -82,8 +101,11 @@ export interface Relay {
   clearHistory(topic: string): number;
   /** Every topic's stream: history size, last offset, retained message. */
   streams(): TopicStreamInfo[];
-  /** Subscribes to state changes; returns the unsubscribe function. */
-  on(listener: RelayListener): () => void;
+  /**
+   * Subscribes to state changes, of `types` only when given (leaving out `published` and
+   * `slow-consumer` keeps publishes free of event work); returns the unsubscribe function.
+   */
+  on(listener: RelayListener, types?: readonly RelayEventType[]): () => void;
   /** Every device key (no secrets), newest first, with its registrations now. */
   keys(): DeviceKeyListing[];
   /** Creates a device key; the secret is in the answer only. */
@@ -191,6 +213,10 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     clearHistory: (topic) => engine.clearHistory(topic),
     streams: () => engine.topics().map(streamInfoOf),
     snapshot: () => hub.snapshot(),
+    client: (id) => hub.client(id),
+    user: (userId) => hub.user(userId),
+    topics: () => hub.topics(),
+    visitCounters: (visit) => hub.visitCounters(visit),
     stats: () => hub.stats(),
     setAccessToken(token) {
       // Checked like the option; takes effect for the next request. Socket URLs do not change.
@@ -198,7 +224,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       server?.announceAgain();
     },
     reloadTls: () => server?.reloadTls() ?? Promise.resolve(false),
-    on: (listener) => hub.on(listener),
+    on: (listener, types) => hub.on(listener, types),
     keys: () => listKeys(hub),
     createKey: (scope) => createKey(hub, scope),
     revokeKey: (id) => revokeKey(hub, id),

@@ -1,10 +1,11 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useStore } from '../store';
 import type { Transport } from '../transport/types';
 import { ClientsView } from './ClientsView';
 import { DeviceUrls } from './DeviceUrls';
 import { Header } from './Header';
 import { LogView } from './LogView';
+import { MessagesView } from './MessagesView';
 import { OpenHubBanner } from './OpenHubBanner';
 import { SendView } from './SendView';
 import { SettingsView } from './SettingsView';
@@ -13,6 +14,9 @@ import { Tabs } from './Tabs';
 import { TokenScreen } from './TokenScreen';
 import { TopicsView } from './TopicsView';
 import { UsersView } from './UsersView';
+
+// The charts and their library load when first opened: a smaller page to start.
+const ChartsView = lazy(() => import('./ChartsView').then((module) => ({ default: module.ChartsView })));
 
 /** The operator GUI: connects the store to `transport`, then shows the token screen or the hub. */
 export function App({ transport }: { transport: Transport }) {
@@ -26,18 +30,20 @@ export function App({ transport }: { transport: Transport }) {
   return (
     <div className="app">
       <Header />
-      <StatusBanner />
-      <OpenHubBanner />
-      <DeviceUrls />
-      <Tabs />
-      <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`} className="panel">
-        {!loaded ? (
-          <p className="loading" role="status">
-            Connecting to the hub…
-          </p>
-        ) : (
-          <CurrentView view={view} />
-        )}
+      <main className="app-main">
+        <StatusBanner />
+        <OpenHubBanner />
+        <DeviceUrls />
+        <Tabs />
+        <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`} className="panel">
+          {!loaded ? (
+            <p className="loading" role="status">
+              Connecting to the hub…
+            </p>
+          ) : (
+            <CurrentView view={view} />
+          )}
+        </div>
       </main>
     </div>
   );
@@ -57,5 +63,19 @@ function CurrentView({ view }: { view: ReturnType<typeof useStore.getState>['vie
       return <LogView />;
     case 'settings':
       return <SettingsView />;
+    case 'messages':
+      return <MessagesView />;
+    case 'charts':
+      return (
+        <Suspense
+          fallback={
+            <p className="loading" role="status">
+              Loading the charts…
+            </p>
+          }
+        >
+          <ChartsView />
+        </Suspense>
+      );
   }
 }

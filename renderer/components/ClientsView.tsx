@@ -4,6 +4,7 @@ import { hubSelectors } from '../store/selectors';
 import type { ClientSortKey, ConnectionFilter } from '../store/types';
 import { EmptyState } from './EmptyState';
 import { FilterBox } from './FilterBox';
+import { ClientDetail } from './ClientDetail';
 import { clientColumns } from './clientColumns';
 import { VirtualTable } from './VirtualTable';
 
@@ -14,8 +15,9 @@ export function ClientsView() {
   const filter = useStore((s) => s.clientFilter);
   const connection = useStore((s) => s.connectionFilter);
   const sort = useStore((s) => s.clientSort);
-  const { setClientFilter, setConnectionFilter, sortClientsBy, setView } = useStore.getState();
+  const { setClientFilter, setConnectionFilter, sortClientsBy, setView, openClientDetail } = useStore.getState();
   const baseUrl = useStore(hubSelectors.primaryUrl);
+  const detail = useStore((s) => s.detailClientId);
 
   if (total === 0) {
     return (
@@ -41,7 +43,7 @@ export function ClientsView() {
     );
   }
   return (
-    <section className="view" aria-label="Clients">
+    <section className="view view-with-detail" aria-label="Clients">
       <div className="toolbar">
         <FilterBox
           label="Filter clients"
@@ -62,36 +64,41 @@ export function ClientsView() {
           {shownOf(rows.length, total, 'client')}
         </span>
       </div>
-      {rows.length === 0 ? (
-        <EmptyState
-          title="No clients match this filter"
-          action={
-            <button
-              type="button"
-              className="btn"
-              onClick={() => {
-                setClientFilter('');
-                setConnectionFilter('all');
-              }}
-            >
-              Clear filter
-            </button>
-          }
-        />
-      ) : (
-        <VirtualTable
-          label="Clients"
-          columns={clientColumns}
-          rows={rows}
-          rowKey={(c) => c.id}
-          rowTestId="client-row"
-          sort={{
-            column: sort.key,
-            direction: sort.direction,
-            onSort: (column) => sortClientsBy(column as ClientSortKey),
-          }}
-        />
-      )}
+      <div className="split">
+        {rows.length === 0 ? (
+          <EmptyState
+            title="No clients match this filter"
+            action={
+              <button
+                type="button"
+                className="btn"
+                onClick={() => {
+                  setClientFilter('');
+                  setConnectionFilter('all');
+                }}
+              >
+                Clear filter
+              </button>
+            }
+          />
+        ) : (
+          <VirtualTable
+            label="Clients"
+            columns={clientColumns}
+            rows={rows}
+            rowKey={(c) => c.id}
+            rowTestId="client-row"
+            sort={{
+              column: sort.key,
+              direction: sort.direction,
+              onSort: (column) => sortClientsBy(column as ClientSortKey),
+            }}
+            onRowClick={(c) => openClientDetail(c.id)}
+            selectedKey={detail}
+          />
+        )}
+        {detail !== null && <ClientDetail id={detail} />}
+      </div>
     </section>
   );
 }

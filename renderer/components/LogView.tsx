@@ -3,7 +3,9 @@ import { formatTime, plural } from '../format';
 import { logLimit } from '../store/logSlice';
 import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
+import { logSource } from '../export/formats';
 import { EmptyState } from './EmptyState';
+import { ExportButtons } from './ExportButtons';
 import { FilterBox } from './FilterBox';
 import { type Column, VirtualTable } from './VirtualTable';
 
@@ -26,6 +28,8 @@ export function LogView() {
   const paused = useStore((s) => s.logPaused);
   const filter = useStore((s) => s.logFilter);
   const { setLogPaused, setLogFilter, clearLog } = useStore.getState();
+  // What the view shows, oldest first.
+  const exportRows = () => hubSelectors.visibleLog(useStore.getState()).toReversed();
 
   return (
     <section className="view" aria-label="Live log">
@@ -43,6 +47,7 @@ export function LogView() {
         <button type="button" className="btn" onClick={clearLog} disabled={total === 0 && held === 0}>
           Clear
         </button>
+        <ExportButtons source={logSource} rows={exportRows} label="Export the log" />
         <span className="toolbar-count" aria-live="polite">
           {paused
             ? `Paused — ${plural(held, 'new line')} waiting`

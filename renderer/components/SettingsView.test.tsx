@@ -18,6 +18,7 @@ type Answer = (arg: unknown) => CommandResult<CommandName>;
 function scriptedTransport(answers: Partial<Record<CommandName, Answer>>) {
   const calls: { name: CommandName; arg: unknown }[] = [];
   const transport: Transport = {
+    saves: 'download',
     call(name, arg) {
       calls.push({ name, arg });
       const answer = answers[name];

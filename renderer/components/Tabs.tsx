@@ -7,6 +7,8 @@ const tabs: readonly { view: View; label: string }[] = [
   { view: 'clients', label: 'Clients' },
   { view: 'users', label: 'Users' },
   { view: 'topics', label: 'Topics' },
+  { view: 'messages', label: 'Messages' },
+  { view: 'charts', label: 'Charts' },
   { view: 'send', label: 'Publish & register' },
   { view: 'log', label: 'Live log' },
   { view: 'settings', label: 'Settings' },

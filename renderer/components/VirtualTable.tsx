@@ -23,6 +23,12 @@ export interface VirtualTableProps<T> {
   /** Height of every row in pixels (rows are fixed-height so scrolling never jumps). */
   rowHeight?: number;
   sort?: { column: string; direction: 'asc' | 'desc'; onSort: (column: string) => void };
+  /**
+   * A click anywhere on a row but its controls (a mouse convenience: give the row a button that
+   * does the same for the keyboard), and the row shown as selected.
+   */
+  onRowClick?: (row: T) => void;
+  selectedKey?: string | null;
 }
 
 const headerHeight = 36;
@@ -48,6 +54,8 @@ export function VirtualTable<T>({
   rowTestId,
   rowHeight = 40,
   sort,
+  onRowClick,
+  selectedKey = null,
 }: VirtualTableProps<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read only during render, never memoised
@@ -92,6 +100,8 @@ export function VirtualTable<T>({
                 columns={columns}
                 testId={rowTestId}
                 rowId={rowKey(row)}
+                selected={selectedKey !== null && selectedKey === rowKey(row)}
+                onClick={onRowClick}
               />
             );
           })}
@@ -108,7 +118,7 @@ function HeaderCell<T>({ column, sort }: { column: Column<T>; sort: VirtualTable
   if (sort === undefined || column.sortable !== true) {
     return (
       <div role="columnheader" className={className}>
-        {column.header}
+        {column.header === '' ? <span className="visually-hidden">{column.id}</span> : column.header}
       </div>
     );
   }
@@ -133,17 +143,28 @@ interface RowProps<T> {
   columns: readonly Column<T>[];
   testId: string;
   rowId: string;
+  selected: boolean;
+  onClick: ((row: T) => void) | undefined;
 }
 
-function RowView<T>({ row, index, top, height, template, columns, testId, rowId }: RowProps<T>) {
+function RowView<T>({ row, index, top, height, template, columns, testId, rowId, selected, onClick }: RowProps<T>) {
+  const classes = `vtable-row${index % 2 === 1 ? ' vtable-row-alt' : ''}${selected ? ' is-selected' : ''}`;
   return (
     <div
       role="row"
       aria-rowindex={index + 2}
-      className={`vtable-row${index % 2 === 1 ? ' vtable-row-alt' : ''}`}
+      className={onClick === undefined ? classes : `${classes} is-clickable`}
       data-testid={testId}
       data-row-id={rowId}
       style={{ gridTemplateColumns: template, height, transform: `translateY(${top}px)` }}
+      onClick={
+        onClick === undefined
+          ? undefined
+          : (event) => {
+              // The row's own controls (unregister, copy, the row's button) act alone.
+              if ((event.target as Element).closest('button, a, input, select, textarea') === null) onClick(row);
+            }
+      }
     >
       {columns.map((column) => (
         <div role="cell" key={column.id} className={`vcell${column.align === 'end' ? ' vcell-end' : ''}`}>

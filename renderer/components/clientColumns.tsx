@@ -1,5 +1,6 @@
 import type { ClientInfo } from '../../shared/hub';
 import { formatBytes, formatCount, formatTime, shortId } from '../format';
+import { useStore } from '../store';
 import { TopicList } from './TopicList';
 import { UnregisterButton } from './UnregisterButton';
 import type { Column } from './VirtualTable';
@@ -11,7 +12,17 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
     header: 'Client',
     width: '88px',
     sortable: true,
-    render: (c) => <code title={c.id}>{shortId(c.id)}</code>,
+    render: (c) => (
+      <button
+        type="button"
+        className="link-btn"
+        title={c.id}
+        aria-label={`Details of client ${shortId(c.id)}`}
+        onClick={() => useStore.getState().openClientDetail(c.id)}
+      >
+        <code>{shortId(c.id)}</code>
+      </button>
+    ),
   },
   { id: 'userId', header: 'User', width: '80px', sortable: true, render: (c) => c.userId },
   {

@@ -1,4 +1,4 @@
-import type { HubStats } from '../../shared/hub';
+import type { HubStats, TopicInfo, UserInfo } from '../../shared/hub';
 import type { HubSecurity, HubStatus } from '../../shared/ipc';
 import type { HubSlice, Slice } from './types';
 
@@ -44,26 +44,51 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
     });
     get().setClients(init.clients);
     get().resetLog(init.log);
+    get().setSeries(init.series);
   },
   applyConfig(config) {
     set({ config });
   },
   applyUpdate(update) {
+    const state = get();
     // A hub locked, then opened again: the dismissed banner comes back.
-    if (get().security.tokenRequired && !update.security.tokenRequired) set({ openBannerDismissed: false });
+    if (state.security.tokenRequired && !update.security.tokenRequired) set({ openBannerDismissed: false });
     set({
       status: update.status,
       security: update.security,
       ...(update.config === undefined ? {} : { config: update.config }),
       stats: update.stats,
       deliveredPerSecond: update.deliveredPerSecond,
-      users: update.users,
-      topics: update.topics,
     });
-    if (update.clients !== undefined) get().setClients(update.clients);
-    if (update.upserts !== undefined || update.removed !== undefined) {
-      get().applyClientDelta(update.upserts ?? [], update.removed ?? []);
+    if (update.users !== undefined || update.usersRemoved !== undefined) {
+      set({ users: merged(state.users, update.users, update.usersRemoved, (u) => u.userId, byUserId) });
     }
-    if (update.log.length > 0) get().appendLog(update.log);
+    if (update.topics !== undefined || update.topicsRemoved !== undefined) {
+      set({ topics: merged(state.topics, update.topics, update.topicsRemoved, (t) => t.topic, byTopic) });
+    }
+    if (update.upserts !== undefined || update.removed !== undefined) {
+      state.applyClientDelta(update.upserts ?? [], update.removed ?? []);
+    }
+    if (update.counters !== undefined) state.applyCounters(update.counters);
+    if (update.log.length > 0) state.appendLog(update.log);
+    if (update.series !== undefined) state.appendSeries(update.series);
+    if (update.messages !== undefined) state.appendMessages(update.messages);
   },
 });
+
+const byUserId = (a: UserInfo, b: UserInfo): number => a.userId - b.userId;
+const byTopic = (a: TopicInfo, b: TopicInfo): number => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0);
+
+/** A list with `upserts` replacing or adding entries and `removed` keys dropped, in a stable order. */
+function merged<T, K>(
+  list: readonly T[],
+  upserts: readonly T[] = [],
+  removed: readonly K[] = [],
+  key: (item: T) => K,
+  order: (a: T, b: T) => number,
+): T[] {
+  const byKey = new Map(list.map((item) => [key(item), item]));
+  for (const item of upserts) byKey.set(key(item), item);
+  for (const gone of removed) byKey.delete(gone);
+  return [...byKey.values()].sort(order);
+}

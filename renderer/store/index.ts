@@ -3,6 +3,8 @@ import { createClientsSlice } from './clientsSlice';
 import { createConnectionSlice } from './connectionSlice';
 import { createHubSlice } from './hubSlice';
 import { createLogSlice } from './logSlice';
+import { createMessagesSlice } from './messagesSlice';
+import { createSeriesSlice } from './seriesSlice';
 import type { Store } from './types';
 import { createUiSlice } from './uiSlice';
 
@@ -15,4 +17,6 @@ export const useStore = create<Store>()((...a) => ({
   ...createLogSlice(...a),
   ...createUiSlice(...a),
   ...createConnectionSlice(...a),
+  ...createSeriesSlice(...a),
+  ...createMessagesSlice(...a),
 }));

@@ -1,6 +1,10 @@
 import type { ClientInfo, UserInfo } from '../../shared/hub';
 import type { LogEntry } from '../../shared/ipc';
-import type { ClientSort, ConnectionFilter, Store } from './types';
+import { bodyText, matchesMessageFilter, type MessageFilter, type MessageRecord } from '../../shared/traffic';
+import { visibleClientsSelector } from './clientOrder';
+import type { MessageFilterInput, Store } from './types';
+
+export { matchesClientFilter, visibleClients } from './clientOrder';
 
 /**
  * Wraps a derivation so it recomputes only when one of its inputs changed identity: a zustand
@@ -9,11 +13,14 @@ import type { ClientSort, ConnectionFilter, Store } from './types';
 function memo<Inputs extends unknown[], R>(
   inputs: (state: Store) => Inputs,
   derive: (...args: Inputs) => R,
+  /** Only the first `compared` inputs decide (the rest are passed along, e.g. the state itself). */
+  compared: number = Number.POSITIVE_INFINITY,
 ): (state: Store) => R {
   let last: { inputs: Inputs; value: R } | null = null;
   return (state) => {
     const next = inputs(state);
-    if (last !== null && next.every((value, i) => Object.is(value, last?.inputs[i]))) return last.value;
+    const same = (value: unknown, i: number): boolean => i >= compared || Object.is(value, last?.inputs[i]);
+    if (last !== null && next.every(same)) return last.value;
     const value = derive(...next);
     last = { inputs: next, value };
     return value;
@@ -22,67 +29,6 @@ function memo<Inputs extends unknown[], R>(
 
 const tuple = <T extends unknown[]>(...values: T): T => values;
 
-/** True when a client matches the filter text: `user:7`, `topic:cats`, or words found in id, user, topics, address. */
-export function matchesClientFilter(client: ClientInfo, filter: string): boolean {
-  const words = filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  return words.every((word) => {
-    if (word.startsWith('user:')) return String(client.userId) === word.slice(5);
-    if (word.startsWith('topic:')) return client.topics.some((topic) => topic.toLowerCase() === word.slice(6));
-    return (
-      client.id.includes(word) ||
-      String(client.userId).includes(word) ||
-      (client.remoteAddress ?? '').includes(word) ||
-      client.topics.some((topic) => topic.toLowerCase().includes(word))
-    );
-  });
-}
-
-function compareClients(a: ClientInfo, b: ClientInfo, key: ClientSort['key']): number {
-  switch (key) {
-    case 'id':
-      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    case 'userId':
-      return a.userId - b.userId;
-    case 'topics':
-      return a.topics.length - b.topics.length || a.topics.join(',').localeCompare(b.topics.join(','));
-    case 'connected':
-      return Number(a.connected) - Number(b.connected);
-    case 'remoteAddress':
-      return (a.remoteAddress ?? '').localeCompare(b.remoteAddress ?? '');
-    case 'connectedSince':
-      return (a.connectedSince ?? 0) - (b.connectedSince ?? 0);
-    case 'messagesSent':
-      return a.messagesSent - b.messagesSent;
-    case 'published':
-      return a.published - b.published;
-    case 'bufferedBytes':
-      return a.bufferedBytes - b.bufferedBytes;
-  }
-}
-
-/** Filters and sorts clients; ties keep registration order, then id, so rows never jump. */
-export function visibleClients(
-  clients: ReadonlyMap<string, ClientInfo>,
-  filter: string,
-  connection: ConnectionFilter,
-  sort: ClientSort,
-): ClientInfo[] {
-  const sign = sort.direction === 'asc' ? 1 : -1;
-  const rows: ClientInfo[] = [];
-  for (const client of clients.values()) {
-    if (connection === 'connected' && !client.connected) continue;
-    if (connection === 'disconnected' && client.connected) continue;
-    if (filter !== '' && !matchesClientFilter(client, filter)) continue;
-    rows.push(client);
-  }
-  return rows.sort(
-    (a, b) =>
-      sign * compareClients(a, b, sort.key) ||
-      a.registeredAt - b.registeredAt ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-}
-
 /** Log lines whose text or kind contains the filter (case-insensitive), newest first. */
 export function filterLog(log: readonly LogEntry[], filter: string): LogEntry[] {
   const needle = filter.trim().toLowerCase();
@@ -90,6 +36,26 @@ export function filterLog(log: readonly LogEntry[], filter: string): LogEntry[] 
     needle === ''
       ? log
       : log.filter((entry) => entry.text.toLowerCase().includes(needle) || entry.kind.includes(needle));
+  return matches.toReversed();
+}
+
+/** The inspector's filter as the hub takes it: empty fields left out, the user only when it is a number. */
+export function messageFilterOf(input: MessageFilterInput): MessageFilter {
+  const filter: MessageFilter = {};
+  if (input.topic !== '') filter.topic = input.topic;
+  const user = input.user.trim();
+  if (/^\d{1,15}$/.test(user)) filter.userId = Number(user);
+  if (input.text.trim() !== '') filter.text = input.text.trim();
+  return filter;
+}
+
+/** Messages passing the filter, newest first (the hub applied it too: this re-checks older ones). */
+export function filterMessages<T extends MessageRecord>(messages: readonly T[], input: MessageFilterInput): T[] {
+  const filter = messageFilterOf(input);
+  const empty = filter.topic === undefined && filter.userId === undefined && filter.text === undefined;
+  const matches = empty
+    ? messages
+    : messages.filter((m) => matchesMessageFilter(filter, m.topic, m.userId, bodyText(m.body)));
   return matches.toReversed();
 }
 
@@ -126,23 +92,23 @@ export function userRows(users: readonly UserInfo[], clients: ReadonlyMap<string
 
 /** Selectors over the store. Derived arrays are memoised, so they are safe to pass to `useStore`. */
 export const hubSelectors = {
-  visibleClients: memo(
-    (s: Store) => tuple(s.clients, s.clientFilter, s.connectionFilter, s.clientSort),
-    visibleClients,
-  ),
+  visibleClients: visibleClientsSelector(),
   /** Users matching the users filter: an exact user id, or words found in the user id or its topics. */
   userRows: memo(
-    (s: Store) => tuple(s.users, s.clients, s.userFilter),
-    (users, clients, filter) => {
-      const rows = userRows(users, clients);
+    // Connection states and topics are structure: counter pushes do not recompute the users.
+    (s: Store) => tuple(s.users, s.clientsShape, s.userFilter, s),
+    (users, _shape, filter, s) => {
+      const rows = userRows(users, s.clients);
       const words = filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
       if (words.length === 0) return rows;
       return rows.filter((row) =>
         words.every((word) => String(row.userId) === word || row.topics.some((t) => t.toLowerCase().includes(word))),
       );
     },
+    3,
   ),
   visibleLog: memo((s: Store) => tuple(s.log, s.logFilter), filterLog),
+  visibleMessages: memo((s: Store) => tuple(s.messages, s.messageFilter), filterMessages),
   /** Topics with the most subscribers first, then by name. */
   sortedTopics: memo(
     (s: Store) => tuple(s.topics, s.topicFilter),

@@ -20,11 +20,48 @@ describe('store', () => {
       expect(state().clients.get(client('b').id)?.userId).toBe(9);
     });
 
-    it('replaces every client when a full list arrives', () => {
+    it('applies live counters to the clients they name, keeping the others as they are', () => {
       state().applyUpdate(update({ upserts: [client('a'), client('b')] }));
-      state().applyUpdate(update({ clients: [client('c', { messagesSent: 5 })] }));
-      expect([...state().clients.keys()]).toEqual([client('c').id]);
-      expect(state().clients.get(client('c').id)?.messagesSent).toBe(5);
+      const untouched = state().clients.get(client('b').id);
+      state().applyUpdate(
+        update({
+          counters: [
+            [client('a').id, 5, 70, 12, 1],
+            ['gone'.padEnd(32, '0'), 1, 1, 1, 1],
+          ],
+        }),
+      );
+      expect(state().clients.get(client('a').id)).toMatchObject({
+        messagesSent: 5,
+        bytesSent: 70,
+        bufferedBytes: 12,
+        dropped: 1,
+      });
+      expect(state().clients.get(client('b').id)).toBe(untouched);
+      expect(state().clients.size).toBe(2);
+    });
+
+    it('merges users and topics from their deltas', () => {
+      state().applyInit(
+        hubInit({
+          users: [{ userId: 2, clientIds: ['x'] }],
+          topics: [
+            { topic: 'cats', subscribers: 1, published: 0 },
+            { topic: 'dogs', subscribers: 1, published: 0 },
+          ],
+        }),
+      );
+      state().applyUpdate(
+        update({
+          users: [{ userId: 1, clientIds: ['y'] }],
+          topics: [{ topic: 'cats', subscribers: 2, published: 9 }],
+          topicsRemoved: ['dogs'],
+        }),
+      );
+      expect(state().users.map((u) => u.userId)).toEqual([1, 2]);
+      expect(state().topics).toEqual([{ topic: 'cats', subscribers: 2, published: 9 }]);
+      state().applyUpdate(update({ usersRemoved: [1, 2] }));
+      expect(state().users).toEqual([]);
     });
 
     it('keeps the same clients map when a push carries no client change', () => {
@@ -112,6 +149,17 @@ describe('store', () => {
       state().setClientFilter('');
       state().setConnectionFilter('connected');
       expect(ids().sort()).toEqual(['a', 'c']);
+    });
+
+    it('follows counter pushes without re-sorting, unless sorted by a counter', () => {
+      const before = hubSelectors.visibleClients(state()).map((c) => c.id[0]);
+      state().applyCounters([[client('b').id, 99, 990, 0, 0]]);
+      const after = hubSelectors.visibleClients(state());
+      expect(after.map((c) => c.id[0])).toEqual(before);
+      expect(after.find((c) => c.id[0] === 'b')?.messagesSent).toBe(99);
+      state().sortClientsBy('messagesSent');
+      state().applyCounters([[client('a').id, 500, 5000, 0, 0]]);
+      expect(hubSelectors.visibleClients(state()).map((c) => c.id[0])).toEqual(['c', 'b', 'a']);
     });
 
     it('returns the same array while its inputs are unchanged', () => {

@@ -12,6 +12,7 @@ import type {
   HubUpdate,
   LogEntry,
 } from '../../shared/ipc';
+import type { ClientCounters, HubSeries, MessageBatch, MessageRecord, SeriesDelta } from '../../shared/traffic';
 import type { LinkState, Transport } from '../transport/types';
 
 /** Hub status, counters, users and topics: replaced wholesale by each push. */
@@ -37,8 +38,52 @@ export interface HubSlice {
 /** Registrations keyed by id, kept current from full lists and deltas. */
 export interface ClientsSlice {
   clients: ReadonlyMap<string, ClientInfo>;
+  /** Changes when clients come, go or change anything but their counters (what order and filters depend on). */
+  clientsShape: number;
+  /** The ids the last delta touched, and the shapes before and after it (the clients table merges them in). */
+  clientsDelta: { from: number; to: number; changed: ReadonlySet<string> };
   setClients: (list: readonly ClientInfo[]) => void;
   applyClientDelta: (upserts: readonly ClientInfo[], removed: readonly string[]) => void;
+  /** Applies live counters (messages and bytes sent, buffered, dropped) of the clients named. */
+  applyCounters: (counters: readonly ClientCounters[]) => void;
+}
+
+/** The charts' history as the hub keeps it, extended by each push. */
+export interface SeriesSlice {
+  series: HubSeries;
+  setSeries: (series: HubSeries) => void;
+  appendSeries: (delta: SeriesDelta) => void;
+}
+
+/** The inspector's filter as typed: topic prefix, user id (digits), text in the body. */
+export interface MessageFilterInput {
+  topic: string;
+  user: string;
+  text: string;
+}
+
+/** A message as the inspector holds it: `key` is unique in this page (the hub's `seq` restarts with each inspector). */
+export type HeldMessage = MessageRecord & { key: number };
+
+/** The message inspector: a bounded buffer of what the hub sent while it was open. */
+export interface MessagesSlice {
+  messages: HeldMessage[];
+  /** Messages that arrived while paused; shown on resume. */
+  heldMessages: HeldMessage[];
+  /** The message whose body is shown in full, by key. */
+  selectedMessage: number | null;
+  messagesPaused: boolean;
+  messageFilter: MessageFilterInput;
+  /** Most messages kept (older ones fall off); the operator's choice, saved in this browser. */
+  messageLimit: number;
+  /** The latest rates: matching messages per second at the hub, and how many of them the hub sent. */
+  messageRate: { matched: number; shown: number; sampled: boolean };
+  appendMessages: (batch: MessageBatch) => void;
+  setMessagesPaused: (paused: boolean) => void;
+  setMessageFilter: (filter: Partial<MessageFilterInput>) => void;
+  setMessageLimit: (limit: number) => void;
+  clearMessages: () => void;
+  selectMessage: (key: number | null) => void;
 }
 
 /** The live log: bounded, pausable (new lines are held while paused), filterable. */
@@ -76,7 +121,10 @@ export interface ClientSort {
 }
 
 /** The views reachable from the tab bar. */
-export type View = 'clients' | 'users' | 'topics' | 'send' | 'log' | 'settings';
+export type View = 'clients' | 'users' | 'topics' | 'messages' | 'charts' | 'send' | 'log' | 'settings';
+
+/** Time span of the charts. */
+export type ChartRange = '15m' | '1h';
 
 /** Which connection states the clients table shows. */
 export type ConnectionFilter = 'all' | 'connected' | 'disconnected';
@@ -94,6 +142,11 @@ export interface UiSlice {
   topicFilter: string;
   /** The device registered last from the GUI, kept so its URL survives switching views. */
   lastRegistration: { id: string; url: string; userId: number } | null;
+  /** The client whose detail panel is open, if any. */
+  detailClientId: string | null;
+  chartRange: ChartRange;
+  openClientDetail: (id: string | null) => void;
+  setChartRange: (range: ChartRange) => void;
   /** The operator hid the "open hub" banner; it returns when the hub is opened again (or on reload). */
   openBannerDismissed: boolean;
   setOpenBannerDismissed: (dismissed: boolean) => void;
@@ -121,7 +174,7 @@ export interface ConnectionSlice {
 }
 
 /** The whole renderer store. */
-export type Store = HubSlice & ClientsSlice & LogSlice & UiSlice & ConnectionSlice;
+export type Store = HubSlice & ClientsSlice & LogSlice & UiSlice & ConnectionSlice & SeriesSlice & MessagesSlice;
 
 /** A slice creator typed against the whole store. */
 export type Slice<T> = StateCreator<Store, [], [], T>;

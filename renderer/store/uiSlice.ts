@@ -10,7 +10,15 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
   userFilter: '',
   topicFilter: '',
   lastRegistration: null,
+  detailClientId: null,
+  chartRange: '15m',
   openBannerDismissed: false,
+  openClientDetail(detailClientId) {
+    set({ detailClientId });
+  },
+  setChartRange(chartRange) {
+    set({ chartRange });
+  },
   setOpenBannerDismissed(openBannerDismissed) {
     set({ openBannerDismissed });
   },

@@ -133,6 +133,7 @@ export function createDashboardTransport(options: DashboardOptions): Transport {
   connect();
 
   return {
+    saves: 'download',
     call<K extends CommandName>(name: K, arg: CommandArg<K>): Promise<CommandResult<K>> {
       if (socket === null || socket.readyState !== WebSocket.OPEN) {
         return Promise.resolve(unavailable('not connected to the hub'));

@@ -12,6 +12,7 @@ export function findBridge(scope: object = globalThis): RelayHubBridge | null {
 export function createIpcTransport(bridge: RelayHubBridge): Transport {
   const open: LinkState = { kind: 'open' };
   return {
+    saves: 'file',
     async call<K extends CommandName>(name: K, arg: CommandArg<K>): Promise<CommandResult<K>> {
       const method = bridge[name] as (arg: CommandArg<K>) => Promise<CommandResult<K>>;
       try {

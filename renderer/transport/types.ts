@@ -9,6 +9,8 @@ export type LinkState =
 
 /** How the store reaches the hub: Electron IPC or the dashboard's admin WebSocket. */
 export interface Transport {
+  /** How exports are saved: a file picked in the desktop app's save dialog, or a browser download. */
+  readonly saves: 'file' | 'download';
   /** Runs a command; never rejects (transport failures answer `{ok:false, error:{code:'unavailable'}}`). */
   call<K extends CommandName>(name: K, arg: CommandArg<K>): Promise<CommandResult<K>>;
   /** Subscribes to coalesced hub pushes; returns the unsubscribe function. */

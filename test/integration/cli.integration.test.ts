@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -234,6 +234,49 @@ describe('relay-hub CLI', () => {
     const help = run(['--help']);
     expect((await once(help.child, 'exit'))[0]).toBe(0);
     expect(help.output()).toContain('RELAY_HUB_PORT');
+  });
+});
+
+describe('relay-hub CLI logs', () => {
+  // `script` (util-linux) runs the CLI on a pseudo-terminal, as a person at a shell would.
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+
+  it('are JSON lines when stderr is not a terminal', async () => {
+    const hub = run(['--host', '127.0.0.1', '--port', '0']);
+    await listening(hub);
+    await printed(hub, /"msg":"started"/);
+    const started =
+      hub
+        .output()
+        .split('\n')
+        .find((line) => line.includes('"msg":"started"')) ?? '';
+    expect(JSON.parse(started)).toMatchObject({ level: 30, msg: 'started', host: '127.0.0.1' });
+    hub.child.kill('SIGTERM');
+    await once(hub.child, 'exit');
+  });
+
+  it.skipIf(!hasScript)('are readable lines when stderr is a terminal', async () => {
+    const command = [process.execPath, cli, '--host', '127.0.0.1', '--port', '0'].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: {
+        ...process.env,
+        NODE_PATH: join(process.cwd(), 'node_modules'),
+        RELAY_HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'relay-hub-data-')),
+        NO_COLOR: '1',
+      },
+    });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    try {
+      while (!/ INFO +started /.test(text)) {
+        if (child.exitCode !== null) throw new Error(`exited: ${text}`);
+        await once(child.stdout, 'data');
+      }
+      expect(text).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}started host=127\.0\.0\.1 port=\d+ urls=\[/m);
+      expect(text).not.toContain('{"level"');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
 

@@ -175,8 +175,54 @@ describe('events and snapshot', () => {
       'disconnected',
     ]);
     expect(events[1]).toMatchObject({ type: 'connected', client: { id: device.id, userId: 4, connected: true } });
-    expect(events[3]).toMatchObject({ type: 'published', topic: 'dogs', userId: null, receipt: { delivered: 1 } });
+    expect(events[3]).toMatchObject({
+      type: 'published',
+      topic: 'dogs',
+      userId: null,
+      receipt: { delivered: 1 },
+      origin: 'http',
+      message: 'woof',
+    });
     expect(events[5]).toMatchObject({ type: 'disconnected', reason: 'unregistered', code: CloseCode.unregistered });
+  });
+
+  it('tells who published: the HTTP route, or the GUI through the relay facade', async () => {
+    const hub = await hubWith();
+    const events: RelayEvent[] = [];
+    const off = hub.relay.on((event) => events.push(event), ['published']);
+    await postJson(hub.port, '/publish', { topic: 'cats', message: 'from http', user_id: 3 });
+    hub.relay.publish({ topic: 'cats', message: 'from the gui' });
+    off();
+    expect(events.map((e) => (e.type === 'published' ? [e.origin, e.message, e.userId] : e.type))).toEqual([
+      ['http', 'from http', 3],
+      ['gui', 'from the gui', null],
+    ]);
+  });
+
+  it('sends a listener only the event types it asked for, and builds no publish event for structural listeners', async () => {
+    const hub = await hubWith();
+    const structural: RelayEvent[] = [];
+    const off = hub.relay.on((event) => structural.push(event), ['registered', 'connected', 'disconnected']);
+    const device = await Device.join(hub, 2);
+    hub.relay.publish({ topic: 'cats', message: 'unseen' });
+    await device.waitForMessages(1);
+    off();
+    expect(structural.map((e) => e.type)).toEqual(['registered', 'connected']);
+  });
+
+  it('looks up one client, one user and the topics without a full snapshot', async () => {
+    const hub = await hubWith();
+    const device = await Device.join(hub, 6);
+    hub.relay.publish({ topic: 'cats', message: 'abcd' });
+    await device.waitForMessages(1);
+    expect(hub.relay.client(device.id)).toMatchObject({ id: device.id, userId: 6, connected: true, messagesSent: 1 });
+    expect(hub.relay.client('nope')).toBeNull();
+    expect(hub.relay.user(6)).toEqual({ userId: 6, clientIds: [device.id] });
+    expect(hub.relay.user(7)).toBeNull();
+    expect(hub.relay.topics()).toEqual([{ topic: 'cats', subscribers: 1, published: 1 }]);
+    const seen: unknown[][] = [];
+    hub.relay.visitCounters((...counters) => seen.push(counters));
+    expect(seen).toEqual([[device.id, 1, 6, 0, 0]]); // 4 bytes of text in a 2-byte frame header
   });
 
   it('describes clients, users and topics', async () => {

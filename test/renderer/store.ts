@@ -2,6 +2,7 @@ import type { ClientInfo } from '../../shared/hub';
 import type { HubConfig, HubInit, HubSettings, HubUpdate, LogEntry, RelaySettings } from '../../shared/ipc';
 import { guiOptionNames, optionDefaults } from '../../shared/options';
 import { emptyStats } from '../../renderer/store/hubSlice';
+import { emptySeries } from '../../renderer/store/seriesSlice';
 
 /** A client with sensible defaults, for store and component tests. */
 export function client(id: string, overrides: Partial<ClientInfo> = {}): ClientInfo {
@@ -42,8 +43,6 @@ export function update(overrides: Partial<HubUpdate> = {}): HubUpdate {
     security: { tokenRequired: false, originsRestricted: false, tls: false },
     stats: emptyStats,
     deliveredPerSecond: 0,
-    users: [],
-    topics: [],
     log: [],
     ...overrides,
   };
@@ -78,6 +77,7 @@ export function hubInit(overrides: Partial<HubInit> = {}): HubInit {
     security,
     dashboard: null,
     log: [],
+    series: emptySeries,
     ...overrides,
   };
 }

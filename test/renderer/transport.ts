@@ -9,6 +9,7 @@ export function recordingTransport(answers: Partial<{ [K in CommandName]: Comman
   const calls: { name: CommandName; arg: unknown }[] = [];
   const listeners = new Set<(update: HubUpdate) => void>();
   return {
+    saves: 'download',
     calls,
     call<K extends CommandName>(name: K, arg: unknown): Promise<CommandResult<K>> {
       calls.push({ name, arg });

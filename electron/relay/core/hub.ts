@@ -10,7 +10,10 @@ import type {
   HubStats,
   PublishOrigin,
   RelayEvent,
+  RelayEventType,
+  TopicInfo,
   UnregisterReason,
+  UserInfo,
 } from '../../../shared/hub';
 import { mayPublish, maySubscribe } from './access';
 import type { DeliveryFormat } from '../../../shared/protocol';
@@ -36,6 +39,18 @@ export interface PublishSource {
   from?: Connection;
   echo?: boolean;
 }
+
+/** Visits one registration's live counters (no object is built per client). */
+export type CounterVisitor = (
+  id: string,
+  messagesSent: number,
+  bytesSent: number,
+  bufferedBytes: number,
+  dropped: number,
+) => void;
+
+/** Events sent for every message (a publish, a dropped frame): built only when a listener asked for them. */
+const firehose: ReadonlySet<RelayEventType> = new Set(['published', 'slow-consumer']);
 
 /** Counters that outlive individual clients. */
 interface Totals {
@@ -102,7 +117,10 @@ export class Hub {
   /** The structured log. */
   readonly log: Logger;
   readonly #connections = new Set<Connection>();
-  readonly #listeners = new Set<RelayListener>();
+  /** Each listener with the event types it wants (null: all). */
+  readonly #listeners = new Map<RelayListener, ReadonlySet<RelayEventType> | null>();
+  /** Listeners that want the per-message events: without one, a publish builds no event at all. */
+  #firehoseListeners = 0;
   readonly #scheduler = new FlushScheduler();
   readonly #totals: Totals = {
     published: 0,
@@ -152,7 +170,7 @@ export class Hub {
         const conn = this.#connIds.get(connection);
         this.log.warn({ conn, client: id, user: userId, bufferedBytes, policy }, 'slow consumer');
       }
-      this.#emit(() => ({ type: 'slow-consumer', id, userId, bufferedBytes, policy }));
+      if (this.#firehoseListeners > 0) this.#emit(() => ({ type: 'slow-consumer', id, userId, bufferedBytes, policy }));
     },
     onClose: (connection, reason, code) => this.#onClose(connection, reason, code),
   };
@@ -189,10 +207,20 @@ export class Hub {
     return this.registrations.restore();
   }
 
-  /** Subscribes to every state change; returns the unsubscribe function. */
-  on(listener: RelayListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /**
+   * Subscribes to state changes (only `types` when given: a listener that leaves out `published`
+   * and `slow-consumer` costs nothing per message); returns the unsubscribe function.
+   */
+  on(listener: RelayListener, types?: readonly RelayEventType[]): () => void {
+    if (this.#listeners.has(listener)) return () => undefined;
+    const wanted = types === undefined ? null : new Set(types);
+    const firehoseToo = wanted === null || [...firehose].some((type) => wanted.has(type));
+    this.#listeners.set(listener, wanted);
+    if (firehoseToo) this.#firehoseListeners++;
+    return () => {
+      if (!this.#listeners.delete(listener)) return;
+      if (firehoseToo) this.#firehoseListeners--;
+    };
   }
 
   /** Creates a registration for a user (see `Registrations.register`). */
@@ -260,16 +288,20 @@ export class Hub {
     this.counters.publishedBytes += bytes;
     this.counters.deliveredBytes += deliveredBytes;
     const receipt: PublishReceipt = { delivered, offset: publication.offset, epoch };
-    const { origin, from } = source;
-    this.#emit(() => ({
-      type: 'published',
-      topic,
-      userId: userId ?? null,
-      bytes,
-      receipt,
-      origin,
-      clientId: from?.record.id ?? null,
-    }));
+    if (this.#firehoseListeners > 0) {
+      const { origin, from } = source;
+      const clientId = from?.record.id ?? null;
+      this.#emit(() => ({
+        type: 'published',
+        topic,
+        userId: userId ?? null,
+        bytes,
+        receipt,
+        origin,
+        clientId,
+        message,
+      }));
+    }
     return receipt;
   }
 
@@ -356,6 +388,30 @@ export class Hub {
     };
   }
 
+  /** One registration as the operator sees it, or null when unknown. */
+  client(id: string): ClientInfo | null {
+    const record = this.#registry.get(id);
+    return record ? toClientInfo(record) : null;
+  }
+
+  /** One user with its registrations' ids, or null when it has none. */
+  user(userId: number): UserInfo | null {
+    const records = this.#registry.clientsOf(userId);
+    return records.length === 0 ? null : { userId, clientIds: records.map((r) => r.id) };
+  }
+
+  /** Topics with subscriber and publish counts. */
+  topics(): TopicInfo[] {
+    return this.#registry.topics();
+  }
+
+  /** Visits every registration's counters, in registration order, without building objects. */
+  visitCounters(visit: CounterVisitor): void {
+    for (const record of this.#registry.all()) {
+      visit(record.id, record.messagesSent, record.bytesSent, record.link?.bufferedBytes ?? 0, record.dropped);
+    }
+  }
+
   /** Everything the operator GUI shows. */
   snapshot(): HubSnapshot {
     return {
@@ -386,7 +442,8 @@ export class Hub {
   #emit(build: () => RelayEvent): void {
     if (this.#listeners.size === 0) return;
     const event = build();
-    for (const listener of this.#listeners) {
+    for (const [listener, types] of this.#listeners) {
+      if (types !== null && !types.has(event.type)) continue;
       try {
         listener(event);
       } catch (error) {

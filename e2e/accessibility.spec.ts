@@ -1,0 +1,69 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { publish } from './devices';
+import { expect, test } from './fixtures';
+
+/**
+ * Serious and critical axe violations on the page as it is now, one readable line each.
+ * AXE_ALL=1 lists findings of every impact; AXE_DETAIL=1 adds axe's data (colours, ratios).
+ */
+async function seriousViolations(page: Page, where: string): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || process.env.AXE_ALL !== undefined)
+    .map(
+      (v) =>
+        `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
+          .map(
+            (n) =>
+              `${n.target.join(' ')}${process.env.AXE_DETAIL ? ` [${n.any.map((c) => JSON.stringify(c.data)).join(' ')}]` : ''}`,
+          )
+          .join(', ')}`,
+    );
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`every view has no serious or critical axe violation (${scheme})`, async ({ page, hub, device }) => {
+    test.setTimeout(90_000);
+    await page.emulateMedia({ colorScheme: scheme });
+    const kitchen = await device(1, ['kitchen/light', 'alerts']);
+    await device(2, ['garage']);
+    await page.goto(hub.dashboardUrl);
+    await expect(page.getByTestId('client-row')).toHaveCount(2);
+    const found: string[] = [];
+
+    found.push(...(await seriousViolations(page, 'clients')));
+    await page.getByRole('button', { name: `Details of client ${kitchen.id.slice(0, 8)}` }).click();
+    await expect(page.getByTestId('client-detail')).toBeVisible();
+    found.push(...(await seriousViolations(page, 'client detail')));
+    await page.keyboard.press('Escape');
+
+    await page.getByTestId('tab-messages').click();
+    await expect(page.getByTestId('inspector-status')).toHaveAttribute('data-state', 'live');
+    await publish(hub.baseUrl, { topic: 'kitchen/light', message: '{"on": true}' });
+    await publish(hub.baseUrl, { topic: 'alerts', message: 'smoke', user_id: 1 });
+    await expect(page.getByTestId('message-row')).toHaveCount(2);
+    found.push(...(await seriousViolations(page, 'messages')));
+    await page.getByTestId('message-row').first().getByRole('button').click();
+    await expect(page.getByTestId('message-detail')).toBeVisible();
+    found.push(...(await seriousViolations(page, 'message detail')));
+
+    for (const view of ['users', 'topics', 'charts', 'send', 'log', 'settings'] as const) {
+      await page.getByTestId(`tab-${view}`).click();
+      await expect(page.getByTestId(`tab-${view}`)).toHaveAttribute('aria-selected', 'true');
+      if (view === 'charts') await expect(page.getByTestId('chart-deliveries').locator('canvas').first()).toBeVisible();
+      found.push(...(await seriousViolations(page, view)));
+    }
+
+    // Empty states and the token screen.
+    await page.getByTestId('tab-clients').click();
+    await page.getByTestId('client-filter').fill('nothing matches this');
+    found.push(...(await seriousViolations(page, 'clients, filtered to nothing')));
+    await page.evaluate(() => sessionStorage.clear());
+    await page.goto(`${hub.baseUrl}/dashboard/`);
+    await expect(page.getByTestId('token-screen')).toBeVisible();
+    found.push(...(await seriousViolations(page, 'token screen')));
+
+    expect(found).toEqual([]);
+  });
+}
