@@ -37,12 +37,14 @@ test('the GUI is usable from the keyboard', async ({ page, hub, device }) => {
   await page.keyboard.type('keys');
   await expect(page.getByTestId('client-count')).toHaveText('1 client');
   await page.screenshot({ path: 'test-results/screenshots/keyboard-focus.png' });
-  // On with real Tab presses: the connection filter, the table (it scrolls), each sort button, the row's Unregister.
-  const sortable = ['Client', 'User', 'Topics', 'Status', 'Address', 'Since', 'Sent', 'Buffered'];
+  // On with real Tab presses: the connection filter, the table (it scrolls), each sort button, the row's
+  // client (its details) and Unregister.
+  const sortable = ['Client', 'User', 'Topics', 'Status', 'Address', 'Since', 'Sent', 'Published', 'Buffered'];
   const stops = [
     page.getByRole('combobox', { name: 'Connection state' }),
     page.getByTestId('table-scroll'),
     ...sortable.map((name) => page.getByRole('columnheader').getByRole('button', { name, exact: true })),
+    page.getByTestId('client-row').getByRole('button', { name: /^Details of client/ }),
     page.getByTestId('client-row').getByRole('button', { name: /^Unregister client/ }),
   ];
   for (const stop of stops) {
