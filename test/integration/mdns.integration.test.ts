@@ -9,9 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { buildCli } from '../support/relay';
+import { buildCli, bundleForNode } from '../support/relay';
 
 const probe = spawnSync('unshare', ['--net', 'sh', '-c', 'ip link set lo up && ip link set lo multicast on'], {
   encoding: 'utf8',
@@ -21,22 +20,6 @@ if (!namespaces) {
   console.warn(
     `SKIPPED mDNS discovery test: cannot create a network namespace here (unshare --net + ip: ${(probe.stderr || probe.error?.message || 'failed').trim()})`,
   );
-}
-
-/** Bundles client/discover for Node, as `relay-hub/client/discover` ships. */
-async function buildDiscover(dir: string): Promise<string> {
-  const outfile = join(dir, 'discover.cjs');
-  await build({
-    entryPoints: ['client/discover/index.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    absWorkingDir: process.cwd(),
-    logLevel: 'error',
-  });
-  return outfile;
 }
 
 // Runs inside the namespace: starts the hub with --mdns, discovers, prints the result as JSON.
@@ -84,7 +67,10 @@ function runInNamespace(cli: string, discoverPath: string, hubArgs: string[]): {
 describe.skipIf(!namespaces)('mDNS discovery inside a private network namespace', () => {
   it('discover() finds the headless hub with its port and TXT (open, then token)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'relay-hub-mdns-build-'));
-    const [cli, discoverPath] = await Promise.all([buildCli(), buildDiscover(dir)]);
+    const [cli, discoverPath] = await Promise.all([
+      buildCli(),
+      bundleForNode('client/discover/index.ts', join(dir, 'discover.cjs')),
+    ]);
 
     const open = runInNamespace(cli, discoverPath, []);
     expect(open.hubs).toHaveLength(1);

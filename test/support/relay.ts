@@ -204,9 +204,13 @@ export function nextEvent<T extends RelayEvent['type']>(
 
 /** Bundles the CLI exactly as shipped (one file run by plain node) into a temp dir; returns its path. */
 export async function buildCli(): Promise<string> {
-  const outfile = join(mkdtempSync(join(tmpdir(), 'relay-hub-cli-')), 'relay-hub.cjs');
+  return bundleForNode('electron/cli/bin.ts', join(mkdtempSync(join(tmpdir(), 'relay-hub-cli-')), 'relay-hub.cjs'));
+}
+
+/** Bundles `entry` as one CommonJS file for plain node (dependencies from node_modules); returns `outfile`. */
+export async function bundleForNode(entry: string, outfile: string): Promise<string> {
   await build({
-    entryPoints: ['electron/cli/bin.ts'],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
