@@ -51,9 +51,10 @@ const invalid = (message: string): { ok: false; code: 'invalid_body'; message: s
 
 /** A topic pattern: a topic name, `prefix/*`, or `*` (1–256 characters). */
 export function isTopicPattern(value: unknown): value is string {
-  return (
-    typeof value === 'string' && value.length > 0 && value.length <= 256 && !/\*./.test(value.replace(/\/\*$/, ''))
-  );
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256) return false;
+  // A star only alone, or as a whole last segment after a slash.
+  const name = value === '*' ? '' : value.endsWith('/*') ? value.slice(0, -2) : value;
+  return !name.includes('*');
 }
 
 function patterns(value: unknown, field: string): Parsed<string[]> {
