@@ -12,8 +12,17 @@ const mutate = [
   'electron/relay/core/store.ts',
   'electron/relay/core/options.ts',
   'electron/relay/server/ratelimit.ts',
+  'electron/relay/core/bucket.ts',
+  'electron/relay/core/keys.ts',
+  'electron/relay/core/access.ts',
+  'electron/relay/core/expiry.ts',
+  'electron/relay/core/pairing.ts',
+  'electron/relay/core/engine/deque.ts',
+  'electron/relay/core/engine/records.ts',
   'shared/parse.ts',
   'shared/options.ts',
+  'shared/protocol.ts',
+  'shared/keys.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

@@ -10,6 +10,7 @@ import { defineConfig } from 'vitest/config';
 export const mutationTests = [
   'shared/*.test.ts',
   'electron/relay/core/*.test.ts',
+  'electron/relay/core/engine/*.test.ts',
   'electron/relay/server/*.test.ts',
   'electron/host/commands.test.ts',
   'test/integration/api.integration.test.ts',
@@ -19,6 +20,7 @@ export const mutationTests = [
   'test/integration/access.integration.test.ts',
   'test/integration/metrics.integration.test.ts',
   'test/integration/settings.integration.test.ts',
+  'test/integration/device-protocol.integration.test.ts',
 ];
 
 export default defineConfig({
