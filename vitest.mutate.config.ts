@@ -21,6 +21,9 @@ export const mutationTests = [
   'test/integration/metrics.integration.test.ts',
   'test/integration/settings.integration.test.ts',
   'test/integration/device-protocol.integration.test.ts',
+  'test/integration/binary.integration.test.ts',
+  'test/integration/keys.integration.test.ts',
+  'test/integration/expiry.integration.test.ts',
 ];
 
 export default defineConfig({

@@ -28,6 +28,41 @@ describe('Registry', () => {
     });
   });
 
+  describe('names and keys', () => {
+    it('finds a registration by name within its key, and forgets the name when it goes', () => {
+      const registry = makeRegistry();
+      const plain = registry.add(1, 5, { name: 'kitchen' });
+      const keyed = registry.add(2, 6, { name: 'kitchen', keyId: 'k1' });
+      const other = registry.add(3, 7, { keyId: 'k1' });
+      expect(plain).toMatchObject({ name: 'kitchen', keyId: null, lastSeen: 5, everConnected: false });
+      expect(registry.named(null, 'kitchen')).toBe(plain);
+      expect(registry.named('k1', 'kitchen')).toBe(keyed);
+      expect(registry.named('k2', 'kitchen')).toBeUndefined();
+      expect(registry.named(null, 'hall')).toBeUndefined();
+      expect(ids(registry.ofKey('k1'))).toEqual([keyed.id, other.id].sort());
+      expect(registry.ofKey('k2')).toEqual([]);
+      registry.remove(keyed.id);
+      expect(registry.named('k1', 'kitchen')).toBeUndefined();
+      expect(registry.named(null, 'kitchen')).toBe(plain);
+      expect(ids(registry.ofKey('k1'))).toEqual([other.id]);
+    });
+
+    it('starts on given topics (each once), or shares the frozen default set', () => {
+      const registry = makeRegistry();
+      const a = registry.add(1);
+      const b = registry.add(1);
+      expect(a.topics).toBe(b.topics);
+      expect(a.topics).toBe(registry.defaultTopics);
+      expect(Object.isFrozen(a.topics)).toBe(true);
+      const c = registry.add(1, 0, {}, ['x', 'x', 'y']);
+      expect(c.topics).toEqual(['x', 'y']);
+      expect(ids(registry.recipients('x'))).toEqual([c.id]);
+      expect(ids(registry.recipients('cats'))).toEqual([a.id, b.id].sort());
+      const none = registry.add(2, 0, {}, []);
+      expect(none.topics).toEqual([]);
+    });
+  });
+
   describe('#setTopics', () => {
     it('moves the registration between topic indexes', () => {
       const registry = makeRegistry();
