@@ -1,5 +1,5 @@
 import type { ClientInfo } from '../../shared/hub';
-import { formatBytes, formatCount, formatTime, shortId } from '../format';
+import { formatBytes, formatCount, formatSeen, formatTime, shortId } from '../format';
 import { useStore } from '../store';
 import { TopicList } from './TopicList';
 import { UnregisterButton } from './UnregisterButton';
@@ -10,18 +10,25 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
   {
     id: 'id',
     header: 'Client',
-    width: '88px',
+    width: '176px',
     sortable: true,
     render: (c) => (
-      <button
-        type="button"
-        className="link-btn"
-        title={c.id}
-        aria-label={`Details of client ${shortId(c.id)}`}
-        onClick={() => useStore.getState().openClientDetail(c.id)}
-      >
-        <code>{shortId(c.id)}</code>
-      </button>
+      <span className="client-cell">
+        <button
+          type="button"
+          className="link-btn"
+          title={c.id}
+          aria-label={`Details of client ${shortId(c.id)}`}
+          onClick={() => useStore.getState().openClientDetail(c.id)}
+        >
+          <code>{shortId(c.id)}</code>
+        </button>
+        {c.name !== null && (
+          <span className="client-name" title={c.name} data-testid="client-name">
+            {c.name}
+          </span>
+        )}
+      </span>
     ),
   },
   { id: 'userId', header: 'User', width: '80px', sortable: true, render: (c) => c.userId },
@@ -35,10 +42,15 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
   {
     id: 'connected',
     header: 'Status',
-    width: '112px',
+    width: '128px',
     sortable: true,
     render: (c) => (
-      <span className={`status-dot ${c.connected ? 'is-on' : 'is-off'}`}>{c.connected ? 'Connected' : 'Waiting'}</span>
+      <span
+        className={`status-dot ${c.connected ? 'is-on' : c.everConnected ? 'is-off' : 'is-never'}`}
+        title={c.connected ? undefined : `Last seen ${formatTime(c.lastSeen)}`}
+      >
+        {formatSeen(c)}
+      </span>
     ),
   },
   { id: 'remoteAddress', header: 'Address', width: '132px', sortable: true, render: (c) => c.remoteAddress ?? '—' },
