@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import type { CreateKeyResponse, PairResponse } from '../../shared/keys';
+import type { CreateKeyResponse, DeviceKeyListing, PairResponse } from '../../shared/keys';
 import { useStore } from '../store';
 import type { KeyDialog as Mode } from '../store/types';
 import { emptyKeyFields, type KeyErrors, type KeyFields, validateKey, validatePairing } from './keyForm';
@@ -8,13 +8,17 @@ import { KeySecret, PairingResult } from './PairingResult';
 
 type Done = { kind: 'device'; pairing: PairResponse } | { kind: 'key'; created: CreateKeyResponse };
 
+// Stable empties: a selector that returns a new [] each time re-renders for ever.
+const noUrls: readonly string[] = [];
+const noKeys: readonly DeviceKeyListing[] = [];
+
 const titles: Record<Mode, string> = { device: 'Add a device', key: 'Create a device key' };
 
 /** The modal "Add a device" / "Create a key" dialog: the form, then its result (shown once). */
 export function KeyDialog({ mode }: { mode: Mode }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const urls = useStore((s) => s.status.listen?.urls ?? []);
-  const keys = useStore((s) => s.keys ?? []);
+  const urls = useStore((s) => s.status.listen?.urls ?? noUrls);
+  const keys = useStore((s) => s.keys ?? noKeys);
   const [fields, setFields] = useState<KeyFields>(() => emptyKeyFields(urls[0] ?? ''));
   const [errors, setErrors] = useState<KeyErrors>({});
   const [failure, setFailure] = useState<string | null>(null);
