@@ -80,7 +80,7 @@ test('the publish form sends hex, base64 and a file as exact bytes; the inspecto
   await expect(rows.nth(2)).toContainText('binary 6 B · de ad be ef 00 ff');
   await rows.nth(2).locator('.body-btn').click();
   await expect(inspector.getByTestId('message-detail')).toContainText('Body (binary, hex)');
-  await expect(inspector.getByTestId('message-body')).toHaveText(`0000  ${'de ad be ef 00 ff'.padEnd(47)}  ......`);
+  await expect(inspector.getByTestId('message-body')).toHaveText(`0000  ${'de ad be ef 00 ff'.padEnd(23)}  ......`);
   const ndjson = await download(inspector, () =>
     inspector.getByRole('button', { name: 'Export messages as NDJSON' }).click(),
   );

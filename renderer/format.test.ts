@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodySummary, formatSeen, hexDump, hexPreview, prettyBody } from './format';
+import { bodySummary, formatSeen, formatTime, hexDump, hexPreview, prettyBody } from './format';
 
 const b64 = (...bytes: number[]): string => btoa(String.fromCharCode(...bytes));
 
@@ -14,16 +14,21 @@ describe('binary bodies', () => {
     expect(bodySummary({ text: 'hi' }, 2)).toBe('hi');
   });
 
-  it('dumps 16 bytes a line with offsets and printable ASCII, and stops at the limit', () => {
+  it('dumps 8 (or 16) bytes a line with offsets and printable ASCII, and stops at the limit', () => {
     const hi = [0x48, 0x69, 0x00, ...Array.from({ length: 14 }, (_, i) => 0x41 + i)];
     expect(hexDump(b64(...hi)).split('\n')).toEqual([
+      '0000  48 69 00 41 42 43 44 45  Hi.ABCDE',
+      '0008  46 47 48 49 4a 4b 4c 4d  FGHIJKLM',
+      '0010  4e                       N',
+    ]);
+    expect(hexDump(b64(...hi), 4096, 16).split('\n')).toEqual([
       '0000  48 69 00 41 42 43 44 45 46 47 48 49 4a 4b 4c 4d  Hi.ABCDEFGHIJKLM',
       '0010  4e                                               N',
     ]);
     expect(hexDump('')).toBe('(empty)');
     const lines = hexDump(b64(...Array.from({ length: 100 }, () => 0)), 32).split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[2]).toBe('… 68 more bytes');
+    expect(lines).toHaveLength(5);
+    expect(lines[4]).toBe('… 68 more bytes');
   });
 });
 
@@ -45,5 +50,14 @@ describe('formatSeen', () => {
     expect(formatSeen({ connected: false, everConnected: true, lastSeen: now - 3 * 86_400_000 }, now)).toMatch(
       /^Idle since [A-Z][a-z]{2} \d{1,2}$/,
     );
+  });
+});
+
+describe('formatTime', () => {
+  it('gives the date for times more than a day away, before or after now', () => {
+    const now = Date.UTC(2025, 5, 1, 12, 0, 0);
+    expect(formatTime(now - 60_000, now)).toMatch(/^\d\d:\d\d:\d\d$/);
+    expect(formatTime(now + 3 * 86_400_000, now)).toMatch(/^[A-Z][a-z]{2} \d{1,2} \d\d:\d\d:\d\d$/);
+    expect(formatTime(now - 3 * 86_400_000, now)).toMatch(/^[A-Z][a-z]{2} \d{1,2} \d\d:\d\d:\d\d$/);
   });
 });

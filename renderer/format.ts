@@ -36,11 +36,11 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
-/** Time of day for timestamps of the last 24 hours, date and time for older ones. */
+/** Time of day for timestamps within 24 hours of now, date and time for older (or later) ones. */
 export function formatTime(epochMs: number | null, now: number = Date.now()): string {
   if (epochMs === null) return '—';
   const time = timeFormat.format(epochMs);
-  return now - epochMs < dayMs ? time : `${dayFormat.format(epochMs)} ${time}`;
+  return Math.abs(now - epochMs) < dayMs ? time : `${dayFormat.format(epochMs)} ${time}`;
 }
 
 /**
@@ -106,16 +106,21 @@ export function bodySummary(body: MessageBody, bytes: number): string {
 export const hexDumpMaxBytes = 4096;
 
 /**
- * A binary body as a hex dump: 16 bytes a line, the offset first and the printable ASCII last
- * (`0000  48 69 00 …  Hi.`); at most `max` bytes, then a line saying how many more there are.
+ * A binary body as a hex dump: `perLine` bytes a line (8 fit a side panel), the offset first and
+ * the printable ASCII last (`0000  48 69 00 …  Hi.`); at most `max` bytes, then a line saying
+ * how many more there are.
  */
-export function hexDump(base64: string, max = hexDumpMaxBytes): string {
+export function hexDump(base64: string, max = hexDumpMaxBytes, perLine = 8): string {
   const bytes = bytesOf(base64, Number.POSITIVE_INFINITY);
   const lines: string[] = [];
-  for (let at = 0; at < Math.min(bytes.length, max); at += 16) {
-    const row = bytes.subarray(at, Math.min(at + 16, max));
+  for (let at = 0; at < Math.min(bytes.length, max); at += perLine) {
+    const row = bytes.subarray(at, Math.min(at + perLine, max));
     const ascii = Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-    lines.push(`${at.toString(16).padStart(4, '0')}  ${hexBytes(row).join(' ').padEnd(47)}  ${ascii}`);
+    lines.push(
+      `${at.toString(16).padStart(4, '0')}  ${hexBytes(row)
+        .join(' ')
+        .padEnd(perLine * 3 - 1)}  ${ascii}`,
+    );
   }
   if (bytes.length > max) lines.push(`… ${formatCount(bytes.length - max)} more bytes`);
   return lines.length === 0 ? '(empty)' : lines.join('\n');

@@ -74,7 +74,7 @@ export function KeyDialog({ mode }: { mode: Mode }) {
         <h2 id="key-dialog-title">{titles[mode]}</h2>
         {done === null ? (
           <>
-            <p className="muted">
+            <p className="muted modal-intro">
               {mode === 'device'
                 ? 'Makes a key for this one device and its topics, and a link for its phone page (or a snippet for a board).'
                 : 'A key lets devices register as its users and use its topics — nothing else.'}

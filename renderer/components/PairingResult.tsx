@@ -18,7 +18,7 @@ export function PairingResult({ pairing }: { pairing: PairResponse }) {
         </p>
         <h3>A board</h3>
         <p>Give it this configuration (it holds the key):</p>
-        <CopyField text={JSON.stringify(pairing.board)} testId="pair-board" />
+        <CopyField text={JSON.stringify(pairing.board, null, 2)} testId="pair-board" />
         <p className="muted">
           Key <code>{pairing.key.id}</code> “{pairing.key.name}”: its secret is shown only now — the hub keeps a hash.
         </p>

@@ -8,7 +8,7 @@ export const staleChoices: readonly { ms: number; label: string }[] = [
   { ms: 3_600_000, label: '1 hour' },
   { ms: 86_400_000, label: '1 day' },
   { ms: 7 * 86_400_000, label: '7 days' },
-  { ms: 0, label: 'any time (all disconnected)' },
+  { ms: 0, label: 'any time' },
 ];
 
 /** How many registrations `removeDisconnected(ms)` would remove now: not connected, last seen `ms` ago or more. */

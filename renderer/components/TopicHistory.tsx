@@ -96,7 +96,7 @@ function HistoryEntry({ item }: { item: HistoryItem }) {
         {binary && <span className="chip">binary · hex</span>}
         {item.retain === true && <span className="chip">retained</span>}
       </div>
-      <pre className="message-body history-body" tabIndex={0}>
+      <pre className={`message-body history-body${binary ? ' is-hex' : ''}`} tabIndex={0}>
         {body.text}
       </pre>
     </li>

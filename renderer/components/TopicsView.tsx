@@ -9,6 +9,9 @@ import { TopicHistory } from './TopicHistory';
 import { useLiveRefresh } from './useLiveRefresh';
 import { VirtualTable } from './VirtualTable';
 
+// With a history panel open, the panel shows the stream: the table keeps what fits beside it.
+const narrowTopicColumns = topicColumns.filter((c) => !['published', 'offset', 'retained'].includes(c.id));
+
 const load = (): Promise<void> => useStore.getState().loadStreams();
 // Every publish moves a stream (also on topics nobody subscribes to): follow the hub's publish count.
 const watch = (s: Store): string => `${s.stats.published} ${s.topics.length}`;
@@ -49,7 +52,7 @@ export function TopicsView() {
         ) : (
           <VirtualTable
             label="Topics"
-            columns={topicColumns}
+            columns={open === null ? topicColumns : narrowTopicColumns}
             rows={rows}
             rowKey={(t) => t.topic}
             rowTestId="topic-row"

@@ -10,7 +10,7 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
   {
     id: 'id',
     header: 'Client',
-    width: '176px',
+    width: 'minmax(170px, 1.4fr)',
     sortable: true,
     render: (c) => (
       <span className="client-cell">
@@ -31,18 +31,18 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
       </span>
     ),
   },
-  { id: 'userId', header: 'User', width: '80px', sortable: true, render: (c) => c.userId },
+  { id: 'userId', header: 'User', width: '56px', sortable: true, render: (c) => c.userId },
   {
     id: 'topics',
     header: 'Topics',
-    width: 'minmax(140px, 1fr)',
+    width: 'minmax(110px, 1fr)',
     sortable: true,
     render: (c) => <TopicList topics={c.topics} />,
   },
   {
     id: 'connected',
     header: 'Status',
-    width: '128px',
+    width: '136px',
     sortable: true,
     render: (c) => (
       <span
@@ -53,12 +53,12 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
       </span>
     ),
   },
-  { id: 'remoteAddress', header: 'Address', width: '132px', sortable: true, render: (c) => c.remoteAddress ?? '—' },
+  { id: 'remoteAddress', header: 'Address', width: '112px', sortable: true, render: (c) => c.remoteAddress ?? '—' },
   { id: 'connectedSince', header: 'Since', width: '92px', sortable: true, render: (c) => formatTime(c.connectedSince) },
   {
     id: 'messagesSent',
     header: 'Sent',
-    width: '72px',
+    width: '64px',
     align: 'end',
     sortable: true,
     render: (c) => formatCount(c.messagesSent),
@@ -66,7 +66,7 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
   {
     id: 'published',
     header: 'Published',
-    width: '92px',
+    width: '96px',
     align: 'end',
     sortable: true,
     render: (c) => formatCount(c.published),
@@ -74,7 +74,7 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
   {
     id: 'bufferedBytes',
     header: 'Buffered',
-    width: '100px',
+    width: '92px',
     align: 'end',
     sortable: true,
     render: (c) => formatBytes(c.bufferedBytes),
@@ -82,7 +82,7 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
   {
     id: 'actions',
     header: '',
-    width: '116px',
+    width: '112px',
     align: 'end',
     render: (c) => <UnregisterButton id={c.id} label={`Unregister client ${shortId(c.id)} of user ${c.userId}`} />,
   },

@@ -12,7 +12,7 @@ export const keyColumns: readonly Column<DeviceKeyListing>[] = [
   {
     id: 'name',
     header: 'Key',
-    width: 'minmax(180px, 1fr)',
+    width: 'minmax(200px, 1.2fr)',
     render: (k) => (
       <span className="client-cell" title={`${k.name} (${k.id})`}>
         <code>{k.id}</code>
@@ -20,32 +20,32 @@ export const keyColumns: readonly Column<DeviceKeyListing>[] = [
       </span>
     ),
   },
-  { id: 'users', header: 'Users', width: '80px', render: (k) => k.users.join(', ') },
+  { id: 'users', header: 'Users', width: '64px', render: (k) => k.users.join(', ') },
   {
     id: 'subscribe',
     header: 'Subscribe',
     width: 'minmax(120px, 1fr)',
     render: (k) => <TopicList topics={k.subscribe} />,
   },
-  { id: 'publish', header: 'Publish', width: 'minmax(120px, 1fr)', render: (k) => <TopicList topics={k.publish} /> },
-  { id: 'created', header: 'Created', width: '92px', render: (k) => formatTime(k.createdAt) },
+  { id: 'publish', header: 'Publish', width: 'minmax(110px, 1fr)', render: (k) => <TopicList topics={k.publish} /> },
+  { id: 'created', header: 'Created', width: '112px', render: (k) => formatTime(k.createdAt) },
   {
     id: 'lastUsed',
     header: 'Last used',
-    width: '92px',
+    width: '112px',
     render: (k) => (k.lastUsedAt === null ? <span className="muted">never</span> : formatTime(k.lastUsedAt)),
   },
   {
     id: 'expires',
     header: 'Expires',
-    width: '92px',
+    width: '112px',
     render: (k) => (k.expiresAt === null ? <span className="muted">never</span> : formatTime(k.expiresAt)),
   },
   { id: 'devices', header: 'Devices', width: '72px', align: 'end', render: (k) => formatCount(k.registrations) },
   {
     id: 'state',
     header: 'State',
-    width: '80px',
+    width: '76px',
     render: (k) => {
       const state = keyState(k);
       return <span className={`key-state key-${state}`}>{stateLabel[state]}</span>;
