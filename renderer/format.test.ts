@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodySummary, formatSeen, formatTime, hexDump, hexPreview, prettyBody } from './format';
+import { bodySummary, formatMinute, formatSeen, formatTime, hexDump, hexPreview, prettyBody } from './format';
 
 const b64 = (...bytes: number[]): string => btoa(String.fromCharCode(...bytes));
 
@@ -59,5 +59,13 @@ describe('formatTime', () => {
     expect(formatTime(now - 60_000, now)).toMatch(/^\d\d:\d\d:\d\d$/);
     expect(formatTime(now + 3 * 86_400_000, now)).toMatch(/^[A-Z][a-z]{2} \d{1,2} \d\d:\d\d:\d\d$/);
     expect(formatTime(now - 3 * 86_400_000, now)).toMatch(/^[A-Z][a-z]{2} \d{1,2} \d\d:\d\d:\d\d$/);
+  });
+});
+
+describe('formatMinute', () => {
+  it('gives the time to the minute, with the date when more than a day away', () => {
+    const now = Date.UTC(2025, 5, 1, 12, 0, 0);
+    expect(formatMinute(now + 60_000, now)).toMatch(/^\d\d:\d\d$/);
+    expect(formatMinute(now + 200 * 86_400_000, now)).toMatch(/^[A-Z][a-z]{2} \d{1,2} \d\d:\d\d$/);
   });
 });

@@ -56,6 +56,12 @@ export function formatSeen(
   return `Idle since ${now - client.lastSeen < dayMs ? minuteFormat.format(client.lastSeen) : dayFormat.format(client.lastSeen)}`;
 }
 
+/** To the minute: `14:03` within 24 hours of now, `Nov 27 14:03` further away (a key's dates). */
+export function formatMinute(epochMs: number, now: number = Date.now()): string {
+  const time = minuteFormat.format(epochMs);
+  return Math.abs(now - epochMs) < dayMs ? time : `${dayFormat.format(epochMs)} ${time}`;
+}
+
 /** Integer with thousands separators. */
 export function formatCount(value: number): string {
   return countFormat.format(value);

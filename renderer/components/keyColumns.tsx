@@ -1,5 +1,5 @@
 import type { DeviceKeyListing } from '../../shared/keys';
-import { formatCount, formatTime } from '../format';
+import { formatCount, formatMinute } from '../format';
 import { useStore } from '../store';
 import { keyState } from './keyForm';
 import { TopicList } from './TopicList';
@@ -28,18 +28,18 @@ export const keyColumns: readonly Column<DeviceKeyListing>[] = [
     render: (k) => <TopicList topics={k.subscribe} />,
   },
   { id: 'publish', header: 'Publish', width: 'minmax(110px, 1fr)', render: (k) => <TopicList topics={k.publish} /> },
-  { id: 'created', header: 'Created', width: '112px', render: (k) => formatTime(k.createdAt) },
+  { id: 'created', header: 'Created', width: '112px', render: (k) => formatMinute(k.createdAt) },
   {
     id: 'lastUsed',
     header: 'Last used',
     width: '112px',
-    render: (k) => (k.lastUsedAt === null ? <span className="muted">never</span> : formatTime(k.lastUsedAt)),
+    render: (k) => (k.lastUsedAt === null ? <span className="muted">never</span> : formatMinute(k.lastUsedAt)),
   },
   {
     id: 'expires',
     header: 'Expires',
     width: '112px',
-    render: (k) => (k.expiresAt === null ? <span className="muted">never</span> : formatTime(k.expiresAt)),
+    render: (k) => (k.expiresAt === null ? <span className="muted">never</span> : formatMinute(k.expiresAt)),
   },
   { id: 'devices', header: 'Devices', width: '72px', align: 'end', render: (k) => formatCount(k.registrations) },
   {
