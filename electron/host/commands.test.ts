@@ -8,6 +8,7 @@ import { createHubFeed, type HubFeed } from './feed';
 import { createHubHost, type HubHost } from './host';
 import { settingsOf } from './settings';
 import { defaultRelayOptions } from '../relay/core/options';
+import { lanIPv4Addresses } from '../relay/index';
 import { Device, rawRequest, startHub, type TestHub } from '../../test/support/relay';
 
 let hub: TestHub | null = null;
@@ -213,6 +214,31 @@ describe('createCommandHandler', () => {
     expect(created.secret).toMatch(new RegExp(`^rhk_${created.key.id}_`));
     expect(created.key).toMatchObject({ users: [7, 8], subscribe: ['sensors/*'], publish: [], expiresAt: null });
     expect(value(await handle('listKeys', null), 'listKeys').value.keys).toHaveLength(3);
+  });
+
+  it('links a pairing to an address devices can reach: a LAN address, not loopback, on a hub on every interface', async () => {
+    hub = await startHub({ host: '0.0.0.0' });
+    feed = createHubFeed(hub.relay, { status: () => ({ state: 'running', listen: null, error: null }) });
+    const handle = createCommandHandler(hub.relay, feed);
+    const urls = hub.relay.address()?.urls ?? [];
+    const paired = value(await handle('pairDevice', { name: 'p', user_id: 1, subscribe: ['a'] }), 'pairDevice').value;
+    expect(paired.link.startsWith(`${urls[0]}/device#pair=`)).toBe(true);
+    expect(paired.board.hub).toBe(urls[0]);
+    if (lanIPv4Addresses().length > 0) expect(paired.board.hub).not.toContain('127.0.0.1');
+    expect(urls).toEqual(
+      lanIPv4Addresses().length > 0
+        ? lanIPv4Addresses().map((a) => `http://${a}:${hub?.port}`)
+        : [`http://127.0.0.1:${hub.port}`],
+    );
+  });
+
+  it('links a pairing to the public URL when the hub has one', async () => {
+    hub = await startHub({ publicUrl: 'https://hub.example.org' });
+    feed = createHubFeed(hub.relay, { status: () => ({ state: 'running', listen: null, error: null }) });
+    const handle = createCommandHandler(hub.relay, feed);
+    const paired = value(await handle('pairDevice', { name: 'p', user_id: 1, subscribe: ['a'] }), 'pairDevice').value;
+    expect(paired.link).toMatch(/^https:\/\/hub\.example\.org\/device#pair=/);
+    expect(paired.board.hub).toBe('https://hub.example.org');
   });
 
   it('removes the registrations disconnected for at least the time asked, and no connected one', async () => {
