@@ -96,6 +96,7 @@ test('a device added in the GUI pairs from its link on a phone, talks both ways,
   await expect(phone.page.getByRole('alert')).toContainText('The operator revoked this device’s key');
   await page.getByTestId('tab-log').click();
   await expect(page.getByTestId('log-row').filter({ hasText: 'removed: its device key was revoked' })).toHaveCount(1);
+  await expect(page.getByTestId('log-row').filter({ hasText: '(revoked, code 4003)' })).toHaveCount(1);
   await page.getByTestId('tab-clients').click();
   await expect(page.getByTestId('client-name')).toHaveCount(0);
   expect(phone.problems).toEqual([]);

@@ -146,7 +146,7 @@ test(`${deviceCount.toLocaleString('en-US')} connected devices under a fan-out l
     await measure('charts under load', since);
 
     since = await mark();
-    for (const view of ['users', 'topics', 'log', 'clients'] as const) {
+    for (const view of ['users', 'topics', 'keys', 'log', 'clients'] as const) {
       await page.getByTestId(`tab-${view}`).click();
       await expect(page.getByTestId(`tab-${view}`)).toHaveAttribute('aria-selected', 'true');
       await page.waitForTimeout(1_000); // a few pushes land on each view
