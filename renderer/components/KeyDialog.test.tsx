@@ -88,8 +88,8 @@ describe('KeyDialog', () => {
     expect(transport.calls.map((c) => c.name)).toContain('listKeys');
     const from = await screen.findByLabelText('Start from a key (optional)');
     fireEvent.change(from, { target: { value: '3f9c01ab' } });
-    expect((screen.getByLabelText('User id') as HTMLInputElement).value).toBe('7');
-    expect((screen.getByLabelText('Topics it may publish on') as HTMLInputElement).value).toBe('sensors/out');
+    expect(screen.getByLabelText<HTMLInputElement>('User id').value).toBe('7');
+    expect(screen.getByLabelText<HTMLInputElement>('Topics it may publish on').value).toBe('sensors/out');
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Alice phone' } });
     fireEvent.change(screen.getByLabelText('Hub address for the link'), { target: { value: 'http://10.0.0.5:8000' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create the link' }));

@@ -27,6 +27,13 @@ export function KeyDialog({ mode }: { mode: Mode }) {
   const close = (): void => useStore.getState().openKeyDialog(null);
 
   useEffect(() => {
+    // The focus goes back where it was (the button that opened the dialog) when it closes.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    return () => {
+      if (opener?.isConnected === true) opener.focus();
+    };
+  }, []);
+  useEffect(() => {
     const dialog = ref.current;
     // jsdom has no showModal: there the dialog is simply open.
     if (dialog !== null && !dialog.open) {

@@ -66,8 +66,8 @@ export function TopicHistory({ topic }: { topic: string }) {
           )}
         </div>
       )}
-      <h3>{`Last ${historyShown} messages, newest first`}</h3>
-      {history === null ? (
+      {stream !== null && <h3>{`Last ${historyShown} messages, newest first`}</h3>}
+      {stream === null ? null : history === null ? (
         <p className="muted">Loading…</p>
       ) : 'error' in history ? (
         <p className="muted">{history.error}</p>
