@@ -217,6 +217,7 @@ test.describe('Screenshots of the main views', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.keyboard.press('Escape');
     await page.getByTestId('tab-send').click();
+    await publishForm(page).getByLabel('Topic', { exact: true }).fill('kitchen/raw');
     await publishForm(page).getByRole('button', { name: 'Hex', exact: true }).click();
     await publishForm(page).getByLabel('Message', { exact: true }).fill('01 15 00 d7 4g');
     await publishForm(page).getByRole('button', { name: 'Publish', exact: true }).click();

@@ -81,7 +81,7 @@ describe('validatePublish with bytes', () => {
     });
     expect(validatePublish(form({ topic: '', message: 'zz', mode: 'hex' }))).toEqual({
       ok: false,
-      errors: { topic: 'Enter a topic' },
+      errors: { topic: 'Enter a topic', message: '“z” at position 1 is not a hex digit (0–9, a–f)' },
     });
   });
 });

@@ -68,16 +68,19 @@ export function validatePublish(
     ...(fields.retain ? { retain: true } : {}),
   };
   const parsed = parsePublishRequest(request);
+  const bytes = messageBytes(fields);
+  // Every wrong field at once: a bad topic does not hide bad hex.
+  const bytesError = bytes.ok ? {} : { message: bytes.error };
   if (!parsed.ok) {
     if (parsed.code === 'invalid_topic') {
-      return { ok: false, errors: { topic: request.topic === '' ? 'Enter a topic' : sentence(parsed.message) } };
+      const topic = request.topic === '' ? 'Enter a topic' : sentence(parsed.message);
+      return { ok: false, errors: { topic, ...bytesError } };
     }
     if (parsed.code === 'invalid_user_id') {
-      return { ok: false, errors: { userId: `User id must be a whole number from 0 to ${maxUserId}` } };
+      return { ok: false, errors: { userId: `User id must be a whole number from 0 to ${maxUserId}`, ...bytesError } };
     }
     return { ok: false, errors: { message: sentence(parsed.message) } };
   }
-  const bytes = messageBytes(fields);
   if (!bytes.ok) return { ok: false, errors: { message: bytes.error } };
   if (bytes.bytes === null) return parsed;
   return { ok: true, value: { ...parsed.value, message: toBase64(bytes.bytes), encoding: 'base64' } };
