@@ -48,11 +48,49 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(page.getByTestId('message-detail')).toBeVisible();
     found.push(...(await seriousViolations(page, 'message detail')));
 
-    for (const view of ['users', 'topics', 'charts', 'send', 'log', 'settings'] as const) {
+    // Add a device: the form, then its result (QR code, link, board snippet).
+    await page.getByTestId('tab-clients').click();
+    await page.getByRole('button', { name: 'Add a device…' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Add a device' });
+    found.push(...(await seriousViolations(page, 'add a device')));
+    await dialog.getByRole('button', { name: 'Create the link' }).click();
+    await expect(dialog.getByText('Enter the user id this device registers as')).toBeVisible();
+    found.push(...(await seriousViolations(page, 'add a device, invalid')));
+    await dialog.getByLabel('Name').fill('Kitchen tablet');
+    await dialog.getByLabel('User id').fill('1');
+    await dialog.getByLabel('Topics it may subscribe to').fill('kitchen/*');
+    await dialog.getByRole('button', { name: 'Create the link' }).click();
+    await expect(dialog.getByTestId('pair-link')).toBeVisible();
+    found.push(...(await seriousViolations(page, 'add a device, result')));
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Remove…' }).click();
+    found.push(...(await seriousViolations(page, 'clients, remove stale')));
+
+    for (const view of ['users', 'topics', 'keys', 'charts', 'send', 'log', 'settings'] as const) {
       await page.getByTestId(`tab-${view}`).click();
       await expect(page.getByTestId(`tab-${view}`)).toHaveAttribute('aria-selected', 'true');
       if (view === 'charts') await expect(page.getByTestId('chart-deliveries').locator('canvas').first()).toBeVisible();
       found.push(...(await seriousViolations(page, view)));
+      if (view === 'topics') {
+        await page.getByRole('button', { name: 'History of kitchen/light' }).click();
+        await expect(page.getByTestId('history-item').first()).toBeVisible();
+        found.push(...(await seriousViolations(page, 'topic history')));
+      }
+      if (view === 'keys') {
+        await page.getByRole('button', { name: /^Revoke key Kitchen tablet/ }).click();
+        found.push(...(await seriousViolations(page, 'keys, revoke')));
+        await page.getByRole('button', { name: 'Create a key…' }).click();
+        found.push(...(await seriousViolations(page, 'create a key')));
+        await page.keyboard.press('Escape');
+      }
+      if (view === 'send') {
+        await page.getByRole('button', { name: 'Hex', exact: true }).click();
+        await page.getByLabel('Message', { exact: true }).fill('zz');
+        await page.getByRole('button', { name: 'Publish', exact: true }).click();
+        found.push(...(await seriousViolations(page, 'send, hex invalid')));
+        await page.getByRole('button', { name: 'File', exact: true }).click();
+        found.push(...(await seriousViolations(page, 'send, file')));
+      }
     }
 
     // Empty states and the token screen.

@@ -37,11 +37,14 @@ test('the GUI is usable from the keyboard', async ({ page, hub, device }) => {
   await page.keyboard.type('keys');
   await expect(page.getByTestId('client-count')).toHaveText('1 client');
   await page.screenshot({ path: 'test-results/screenshots/keyboard-focus.png' });
-  // On with real Tab presses: the connection filter, the table (it scrolls), each sort button, the row's
-  // client (its details) and Unregister.
+  // On with real Tab presses: the connection filter, Add a device, the stale-registration choice and its
+  // button, the table (it scrolls), each sort button, the row's client (its details) and Unregister.
   const sortable = ['Client', 'User', 'Topics', 'Status', 'Address', 'Since', 'Sent', 'Published', 'Buffered'];
   const stops = [
     page.getByRole('combobox', { name: 'Connection state' }),
+    page.getByRole('button', { name: 'Add a device…' }),
+    page.getByRole('combobox', { name: 'Remove disconnected for more than' }),
+    page.getByRole('button', { name: 'Remove…' }),
     page.getByTestId('table-scroll'),
     ...sortable.map((name) => page.getByRole('columnheader').getByRole('button', { name, exact: true })),
     page.getByTestId('client-row').getByRole('button', { name: /^Details of client/ }),

@@ -146,12 +146,12 @@ test(`${deviceCount.toLocaleString('en-US')} connected devices under a fan-out l
     await measure('charts under load', since);
 
     since = await mark();
-    for (const view of ['users', 'topics', 'log', 'clients'] as const) {
+    for (const view of ['users', 'topics', 'keys', 'log', 'clients'] as const) {
       await page.getByTestId(`tab-${view}`).click();
       await expect(page.getByTestId(`tab-${view}`)).toHaveAttribute('aria-selected', 'true');
       await page.waitForTimeout(1_000); // a few pushes land on each view
     }
-    await measure('users, topics, log, clients under load', since);
+    await measure('users, topics, keys, log, clients under load', since);
 
     // A second dashboard opened now, on the busy hub: its first answer holds all 10,000 clients.
     const fresh = await page.context().newPage();

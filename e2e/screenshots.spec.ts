@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import WebSocket from 'ws';
-import { publish } from './devices';
+import { connectDevice, publish } from './devices';
 import { expect, test } from './fixtures';
 import { publishForm, registerForm } from './pages';
 
@@ -122,5 +122,105 @@ test.describe('Screenshots of the main views', () => {
     await page.getByTestId('tab-send').click();
     await page.screenshot(shot('send-narrow'));
     again.close();
+  });
+
+  test('adding a device, the phone page, keys and a topic’s history', async ({ browser, page, hub, device }) => {
+    test.setTimeout(90_000);
+    await device(4, ['kitchen/temp']);
+    await device(5, ['kitchen/temp', 'alerts']);
+    for (const name of ['thermostat-hall', 'garage-door']) {
+      await fetch(`${hub.baseUrl}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user_id: 6, name }),
+      });
+    }
+    const board = await connectDevice(hub.baseUrl, 7, ['kitchen/temp']);
+    board.close();
+    await page.goto(hub.dashboardUrl);
+    await page.getByTestId('tab-keys').click();
+    // A key for the greenhouse's boards, one revoked.
+    for (const [name, topics] of [
+      ['greenhouse boards', 'greenhouse/*'],
+      ['old tablet', 'kitchen/*'],
+    ] as const) {
+      await page.getByRole('button', { name: 'Create a key…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Create a device key' });
+      await dialog.getByLabel('Name').fill(name);
+      await dialog.getByLabel('User ids').fill('8, 9');
+      await dialog.getByLabel('Topics it may subscribe to').fill(topics);
+      if (name === 'greenhouse boards') await dialog.getByLabel('Key expires').selectOption({ label: 'In 30 days' });
+      await dialog.getByRole('button', { name: 'Create the key' }).click();
+      await dialog.getByRole('button', { name: 'Done' }).click();
+    }
+    await page.getByRole('button', { name: /^Revoke key old tablet/ }).click();
+    await page.getByRole('button', { name: 'Yes, revoke' }).click();
+
+    await page.getByRole('button', { name: 'Add a device…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a device' });
+    await dialog.getByLabel('Name').fill('Alice phone');
+    await dialog.getByLabel('User id').fill('3');
+    await dialog.getByLabel('Topics it may subscribe to').fill('kitchen/temp, alerts');
+    await dialog.getByLabel('Key expires').selectOption({ label: 'In 1 year' });
+    await page.screenshot(shot('add-device-form-light'));
+    await dialog.getByRole('button', { name: 'Create the link' }).click();
+    const link = (await dialog.getByTestId('pair-link').textContent()) ?? '';
+    await page.screenshot(shot('add-device-light'));
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot(shot('add-device-dark'));
+    await page.emulateMedia({ colorScheme: 'light' });
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    // The phone pairs and chats.
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await context.newPage();
+    await phone.goto(link);
+    await expect(phone.getByRole('status').first()).toHaveText('Connected');
+    await publish(hub.baseUrl, { topic: 'kitchen/temp', message: '{"celsius": 21.5}' });
+    await publish(hub.baseUrl, { topic: 'alerts', message: 'Front door opened' });
+    await phone.getByRole('textbox', { name: 'Message' }).fill('On my way home');
+    await phone.getByRole('button', { name: 'Send' }).tap();
+    await expect(phone.getByText('Sent to')).toBeVisible();
+    await phone.screenshot({ path: 'test-results/screenshots/phone-light.png' });
+    await phone.emulateMedia({ colorScheme: 'dark' });
+    await phone.screenshot({ path: 'test-results/screenshots/phone-dark.png' });
+    await context.close();
+
+    await expect(page.getByTestId('key-row').filter({ hasText: 'Alice phone' }).getByRole('cell').nth(7)).toHaveText(
+      '1',
+    );
+    await page.screenshot(shot('keys-light'));
+    await page.getByTestId('tab-clients').click();
+    await page.screenshot(shot('clients-names-light'));
+
+    // A topic's history: JSON, bytes, a retained value.
+    for (let i = 0; i < 6; i++) {
+      await publish(hub.baseUrl, { topic: 'kitchen/temp', message: JSON.stringify({ celsius: 21 + i / 2, seq: i }) });
+    }
+    await fetch(`${hub.baseUrl}/publish?topic=kitchen/temp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array([0x01, 0x15, 0x00, 0xd7, 0x48, 0x69]),
+    });
+    await fetch(`${hub.baseUrl}/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ topic: 'kitchen/temp', message: '{"celsius": 24, "retained": true}', retain: true }),
+    });
+    await publish(hub.baseUrl, { topic: 'lights/porch', message: 'on' });
+    await page.getByTestId('tab-topics').click();
+    await page.getByRole('button', { name: 'History of kitchen/temp' }).click();
+    await expect(page.getByTestId('history-item').first()).toContainText('retained');
+    await page.screenshot(shot('topics-history-light'));
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot(shot('topics-history-dark'));
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('tab-send').click();
+    await publishForm(page).getByLabel('Topic', { exact: true }).fill('kitchen/raw');
+    await publishForm(page).getByRole('button', { name: 'Hex', exact: true }).click();
+    await publishForm(page).getByLabel('Message', { exact: true }).fill('01 15 00 d7 4g');
+    await publishForm(page).getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.screenshot(shot('send-hex-invalid'));
   });
 });

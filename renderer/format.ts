@@ -1,4 +1,5 @@
 /** Display helpers. Pure, so they are easy to test and cheap to call per row. */
+import type { ClientInfo } from '../shared/hub';
 import type { MessageBody } from '../shared/traffic';
 
 /** First 8 characters of a registration id, enough to tell devices apart (the full id goes in a tooltip). */
@@ -15,6 +16,7 @@ const timeFormat = new Intl.DateTimeFormat(undefined, {
   hourCycle: 'h23',
 });
 const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const minuteFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const dayMs = 86_400_000;
 
 /** `1 client`, `2 clients`. */
@@ -34,11 +36,30 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
-/** Time of day for timestamps of the last 24 hours, date and time for older ones. */
+/** Time of day for timestamps within 24 hours of now, date and time for older (or later) ones. */
 export function formatTime(epochMs: number | null, now: number = Date.now()): string {
   if (epochMs === null) return '—';
   const time = timeFormat.format(epochMs);
-  return now - epochMs < dayMs ? time : `${dayFormat.format(epochMs)} ${time}`;
+  return Math.abs(now - epochMs) < dayMs ? time : `${dayFormat.format(epochMs)} ${time}`;
+}
+
+/**
+ * A registration's state in a few words: `Connected`, `Never connected` (a socket never opened on
+ * it), or `Idle since 14:03` (`Idle since Jun 3` after a day): what tells a stale one.
+ */
+export function formatSeen(
+  client: Pick<ClientInfo, 'connected' | 'everConnected' | 'lastSeen'>,
+  now: number = Date.now(),
+): string {
+  if (client.connected) return 'Connected';
+  if (!client.everConnected) return 'Never connected';
+  return `Idle since ${now - client.lastSeen < dayMs ? minuteFormat.format(client.lastSeen) : dayFormat.format(client.lastSeen)}`;
+}
+
+/** To the minute: `14:03` within 24 hours of now, `Nov 27 14:03` further away (a key's dates). */
+export function formatMinute(epochMs: number, now: number = Date.now()): string {
+  const time = minuteFormat.format(epochMs);
+  return Math.abs(now - epochMs) < dayMs ? time : `${dayFormat.format(epochMs)} ${time}`;
 }
 
 /** Integer with thousands separators. */
@@ -76,30 +97,50 @@ export function formatDuration(ms: number): string {
   return `${ms} ms`;
 }
 
-/** A message body for reading: JSON pretty-printed (two-space indent), anything else as it is. */
 /** A binary body's first bytes as hex pairs (`0a ff 00 …`). */
 export function hexPreview(base64: string, max = 32): string {
-  const binary = atob(base64.slice(0, Math.ceil((max + 2) / 3) * 4));
-  return Array.from(binary.slice(0, max), (c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join(' ');
+  return hexBytes(bytesOf(base64, max)).join(' ');
 }
 
-/** How a body reads in one line: the text, or `binary N B · hex…` for bytes. */
+/** How a body reads in one line: the text, or `binary 1.2 kB · 0a ff …` for bytes. */
 export function bodySummary(body: MessageBody, bytes: number): string {
   if ('text' in body) return body.text;
-  return `binary ${bytes} B · ${hexPreview(body.base64)}${bytes > 32 ? ' …' : ''}`;
+  return `binary ${formatBytes(bytes)} · ${hexPreview(body.base64)}${bytes > 32 ? ' …' : ''}`;
 }
 
-/** A binary body as a hex dump: 16 bytes a line, offset first (`0000  0a ff …`). */
-export function hexDump(base64: string): string {
-  const binary = atob(base64);
+/** Bytes shown by a hex dump before it stops (the rest is only counted). */
+export const hexDumpMaxBytes = 4096;
+
+/**
+ * A binary body as a hex dump: `perLine` bytes a line (8 fit a side panel), the offset first and
+ * the printable ASCII last (`0000  48 69 00 …  Hi.`); at most `max` bytes, then a line saying
+ * how many more there are.
+ */
+export function hexDump(base64: string, max = hexDumpMaxBytes, perLine = 8): string {
+  const bytes = bytesOf(base64, Number.POSITIVE_INFINITY);
   const lines: string[] = [];
-  for (let at = 0; at < binary.length; at += 16) {
-    const row = Array.from(binary.slice(at, at + 16), (c) => c.charCodeAt(0).toString(16).padStart(2, '0'));
-    lines.push(`${at.toString(16).padStart(4, '0')}  ${row.join(' ')}`);
+  for (let at = 0; at < Math.min(bytes.length, max); at += perLine) {
+    const row = bytes.subarray(at, Math.min(at + perLine, max));
+    const ascii = Array.from(row, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    lines.push(
+      `${at.toString(16).padStart(4, '0')}  ${hexBytes(row)
+        .join(' ')
+        .padEnd(perLine * 3 - 1)}  ${ascii}`,
+    );
   }
+  if (bytes.length > max) lines.push(`… ${formatCount(bytes.length - max)} more bytes`);
   return lines.length === 0 ? '(empty)' : lines.join('\n');
 }
 
+/** The first `max` bytes of base64 text (decoding only what is needed). */
+function bytesOf(base64: string, max: number): Uint8Array {
+  const binary = atob(Number.isFinite(max) ? base64.slice(0, Math.ceil(max / 3) * 4) : base64);
+  return Uint8Array.from(binary.slice(0, max), (c) => c.charCodeAt(0));
+}
+
+const hexBytes = (bytes: Uint8Array): string[] => Array.from(bytes, (b) => b.toString(16).padStart(2, '0'));
+
+/** A message body for reading: JSON pretty-printed (two-space indent), anything else as it is. */
 export function prettyBody(text: string): { text: string; json: boolean } {
   const trimmed = text.trim();
   if (!/^[[{]/.test(trimmed)) return { text, json: false };

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run screenshots`: builds, runs the screenshot spec (a real hub, real devices, Chromium)
 // and copies the curated few the README shows into docs/screenshots/. Run it when the GUI
-// changes and commit the images. (The phone page's screenshot comes with the phone page.)
+// changes and commit the images.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,10 @@ const curated = [
   ['clients-detail-light', 'clients'],
   ['messages-light', 'messages'],
   ['charts-dark', 'charts'],
+  ['add-device-light', 'add-device'],
+  ['keys-light', 'keys'],
+  ['topics-history-light', 'topics'],
+  ['phone-light', 'phone'],
 ];
 
 const run = (command, args) => {

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { parseIdArg, parseNoArg, parseRestartArg, parseSettingsPatch, parseTokenArg } from './command-args';
+import {
+  isBase64,
+  parseCreateKeyArg,
+  parseGuiPublish,
+  parseHistoryArg,
+  parseIdArg,
+  parseKeyIdArg,
+  parseNoArg,
+  parsePairDeviceArg,
+  parseRemoveDisconnectedArg,
+  parseRestartArg,
+  parseSettingsPatch,
+  parseTokenArg,
+  parseTopicArg,
+} from './command-args';
 
 const id = '0123456789abcdef0123456789abcdef';
 
@@ -101,6 +115,70 @@ describe('command argument parsers', () => {
       { token: null, x: 1 },
     ]) {
       expect(parseTokenArg(bad), JSON.stringify(bad)).toMatchObject({ ok: false, code: 'invalid_body' });
+    }
+  });
+
+  it('takes a GUI publish as text, or as bytes in strict base64', () => {
+    expect(parseGuiPublish({ topic: 'a', message: 'hi', retain: true })).toEqual({
+      ok: true,
+      value: { topic: 'a', message: 'hi', retain: true },
+    });
+    expect(parseGuiPublish({ topic: 'a', message: 'AP8=', encoding: 'base64' })).toEqual({
+      ok: true,
+      value: { topic: 'a', message: 'AP8=', encoding: 'base64' },
+    });
+    expect(parseGuiPublish({ topic: 'a', message: '', encoding: 'base64' })).toMatchObject({ ok: true });
+    for (const message of ['AP8', 'AP8==', '*AP8=', 'AP 8=', 'A===']) {
+      expect(parseGuiPublish({ topic: 'a', message, encoding: 'base64' }), message).toMatchObject({
+        ok: false,
+        code: 'invalid_message',
+      });
+    }
+    expect(parseGuiPublish({ topic: 'a', message: 'x', encoding: 'hex' })).toMatchObject({ code: 'invalid_body' });
+    expect(parseGuiPublish({ topic: '', message: 'x' })).toMatchObject({ code: 'invalid_topic' });
+    expect(isBase64(btoa(String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i))))).toBe(true);
+  });
+
+  it('takes keys, pairings and their ids as the HTTP routes do, plus the pairing’s base URL', () => {
+    const now = 1_000;
+    expect(parseCreateKeyArg({ name: 'k', users: [1], subscribe: ['a/*'], publish: [] }, now)).toEqual({
+      ok: true,
+      value: { name: 'k', users: [1], subscribe: ['a/*'], publish: [], expiresAt: null },
+    });
+    expect(parseCreateKeyArg({ name: 'k', users: [1], subscribe: [], publish: [], x: 1 }, now)).toMatchObject({
+      ok: false,
+    });
+    const pair = { name: 'p', user_id: 2, subscribe: ['chat'], expires_in_ms: 60_000 };
+    expect(parsePairDeviceArg({ ...pair, base: 'http://10.0.0.2:8000' }, now)).toEqual({
+      ok: true,
+      value: {
+        scope: { name: 'p', users: [2], subscribe: ['chat'], publish: ['chat'], expiresAt: 61_000 },
+        base: 'http://10.0.0.2:8000',
+      },
+    });
+    expect(parsePairDeviceArg(pair, now)).toMatchObject({ ok: true, value: { base: null } });
+    for (const bad of [null, { ...pair, base: 7 }, { ...pair, extra: 1 }, { ...pair, user_id: -1 }]) {
+      expect(parsePairDeviceArg(bad, now), JSON.stringify(bad)).toMatchObject({ ok: false });
+    }
+    expect(parseKeyIdArg({ id: '3f9c01ab' })).toEqual({ ok: true, value: { id: '3f9c01ab' } });
+    for (const bad of [null, { id: '3F9C01AB' }, { id: '3f9c01a' }, { id: '../keys' }]) {
+      expect(parseKeyIdArg(bad)).toMatchObject({ ok: false, code: 'invalid_body' });
+    }
+  });
+
+  it('takes the time for removeDisconnected, topics, and a history window', () => {
+    expect(parseRemoveDisconnectedArg({ disconnectedForMs: 0 })).toEqual({ ok: true, value: { disconnectedForMs: 0 } });
+    for (const bad of [null, {}, { disconnectedForMs: -1 }, { disconnectedForMs: 1.5 }, { disconnectedForMs: '1' }]) {
+      expect(parseRemoveDisconnectedArg(bad)).toMatchObject({ ok: false });
+    }
+    expect(parseTopicArg({ topic: 'a/b' })).toEqual({ ok: true, value: { topic: 'a/b' } });
+    expect(parseTopicArg({ topic: '' })).toMatchObject({ ok: false, code: 'invalid_topic' });
+    expect(parseHistoryArg({ topic: 'a' })).toEqual({ ok: true, value: { topic: 'a', since: 0, limit: 100 } });
+    expect(parseHistoryArg({ topic: 'a', since: 41, limit: 1000 })).toMatchObject({
+      value: { since: 41, limit: 1000 },
+    });
+    for (const bad of [{ topic: 'a', since: -1 }, { topic: 'a', limit: 0 }, { topic: 'a', limit: 1001 }, null]) {
+      expect(parseHistoryArg(bad), JSON.stringify(bad)).toMatchObject({ ok: false });
     }
   });
 });

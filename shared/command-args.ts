@@ -1,6 +1,8 @@
 /** Pure parsers for the GUI commands' arguments (IPC and dashboard), beside the HTTP ones in parse.ts. */
-import { settingsKeys, type HubSettings } from './ipc';
-import { isClientId, type Parsed } from './parse';
+import { settingsKeys, type GuiPublishRequest, type HubSettings } from './ipc';
+import { parseCreateKey, parsePairRequest, type DeviceKeyScope } from './keys';
+import { defaultTopicLimits, type TopicLimits } from './limits';
+import { isClientId, parsePublishRequest, parseTopic, type Parsed } from './parse';
 import { accessTokenProblem, isListenHost } from './options';
 import { settingProblem } from './settings';
 
@@ -116,4 +118,90 @@ export function parseExportEndArg(value: unknown): Parsed<{ handle: string; abor
   }
   const extra = onlyKeys(value, ['handle', 'abort']);
   return extra === null ? { ok: true, value: { handle: value.handle, abort: value.abort } } : invalid(extra);
+}
+
+/** Standard base64 (RFC 4648 §4, padded), as `btoa` writes it. */
+export function isBase64(value: string): boolean {
+  return /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(value);
+}
+
+/** `publish` from the GUI: a `POST /publish` body plus `encoding` (`base64`: the message is bytes). */
+export function parseGuiPublish(value: unknown, limits: TopicLimits = defaultTopicLimits): Parsed<GuiPublishRequest> {
+  if (!isRecord(value)) return parsePublishRequest(value, limits);
+  const { encoding, ...body } = value;
+  if (encoding !== undefined && encoding !== 'text' && encoding !== 'base64') {
+    return invalid('encoding must be "text" or "base64"');
+  }
+  const parsed = parsePublishRequest(body, limits);
+  if (!parsed.ok || encoding !== 'base64') return parsed;
+  if (!isBase64(parsed.value.message)) {
+    return { ok: false, code: 'invalid_message', message: 'message must be base64 when encoding is "base64"' };
+  }
+  return { ok: true, value: { ...parsed.value, encoding } };
+}
+
+/** `createKey`: a `POST /keys` body (`now` turns `expires_in_ms` into a time). */
+export function parseCreateKeyArg(value: unknown, now: number): Parsed<DeviceKeyScope> {
+  if (!isRecord(value)) return parseCreateKey(value, now);
+  const extra = onlyKeys(value, ['name', 'users', 'subscribe', 'publish', 'expires_in_ms']);
+  return extra === null ? parseCreateKey(value, now) : invalid(extra);
+}
+
+/** `pairDevice`: a `POST /pair` body plus the device URL the link uses (`base`, checked by the host). */
+export function parsePairDeviceArg(
+  value: unknown,
+  now: number,
+): Parsed<{ scope: DeviceKeyScope; base: string | null }> {
+  if (!isRecord(value)) return invalid('expected {"name", "user_id": 1, "subscribe": ["chat"], "publish"?, "base"?}');
+  const extra = onlyKeys(value, ['name', 'user_id', 'subscribe', 'publish', 'expires_in_ms', 'base']);
+  if (extra !== null) return invalid(extra);
+  if (value.base !== undefined && typeof value.base !== 'string') return invalid('base must be one of the hub URLs');
+  const scope = parsePairRequest(value, now);
+  if (!scope.ok) return scope;
+  return { ok: true, value: { scope: scope.value, base: value.base ?? null } };
+}
+
+/** `{id}` of `revokeKey`: a device key's id (8 hex characters). */
+export function parseKeyIdArg(value: unknown): Parsed<{ id: string }> {
+  if (!isRecord(value) || typeof value.id !== 'string' || !/^[0-9a-f]{8}$/.test(value.id)) {
+    return invalid('expected {"id": "<8 hex characters>"}');
+  }
+  return { ok: true, value: { id: value.id } };
+}
+
+/** `{disconnectedForMs}` of `removeDisconnected`: a whole number of milliseconds, 0 for every disconnected one. */
+export function parseRemoveDisconnectedArg(value: unknown): Parsed<{ disconnectedForMs: number }> {
+  const ms = isRecord(value) ? value.disconnectedForMs : undefined;
+  if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 0) {
+    return invalid('expected {"disconnectedForMs": <whole milliseconds, 0 or more>}');
+  }
+  return { ok: true, value: { disconnectedForMs: ms } };
+}
+
+/** `{topic}` of `clearRetained` and `clearHistory`. */
+export function parseTopicArg(value: unknown, limits: TopicLimits = defaultTopicLimits): Parsed<{ topic: string }> {
+  if (!isRecord(value)) return invalid('expected {"topic": "<topic>"}');
+  const topic = parseTopic(value.topic, limits);
+  return topic.ok ? { ok: true, value: { topic: topic.value } } : topic;
+}
+
+/** Most messages one `getHistory` answers (as `GET /history`). */
+export const maxHistoryLimit = 1_000;
+
+/** `{topic, since?, limit?}` of `getHistory`: since an offset (default 0), limit 1 to 1,000 (default 100). */
+export function parseHistoryArg(
+  value: unknown,
+  limits: TopicLimits = defaultTopicLimits,
+): Parsed<{ topic: string; since: number; limit: number }> {
+  if (!isRecord(value)) return invalid('expected {"topic": "<topic>", "since"?: 0, "limit"?: 100}');
+  const topic = parseTopic(value.topic, limits);
+  if (!topic.ok) return topic;
+  const { since = 0, limit = 100 } = value;
+  if (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 0) {
+    return invalid('since must be an offset (a whole number)');
+  }
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > maxHistoryLimit) {
+    return invalid(`limit must be a whole number from 1 to ${maxHistoryLimit}`);
+  }
+  return { ok: true, value: { topic: topic.value, since, limit } };
 }

@@ -5,13 +5,23 @@
  */
 import type {
   ErrorCode,
+  HistoryResponse,
   PublishReceipt,
   PublishRequest,
   RegisterRequest,
   RegisterResponse,
+  RetainedClearResponse,
   UnregisterResponse,
 } from './api';
-import type { ClientInfo, HubStats, ListenInfo, RelayEventType, TopicInfo, UserInfo } from './hub';
+import type { ClientInfo, HubStats, ListenInfo, RelayEventType, TopicInfo, TopicStreamInfo, UserInfo } from './hub';
+import type {
+  CreateKeyRequest,
+  CreateKeyResponse,
+  DeviceKeyListing,
+  PairRequest,
+  PairResponse,
+  RevokeKeyResponse,
+} from './keys';
 import { guiOptionNames, type GuiOptionName, type OptionValues } from './options';
 import type { ClientCounters, ClientDetail, HubSeries, MessageBatch, MessageFilter, SeriesDelta } from './traffic';
 
@@ -131,13 +141,42 @@ export interface ExportTarget {
   path: string | null;
 }
 
+/**
+ * `publish` from the GUI: a `POST /publish` body whose message may be bytes, in base64
+ * (`encoding: 'base64'`: JSON carries no bytes; the host decodes them and publishes a binary message).
+ */
+export interface GuiPublishRequest extends PublishRequest {
+  encoding?: 'text' | 'base64';
+}
+
+/** `pairDevice`: a `POST /pair` body, and which of the hub's device URLs the link uses (default: the first). */
+export interface PairDeviceRequest extends PairRequest {
+  base?: string;
+}
+
+/** A topic's stream as the Topics view lists it: the retained message cut to a preview. */
+export interface TopicStreamSummary extends Omit<TopicStreamInfo, 'retained'> {
+  retained: RetainedPreview | null;
+}
+
+/** The start of a retained message (`message` is base64 when `encoding` says so), with its whole size. */
+export interface RetainedPreview {
+  message: string;
+  encoding?: 'base64';
+  ts: number;
+  /** Size of the whole message in bytes (UTF-8 for text). */
+  bytes: number;
+  /** `message` holds only its first characters (bytes, for a binary message). */
+  truncated: boolean;
+}
+
 /** Commands the GUI can send; each answers asynchronously. */
 export interface Commands {
   getInit(arg: null): HubInit;
   register(arg: RegisterRequest): RegisterResponse;
   unregister(arg: { id: string }): UnregisterResponse;
   unregisterUser(arg: { userId: number }): { removed: number };
-  publish(arg: PublishRequest): PublishReceipt;
+  publish(arg: GuiPublishRequest): PublishReceipt;
   /** Restarts the server on another host/port (e.g. after EADDRINUSE) without restarting the app. */
   restart(arg: { host: string; port: number }): HubStatus;
   /** Applies the changed settings (restarting the server when a relay option changed); all or nothing. */
@@ -155,6 +194,24 @@ export interface Commands {
   watchMessages(arg: MessageFilter | null): { watching: boolean };
   /** A registration with its last disconnects (error `unknown_client` when it is gone). */
   clientDetail(arg: { id: string }): ClientDetail;
+  /** Every device key (never a secret), newest first, with how many registrations each holds now. */
+  listKeys(arg: null): { keys: DeviceKeyListing[] };
+  /** Creates a device key; its secret is in this answer only. */
+  createKey(arg: CreateKeyRequest): CreateKeyResponse;
+  /** Revokes a key: its registrations go at once, their sockets closed with 4003. */
+  revokeKey(arg: { id: string }): RevokeKeyResponse;
+  /** "Add a device": a key for one user and its topics, a one-time phone link on a device URL, a board snippet. */
+  pairDevice(arg: PairDeviceRequest): PairResponse;
+  /** Removes every registration not connected for at least `disconnectedForMs` (0: every disconnected one). */
+  removeDisconnected(arg: { disconnectedForMs: number }): { removed: number };
+  /** Every topic's stream: history size, last offset and epoch, retained message (previewed). */
+  getStreams(arg: null): { streams: TopicStreamSummary[] };
+  /** A topic's messages after `since` (default 0), at most `limit` (default 100); `not_found` when never published to. */
+  getHistory(arg: { topic: string; since?: number; limit?: number }): HistoryResponse;
+  /** Clears a topic's retained message. */
+  clearRetained(arg: { topic: string }): RetainedClearResponse;
+  /** Empties a topic's history; answers how many messages went. */
+  clearHistory(arg: { topic: string }): { topic: string; removed: number };
   /** Desktop only: asks where to save an export (native save dialog) and opens that file. */
   exportBegin(arg: { suggestedName: string }): ExportTarget;
   /** Desktop only: appends a chunk of text to an open export file (waits while the disk catches up). */
@@ -191,6 +248,15 @@ export const commandNames = {
   setAccessToken: true,
   watchMessages: true,
   clientDetail: true,
+  listKeys: true,
+  createKey: true,
+  revokeKey: true,
+  pairDevice: true,
+  removeDisconnected: true,
+  getStreams: true,
+  getHistory: true,
+  clearRetained: true,
+  clearHistory: true,
   exportBegin: true,
   exportWrite: true,
   exportEnd: true,

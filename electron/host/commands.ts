@@ -3,15 +3,24 @@
  * socket): validates the name and every argument with the shared pure parsers, never throws.
  */
 import { randomBytes } from 'node:crypto';
-import { parseIdArg, parseNoArg, parseRestartArg, parseSettingsPatch, parseTokenArg } from '../../shared/command-args';
+import {
+  parseGuiPublish,
+  parseIdArg,
+  parseNoArg,
+  parseRestartArg,
+  parseSettingsPatch,
+  parseTokenArg,
+} from '../../shared/command-args';
 import type { CommandName, CommandResult, HubConfig, HubSettings, HubStatus } from '../../shared/ipc';
 import { isCommandName } from '../../shared/ipc';
-import { parsePublishRequest, parseRegisterRequest, parseUserId, type Parsed } from '../../shared/parse';
+import { parseRegisterRequest, parseUserId, type Parsed } from '../../shared/parse';
 import { parseMessageWatch } from '../../shared/traffic';
 import { deviceSocketUrl } from '../../shared/urls';
 
 export { deviceSocketUrl } from '../../shared/urls';
 import type { FeedListener, HubFeed } from './feed';
+import { runKeyCommand } from './commands-keys';
+import { runStreamCommand } from './commands-streams';
 import { LimitError, type Relay } from '../relay/index';
 
 /** Settings that cannot be applied (invalid together, or the server cannot listen with them): code `invalid_settings`. */
@@ -82,9 +91,12 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
         return parsed.ok ? { ok: true, value: { removed: relay.unregisterUser(parsed.value) } } : invalid(parsed);
       }
       case 'publish': {
-        const parsed = parsePublishRequest(arg, relay.options);
+        const parsed = parseGuiPublish(arg, relay.options);
         if (!parsed.ok) return invalid(parsed);
-        return { ok: true, value: relay.publish(parsed.value, 'gui') }; // LimitError over maxMessageBytes
+        const { encoding, ...request } = parsed.value;
+        // JSON carries no bytes: a binary message comes as base64 and is published as the bytes.
+        const message = encoding === 'base64' ? Buffer.from(request.message, 'base64') : request.message;
+        return { ok: true, value: relay.publish({ ...request, message }, 'gui') }; // LimitError over maxMessageBytes
       }
       case 'restart': {
         const parsed = parseRestartArg(arg);
@@ -132,6 +144,17 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
         const detail = feed.clientDetail(parsed.value.id);
         return detail === null ? failure('unknown_client', 'no such registration') : { ok: true, value: detail };
       }
+      case 'listKeys':
+      case 'createKey':
+      case 'revokeKey':
+      case 'pairDevice':
+      case 'removeDisconnected':
+        return runKeyCommand(relay, name, arg);
+      case 'getStreams':
+      case 'getHistory':
+      case 'clearRetained':
+      case 'clearHistory':
+        return runStreamCommand(relay, name, arg);
       case 'exportBegin':
       case 'exportWrite':
       case 'exportEnd':

@@ -47,6 +47,9 @@ export { LimitError } from './core/errors';
 export { isLogLevel, type LogLevel } from './core/log';
 export { tokensMatch } from './core/secrets';
 
+/** A publish of text, or of bytes (delivered as binary frames, kept as bytes in the history). */
+export type RelayPublishRequest = Omit<PublishRequest, 'message'> & { message: string | Buffer };
+
 /** A relay: the hub's state plus the server that exposes it. */
 export interface Relay {
   /** The resolved options. */
@@ -68,11 +71,11 @@ export interface Relay {
   /** Removes every registration of a user; returns how many. */
   unregisterUser(userId: number): number;
   /**
-   * Publishes a message (LimitError over `maxMessageBytes`); the receipt counts live connections
+   * Publishes a message, text or bytes (LimitError over `maxMessageBytes`); the receipt counts live connections
    * written to. `origin` tells the event's listeners who published (default `gui`: the hosts call
    * this for the operator; the HTTP route and device sockets publish inside the relay).
    */
-  publish(request: PublishRequest, origin?: PublishOrigin): PublishReceipt;
+  publish(request: RelayPublishRequest, origin?: PublishOrigin): PublishReceipt;
   /** Everything the operator sees (every client: costs as much as the hub is large). */
   snapshot(): HubSnapshot;
   /** One registration, or null when unknown. */

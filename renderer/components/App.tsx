@@ -4,6 +4,8 @@ import type { Transport } from '../transport/types';
 import { ClientsView } from './ClientsView';
 import { DeviceUrls } from './DeviceUrls';
 import { Header } from './Header';
+import { KeyDialog } from './KeyDialog';
+import { KeysView } from './KeysView';
 import { LogView } from './LogView';
 import { MessagesView } from './MessagesView';
 import { OpenHubBanner } from './OpenHubBanner';
@@ -25,6 +27,7 @@ export function App({ transport }: { transport: Transport }) {
   const link = useStore((s) => s.link);
   const loaded = useStore((s) => s.loaded);
   const view = useStore((s) => s.view);
+  const keyDialog = useStore((s) => s.keyDialog);
 
   if (link.kind === 'unauthorized') return <TokenScreen reason={link.reason} />;
   return (
@@ -45,6 +48,7 @@ export function App({ transport }: { transport: Transport }) {
           )}
         </div>
       </main>
+      {keyDialog !== null && <KeyDialog key={keyDialog} mode={keyDialog} />}
     </div>
   );
 }
@@ -57,6 +61,8 @@ function CurrentView({ view }: { view: ReturnType<typeof useStore.getState>['vie
       return <UsersView />;
     case 'topics':
       return <TopicsView />;
+    case 'keys':
+      return <KeysView />;
     case 'send':
       return <SendView />;
     case 'log':

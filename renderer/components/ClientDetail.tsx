@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ClientDetail as Detail } from '../../shared/traffic';
 import { deviceSocketUrl } from '../../shared/urls';
-import { formatBytes, formatCount, formatTime } from '../format';
+import { formatBytes, formatCount, formatSeen, formatTime } from '../format';
 import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
 import { CopyButton } from './CopyButton';
@@ -29,8 +29,18 @@ export function ClientDetail({ id }: { id: string }) {
         <dd>
           <code className="break">{client.id}</code>
         </dd>
+        <dt>Name</dt>
+        <dd>{client.name ?? <span className="muted">none</span>}</dd>
         <dt>User</dt>
         <dd>{client.userId}</dd>
+        <dt>Device key</dt>
+        <dd>
+          {client.keyId === null ? (
+            <span className="muted">none (the access token, or an open hub)</span>
+          ) : (
+            <code>{client.keyId}</code>
+          )}
+        </dd>
         <dt>Topics</dt>
         <dd>
           {client.topics.length === 0 ? <span className="muted">none</span> : <TopicList topics={client.topics} />}
@@ -41,6 +51,8 @@ export function ClientDetail({ id }: { id: string }) {
         <dd>{client.remoteAddress ?? '—'}</dd>
         <dt>Connected since</dt>
         <dd>{formatTime(client.connectedSince)}</dd>
+        <dt>Last seen</dt>
+        <dd>{`${formatTime(client.lastSeen)} · ${formatSeen(client)}`}</dd>
         <dt>Registered</dt>
         <dd>{formatTime(client.registeredAt)}</dd>
         <dt>Messages sent</dt>

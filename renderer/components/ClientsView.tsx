@@ -6,6 +6,7 @@ import { EmptyState } from './EmptyState';
 import { FilterBox } from './FilterBox';
 import { ClientDetail } from './ClientDetail';
 import { clientColumns } from './clientColumns';
+import { RemoveStale } from './RemoveStale';
 import { VirtualTable } from './VirtualTable';
 
 /** The clients table: every registration, filterable, sortable, virtualised. */
@@ -15,7 +16,8 @@ export function ClientsView() {
   const filter = useStore((s) => s.clientFilter);
   const connection = useStore((s) => s.connectionFilter);
   const sort = useStore((s) => s.clientSort);
-  const { setClientFilter, setConnectionFilter, sortClientsBy, setView, openClientDetail } = useStore.getState();
+  const { setClientFilter, setConnectionFilter, sortClientsBy, setView, openClientDetail, openKeyDialog } =
+    useStore.getState();
   const baseUrl = useStore(hubSelectors.primaryUrl);
   const detail = useStore((s) => s.detailClientId);
 
@@ -30,9 +32,14 @@ export function ClientsView() {
           </p>
         }
         action={
-          <button type="button" className="btn" onClick={() => setView('send')}>
-            Register one from here
-          </button>
+          <>
+            <button type="button" className="btn btn-primary" onClick={() => openKeyDialog('device')}>
+              Add a device…
+            </button>
+            <button type="button" className="btn" onClick={() => setView('send')}>
+              Register one from here
+            </button>
+          </>
         }
       >
         <p>
@@ -47,7 +54,7 @@ export function ClientsView() {
       <div className="toolbar">
         <FilterBox
           label="Filter clients"
-          placeholder="Filter: id, user, topic, address — or user:7 topic:cats"
+          placeholder="Filter: id, name, user, topic, address — or user:7 topic:cats"
           value={filter}
           onChange={setClientFilter}
           testId="client-filter"
@@ -57,11 +64,19 @@ export function ClientsView() {
           <select value={connection} onChange={(e) => setConnectionFilter(e.target.value as ConnectionFilter)}>
             <option value="all">All clients</option>
             <option value="connected">Connected only</option>
-            <option value="disconnected">Waiting to connect</option>
+            <option value="disconnected">Disconnected only</option>
           </select>
         </label>
         <span className="toolbar-count" data-testid="client-count" aria-live="polite">
           {shownOf(rows.length, total, 'client')}
+        </span>
+      </div>
+      <div className="toolbar toolbar-secondary">
+        <button type="button" className="btn btn-small" onClick={() => openKeyDialog('device')}>
+          Add a device…
+        </button>
+        <span className="toolbar-end">
+          <RemoveStale />
         </span>
       </div>
       <div className="split">

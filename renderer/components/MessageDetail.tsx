@@ -34,7 +34,7 @@ export function MessageDetail({ messageKey }: { messageKey: number }) {
         <h3>{binary ? 'Body (binary, hex)' : body.json ? 'Body (JSON)' : 'Body'}</h3>
         <CopyButton text={bodyValue(message.body)} label={binary ? 'Copy as base64' : 'Copy body'} />
       </div>
-      <pre className="message-body" data-testid="message-body" tabIndex={0}>
+      <pre className={`message-body${binary ? ' is-hex' : ''}`} data-testid="message-body" tabIndex={0}>
         {body.text}
       </pre>
       {message.truncated && (

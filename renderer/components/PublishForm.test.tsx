@@ -5,7 +5,9 @@ import type { PublishRequest } from '../../shared/api';
 import { useStore } from '../store';
 import { recordingTransport } from '../../test/renderer/transport';
 import { PublishForm } from './PublishForm';
-import { validatePublish } from './publishForm';
+import { emptyPublishFields, type PublishFields, validatePublish } from './publishForm';
+
+const form = (fields: Partial<PublishFields>): PublishFields => ({ ...emptyPublishFields(), ...fields });
 
 beforeEach(() => {
   useStore.setState(useStore.getInitialState(), true);
@@ -14,35 +16,72 @@ afterEach(cleanup);
 
 describe('validatePublish', () => {
   it('builds a broadcast body when the user id is empty', () => {
-    expect(validatePublish({ topic: ' cats ', userId: '', message: 'hi' })).toEqual({
+    expect(validatePublish(form({ topic: ' cats ', userId: '', message: 'hi' }))).toEqual({
       ok: true,
       value: { topic: 'cats', message: 'hi' },
     });
   });
 
   it('adds user_id when one is given', () => {
-    expect(validatePublish({ topic: 'cats', userId: '7', message: 'hi' })).toEqual({
+    expect(validatePublish(form({ topic: 'cats', userId: '7', message: 'hi' }))).toEqual({
       ok: true,
       value: { topic: 'cats', user_id: 7, message: 'hi' },
     });
   });
 
   it('names the wrong field', () => {
-    expect(validatePublish({ topic: '', userId: '', message: 'x' })).toEqual({
+    expect(validatePublish(form({ topic: '', userId: '', message: 'x' }))).toEqual({
       ok: false,
       errors: { topic: 'Enter a topic' },
     });
-    expect(validatePublish({ topic: 'a'.repeat(300), userId: '', message: 'x' })).toMatchObject({
+    expect(validatePublish(form({ topic: 'a'.repeat(300), userId: '', message: 'x' }))).toMatchObject({
       ok: false,
       errors: { topic: expect.stringMatching(/at most 256/) as unknown },
     });
-    expect(validatePublish({ topic: 'cats', userId: '-1', message: 'x' })).toMatchObject({
+    expect(validatePublish(form({ topic: 'cats', userId: '-1', message: 'x' }))).toMatchObject({
       ok: false,
       errors: { userId: expect.stringMatching(/whole number/) as unknown },
     });
-    expect(validatePublish({ topic: 'cats', userId: '99999999999999999999', message: 'x' })).toMatchObject({
+    expect(validatePublish(form({ topic: 'cats', userId: '99999999999999999999', message: 'x' }))).toMatchObject({
       ok: false,
       errors: { userId: expect.stringMatching(/whole number from 0 to 9007199254740991/) as unknown },
+    });
+  });
+});
+
+describe('validatePublish with bytes', () => {
+  it('sends hex, base64 and a file as base64 bytes, and text as it is, retained when asked', () => {
+    expect(validatePublish(form({ topic: 'cam', message: '00 ff 7b', mode: 'hex', retain: true }))).toEqual({
+      ok: true,
+      value: { topic: 'cam', message: 'AP97', encoding: 'base64', retain: true },
+    });
+    expect(validatePublish(form({ topic: 'cam', message: 'AP97', mode: 'base64' }))).toEqual({
+      ok: true,
+      value: { topic: 'cam', message: 'AP97', encoding: 'base64' },
+    });
+    const file = { name: 'a.bin', bytes: Uint8Array.of(1, 2, 3) };
+    expect(validatePublish(form({ topic: 'cam', message: 'ignored', mode: 'file', file }))).toEqual({
+      ok: true,
+      value: { topic: 'cam', message: 'AQID', encoding: 'base64' },
+    });
+    expect(validatePublish(form({ topic: 'cam', message: '', retain: true }))).toEqual({
+      ok: true,
+      value: { topic: 'cam', message: '', retain: true },
+    });
+  });
+
+  it('says what is wrong with the bytes', () => {
+    expect(validatePublish(form({ topic: 'cam', message: '0g', mode: 'hex' }))).toEqual({
+      ok: false,
+      errors: { message: '“g” at position 2 is not a hex digit (0–9, a–f)' },
+    });
+    expect(validatePublish(form({ topic: 'cam', mode: 'file' }))).toEqual({
+      ok: false,
+      errors: { message: 'Choose a file to send' },
+    });
+    expect(validatePublish(form({ topic: '', message: 'zz', mode: 'hex' }))).toEqual({
+      ok: false,
+      errors: { topic: 'Enter a topic', message: '“z” at position 1 is not a hex digit (0–9, a–f)' },
     });
   });
 });
@@ -82,5 +121,30 @@ describe('PublishForm', () => {
     const { container } = render(<PublishForm />);
     const options = [...container.querySelectorAll('datalist option')].map((o) => o.getAttribute('value'));
     expect(options).toEqual(['cats', 'dogs']);
+  });
+
+  it('refuses bad hex beside the field, then publishes the bytes as base64 with retain', async () => {
+    const transport = recordingTransport({ publish: { delivered: 0, offset: 4, epoch: 'e' } });
+    useStore.getState().connect(transport);
+    render(<PublishForm />);
+    fireEvent.change(screen.getByLabelText('Topic'), { target: { value: 'cam' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Hex' }));
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'ca fe zz' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Publish' }));
+    expect(screen.getByLabelText('Message').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('“z” at position 7 is not a hex digit (0–9, a–f)')).toBeTruthy();
+    expect(transport.calls.filter((c) => c.name === 'publish')).toEqual([]);
+
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'ca fe 00' } });
+    expect(screen.getByText(/one binary frame · 3 B/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('checkbox', { name: /Retain/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Publish' }));
+    expect(await screen.findByText(/Delivered to 0 clients .* · retained/)).toBeTruthy();
+    expect(transport.calls.find((c) => c.name === 'publish')?.arg).toEqual({
+      topic: 'cam',
+      message: 'yv4A',
+      encoding: 'base64',
+      retain: true,
+    });
   });
 });

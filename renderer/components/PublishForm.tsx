@@ -3,22 +3,24 @@ import { plural } from '../format';
 import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
 import { Field, fieldNoteId } from './Field';
-import { type PublishErrors, type PublishFields, validatePublish } from './publishForm';
+import { MessageBodyField } from './MessageBodyField';
+import { emptyPublishFields, type PublishErrors, type PublishFields, validatePublish } from './publishForm';
 
-type Outcome = { kind: 'delivered'; count: number; topic: string } | { kind: 'failed'; message: string } | null;
+type Outcome =
+  { kind: 'delivered'; count: number; topic: string; retained: boolean } | { kind: 'failed'; message: string } | null;
 
-/** Publish a message to a topic, optionally only to one user's devices. */
+/** Publish a message (text or bytes) to a topic, optionally only to one user's devices, optionally retained. */
 export function PublishForm() {
   const topicNames = useStore(hubSelectors.topicNames);
   const prefill = useStore((s) => s.publishTopic);
-  const [fields, setFields] = useState<PublishFields>({ topic: prefill, userId: '', message: '' });
+  const [fields, setFields] = useState<PublishFields>(() => emptyPublishFields(prefill));
   const [errors, setErrors] = useState<PublishErrors>({});
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
-  const update = (name: keyof PublishFields, value: string): void => {
-    const next = { ...fields, [name]: value };
+  const update = (patch: Partial<PublishFields>): void => {
+    const next = { ...fields, ...patch };
     setFields(next);
     // Re-check as the operator types only after a first attempt, so errors never shout early.
     if (tried) {
@@ -41,7 +43,12 @@ export function PublishForm() {
     setBusy(false);
     setOutcome(
       result.ok
-        ? { kind: 'delivered', count: result.value.delivered, topic: checked.value.topic }
+        ? {
+            kind: 'delivered',
+            count: result.value.delivered,
+            topic: checked.value.topic,
+            retained: checked.value.retain === true,
+          }
         : { kind: 'failed', message: result.error.message },
     );
   };
@@ -57,7 +64,7 @@ export function PublishForm() {
           value={fields.topic}
           aria-invalid={errors.topic !== undefined}
           aria-describedby={fieldNoteId('publish-topic')}
-          onChange={(e) => update('topic', e.target.value)}
+          onChange={(e) => update({ topic: e.target.value })}
         />
         <datalist id="known-topics">
           {topicNames.map((name) => (
@@ -74,19 +81,23 @@ export function PublishForm() {
           value={fields.userId}
           aria-invalid={errors.userId !== undefined}
           aria-describedby={fieldNoteId('publish-user')}
-          onChange={(e) => update('userId', e.target.value)}
+          onChange={(e) => update({ userId: e.target.value })}
         />
       </Field>
-      <Field id="publish-message" label="Message" hint="Sent as-is, as one text frame" error={errors.message}>
-        <textarea
-          id="publish-message"
-          rows={4}
-          value={fields.message}
-          aria-invalid={errors.message !== undefined}
-          aria-describedby={fieldNoteId('publish-message')}
-          onChange={(e) => update('message', e.target.value)}
-        />
-      </Field>
+      <MessageBodyField
+        fields={fields}
+        error={errors.message}
+        onMode={(mode) => update({ mode })}
+        onMessage={(message) => update({ message })}
+        onFile={(file) => update({ file })}
+      />
+      <label className="check">
+        <input type="checkbox" checked={fields.retain} onChange={(e) => update({ retain: e.target.checked })} />
+        <span>
+          Retain — keep it as the topic’s last message: devices that subscribe later get it at once (an empty retained
+          message clears it)
+        </span>
+      </label>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {busy ? 'Publishing…' : 'Publish'}
@@ -96,6 +107,7 @@ export function PublishForm() {
             <span className={outcome.count > 0 ? 'ok' : 'warn'}>
               Delivered to {plural(outcome.count, 'client')}
               {outcome.count === 0 && ` — nobody is subscribed to “${outcome.topic}” right now`}
+              {outcome.retained && ' · retained'}
             </span>
           )}
           {outcome?.kind === 'failed' && <span className="error">{outcome.message}</span>}

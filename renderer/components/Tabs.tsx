@@ -7,6 +7,7 @@ const tabs: readonly { view: View; label: string }[] = [
   { view: 'clients', label: 'Clients' },
   { view: 'users', label: 'Users' },
   { view: 'topics', label: 'Topics' },
+  { view: 'keys', label: 'Keys' },
   { view: 'messages', label: 'Messages' },
   { view: 'charts', label: 'Charts' },
   { view: 'send', label: 'Publish & register' },

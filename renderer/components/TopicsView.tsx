@@ -1,65 +1,41 @@
-import type { TopicInfo } from '../../shared/hub';
-import { formatCount, shownOf } from '../format';
+import { shownOf } from '../format';
 import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
+import type { Store } from '../store/types';
 import { EmptyState } from './EmptyState';
 import { FilterBox } from './FilterBox';
-import { type Column, VirtualTable } from './VirtualTable';
+import { topicColumns } from './topicColumns';
+import { TopicHistory } from './TopicHistory';
+import { useLiveRefresh } from './useLiveRefresh';
+import { VirtualTable } from './VirtualTable';
 
-const columns: readonly Column<TopicInfo>[] = [
-  {
-    id: 'topic',
-    header: 'Topic',
-    width: 'minmax(160px, 1fr)',
-    render: (t) => (
-      <button
-        type="button"
-        className="chip chip-btn"
-        title={`Show the subscribers of ${t.topic}`}
-        onClick={() => useStore.getState().showClients(`topic:${t.topic}`)}
-      >
-        {t.topic}
-      </button>
-    ),
-  },
-  { id: 'subscribers', header: 'Subscribers', width: '120px', align: 'end', render: (t) => formatCount(t.subscribers) },
-  { id: 'published', header: 'Published', width: '120px', align: 'end', render: (t) => formatCount(t.published) },
-  {
-    id: 'actions',
-    header: '',
-    width: '120px',
-    align: 'end',
-    render: (t) => (
-      <button
-        type="button"
-        className="btn btn-small"
-        aria-label={`Publish to ${t.topic}`}
-        onClick={() => useStore.getState().publishTo(t.topic)}
-      >
-        Publish…
-      </button>
-    ),
-  },
-];
+// With a history panel open, the panel shows the stream: the table keeps what fits beside it.
+const narrowTopicColumns = topicColumns.filter((c) => !['published', 'offset', 'retained'].includes(c.id));
 
-/** Topics: subscribers and messages published, busiest first. */
+const load = (): Promise<void> => useStore.getState().loadStreams();
+// Every publish moves a stream (also on topics nobody subscribes to): follow the hub's publish count.
+const watch = (s: Store): string => `${s.stats.published} ${s.topics.length}`;
+
+/** Topics: subscribers and messages published, each topic's history and retained message; busiest first. */
 export function TopicsView() {
-  const topics = useStore(hubSelectors.sortedTopics);
-  const total = useStore((s) => s.topics.length);
+  useLiveRefresh(load, watch);
+  const rows = useStore(hubSelectors.topicRows);
+  const total = useStore(hubSelectors.topicTotal);
   const filter = useStore((s) => s.topicFilter);
   const setTopicFilter = useStore((s) => s.setTopicFilter);
+  const open = useStore((s) => s.historyTopic);
   if (total === 0) {
     return (
       <EmptyState title="No topics yet">
         <p>
           Topics appear when a connected device subscribes by sending <code>{'{"topics": ["cats"]}'}</code> on its
-          WebSocket.
+          WebSocket, or when a message is published.
         </p>
       </EmptyState>
     );
   }
   return (
-    <section className="view" aria-label="Topics">
+    <section className="view view-with-detail" aria-label="Topics">
       <div className="toolbar">
         <FilterBox
           label="Filter topics"
@@ -68,13 +44,23 @@ export function TopicsView() {
           onChange={setTopicFilter}
           testId="topic-filter"
         />
-        <span className="toolbar-count">{shownOf(topics.length, total, 'topic')}</span>
+        <span className="toolbar-count">{shownOf(rows.length, total, 'topic')}</span>
       </div>
-      {topics.length === 0 ? (
-        <EmptyState title="No topics match this filter" />
-      ) : (
-        <VirtualTable label="Topics" columns={columns} rows={topics} rowKey={(t) => t.topic} rowTestId="topic-row" />
-      )}
+      <div className="split">
+        {rows.length === 0 ? (
+          <EmptyState title="No topics match this filter" />
+        ) : (
+          <VirtualTable
+            label="Topics"
+            columns={open === null ? topicColumns : narrowTopicColumns}
+            rows={rows}
+            rowKey={(t) => t.topic}
+            rowTestId="topic-row"
+            selectedKey={open}
+          />
+        )}
+        {open !== null && <TopicHistory topic={open} />}
+      </div>
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import type { ClientInfo } from '../../shared/hub';
-import { formatBytes, formatCount, formatTime, shortId } from '../format';
+import { formatBytes, formatCount, formatSeen, formatTime, shortId } from '../format';
 import { useStore } from '../store';
 import { TopicList } from './TopicList';
 import { UnregisterButton } from './UnregisterButton';
@@ -10,43 +10,55 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
   {
     id: 'id',
     header: 'Client',
-    width: '88px',
+    width: 'minmax(170px, 1.4fr)',
     sortable: true,
     render: (c) => (
-      <button
-        type="button"
-        className="link-btn"
-        title={c.id}
-        aria-label={`Details of client ${shortId(c.id)}`}
-        onClick={() => useStore.getState().openClientDetail(c.id)}
-      >
-        <code>{shortId(c.id)}</code>
-      </button>
+      <span className="client-cell">
+        <button
+          type="button"
+          className="link-btn"
+          title={c.id}
+          aria-label={`Details of client ${shortId(c.id)}`}
+          onClick={() => useStore.getState().openClientDetail(c.id)}
+        >
+          <code>{shortId(c.id)}</code>
+        </button>
+        {c.name !== null && (
+          <span className="client-name" title={c.name} data-testid="client-name">
+            {c.name}
+          </span>
+        )}
+      </span>
     ),
   },
-  { id: 'userId', header: 'User', width: '80px', sortable: true, render: (c) => c.userId },
+  { id: 'userId', header: 'User', width: '56px', sortable: true, render: (c) => c.userId },
   {
     id: 'topics',
     header: 'Topics',
-    width: 'minmax(140px, 1fr)',
+    width: 'minmax(110px, 1fr)',
     sortable: true,
     render: (c) => <TopicList topics={c.topics} />,
   },
   {
     id: 'connected',
     header: 'Status',
-    width: '112px',
+    width: '136px',
     sortable: true,
     render: (c) => (
-      <span className={`status-dot ${c.connected ? 'is-on' : 'is-off'}`}>{c.connected ? 'Connected' : 'Waiting'}</span>
+      <span
+        className={`status-dot ${c.connected ? 'is-on' : c.everConnected ? 'is-off' : 'is-never'}`}
+        title={c.connected ? undefined : `Last seen ${formatTime(c.lastSeen)}`}
+      >
+        {formatSeen(c)}
+      </span>
     ),
   },
-  { id: 'remoteAddress', header: 'Address', width: '132px', sortable: true, render: (c) => c.remoteAddress ?? '—' },
+  { id: 'remoteAddress', header: 'Address', width: '112px', sortable: true, render: (c) => c.remoteAddress ?? '—' },
   { id: 'connectedSince', header: 'Since', width: '92px', sortable: true, render: (c) => formatTime(c.connectedSince) },
   {
     id: 'messagesSent',
     header: 'Sent',
-    width: '72px',
+    width: '64px',
     align: 'end',
     sortable: true,
     render: (c) => formatCount(c.messagesSent),
@@ -54,7 +66,7 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
   {
     id: 'published',
     header: 'Published',
-    width: '92px',
+    width: '96px',
     align: 'end',
     sortable: true,
     render: (c) => formatCount(c.published),
@@ -62,7 +74,7 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
   {
     id: 'bufferedBytes',
     header: 'Buffered',
-    width: '100px',
+    width: '92px',
     align: 'end',
     sortable: true,
     render: (c) => formatBytes(c.bufferedBytes),
@@ -70,7 +82,7 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
   {
     id: 'actions',
     header: '',
-    width: '116px',
+    width: '112px',
     align: 'end',
     render: (c) => <UnregisterButton id={c.id} label={`Unregister client ${shortId(c.id)} of user ${c.userId}`} />,
   },

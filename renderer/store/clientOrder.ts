@@ -6,7 +6,7 @@
 import type { ClientInfo } from '../../shared/hub';
 import type { ClientSort, ConnectionFilter, Store } from './types';
 
-/** True when a client matches the filter text: `user:7`, `topic:cats`, or words found in id, user, topics, address. */
+/** True when a client matches the filter text: `user:7`, `topic:cats`, or words found in id, name, user, topics, address. */
 export function matchesClientFilter(client: ClientInfo, filter: string): boolean {
   const words = filter.trim().toLowerCase().split(/\s+/).filter(Boolean);
   return words.every((word) => {
@@ -14,6 +14,7 @@ export function matchesClientFilter(client: ClientInfo, filter: string): boolean
     if (word.startsWith('topic:')) return client.topics.some((topic) => topic.toLowerCase() === word.slice(6));
     return (
       client.id.includes(word) ||
+      (client.name?.toLowerCase().includes(word) ?? false) ||
       String(client.userId).includes(word) ||
       (client.remoteAddress ?? '').includes(word) ||
       client.topics.some((topic) => topic.toLowerCase().includes(word))
@@ -24,13 +25,19 @@ export function matchesClientFilter(client: ClientInfo, filter: string): boolean
 function compareClients(a: ClientInfo, b: ClientInfo, key: ClientSort['key']): number {
   switch (key) {
     case 'id':
-      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+      // Named devices by name, then the nameless ones by id.
+      return (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     case 'userId':
       return a.userId - b.userId;
     case 'topics':
       return a.topics.length - b.topics.length || a.topics.join(',').localeCompare(b.topics.join(','));
     case 'connected':
-      return Number(a.connected) - Number(b.connected);
+      // Never connected, then idle the longest, … then connected.
+      return (
+        Number(a.connected) - Number(b.connected) ||
+        Number(a.everConnected) - Number(b.everConnected) ||
+        (a.connected ? 0 : a.lastSeen - b.lastSeen)
+      );
     case 'remoteAddress':
       return (a.remoteAddress ?? '').localeCompare(b.remoteAddress ?? '');
     case 'connectedSince':

@@ -2,6 +2,8 @@ import { create } from 'zustand';
 import { createClientsSlice } from './clientsSlice';
 import { createConnectionSlice } from './connectionSlice';
 import { createHubSlice } from './hubSlice';
+import { createKeysSlice } from './keysSlice';
+import { createStreamsSlice } from './streamsSlice';
 import { createLogSlice } from './logSlice';
 import { createMessagesSlice } from './messagesSlice';
 import { createSeriesSlice } from './seriesSlice';
@@ -19,4 +21,6 @@ export const useStore = create<Store>()((...a) => ({
   ...createConnectionSlice(...a),
   ...createSeriesSlice(...a),
   ...createMessagesSlice(...a),
+  ...createKeysSlice(...a),
+  ...createStreamsSlice(...a),
 }));

@@ -1,5 +1,5 @@
-import type { ClientInfo, UserInfo } from '../../shared/hub';
-import type { LogEntry } from '../../shared/ipc';
+import type { ClientInfo, TopicInfo, UserInfo } from '../../shared/hub';
+import type { LogEntry, TopicStreamSummary } from '../../shared/ipc';
 import { bodyText, matchesMessageFilter, type MessageFilter, type MessageRecord } from '../../shared/traffic';
 import { visibleClientsSelector } from './clientOrder';
 import type { MessageFilterInput, Store } from './types';
@@ -90,6 +90,36 @@ export function userRows(users: readonly UserInfo[], clients: ReadonlyMap<string
     .sort((a, b) => a.userId - b.userId);
 }
 
+/** One topic as the Topics view shows it: its subscribers (null: none now) and its stream (null: not loaded or never published). */
+export interface TopicRow {
+  topic: string;
+  info: TopicInfo | null;
+  stream: TopicStreamSummary | null;
+}
+
+/**
+ * Topics with subscribers and topics with a history or a retained message, merged; most
+ * subscribers first, then by name. `filter`: words in the topic's name.
+ */
+export function topicRows(
+  topics: readonly TopicInfo[],
+  streams: ReadonlyMap<string, TopicStreamSummary>,
+  filter: string,
+): TopicRow[] {
+  const rows = new Map<string, TopicRow>();
+  for (const info of topics) rows.set(info.topic, { topic: info.topic, info, stream: streams.get(info.topic) ?? null });
+  for (const stream of streams.values()) {
+    // A topic whose history was cleared and that nobody subscribes to has nothing left to show.
+    if (!rows.has(stream.topic) && (stream.size > 0 || stream.retained !== null)) {
+      rows.set(stream.topic, { topic: stream.topic, info: null, stream });
+    }
+  }
+  const needle = filter.trim().toLowerCase();
+  return [...rows.values()]
+    .filter((row) => needle === '' || row.topic.toLowerCase().includes(needle))
+    .sort((a, b) => (b.info?.subscribers ?? 0) - (a.info?.subscribers ?? 0) || a.topic.localeCompare(b.topic));
+}
+
 /** Selectors over the store. Derived arrays are memoised, so they are safe to pass to `useStore`. */
 export const hubSelectors = {
   visibleClients: visibleClientsSelector(),
@@ -118,6 +148,13 @@ export const hubSelectors = {
         .filter((t) => needle === '' || t.topic.toLowerCase().includes(needle))
         .sort((a, b) => b.subscribers - a.subscribers || a.topic.localeCompare(b.topic));
     },
+  ),
+  /** Every topic the Topics view lists (subscribed, or with a history or retained message), filtered. */
+  topicRows: memo((s: Store) => tuple(s.topics, s.streams, s.topicFilter), topicRows),
+  /** How many topics the Topics view lists before filtering. */
+  topicTotal: memo(
+    (s: Store) => tuple(s.topics, s.streams),
+    (topics, streams) => topicRows(topics, streams, '').length,
   ),
   topicNames: memo(
     (s: Store) => tuple(s.topics),

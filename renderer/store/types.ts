@@ -11,7 +11,9 @@ import type {
   HubStatus,
   HubUpdate,
   LogEntry,
+  TopicStreamSummary,
 } from '../../shared/ipc';
+import type { DeviceKeyListing } from '../../shared/keys';
 import type { ClientCounters, HubSeries, MessageBatch, MessageRecord, SeriesDelta } from '../../shared/traffic';
 import type { LinkState, Transport } from '../transport/types';
 
@@ -121,7 +123,36 @@ export interface ClientSort {
 }
 
 /** The views reachable from the tab bar. */
-export type View = 'clients' | 'users' | 'topics' | 'messages' | 'charts' | 'send' | 'log' | 'settings';
+export type View = 'clients' | 'users' | 'topics' | 'keys' | 'messages' | 'charts' | 'send' | 'log' | 'settings';
+
+/** Which dialog makes a key: "Add a device" (a key, a phone link and a board snippet) or a bare key. */
+export type KeyDialog = 'device' | 'key';
+
+/** Device keys, asked from the hub while the Keys view (or a dialog) needs them. */
+export interface KeysSlice {
+  /** Every key, newest first; null until first loaded. */
+  keys: DeviceKeyListing[] | null;
+  /** Why the last load failed, or null. */
+  keysError: string | null;
+  /** The open key dialog, if any. */
+  keyDialog: KeyDialog | null;
+  /** The key whose revocation the operator is asked to confirm, by id. */
+  keyToRevoke: string | null;
+  askRevoke: (id: string | null) => void;
+  loadKeys: () => Promise<void>;
+  /** Revokes a key and reloads the list; resolves with the error message, or null. */
+  revokeKey: (id: string) => Promise<string | null>;
+  openKeyDialog: (dialog: KeyDialog | null) => void;
+}
+
+/** Topics' streams (history size, last offset, retained message), asked from the hub while the Topics view is open. */
+export interface StreamsSlice {
+  streams: ReadonlyMap<string, TopicStreamSummary>;
+  /** The topic whose history panel is open, if any. */
+  historyTopic: string | null;
+  loadStreams: () => Promise<void>;
+  openHistory: (topic: string | null) => void;
+}
 
 /** Time span of the charts. */
 export type ChartRange = '15m' | '1h';
@@ -174,7 +205,15 @@ export interface ConnectionSlice {
 }
 
 /** The whole renderer store. */
-export type Store = HubSlice & ClientsSlice & LogSlice & UiSlice & ConnectionSlice & SeriesSlice & MessagesSlice;
+export type Store = HubSlice &
+  ClientsSlice &
+  LogSlice &
+  UiSlice &
+  ConnectionSlice &
+  SeriesSlice &
+  MessagesSlice &
+  KeysSlice &
+  StreamsSlice;
 
 /** A slice creator typed against the whole store. */
 export type Slice<T> = StateCreator<Store, [], [], T>;
