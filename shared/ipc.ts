@@ -11,7 +11,7 @@ import type {
   RegisterResponse,
   UnregisterResponse,
 } from './api';
-import type { ClientInfo, HubStats, ListenInfo, RelayEventType, TopicInfo, UserInfo } from './hub';
+import type { ClientInfo, ClusterInfo, HubStats, ListenInfo, RelayEventType, TopicInfo, UserInfo } from './hub';
 import { guiOptionNames, type GuiOptionName, type OptionValues } from './options';
 
 /** Lifecycle of the hub's server as the GUI shows it. */
@@ -84,6 +84,8 @@ export interface HubInit {
   security: HubSecurity;
   dashboard: DashboardInfo | null;
   log: LogEntry[];
+  /** A hub in a cluster (`--broker`): the cluster as it sees it. */
+  cluster?: ClusterInfo;
 }
 
 /**
@@ -104,6 +106,8 @@ export interface HubUpdate {
   users: UserInfo[];
   topics: TopicInfo[];
   log: LogEntry[];
+  /** A hub in a cluster (`--broker`): the cluster as it sees it now. */
+  cluster?: ClusterInfo;
 }
 
 /** Commands the GUI can send; each answers asynchronously. */

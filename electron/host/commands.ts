@@ -62,12 +62,15 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
         const base = relay.address()?.urls[0];
         if (base === undefined) return failure('unavailable', 'the hub is not listening; start it first');
         const client = relay.register(parsed.value.user_id);
+        await relay.settled(); // in a cluster: every hub can take its socket
         return { ok: true, value: { url: deviceSocketUrl(base, client.id), id: client.id } };
       }
       case 'unregister': {
         const parsed = parseIdArg(arg);
         if (!parsed.ok) return invalid(parsed);
-        return { ok: true, value: { removed: relay.unregister(parsed.value.id), id: parsed.value.id } };
+        const removed = relay.unregister(parsed.value.id);
+        await relay.settled(); // in a cluster: its socket on another hub is closed too
+        return { ok: true, value: { removed, id: parsed.value.id } };
       }
       case 'unregisterUser': {
         const parsed = parseUserIdArg(arg);
@@ -76,7 +79,7 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'publish': {
         const parsed = parsePublishRequest(arg, relay.options);
         if (!parsed.ok) return invalid(parsed);
-        return { ok: true, value: relay.publish(parsed.value) }; // LimitError over maxMessageBytes
+        return { ok: true, value: await relay.publish(parsed.value) }; // LimitError over maxMessageBytes
       }
       case 'restart': {
         const parsed = parseRestartArg(arg);

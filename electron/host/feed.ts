@@ -2,7 +2,7 @@
  * The GUI feed: turns the relay's event stream into coalesced `HubUpdate` pushes (at most one
  * per `intervalMs`, only when something changed) and keeps a bounded, readable event log.
  */
-import type { ClientInfo, HubSnapshot, RelayEvent } from '../../shared/hub';
+import type { ClientInfo, ClusterInfo, HubSnapshot, RelayEvent } from '../../shared/hub';
 import type { DashboardInfo, HubConfig, HubInit, HubSecurity, HubStatus, HubUpdate, LogEntry } from '../../shared/ipc';
 import { settingsOf } from './settings';
 import type { Relay } from '../relay/index';
@@ -58,17 +58,24 @@ export function describeEvent(event: RelayEvent): string {
       return `user ${event.userId} unregistered ${shortId(event.id)}`;
     case 'connected': {
       const from = event.client.remoteAddress === null ? '' : ` from ${event.client.remoteAddress}`;
-      return `user ${event.client.userId} connected ${shortId(event.client.id)}${from}`;
+      return `user ${event.client.userId} connected ${shortId(event.client.id)}${from}${onHub(event.hub)}`;
     }
     case 'disconnected':
-      return `user ${event.userId} disconnected ${shortId(event.id)} (${event.reason.replaceAll('_', ' ')}, code ${event.code})`;
+      return `user ${event.userId} disconnected ${shortId(event.id)}${onHub(event.hub)} (${event.reason.replaceAll('_', ' ')}, code ${event.code})`;
     case 'topics':
       return `user ${event.userId} ${shortId(event.id)} subscribed to ${event.topics.length > 0 ? event.topics.join(', ') : 'nothing'}`;
     case 'published':
       return describePublish(event, 1, event.receipt.delivered);
     case 'slow-consumer':
       return `user ${event.userId} ${shortId(event.id)} is a slow consumer (${event.bufferedBytes} bytes buffered): ${event.policy === 'drop' ? 'dropping messages' : 'closed'}`;
+    case 'cluster':
+      return event.text;
   }
+}
+
+/** ` on hub <name>` for a socket on another hub of the cluster. */
+function onHub(hub: string | undefined): string {
+  return hub === undefined ? '' : ` on hub ${hub}`;
 }
 
 type PublishedEvent = Extract<RelayEvent, { type: 'published' }>;
@@ -76,6 +83,7 @@ type PublishedEvent = Extract<RelayEvent, { type: 'published' }>;
 /** Who published, for the log: a device (its short id), the GUI, or an HTTP client. */
 function publisherOf(event: PublishedEvent): string {
   if (event.origin === 'device' && event.clientId !== null) return `device ${shortId(event.clientId)} `;
+  if (event.origin === 'cluster') return 'another hub ';
   return event.origin === 'gui' ? 'the GUI ' : '';
 }
 
@@ -121,7 +129,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   let lastRate = 0;
   const config = (): HubConfig | null => options.config?.() ?? null;
   // Status and security are small and sent with every update; settings only when they changed.
-  const statusKey = (): string => JSON.stringify([options.status(), securityOf(relay.options)]);
+  const statusKey = (): string => JSON.stringify([options.status(), securityOf(relay.options), relay.cluster()]);
   let lastStatus = statusKey();
   let lastConfig = JSON.stringify(config());
   let closed = false;
@@ -189,6 +197,9 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       case 'slow-consumer':
         onSlowConsumer(event);
         break;
+      case 'cluster':
+        append(event.type, describeEvent(event));
+        break;
       case 'registered':
       case 'connected':
       case 'disconnected':
@@ -225,6 +236,8 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       topics: snapshot.topics,
       log: pendingLog,
     };
+    const cluster = relay.cluster();
+    if (cluster !== null) update.cluster = cluster;
     const fullDue = countersChanged && now - lastFullAt >= fullListIntervalMs;
     if (fullDue || (dirty.size > 64 && dirty.size > snapshot.clients.length / 2)) {
       update.clients = snapshot.clients;
@@ -299,6 +312,12 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   }
 
   const unsubscribe = relay.on(onEvent);
+  // In a cluster, the other hubs' device counts change with their heartbeats, not with this hub's
+  // events: look once a second (an update goes out only when something changed).
+  const clusterTicker = setInterval(() => {
+    if (listeners.size > 0 && relay.cluster() !== null) schedule();
+  }, 1000);
+  clusterTicker.unref();
 
   return {
     init() {
@@ -315,6 +334,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
         security: securityOf(relay.options),
         dashboard: options.dashboard?.() ?? null,
         log: [...log],
+        ...clusterOf(relay),
       };
     },
     subscribe(listener) {
@@ -333,6 +353,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     },
     close() {
       closed = true;
+      clearInterval(clusterTicker);
       unsubscribe();
       listeners.clear();
       if (timer !== null) clearTimeout(timer);
@@ -349,6 +370,12 @@ function fallbackConfig(options: Relay['options']): HubConfig {
     dataDir: options.dataDir,
     tokenFile: null,
   };
+}
+
+/** `{cluster}` for a hub in a cluster, else nothing. */
+function clusterOf(relay: Relay): { cluster?: ClusterInfo } {
+  const cluster = relay.cluster();
+  return cluster === null ? {} : { cluster };
 }
 
 function pick(clients: readonly ClientInfo[], ids: ReadonlySet<string>): ClientInfo[] {

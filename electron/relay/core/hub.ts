@@ -5,12 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { CloseCode, type DisconnectReason, type PublishReceipt } from '../../../shared/api';
-import type { ClientInfo, HubSnapshot, HubStats, PublishOrigin, RelayEvent } from '../../../shared/hub';
+import type { ClientInfo, ClusterInfo, HubSnapshot, HubStats, PublishOrigin, RelayEvent } from '../../../shared/hub';
 import type { DeliveryFormat } from '../../../shared/protocol';
+import { sharedOf, type Directory } from './cluster';
 import { Connection, type ConnectionHooks } from './connection';
 import { MemoryEngine } from './engine/memory';
-import type { Engine, HistoryLimits, Payload } from './engine/types';
-import { Delivery, FlushScheduler } from './fanout';
+import type { Engine, HistoryLimits, Payload, Publication, Published } from './engine/types';
+import { replicaOf } from './replica';
+import { Delivery, FlushScheduler, rawFrameLength } from './fanout';
 import { answerSubscribe } from './subscribe';
 import { createLogger, type Logger } from './log';
 import type { RelayOptions } from './options';
@@ -62,6 +64,8 @@ export interface HubExtras {
   log?: Logger;
   /** The engine (default: in memory, with the options' history limits). */
   engine?: Engine;
+  /** In a cluster: where registrations and sockets are shared with the other hubs. */
+  directory?: Directory | null;
 }
 
 /** The history limits in the relay's options. */
@@ -100,13 +104,17 @@ export class Hub {
   };
   readonly #hooks: ConnectionHooks = {
     onTopics: (connection, topics, since) => {
-      const record = connection.record;
-      if (this.#registry.get(record.id) !== record) return;
-      this.#registry.setTopics(record, topics);
-      this.#store?.topicsChanged(record.id, record.topics);
-      this.#emit(() => ({ type: 'topics', id: record.id, userId: record.userId, topics: [...record.topics] }));
-      // What a subscribe brings: what was missed (asked with `since`), or the retained message.
-      answerSubscribe(this.engine, connection, topics, since);
+      // In a cluster this hub may lag the one the device came from by a moment: caught up first.
+      this.engine.whenCurrent(since, () => {
+        const record = connection.record;
+        if (this.#registry.get(record.id) !== record) return;
+        this.#registry.setTopics(record, topics);
+        this.#store?.topicsChanged(record.id, record.topics);
+        this.#directory?.topicsChanged(sharedOf(record));
+        this.#emit(() => ({ type: 'topics', id: record.id, userId: record.userId, topics: [...record.topics] }));
+        // What a subscribe brings: what was missed (asked with `since`), or the retained message.
+        answerSubscribe(this.engine, connection, topics, since);
+      });
     },
     onPublish: (connection, { topic, message, user_id: userId, retain }, echo) => {
       if (this.messageTooLarge(message)) {
@@ -135,7 +143,8 @@ export class Hub {
   };
 
   /** Where publications get their offsets, and where history and retained messages live. */
-  readonly engine: Engine;
+  engine: Engine;
+  #directory: Directory | null;
 
   constructor(
     readonly options: RelayOptions,
@@ -143,7 +152,54 @@ export class Hub {
   ) {
     this.#store = extras.store ?? null;
     this.engine = extras.engine ?? new MemoryEngine(historyLimitsOf(options));
+    this.engine.bind(this.#deliver);
+    this.#directory = extras.directory ?? null;
     this.log = extras.log ?? createLogger('silent');
+  }
+
+  /** Switches to another engine, and cluster directory (between a stop and a start: no socket is open). */
+  useEngine(engine: Engine, directory: Directory | null): void {
+    this.engine = engine;
+    this.#directory = directory;
+    engine.bind(this.#deliver);
+  }
+
+  /** In a cluster: the seam through which the other hubs change this one (see `core/cluster.ts`). */
+  replica() {
+    return replicaOf(this.#registry, this.#store, {
+      add: (id, userId, registeredAt) => {
+        this.#restoringId = id;
+        try {
+          return this.#registry.add(userId, registeredAt);
+        } finally {
+          this.#restoringId = null;
+        }
+      },
+      emit: (build) => this.#emit(build),
+      info: (record) => this.#info(record),
+      unregister: (id) => this.unregister(id, undefined, false),
+      connections: () => this.#connections,
+    });
+  }
+
+  /** In a cluster: resolves once what this hub changed is known to the others (at once for a single hub). */
+  settled(): Promise<void> | null {
+    return this.#directory?.settled() ?? null;
+  }
+
+  /** The cluster as the operator sees it, or null for a single hub. */
+  clusterInfo(): ClusterInfo | null {
+    return this.#directory?.info() ?? null;
+  }
+
+  /** In a cluster: tells the listeners (the GUI's log) that it joined, lost Redis or rejoined. */
+  noteCluster(state: ClusterInfo['state'], text: string): void {
+    this.#emit(() => ({ type: 'cluster', state, text }));
+  }
+
+  /** In a cluster: looks up a registration another hub made a moment ago; null for a single hub. */
+  lookup(id: string): Promise<boolean> | null {
+    return this.#directory?.lookup(id) ?? null;
   }
 
   /** Loads every stored registration (same ids, users, topics and times); returns how many. */
@@ -169,7 +225,7 @@ export class Hub {
     let expired = 0;
     for (const id of this.#store.idleSince(before)) {
       const record = this.#registry.get(id);
-      if (record?.link) continue;
+      if (record?.link || this.#directory?.locationOf(id)) continue; // connected here, or on another hub
       this.log.info({ client: id, user: record?.userId, idleMs }, 'registration expired');
       if (this.unregister(id)) expired++;
     }
@@ -194,7 +250,8 @@ export class Hub {
       throw error;
     }
     this.log.info({ req, client: record.id, user: userId }, 'registered');
-    const info = toClientInfo(record);
+    this.#directory?.registered(sharedOf(record));
+    const info = this.#info(record);
     this.#emit(() => ({ type: 'registered', client: info }));
     return info;
   }
@@ -219,12 +276,13 @@ export class Hub {
     return this.#registry.get(id) !== undefined;
   }
 
-  /** Removes a registration and closes its live socket (4000 "unregistered"). */
-  unregister(id: string, req?: string): boolean {
+  /** Removes a registration and closes its live socket (4000 "unregistered"); `shared` false: another hub removed it. */
+  unregister(id: string, req?: string, shared = true): boolean {
     if (!this.#registry.get(id)) return false;
     this.#store?.removed(id);
     const record = this.#registry.remove(id);
     if (!record) return false;
+    if (shared) this.#directory?.unregistered(id);
     this.log.info({ req, client: id, user: record.userId }, 'unregistered');
     record.link?.close(CloseCode.unregistered, 'unregistered');
     this.#emit(() => ({ type: 'unregistered', id, userId: record.userId }));
@@ -241,6 +299,7 @@ export class Hub {
   /**
    * Sends `message` to every connected subscriber of `topic` (only `userId`'s, when given), each in
    * its connection's format; a device's own publish skips its sender unless it asked for an echo.
+   * In a cluster the engine delivers it on every hub and the receipt comes once they have counted.
    */
   publish(
     topic: string,
@@ -248,12 +307,19 @@ export class Hub {
     userId?: number,
     source: PublishSource = { origin: 'http' },
     retain = false,
-  ): PublishReceipt {
-    const ts = Date.now();
-    // In the history (and on disk, with a data dir) before anyone is told about it.
-    const { publication, epoch } = this.engine.append(topic, message, userId, ts, retain);
-    const delivery = new Delivery(topic, message, userId, ts, publication.offset, epoch);
-    const skip = source.echo === true ? undefined : source.from;
+  ): PublishReceipt | Promise<PublishReceipt> {
+    // In the history (and on disk, or in Redis) before anyone is told about it.
+    const published = this.engine.publish(topic, message, userId, Date.now(), retain, source);
+    if (published instanceof Promise) return published.then((done) => this.#receipt(done, source));
+    return this.#receipt(published, source);
+  }
+
+  /** The fan-out on this hub (the engine calls it; `source` undefined: published on another hub). */
+  readonly #deliver = (publication: Publication, epoch: string, source: unknown): number => {
+    const { topic, message, userId, ts, offset } = publication;
+    const delivery = new Delivery(topic, message, userId, ts, offset, epoch);
+    const from = source === undefined ? undefined : (source as PublishSource);
+    const skip = from?.echo === true ? undefined : from?.from;
     let delivered = 0;
     let deliveredBytes = 0;
     for (const record of this.#registry.recipients(topic, userId)) {
@@ -263,18 +329,36 @@ export class Hub {
       deliveredBytes += delivery.frame(link.format).length;
     }
     this.#registry.notePublished(topic);
-    this.#totals.published++;
     this.#totals.delivered += delivered;
-    const bytes = delivery.raw().length;
-    this.counters.publishedBytes += bytes;
     this.counters.deliveredBytes += deliveredBytes;
+    const bytes = delivery.raw().length;
+    if (from !== undefined) this.counters.publishedBytes += bytes;
+    else {
+      const receipt: PublishReceipt = { delivered, offset, epoch };
+      this.#emit(() => ({
+        type: 'published',
+        topic,
+        userId: userId ?? null,
+        bytes,
+        receipt,
+        origin: 'cluster',
+        clientId: null,
+      }));
+    }
+    return delivered;
+  };
+
+  #receipt({ publication, epoch, delivered, cluster }: Published, source: PublishSource): PublishReceipt {
+    this.#totals.published++;
     const receipt: PublishReceipt = { delivered, offset: publication.offset, epoch };
+    if (cluster !== undefined) receipt.cluster = cluster;
     const { origin, from } = source;
+    const { topic, userId, message } = publication;
     this.#emit(() => ({
       type: 'published',
       topic,
       userId: userId ?? null,
-      bytes,
+      bytes: rawFrameLength(message),
       receipt,
       origin,
       clientId: from?.record.id ?? null,
@@ -312,8 +396,9 @@ export class Hub {
     const conn = ++this.#connSeq;
     this.#connIds.set(connection, conn);
     this.#store?.seen(id);
+    this.#directory?.connected(id, connection.remoteAddress);
     this.log.info({ conn, client: id, user: record.userId, remote: remoteAddress }, 'connected');
-    const info = toClientInfo(record);
+    const info = this.#info(record);
     this.#emit(() => ({ type: 'connected', client: info }));
     return connection;
   }
@@ -369,7 +454,7 @@ export class Hub {
   snapshot(): HubSnapshot {
     return {
       startedAt: this.startedAt,
-      clients: Array.from(this.#registry.all(), toClientInfo),
+      clients: Array.from(this.#registry.all(), (record) => this.#info(record)),
       users: this.#registry.users(),
       topics: this.#registry.topics(),
       stats: this.stats(),
@@ -379,7 +464,10 @@ export class Hub {
   #onClose(connection: Connection, reason: DisconnectReason, code: number): void {
     this.#connections.delete(connection);
     const { record } = connection;
-    if (record.link === connection) record.link = null;
+    if (record.link === connection) {
+      record.link = null;
+      if (this.#registry.get(record.id) === record) this.#directory?.disconnected(record.id, { reason, code });
+    }
     this.#store?.seen(record.id);
     const key = `${reason} ${code}`;
     this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
@@ -406,16 +494,24 @@ export class Hub {
       }
     }
   }
+
+  /** The operator's view of one registration (in a cluster, with the hub that holds its socket). */
+  #info(record: Record): ClientInfo {
+    const directory = this.#directory;
+    if (directory === null) return toClientInfo(record);
+    const hub = record.link !== null ? directory.self : directory.locationOf(record.id);
+    return { ...toClientInfo(record, hub !== null), hub };
+  }
 }
 
-/** The operator's view of one registration. */
-export function toClientInfo(record: Record): ClientInfo {
+/** The operator's view of one registration (`elsewhere`: its socket is on another hub of the cluster). */
+export function toClientInfo(record: Record, elsewhere = false): ClientInfo {
   const link = record.link;
   return {
     id: record.id,
     userId: record.userId,
     topics: [...record.topics],
-    connected: link !== null,
+    connected: link !== null || elsewhere,
     remoteAddress: link?.remoteAddress ?? null,
     connectedSince: link?.connectedAt ?? null,
     registeredAt: record.registeredAt,

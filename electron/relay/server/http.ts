@@ -110,12 +110,15 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
   }
   if (path === '/health') {
     const stats = ctx.hub.stats();
+    const cluster = ctx.hub.clusterInfo();
     const body: HealthResponse = {
-      status: 'ok',
+      // Degraded, still 200: the hub serves its own devices; a load balancer may keep sending them.
+      status: cluster?.state === 'degraded' ? 'degraded' : 'ok',
       uptime_s: Math.round((Date.now() - ctx.hub.startedAt) / 1000),
       registered: stats.registered,
       connected: stats.connected,
     };
+    if (cluster !== null) body.cluster = { state: cluster.state, hubs: cluster.members.length };
     sendJson(res, 200, JSON.stringify(body));
     return;
   }
@@ -156,15 +159,21 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
   }
   if (method === 'DELETE') {
     const id = decodeSegment(path.slice('/register/'.length));
-    const body: UnregisterResponse = { removed: ctx.hub.unregister(id, requestId(req)), id };
-    sendJson(res, 200, JSON.stringify(body));
+    const unregister = (): void => {
+      const body: UnregisterResponse = { removed: ctx.hub.unregister(id, requestId(req)), id };
+      // In a cluster, answered once the other hubs can know (their sockets on it are closed too).
+      whenSettled(ctx, res, () => sendJson(res, 200, JSON.stringify(body)));
+    };
+    whenKnown(ctx, res, id, unregister);
     return;
   }
   if (path.startsWith('/ws/')) {
     // A plain GET (no Upgrade header) on a socket URL.
-    const known = ctx.hub.has(decodeSegment(path.slice('/ws/'.length)));
-    if (known) fail(ctx, res, new HttpError(426, 'upgrade_required', 'connect with a WebSocket client'));
-    else fail(ctx, res, new HttpError(404, 'unknown_client', 'no registration with this id'));
+    const id = decodeSegment(path.slice('/ws/'.length));
+    whenKnown(ctx, res, id, () => {
+      if (ctx.hub.has(id)) fail(ctx, res, new HttpError(426, 'upgrade_required', 'connect with a WebSocket client'));
+      else fail(ctx, res, new HttpError(404, 'unknown_client', 'no registration with this id'));
+    });
     return;
   }
   readJsonBody(req, ctx.maxBodyBytes, (error, body) =>
@@ -218,7 +227,30 @@ function register(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, b
   }
   const client = ctx.hub.register(parsed.value.user_id, requestId(req));
   const answer: RegisterResponse = { url: `${ctx.wsBase(req)}/ws/${client.id}`, id: client.id };
-  sendJson(res, 200, JSON.stringify(answer));
+  // In a cluster, answered once every hub can take its socket.
+  whenSettled(ctx, res, () => sendJson(res, 200, JSON.stringify(answer)));
+}
+
+/** Runs `answer` now on a single hub; in a cluster once what this hub changed has reached the others. */
+function whenSettled(ctx: HttpContext, res: ServerResponse, answer: () => void): void {
+  const settled = ctx.hub.settled();
+  if (settled === null) answer();
+  else
+    settled.then(
+      () => guard(ctx, res, answer),
+      () => guard(ctx, res, answer),
+    );
+}
+
+/** Runs `then` now when the hub holds `id` (or is alone); in a cluster after looking the id up first. */
+function whenKnown(ctx: HttpContext, res: ServerResponse, id: string, then: () => void): void {
+  const lookup = ctx.hub.has(id) ? null : ctx.hub.lookup(id);
+  if (lookup === null) then();
+  else
+    lookup.then(
+      () => guard(ctx, res, then),
+      () => guard(ctx, res, then),
+    );
 }
 
 function publish(ctx: HttpContext, res: ServerResponse, body: unknown): void {
@@ -255,8 +287,20 @@ function deliver(
     fail(ctx, res, new HttpError(413, 'message_too_large', `message is larger than ${max} bytes (UTF-8)`));
     return;
   }
-  const { delivered, offset, epoch } = ctx.hub.publish(topic, message, userId, { origin: 'http' }, retain === true);
-  sendJson(res, 200, `{"delivered":${delivered},"offset":${offset},"epoch":${JSON.stringify(epoch)}}`);
+  const receipt = ctx.hub.publish(topic, message, userId, { origin: 'http' }, retain === true);
+  if (receipt instanceof Promise) {
+    receipt.then(
+      (done) => sendJson(res, 200, JSON.stringify(done)),
+      (error: unknown) =>
+        guard(ctx, res, () => {
+          throw error;
+        }),
+    );
+    return;
+  }
+  const { delivered, offset, epoch, cluster } = receipt;
+  if (cluster !== undefined) sendJson(res, 200, JSON.stringify(receipt));
+  else sendJson(res, 200, `{"delivered":${delivered},"offset":${offset},"epoch":${JSON.stringify(epoch)}}`);
 }
 
 /** `GET /history/<topic>?since=<offset>&limit=<n>`: 404 for a topic never published to. */
