@@ -25,14 +25,18 @@ export interface HubProcess {
 const listeningLine = /^Relay Hub listening on 127\.0\.0\.1:(\d+)$/;
 const dashboardLine = /^Dashboard: (\S+#token=(\S+))$/;
 
-/** Starts a hub (default: any free port, random token) and resolves once it printed its port and dashboard URL. */
-export async function startHub(options: { port?: number; token?: string } = {}): Promise<HubProcess> {
+/**
+ * Starts a hub (default: any free port, random token; `args`: more flags) and resolves once it
+ * printed its port and dashboard URL.
+ */
+export async function startHub(options: { port?: number; token?: string; args?: string[] } = {}): Promise<HubProcess> {
   const args = ['dist/cli/relay-hub.cjs', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--dashboard'];
   // A fresh data dir per hub: no registrations from other tests or from the user's own hub.
   args.push('--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-e2e-')));
   // The specs register thousands of devices from one address: no per-IP rate limits.
   args.push('--register-rate', '0', '--publish-rate', '0');
   if (options.token !== undefined) args.push('--dashboard-token', options.token);
+  args.push(...(options.args ?? []));
   const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { useStore } from '../store';
 import type { Transport } from '../transport/types';
 import { ClientsView } from './ClientsView';
+import { ClusterBanner } from './ClusterBanner';
+import { ClusterPanel } from './ClusterPanel';
 import { DeviceUrls } from './DeviceUrls';
 import { Header } from './Header';
 import { LogView } from './LogView';
@@ -27,8 +29,10 @@ export function App({ transport }: { transport: Transport }) {
     <div className="app">
       <Header />
       <StatusBanner />
+      <ClusterBanner />
       <OpenHubBanner />
       <DeviceUrls />
+      <ClusterPanel />
       <Tabs />
       <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`} className="panel">
         {!loaded ? (

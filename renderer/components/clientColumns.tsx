@@ -1,5 +1,6 @@
 import type { ClientInfo } from '../../shared/hub';
 import { formatBytes, formatCount, formatTime, shortId } from '../format';
+import { ClientHub } from './ClientHub';
 import { TopicList } from './TopicList';
 import { UnregisterButton } from './UnregisterButton';
 import type { Column } from './VirtualTable';
@@ -27,7 +28,10 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
     width: '112px',
     sortable: true,
     render: (c) => (
-      <span className={`status-dot ${c.connected ? 'is-on' : 'is-off'}`}>{c.connected ? 'Connected' : 'Waiting'}</span>
+      <span className={`status-dot ${c.connected ? 'is-on' : 'is-off'}`}>
+        {c.connected ? 'Connected' : 'Waiting'}
+        <ClientHub hub={c.hub} />
+      </span>
     ),
   },
   { id: 'remoteAddress', header: 'Address', width: '132px', sortable: true, render: (c) => c.remoteAddress ?? '—' },

@@ -30,6 +30,7 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
   config: null,
   security: unknownSecurity,
   dashboard: null,
+  cluster: null,
   loaded: false,
   applyInit(init) {
     set({
@@ -40,6 +41,7 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
       config: init.config,
       security: init.security,
       dashboard: init.dashboard,
+      cluster: init.cluster ?? null,
       loaded: true,
     });
     get().setClients(init.clients);
@@ -59,6 +61,7 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
       deliveredPerSecond: update.deliveredPerSecond,
       users: update.users,
       topics: update.topics,
+      cluster: update.cluster ?? null,
     });
     if (update.clients !== undefined) get().setClients(update.clients);
     if (update.upserts !== undefined || update.removed !== undefined) {

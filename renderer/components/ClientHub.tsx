@@ -1,0 +1,12 @@
+import { useStore } from '../store';
+
+/** In a cluster: the hub a client's socket is on (its name; "this hub" for this one). */
+export function ClientHub({ hub }: { hub: string | null | undefined }) {
+  const name = useStore((s) => {
+    if (hub == null || s.cluster === null) return null;
+    const member = s.cluster.members.find((m) => m.id === hub);
+    return member?.self === true ? 'this hub' : (member?.name ?? hub);
+  });
+  if (name === null) return null;
+  return <span className="client-hub muted"> · {name}</span>;
+}
