@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthResponse, PublishReceipt, RegisterResponse } from '../../shared/api';
 import type { Envelope } from '../../shared/protocol';
+import { createHubHost } from '../../electron/host/index';
 import {
   metricSample,
   postJson,
@@ -314,6 +315,39 @@ describe('a cluster of hubs on Redis', () => {
     await b.relay.stop();
     cluster.hubs.splice(1, 1);
     await waitForMembers(a, 1);
+  });
+
+  it('joins a cluster, and leaves it, when the operator sets or clears the broker in the settings', async () => {
+    cluster = await startCluster(1);
+    const [a] = cluster.hubs as [TestHub];
+    const host = createHubHost({
+      relay: { host: '127.0.0.1', port: 0, heartbeatIntervalMs: 0, registerRatePerSec: 0 },
+    });
+    try {
+      const status = await host.start();
+      const port = status.listen?.port ?? 0;
+      expect(host.relay.cluster()).toBeNull();
+      const alone = await register(port, 1);
+      const config = await host.applySettings({ broker: cluster.redis.url });
+      expect(config.settings.broker).toBe(cluster.redis.url);
+      expect(host.relay.cluster()?.state).toBe('up');
+      await waitForMembers(a, 2);
+      // What it held alone joined the cluster; what it registers now is known everywhere at once.
+      expect((await rawRequest(a.port, 'GET', `/ws/${alone.id}`)).status).toBe(426);
+      const joined = await register(port, 2);
+      expect((await rawRequest(a.port, 'GET', `/ws/${joined.id}`)).status).toBe(426);
+      await expect(host.applySettings({ broker: 'redis://:hunter2secret@x/y' })).rejects.toThrow(
+        'option "broker" may end with /<database number> only, got "redis://:***@x/y"',
+      );
+      await host.applySettings({ broker: null });
+      expect(host.relay.cluster()).toBeNull();
+      await waitForMembers(a, 1);
+      expect((await postJson(port, '/publish', { topic: 'cats', message: 'alone again' })).json).toMatchObject({
+        offset: 1,
+      });
+    } finally {
+      await host.stop();
+    }
   });
 
   it('refuses a broker URL it cannot use, without repeating its password', async () => {

@@ -184,12 +184,20 @@ export class RedisEngine implements Engine {
     this.#receipts.answer(data.toString('latin1'));
   }
 
-  /** The link is up: reloads the copy from Redis, then goes on from the bus. */
-  async joined(): Promise<void> {
-    const { link, keys, log } = this.cluster;
+  /**
+   * The link just came up: from now on the bus is held (in order) until the copy is reloaded, so a
+   * publication that comes before the reload cannot pass what this hub missed meanwhile.
+   */
+  hold(): void {
     this.#state = 'joining';
     this.#held = [];
     this.#heldBytes = 0;
+  }
+
+  /** Reloads the copy from Redis (the link is up and the bus held), then goes on from the bus. */
+  async joined(): Promise<void> {
+    const { link, keys, log } = this.cluster;
+    if (this.#held === null) this.hold();
     try {
       const redis = link.redis;
       if (redis === null) return;

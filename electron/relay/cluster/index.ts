@@ -60,6 +60,7 @@ export function createCluster(options: ClusterOptions): Cluster {
 
   const handlers: LinkHandlers = {
     up: () => {
+      engine.hold();
       joining = joinCluster().finally(() => (joining = null));
     },
     down: (reason) => {
