@@ -31,9 +31,12 @@ test('the dashboard of a hub in a cluster shows the members, where each client i
     await expect(panel.getByTestId('cluster-member').nth(1)).toContainText(`http://127.0.0.1:${b.port}`);
     const rows = page.getByTestId('client-row');
     await expect(rows).toHaveCount(2);
-    await expect(rows.filter({ hasText: onA.id.slice(0, 8) })).toContainText('Connected · this hub');
-    await expect(rows.filter({ hasText: id.slice(0, 8) })).toContainText(`Connected · `);
-    await expect(rows.filter({ hasText: id.slice(0, 8) })).not.toContainText('this hub');
+    const hubOf = (clientId: string) => rows.filter({ hasText: clientId.slice(0, 8) }).locator('.client-hub');
+    await expect(hubOf(onA.id)).toHaveText('on this hub');
+    await expect(hubOf(id)).toHaveText(/^on \S+:\d+$/);
+    await expect(hubOf(id)).toHaveText(
+      `on ${await page.getByTestId('cluster-member').nth(1).locator('.cluster-member-name').textContent()}`,
+    );
 
     await redis.kill();
     const banner = page.getByTestId('cluster-banner');

@@ -1,6 +1,6 @@
 import { useStore } from '../store';
 
-/** In a cluster: the hub a client's socket is on (its name; "this hub" for this one). */
+/** In a cluster: the hub a client's socket is on (its name, or "this hub"), on a line under its status. */
 export function ClientHub({ hub }: { hub: string | null | undefined }) {
   const name = useStore((s) => {
     if (hub == null || s.cluster === null) return null;
@@ -8,5 +8,9 @@ export function ClientHub({ hub }: { hub: string | null | undefined }) {
     return member?.self === true ? 'this hub' : (member?.name ?? hub);
   });
   if (name === null) return null;
-  return <span className="client-hub muted"> · {name}</span>;
+  return (
+    <span className="client-hub muted" title={`Its socket is on ${name}`}>
+      on {name}
+    </span>
+  );
 }

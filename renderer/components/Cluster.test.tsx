@@ -81,10 +81,10 @@ describe('the cluster in the GUI', () => {
   it('names the hub each client is on', () => {
     useStore.getState().applyInit(hubInit({ cluster: cluster(), clients: [client('c1', { hub: 'bbbb' })] }));
     const { container, rerender } = render(<ClientHub hub="bbbb" />);
-    expect(container.textContent).toBe(' · hub-b:8000');
+    expect(container.textContent).toBe('on hub-b:8000');
     rerender(<ClientHub hub="aaaa" />);
-    expect(container.textContent).toBe(' · this hub');
+    expect(container.textContent).toBe('on this hub');
     rerender(<ClientHub hub="gone" />);
-    expect(container.textContent).toBe(' · gone');
+    expect(container.textContent).toBe('on gone');
   });
 });

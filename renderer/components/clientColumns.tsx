@@ -28,10 +28,12 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
     width: '112px',
     sortable: true,
     render: (c) => (
-      <span className={`status-dot ${c.connected ? 'is-on' : 'is-off'}`}>
-        {c.connected ? 'Connected' : 'Waiting'}
+      <>
+        <span className={`status-dot ${c.connected ? 'is-on' : 'is-off'}`}>
+          {c.connected ? 'Connected' : 'Waiting'}
+        </span>
         <ClientHub hub={c.hub} />
-      </span>
+      </>
     ),
   },
   { id: 'remoteAddress', header: 'Address', width: '132px', sortable: true, render: (c) => c.remoteAddress ?? '—' },

@@ -59,6 +59,8 @@ export class ClusterDirectory implements Directory {
     private readonly nameOf: (hub: string) => string | null,
     readonly info: () => ClusterInfo,
     private readonly generationFile: string | null,
+    /** A socket opened or closed (here, `local`, or on another hub): device counts changed. */
+    private readonly socketsChanged: (local: boolean) => void = () => undefined,
   ) {
     this.#generation = readGeneration(generationFile);
   }
@@ -88,6 +90,7 @@ export class ClusterDirectory implements Directory {
   connected(id: string, remoteAddress: string | null): void {
     const nonce = ++this.#nonce;
     this.#links.set(id, { nonce, announced: false });
+    this.socketsChanged(true);
     if (this.link.state !== 'up') return; // announced when the hub rejoins
     const message = this.#control({ k: 'conn', h: this.self, id, n: nonce, a: remoteAddress });
     this.#send(() =>
@@ -99,6 +102,7 @@ export class ClusterDirectory implements Directory {
     const link = this.#links.get(id);
     if (link === undefined) return;
     this.#links.delete(id);
+    this.socketsChanged(true);
     if (this.link.state !== 'up') return;
     const message = this.#control({ k: 'disc', h: this.self, id, n: link.nonce, r: close.reason, c: close.code });
     const owner = `${this.self} ${link.nonce}`;
@@ -151,6 +155,7 @@ export class ClusterDirectory implements Directory {
         const location = this.#locations.get(control.id);
         if (own || location?.hub !== control.h || location.nonce !== control.n) return;
         this.#locations.delete(control.id);
+        this.socketsChanged(false);
         replica.located(control.id, this.#label(control.h), null, { reason: control.r, code: control.c });
       }
     }
@@ -196,6 +201,7 @@ export class ClusterDirectory implements Directory {
       return;
     }
     this.#locations.set(control.id, { hub: control.h, nonce: control.n });
+    this.socketsChanged(false);
     // The later announcement wins: this hub's socket goes if the bus carried its announcement first.
     if (link?.announced === true) {
       this.#links.delete(control.id);

@@ -130,7 +130,18 @@ export function createCluster(options: ClusterOptions): Cluster {
     };
   };
   const generationFile = options.dataDir === null ? null : join(options.dataDir, 'cluster.json');
-  const directory = new ClusterDirectory(self, link, keys, log, (hub) => members.nameOf(hub), info, generationFile);
+  // A hub whose device count changed beats soon; the others read it a little later.
+  const socketsChanged = (local: boolean): void => members.soon(local ? 200 : 500);
+  const directory = new ClusterDirectory(
+    self,
+    link,
+    keys,
+    log,
+    (hub) => members.nameOf(hub),
+    info,
+    generationFile,
+    socketsChanged,
+  );
   const engine = new RedisEngine(options.limits, {
     link,
     keys,

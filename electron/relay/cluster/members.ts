@@ -18,6 +18,7 @@ export class Members {
   #others: ClusterMember[] = [];
   #timer: NodeJS.Timeout | null = null;
   #beating = false;
+  #soon: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly link: RedisLink,
@@ -51,9 +52,21 @@ export class Members {
     this.#timer.unref();
   }
 
+  /** A device count changed (here, or on the hub that said so): beats within `ms` instead of at the next second. */
+  soon(ms: number): void {
+    if (this.#soon !== null || this.#timer === null) return;
+    this.#soon = setTimeout(() => {
+      this.#soon = null;
+      void this.beat();
+    }, ms);
+    this.#soon.unref();
+  }
+
   stop(): void {
     if (this.#timer !== null) clearInterval(this.#timer);
+    if (this.#soon !== null) clearTimeout(this.#soon);
     this.#timer = null;
+    this.#soon = null;
     this.#others = [];
   }
 
