@@ -20,7 +20,16 @@ const packageBans = [
   },
   {
     files: ['electron/relay/**/*.ts', 'electron/host/**/*.ts', 'electron/cli/**/*.ts'],
+    ignores: ['electron/relay/cluster/**'],
     paths: [{ name: 'electron', message: 'The relay, the host and the CLI run in plain Node: never import electron.' }],
+    patterns: [
+      { group: ui, message: 'No UI here.' },
+      { group: ['ioredis', 'ioredis/*'], message: 'Only relay/cluster/ talks to Redis.' },
+    ],
+  },
+  {
+    files: ['electron/relay/cluster/**/*.ts'],
+    paths: [{ name: 'electron', message: 'The relay runs in plain Node: never import electron.' }],
     patterns: [{ group: ui, message: 'No UI here.' }],
   },
   {
@@ -61,6 +70,7 @@ const everything = [
   './shared',
   './electron/relay/core',
   './electron/relay/server',
+  './electron/relay/cluster',
   './electron/relay/index.ts',
   './electron/host',
   './electron/cli',
@@ -94,10 +104,10 @@ const roomZones = [
     'relay/server/ imports relay/core/ and shared/ only.',
   ),
   wall(
-    './electron/relay/index.ts',
-    ['./shared', './electron/relay/core', './electron/relay/server'],
+    './electron/relay/cluster',
+    ['./shared', './electron/relay/core'],
     [],
-    'relay/index.ts joins core/ and server/: nothing above them.',
+    'relay/cluster/ imports relay/core/ and shared/ only (and ioredis).',
   ),
   wall(
     './electron/host',
@@ -111,18 +121,31 @@ const roomZones = [
   wall('./phone', ['./shared', './client'], [], 'The phone page is built on the device SDK and shared/ only.'),
   wall('./e2e', ['./shared'], [], 'e2e tests drive the app from outside: shared/ types at most.'),
 ];
-// The CLI and main also use the host's and the CLI's doors, which sit inside folders that are walled off otherwise.
-for (const [target, doors, message] of [
-  ['./electron/cli', [doorOf('./electron/host')], 'cli/ uses electron/host/index.ts and electron/relay/index.ts only.'],
+// The relay's door joins core/, server/ and the cluster (through its door); the CLI and main also use
+// the host's and the CLI's doors, which sit inside folders that are walled off otherwise.
+for (const [target, allowed, doors, message] of [
+  [
+    './electron/relay/index.ts',
+    ['./shared', './electron/relay/core', './electron/relay/server'],
+    [doorOf('./electron/relay/cluster')],
+    'relay/index.ts joins core/, server/ and cluster/index.ts: nothing above them.',
+  ],
+  [
+    './electron/cli',
+    ['./shared', './electron/relay/index.ts'],
+    [doorOf('./electron/host')],
+    'cli/ uses electron/host/index.ts and electron/relay/index.ts only.',
+  ],
   [
     './electron/main',
+    ['./shared', './electron/relay/index.ts'],
     [doorOf('./electron/host'), doorOf('./electron/cli')],
     'main/ uses the host, cli and relay doors (their index.ts) and shared/; the renderer and preload over IPC only.',
   ],
 ]) {
   const zone = wall(
     target,
-    ['./shared', './electron/relay/index.ts'],
+    allowed,
     doors.map((d) => d.room),
     message,
   );
@@ -195,9 +218,9 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: Object.fromEntries(Object.keys(reactHooks.configs.flat.recommended.rules).map((rule) => [rule, 'error'])),
   },
-  ...packageBans.map(({ files, paths, patterns }) => ({
+  ...packageBans.map(({ files, ignores = [], paths, patterns }) => ({
     files,
-    ignores: testFiles,
+    ignores: [...testFiles, ...ignores],
     rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
   })),
   {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { clusterBench } from './cluster.mjs';
 import {
   httpBytes,
   httpJson,
@@ -53,7 +54,7 @@ const size = quick
 const pin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
 if (pin) spawnSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
 
-/** The hub as its CLI ships, on a fresh data dir (history on disk), with `extra` flags. */
+/** The hub as its CLI ships, on a fresh data dir (history on disk, or in Redis with `--broker`), with `extra` flags. */
 const hubCommand = (port, extra = []) => [
   'node',
   [
@@ -402,6 +403,8 @@ const median = (xs) => {
 const fmt = (v) =>
   typeof v !== 'number' ? String(v) : Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(1)}k` : v.toPrecision(3);
 
+// The cluster scenario starts its own servers (Redis and two hubs, against one hub).
+scenarios.cluster = null;
 const wanted = flags.only ? flags.only.split(',') : Object.keys(scenarios);
 console.log(`relay-hub bench: ${quick ? 'quick' : 'full'} sizes, ${repeats} repeat(s), pinned=${pin}`);
 console.log(`sizes: ${JSON.stringify(size)}\n`);
@@ -422,6 +425,7 @@ function serversFor(name, r) {
   return names.map((_, i) => names[(i + r) % names.length]);
 }
 for (const name of wanted) {
+  if (name === 'cluster') continue;
   const runs = { hub: [], naive: [], 'hub-no-history': [] };
   const times = name === 'connect' || name.startsWith('slow') ? 1 : repeats;
   for (let r = 0; r < times; r++) {
@@ -491,5 +495,17 @@ for (const [socketName, httpName, what] of [
     `\nPublishing over device sockets vs POST /publish (hub, same run; ${size.publishers} publishers, ${what}): ` +
       `CPU per publish ${cpuRatio.toFixed(2)}×, publishes/s ${rateRatio.toFixed(2)}×`,
   );
+}
+if (wanted.includes('cluster')) {
+  console.log('');
+  await clusterBench({
+    quick,
+    repeats,
+    pin,
+    hubArgs: (port, broker) => hubCommand(port, broker),
+    nextPort: () => nextPort++,
+    fmt,
+    median,
+  });
 }
 console.log('\nMedians over repeats; the machine is noisy, so read the ratios (same run) and the CPU columns.');

@@ -6,6 +6,7 @@
 import { encodeBinaryFrame, parseBinaryServerFrame, parseServerFrame, type Envelope } from '../shared/protocol';
 import { backoffDefaults, backoffDelay, type BackoffOptions } from './backoff';
 import { Emitter } from './emitter';
+import { HubList } from './hubs';
 import { HubHttpError, register, registrationExists, socketUrl, withEnvelopes, type FetchLike } from './hub-http';
 import { Outbox, type OutboxOptions, type Pending } from './outbox';
 
@@ -91,6 +92,11 @@ export type WebSocketConstructor = new (url: string, ...rest: never[]) => object
 export interface ConnectOptions {
   /** The hub's base URL, e.g. `http://192.168.1.20:8000`. */
   hub: string;
+  /**
+   * Other hubs of the same cluster (`--broker`), tried in turn when the one in use cannot be
+   * reached: the registration and the recovery positions carry over to them.
+   */
+  hubs?: string[];
   /** The user this device registers as. */
   userId: number;
   /** Topics to subscribe to, sent on every (re)connect (default: the registration's, `["cats"]` when new). */
@@ -142,6 +148,7 @@ export class RelayClient extends Emitter<ClientEvents> {
   readonly #WebSocket: WebSocketConstructor;
   readonly #fetch: FetchLike;
   readonly #heartbeatMs: number;
+  readonly #hubs: HubList;
 
   constructor(options: ConnectOptions) {
     super();
@@ -160,6 +167,7 @@ export class RelayClient extends Emitter<ClientEvents> {
     this.#WebSocket = WebSocketImpl;
     this.#fetch = fetchImpl;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.#hubs = new HubList(options.hub, options.hubs);
     this.#id = options.id ?? null;
     this.#url = options.id === undefined ? null : socketUrl(options.hub, options.id);
     this.#topics = options.topics === undefined ? null : [...options.topics];
@@ -175,6 +183,11 @@ export class RelayClient extends Emitter<ClientEvents> {
   /** The registration id (null until registered). */
   get id(): string | null {
     return this.#id;
+  }
+
+  /** The base URL of the hub in use (with `hubs`, the one the client moved to). */
+  get hub(): string {
+    return this.#hubs.current;
   }
 
   /** Publishes waiting for the connection. */
@@ -237,8 +250,8 @@ export class RelayClient extends Emitter<ClientEvents> {
     if (this.#isClosed()) return;
     if (this.#id === null || this.#url === null) {
       try {
-        const { hub, userId, token, name } = this.#options;
-        const { id, url } = await register(this.#fetch, hub, userId, token, name);
+        const { userId, token, name } = this.#options;
+        const { id, url } = await register(this.#fetch, this.#hubs.current, userId, token, name);
         if (this.#isClosed()) return;
         this.#id = id;
         this.#url = url;
@@ -260,6 +273,7 @@ export class RelayClient extends Emitter<ClientEvents> {
       return;
     }
     this.emit('error', new RelayError(error instanceof HubHttpError ? error.code : 'network', String(error)));
+    if (!(error instanceof HubHttpError)) this.#nextHub();
     this.#retry(error instanceof HubHttpError ? error.retryAfterS : null);
   }
 
@@ -383,8 +397,10 @@ export class RelayClient extends Emitter<ClientEvents> {
     }
     if (!opened && this.#id !== null) {
       // The upgrade was refused or the hub is down: ask whether the registration still exists.
-      const exists = await registrationExists(this.#fetch, this.#options.hub, this.#id);
+      const exists = await registrationExists(this.#fetch, this.#hubs.current, this.#id);
       if (this.#isClosed()) return;
+      // The hub does not answer: the next one of the cluster may.
+      if (exists === null) this.#nextHub();
       if (exists === false) {
         if (this.#options.reregister === false) {
           this.emit('error', new RelayError('unknown_client', `the hub no longer knows registration ${id}`));
@@ -399,6 +415,13 @@ export class RelayClient extends Emitter<ClientEvents> {
       }
     }
     this.#retry(null);
+  }
+
+  /** Moves to the next hub of `hubs` (if any): the registration's socket URL there. */
+  #nextHub(): void {
+    if (!this.#hubs.several) return;
+    const hub = this.#hubs.next();
+    if (this.#id !== null) this.#url = socketUrl(hub, this.#id);
   }
 
   #retry(retryAfterS: number | null): void {

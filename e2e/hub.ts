@@ -25,7 +25,10 @@ export interface HubProcess {
 const listeningLine = /^Relay Hub listening on 127\.0\.0\.1:(\d+)$/;
 const dashboardLine = /^Dashboard: (\S+#token=(\S+))$/;
 
-/** Starts a hub (default: any free port, random token) and resolves once it printed its port and dashboard URL. */
+/**
+ * Starts a hub (default: any free port, random token; `args`: more flags) and resolves once it
+ * printed its port and dashboard URL.
+ */
 export async function startHub(options: { port?: number; token?: string; args?: string[] } = {}): Promise<HubProcess> {
   const args = ['dist/cli/relay-hub.cjs', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--dashboard'];
   // A fresh data dir per hub: no registrations from other tests or from the user's own hub.

@@ -73,6 +73,19 @@ export interface PublishReceipt {
   delivered: number;
   offset: number;
   epoch: string;
+  /** Only on a hub in a cluster (`--broker`): which hubs `delivered` counts. */
+  cluster?: ClusterReceipt;
+}
+
+/**
+ * The cluster's part of a receipt: `delivered` sums the sockets written to on `counted` hubs out of
+ * the `hubs` that were members when the message was published (a hub that did not answer within a
+ * second is not counted). `degraded`: Redis was unreachable, so only this hub's devices got it.
+ */
+export interface ClusterReceipt {
+  hubs: number;
+  counted: number;
+  degraded?: true;
 }
 
 /** A topic's place in its stream: the offset of its last message, under the stream's epoch. */
@@ -112,10 +125,13 @@ export interface RetainedClearResponse {
 
 /** `GET /health` answer. */
 export interface HealthResponse {
-  status: 'ok';
+  /** `degraded`: a hub in a cluster that cannot reach Redis (it still serves its own devices). */
+  status: 'ok' | 'degraded';
   uptime_s: number;
   registered: number;
   connected: number;
+  /** Only on a hub in a cluster. */
+  cluster?: { state: 'up' | 'joining' | 'degraded'; hubs: number };
 }
 
 /**

@@ -23,6 +23,8 @@ export interface ClientInfo {
   lastSeen: number;
   /** Whether a socket ever opened on it. */
   everConnected: boolean;
+  /** In a cluster: the member id of the hub that holds its socket (this one or another), or null. */
+  hub?: string | null;
 }
 
 /** One user with the ids of its registrations. */
@@ -91,15 +93,16 @@ export interface SlowConsumerSettings {
  */
 export type UnregisterReason = 'request' | 'never_connected' | 'idle' | 'key_revoked';
 
-/** Who published a message: `POST /publish`, a device over its socket, or the operator's GUI. */
-export type PublishOrigin = 'http' | 'device' | 'gui';
+/** Who published a message: `POST /publish`, a device over its socket, the operator's GUI, or another hub of the cluster. */
+export type PublishOrigin = 'http' | 'device' | 'gui' | 'cluster';
 
 /** Every observable state change of the relay. */
 export type RelayEvent =
   | { type: 'registered'; client: ClientInfo }
   | { type: 'unregistered'; id: string; userId: number; reason: UnregisterReason }
-  | { type: 'connected'; client: ClientInfo }
-  | { type: 'disconnected'; id: string; userId: number; reason: DisconnectReason; code: number }
+  /** `hub`: the socket is on another hub of the cluster (its member id). */
+  | { type: 'connected'; client: ClientInfo; hub?: string }
+  | { type: 'disconnected'; id: string; userId: number; reason: DisconnectReason; code: number; hub?: string }
   | { type: 'topics'; id: string; userId: number; topics: string[] }
   | {
       type: 'published';
@@ -115,7 +118,48 @@ export type RelayEvent =
       /** The message as published: text, or the bytes of a binary message. */
       message: string | Uint8Array;
     }
-  | { type: 'slow-consumer'; id: string; userId: number; bufferedBytes: number; policy: SlowConsumerPolicy };
+  | { type: 'slow-consumer'; id: string; userId: number; bufferedBytes: number; policy: SlowConsumerPolicy }
+  /** A hub in a cluster joined it, lost Redis (degraded) or rejoined; `text` says so for the log. */
+  | { type: 'cluster'; state: ClusterInfo['state']; text: string };
 
 /** The `type` of a relay event. */
 export type RelayEventType = RelayEvent['type'];
+
+/** One hub of a cluster (`--broker`), as its last heartbeat said. */
+export interface ClusterMember {
+  /** Its member id (new at every start). */
+  id: string;
+  /** `hostname:port`. */
+  name: string;
+  /** Base URLs devices use: its public URL, or its LAN addresses. */
+  urls: string[];
+  /** Live device sockets on it. */
+  connected: number;
+  startedAt: number;
+  /** This hub. */
+  self: boolean;
+}
+
+/** The cluster as one of its hubs sees it. */
+export interface ClusterInfo {
+  /** `up`: a member; `joining`: connecting or loading the cluster's state; `degraded`: Redis is unreachable. */
+  state: 'up' | 'joining' | 'degraded';
+  /** The broker, without its password. */
+  broker: string;
+  /** This hub's member id. */
+  self: string;
+  /** Every live hub, this one first. */
+  members: ClusterMember[];
+  /** Since when Redis has been unreachable (ms since the epoch), or null. */
+  degradedSince: number | null;
+  /** Times this hub lost Redis. */
+  outages: number;
+  /** Publishes made here while Redis was unreachable: only this hub's devices got them. */
+  unshared: number;
+  /** Publications of other hubs delivered here. */
+  received: number;
+  /** Publications of other hubs this hub's devices got late, when it rejoined (it was cut off from Redis). */
+  late: number;
+  /** Publications of other hubs this hub's devices never got (gone from the history when it rejoined). */
+  missed: number;
+}

@@ -13,7 +13,16 @@ import type {
   RetainedClearResponse,
   UnregisterResponse,
 } from './api';
-import type { ClientInfo, HubStats, ListenInfo, RelayEventType, TopicInfo, TopicStreamInfo, UserInfo } from './hub';
+import type {
+  ClientInfo,
+  ClusterInfo,
+  HubStats,
+  ListenInfo,
+  RelayEventType,
+  TopicInfo,
+  TopicStreamInfo,
+  UserInfo,
+} from './hub';
 import type {
   CreateKeyRequest,
   CreateKeyResponse,
@@ -97,6 +106,8 @@ export interface HubInit {
   log: LogEntry[];
   /** The charts' history (the last 15 minutes at 1 s, the last hour at 10 s). */
   series: HubSeries;
+  /** A hub in a cluster (`--broker`): the cluster as it sees it. */
+  cluster?: ClusterInfo;
 }
 
 /**
@@ -131,6 +142,8 @@ export interface HubUpdate {
   series?: SeriesDelta;
   /** Messages for this GUI's open inspector (see `watchMessages`). */
   messages?: MessageBatch;
+  /** A hub in a cluster (`--broker`): the cluster as it sees it now. */
+  cluster?: ClusterInfo;
 }
 
 /** Where an export is written: a file the operator chose in the desktop app's save dialog. */

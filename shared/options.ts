@@ -95,6 +95,18 @@ export const optionTable = {
       hint: 'Empty: the address each device used. Set it behind a proxy or a DNS name',
     },
   },
+  broker: {
+    kind: { type: 'url', example: 'redis://redis.local:6379/0' },
+    default: null,
+    flag: 'broker',
+    env: 'RELAY_HUB_BROKER',
+    help: 'join a cluster of hubs through this Redis: redis://[:password@]host:6379/0 (rediss:// for TLS)',
+    gui: {
+      section: 'network',
+      label: 'Cluster broker (Redis)',
+      hint: 'Empty: this hub alone. redis://[:password@]host:6379/0 (rediss:// for TLS) joins every hub using the same one',
+    },
+  },
   heartbeatIntervalMs: {
     kind: { type: 'integer', min: 0, unit: 'ms' },
     default: 30_000,

@@ -96,6 +96,15 @@ describe('lint', () => {
     ['phone/bad.ts', '../renderer/main', 'the phone page is not the operator GUI'],
     ['phone/bad.ts', 'react', 'the phone page is plain DOM'],
     ['phone/bad.ts', 'node:fs', 'the phone page runs in a phone browser'],
+    ['electron/relay/core/bad.ts', '../cluster/index', 'core imports no other room, not the cluster either'],
+    ['electron/relay/server/bad.ts', '../cluster/index', 'server never knows whether a cluster runs'],
+    ['electron/relay/cluster/bad.ts', '../server/http', 'the cluster imports core only'],
+    ['electron/relay/cluster/bad.ts', '../index', 'the cluster does not import the relay door'],
+    ['electron/relay/index.ts', './cluster/engine', 'the relay door uses the cluster through its door only'],
+    ['electron/host/bad.ts', '../relay/cluster/index', 'host reaches the relay through its index.ts only'],
+    ['electron/relay/core/bad.ts', 'ioredis', 'only the cluster talks to Redis'],
+    ['electron/relay/server/bad.ts', 'ioredis', 'only the cluster talks to Redis'],
+    ['electron/relay/cluster/bad.ts', 'electron', 'the cluster runs in plain Node'],
   ];
   it.each(refused)('refuses in %s: import from %j (%s)', async (file, from) => {
     const rules = await broken(file, `import * as x from '${from}';\nexport const y = x;\n`);
@@ -117,6 +126,9 @@ describe('lint', () => {
     ['electron/relay/core/engine/ok.ts', '../fanout'],
     ['electron/main/ok.ts', '../host/index'],
     ['electron/relay/core/ok.test.ts', '../../../test/support/relay'],
+    ['electron/relay/cluster/ok.ts', '../core/engine/memory'],
+    ['electron/relay/cluster/ok.ts', 'ioredis'],
+    ['electron/relay/index.ts', './cluster/index'],
   ];
   it.each(allowed)('allows in %s: import from %j', async (file, from) => {
     expect(await broken(file, `import * as x from '${from}';\nexport const y = x;\n`)).toEqual([]);

@@ -79,12 +79,15 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
         const base = relay.address()?.urls[0];
         if (base === undefined) return failure('unavailable', 'the hub is not listening; start it first');
         const client = relay.register(parsed.value.user_id);
+        await relay.settled(); // in a cluster: every hub can take its socket
         return { ok: true, value: { url: deviceSocketUrl(base, client.id), id: client.id } };
       }
       case 'unregister': {
         const parsed = parseIdArg(arg);
         if (!parsed.ok) return invalid(parsed);
-        return { ok: true, value: { removed: relay.unregister(parsed.value.id), id: parsed.value.id } };
+        const removed = relay.unregister(parsed.value.id);
+        await relay.settled(); // in a cluster: its socket on another hub is closed too
+        return { ok: true, value: { removed, id: parsed.value.id } };
       }
       case 'unregisterUser': {
         const parsed = parseUserIdArg(arg);
@@ -96,7 +99,7 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
         const { encoding, ...request } = parsed.value;
         // JSON carries no bytes: a binary message comes as base64 and is published as the bytes.
         const message = encoding === 'base64' ? Buffer.from(request.message, 'base64') : request.message;
-        return { ok: true, value: relay.publish({ ...request, message }, 'gui') }; // LimitError over maxMessageBytes
+        return { ok: true, value: await relay.publish({ ...request, message }, 'gui') }; // LimitError over maxMessageBytes
       }
       case 'restart': {
         const parsed = parseRestartArg(arg);

@@ -74,6 +74,9 @@ export class ChangeTracker {
         this.#dirtyClients.add(event.id);
         this.#topicsMayChange = true;
         return;
+      case 'cluster':
+        // The cluster goes with every update of a hub in one.
+        return;
     }
   }
 

@@ -20,17 +20,24 @@ export function describeEvent(event: RelayEvent): string {
       return `user ${event.userId} ${shortId(event.id)} ${unregisterText[event.reason]}`;
     case 'connected': {
       const from = event.client.remoteAddress === null ? '' : ` from ${event.client.remoteAddress}`;
-      return `user ${event.client.userId} connected ${shortId(event.client.id)}${from}`;
+      return `user ${event.client.userId} connected ${shortId(event.client.id)}${from}${onHub(event.hub)}`;
     }
     case 'disconnected':
-      return `user ${event.userId} disconnected ${shortId(event.id)} (${event.reason.replaceAll('_', ' ')}, code ${event.code})`;
+      return `user ${event.userId} disconnected ${shortId(event.id)}${onHub(event.hub)} (${event.reason.replaceAll('_', ' ')}, code ${event.code})`;
     case 'topics':
       return `user ${event.userId} ${shortId(event.id)} subscribed to ${event.topics.length > 0 ? event.topics.join(', ') : 'nothing'}`;
     case 'published':
       return describePublish(publisherOf(event), event.topic, event.userId, 1, event.receipt.delivered);
     case 'slow-consumer':
       return describeSlowConsumer(event, 1);
+    case 'cluster':
+      return event.text;
   }
+}
+
+/** ` on hub <name>` for a socket on another hub of the cluster. */
+function onHub(hub: string | undefined): string {
+  return hub === undefined ? '' : ` on hub ${hub}`;
 }
 
 const unregisterText: Record<UnregisterReason, string> = {
@@ -42,9 +49,10 @@ const unregisterText: Record<UnregisterReason, string> = {
 
 type PublishedEvent = Extract<RelayEvent, { type: 'published' }>;
 
-/** Who published, for the log: a device (its short id), the GUI, or nobody named (an HTTP client). */
+/** Who published, for the log: a device (its short id), the GUI, another hub, or nobody named (an HTTP client). */
 function publisherOf(event: PublishedEvent): string {
   if (event.origin === 'device' && event.clientId !== null) return `device ${shortId(event.clientId)} `;
+  if (event.origin === 'cluster') return 'another hub ';
   return event.origin === 'gui' ? 'the GUI ' : '';
 }
 

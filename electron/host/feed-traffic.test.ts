@@ -84,15 +84,15 @@ describe('the message inspector', () => {
     expect(bystander.messages()).toEqual([]);
 
     await handle('watchMessages', { userId: 9, text: 'ALARM' }, { listener: watcher.listener });
-    hub.relay.publish({ topic: 'a', message: 'alarm for 9', user_id: 9 });
-    hub.relay.publish({ topic: 'a', message: 'alarm for 8', user_id: 8 });
-    hub.relay.publish({ topic: 'a', message: 'quiet for 9', user_id: 9 });
+    void hub.relay.publish({ topic: 'a', message: 'alarm for 9', user_id: 9 });
+    void hub.relay.publish({ topic: 'a', message: 'alarm for 8', user_id: 8 });
+    void hub.relay.publish({ topic: 'a', message: 'quiet for 9', user_id: 9 });
     await watcher.next(() => watcher.messages().length === 3);
     expect(watcher.messages().at(-1)?.body).toEqual({ text: 'alarm for 9' });
 
     // Closed: no more messages, and a GUI that is not subscribed cannot watch.
     await handle('watchMessages', null, { listener: watcher.listener });
-    hub.relay.publish({ topic: 'a', message: 'alarm for 9 again', user_id: 9 });
+    void hub.relay.publish({ topic: 'a', message: 'alarm for 9 again', user_id: 9 });
     await watcher.next((u) => u.stats.published === 7);
     expect(watcher.messages()).toHaveLength(3);
     expect(await handle('watchMessages', {}, { listener: () => undefined })).toMatchObject({
@@ -113,7 +113,7 @@ describe('the message inspector', () => {
     let sent = 0;
     // About 2,000 messages a second for 1.5 s, in bursts of 20 per event-loop turn.
     while (Date.now() - started < 1500) {
-      for (let i = 0; i < 20; i++) hub.relay.publish({ topic: 't', message: `m${sent++}` });
+      for (let i = 0; i < 20; i++) void hub.relay.publish({ topic: 't', message: `m${sent++}` });
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const rated = await watcher.find((u) => (u.messages?.matchedPerSecond ?? 0) > 0);
@@ -131,7 +131,7 @@ describe('the message inspector', () => {
     expect(seqs.at(-1)).toBeGreaterThan(seqs.length);
     // Long bodies arrive cut, marked, with their whole size.
     feed.watchMessages(watcher.listener, { topic: 'long' });
-    hub.relay.publish({ topic: 'long', message: 'x'.repeat(40_000) });
+    void hub.relay.publish({ topic: 'long', message: 'x'.repeat(40_000) });
     const long = await watcher.next((u) => u.messages?.records.some((r) => r.topic === 'long') === true);
     expect(long.messages?.records[0]).toMatchObject({ bytes: 40_000, truncated: true });
     expect(bodyText(long.messages?.records[0]?.body ?? { text: '' })?.length).toBe(16_384);
@@ -146,7 +146,7 @@ describe('the message inspector', () => {
     unsubscribe();
     expect(feed.watchMessages(listener, {})).toBe(false);
     const other = gui(feed);
-    hub.relay.publish({ topic: 'cats', message: 'after' });
+    void hub.relay.publish({ topic: 'cats', message: 'after' });
     await other.next((u) => u.stats.published === 1);
     expect(updates.flatMap((u) => u.messages?.records ?? [])).toEqual([]);
   });
@@ -184,7 +184,7 @@ describe('updates that cost what changed', () => {
     await busy.setTopics(hub, ['busy']);
     // (A client's upsert carries its counters too: let the topic change go first.)
     await watcher.find((u) => u.upserts?.some((c) => c.topics.includes('busy')) === true);
-    for (let i = 0; i < 5; i++) hub.relay.publish({ topic: 'busy', message: 'abc' });
+    for (let i = 0; i < 5; i++) void hub.relay.publish({ topic: 'busy', message: 'abc' });
     await busy.waitForMessages(5);
     const update = await watcher.find((u) => u.counters?.some(([id, sent]) => id === busy.id && sent === 5) === true);
     expect(update.counters).toEqual([[busy.id, 5, 25, 0, 0]]); // the quiet client is not in it

@@ -64,11 +64,11 @@ describe('createHubFeed', () => {
     feed = createHubFeed(hub.relay, { status: running });
     const device = await Device.join(hub, 1);
     devices.push(device);
-    for (let i = 0; i < 500; i++) hub.relay.publish({ topic: 'cats', message: `quiet ${i}` });
+    for (let i = 0; i < 500; i++) await hub.relay.publish({ topic: 'cats', message: `quiet ${i}` });
     const log = feed.init().log;
     expect(log.map((entry) => entry.kind)).toEqual(['registered', 'connected']);
     const updates = new Updates(feed);
-    hub.relay.publish({ topic: 'cats', message: 'watched' });
+    await hub.relay.publish({ topic: 'cats', message: 'watched' });
     const update = await updates.next((u) => u.log.some((entry) => entry.kind === 'published'));
     expect(update.log.find((entry) => entry.kind === 'published')?.text).toContain('cats');
     // Rates restart when the GUI subscribes: the 500 unwatched deliveries are no spike.
@@ -177,7 +177,7 @@ describe('createHubFeed', () => {
     const message = 'x'.repeat(16 * 1024);
     const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
     while (hub.relay.stats().droppedMessages < 100) {
-      for (let i = 0; i < 8; i++) hub.relay.publish({ topic: 'cats', message });
+      for (let i = 0; i < 8; i++) await hub.relay.publish({ topic: 'cats', message });
       await turn();
     }
     const dropped = hub.relay.stats().droppedMessages;

@@ -7,7 +7,7 @@
  * Per-message work happens only while a GUI is subscribed (the log's publish lines, the
  * counters), and message bodies are looked at only while that GUI's inspector is open.
  */
-import type { RelayEvent, RelayEventType } from '../../shared/hub';
+import type { ClusterInfo, RelayEvent, RelayEventType } from '../../shared/hub';
 import type { DashboardInfo, HubConfig, HubInit, HubSecurity, HubStatus, HubUpdate } from '../../shared/ipc';
 import type { ClientDetail, MessageFilter } from '../../shared/traffic';
 import { ClientHistory } from './client-history';
@@ -76,6 +76,7 @@ const structuralEvents: readonly RelayEventType[] = [
   'connected',
   'disconnected',
   'topics',
+  'cluster',
 ];
 const firehoseEvents: readonly RelayEventType[] = ['published', 'slow-consumer'];
 
@@ -104,7 +105,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   let changed = false;
   const config = (): HubConfig | null => options.config?.() ?? null;
   // Status and security are small and sent with every update; settings only when they changed.
-  const statusKey = (): string => JSON.stringify([options.status(), securityOf(relay.options)]);
+  const statusKey = (): string => JSON.stringify([options.status(), securityOf(relay.options), relay.cluster()]);
   let lastStatus = statusKey();
   let lastConfig = JSON.stringify(config());
   let closed = false;
@@ -118,6 +119,9 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
         break;
       case 'slow-consumer':
         log.slowConsumer(event);
+        break;
+      case 'cluster':
+        log.append(event.type, describeEvent(event));
         break;
       case 'registered':
       case 'unregistered':
@@ -184,6 +188,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       deliveredPerSecond: rate,
       ...changes.take(countersDue),
       log: log.takePending(),
+      ...clusterOf(relay),
     };
     if (countersDue) lastCountersAt = now;
     const samples = series.takeNew();
@@ -210,6 +215,12 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   series.start(() => {
     if (sessions.size > 0) schedule();
   });
+  // In a cluster, the other hubs' device counts change with their heartbeats, not with this hub's
+  // events: look once a second (an update goes out only when something changed).
+  const clusterTicker = setInterval(() => {
+    if (sessions.size > 0 && relay.cluster() !== null) schedule();
+  }, 1000);
+  clusterTicker.unref();
 
   return {
     init() {
@@ -225,6 +236,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
         dashboard: options.dashboard?.() ?? null,
         log: log.lines(),
         series: series.snapshot(),
+        ...clusterOf(relay),
       };
     },
     subscribe(listener) {
@@ -265,6 +277,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     },
     close() {
       closed = true;
+      clearInterval(clusterTicker);
       unsubscribeStructural();
       offFirehose?.();
       offFirehose = null;
@@ -285,4 +298,10 @@ function fallbackConfig(options: Relay['options']): HubConfig {
     dataDir: options.dataDir,
     tokenFile: null,
   };
+}
+
+/** `{cluster}` for a hub in a cluster, else nothing. */
+function clusterOf(relay: Relay): { cluster?: ClusterInfo } {
+  const cluster = relay.cluster();
+  return cluster === null ? {} : { cluster };
 }

@@ -19,9 +19,9 @@ describe('SeriesSampler', () => {
     const b = await Device.join(hub, 2);
     devices.push(a, b);
     await b.setTopics(hub, ['cats', 'dogs']);
-    for (let i = 0; i < 6; i++) hub.relay.publish({ topic: 'cats', message: 'x' });
-    for (let i = 0; i < 2; i++) hub.relay.publish({ topic: 'dogs', message: 'y' });
-    hub.relay.publish({ topic: 'nobody', message: 'z' });
+    for (let i = 0; i < 6; i++) void hub.relay.publish({ topic: 'cats', message: 'x' });
+    for (let i = 0; i < 2; i++) void hub.relay.publish({ topic: 'dogs', message: 'y' });
+    void hub.relay.publish({ topic: 'nobody', message: 'z' });
     const sample = sampler.sample(t0 + 2000);
     expect(sample.publishes).toBeCloseTo(4.5, 0); // 9 publishes over about 2 s
     expect(sample.deliveries).toBeCloseTo(7, 0); // 6 × 2 + 2 × 1 = 14 deliveries
@@ -39,7 +39,7 @@ describe('SeriesSampler', () => {
     const start = Date.now() + 1000;
     const total = seriesLayout.fine.capacity + 100;
     for (let i = 0; i < total; i++) {
-      if (i % 10 === 0) hub.relay.publish({ topic: 'cats', message: 'tick' });
+      if (i % 10 === 0) void hub.relay.publish({ topic: 'cats', message: 'tick' });
       sampler.sample(start + i * 1000);
     }
     const { fine, coarse } = sampler.snapshot();

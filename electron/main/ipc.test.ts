@@ -139,7 +139,7 @@ describe('registerIpc', () => {
       ok: true,
       value: { watching: true },
     });
-    hub.relay.publish({ topic: 'cats', message: 'seen by the window' });
+    void hub.relay.publish({ topic: 'cats', message: 'seen by the window' });
     await vi.waitFor(() =>
       expect(sent.flatMap((u) => u.messages?.records ?? []).map((m) => bodyValue(m.body))).toEqual([
         'seen by the window',
@@ -147,7 +147,7 @@ describe('registerIpc', () => {
     );
     // A page that loads again starts without an inspector.
     await invoke('getInit', eventFrom(window), null);
-    hub.relay.publish({ topic: 'cats', message: 'after a reload' });
+    void hub.relay.publish({ topic: 'cats', message: 'after a reload' });
     await vi.waitFor(() => expect(sent.some((u) => u.stats.published === 2)).toBe(true));
     expect(sent.flatMap((u) => u.messages?.records ?? [])).toHaveLength(1);
   });

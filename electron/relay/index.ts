@@ -4,8 +4,10 @@
  * Electron's main process. It never imports `electron`, nor anything above it (host, cli, main).
  */
 import type { HistoryResponse, PublishReceipt, PublishRequest } from '../../shared/api';
+import { hostname } from 'node:os';
 import type {
   ClientInfo,
+  ClusterInfo,
   HubSnapshot,
   HubStats,
   ListenInfo,
@@ -15,7 +17,9 @@ import type {
   TopicStreamInfo,
   UserInfo,
 } from '../../shared/hub';
+import { createCluster } from './cluster/index';
 import { DiskEngine } from './core/engine/disk';
+import type { Engine } from './core/engine/types';
 import { historyOf, streamInfoOf } from './core/engine/views';
 import { MemoryEngine } from './core/engine/memory';
 import { LimitError } from './core/errors';
@@ -45,6 +49,7 @@ export { lanIPv4Addresses } from './server/net';
 export { StoreError } from './core/store';
 export { LimitError } from './core/errors';
 export { isLogLevel, type LogLevel } from './core/log';
+export { withoutPassword } from './core/options';
 export { tokensMatch } from './core/secrets';
 
 /** A publish of text, or of bytes (delivered as binary frames, kept as bytes in the history). */
@@ -71,11 +76,12 @@ export interface Relay {
   /** Removes every registration of a user; returns how many. */
   unregisterUser(userId: number): number;
   /**
-   * Publishes a message, text or bytes (LimitError over `maxMessageBytes`); the receipt counts live connections
-   * written to. `origin` tells the event's listeners who published (default `gui`: the hosts call
+   * Publishes a message, text or bytes (rejects with a LimitError over `maxMessageBytes`); the
+   * receipt counts live connections written to (in a cluster, on every hub that answered: see its
+   * `cluster`). `origin` tells the event's listeners who published (default `gui`: the hosts call
    * this for the operator; the HTTP route and device sockets publish inside the relay).
    */
-  publish(request: RelayPublishRequest, origin?: PublishOrigin): PublishReceipt;
+  publish(request: RelayPublishRequest, origin?: PublishOrigin): Promise<PublishReceipt>;
   /** Everything the operator sees (every client: costs as much as the hub is large). */
   snapshot(): HubSnapshot;
   /** One registration, or null when unknown. */
@@ -119,6 +125,10 @@ export interface Relay {
   pair(scope: DeviceKeyScope, base: string): PairResponse;
   /** Removes every registration not connected for at least `ms` (0: every disconnected one); returns how many. */
   removeDisconnected(ms: number): number;
+  /** Resolves once what this hub changed is known to the other hubs of its cluster (at once for a hub alone). */
+  settled(): Promise<void>;
+  /** With `broker`: the cluster as this hub sees it (members, their devices, Redis reachable or not); else null. */
+  cluster(): ClusterInfo | null;
 }
 
 /**
@@ -130,18 +140,47 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
   const resolved = resolveOptions(options);
   const log = createLogger(resolved.logLevel);
   const store = resolved.dataDir === null ? null : new RegistrationStore(resolved.dataDir, { fsync: resolved.fsync });
-  const limits = historyLimitsOf(resolved);
-  const engine =
-    resolved.dataDir === null
-      ? new MemoryEngine(limits)
-      : new DiskEngine(resolved.dataDir, limits, { fsync: resolved.fsync, warn: (message) => log.warn(message) });
   // Keys before registrations: a registration whose key was revoked while the hub was down is not restored.
   const keys = new KeyStore(resolved.dataDir);
-  const hub = new Hub(resolved, { store, log, engine, keys });
+  const hub = new Hub(resolved, { store, log, keys });
   if (store) log.info({ dataDir: resolved.dataDir, registrations: hub.restore() }, 'registrations restored');
   const metrics = createMetrics(hub);
   let server: RelayServer | null = null;
   let expiry: NodeJS.Timeout | null = null;
+  /** The broker of the engine in use (null: a hub alone, in memory or on disk). */
+  let broker: string | null | undefined = undefined;
+
+  /** The engine for the options: the cluster's with `broker`, else in memory or on disk (the data dir's history). */
+  const useEngine = (): Engine => {
+    if (broker === resolved.broker) return hub.engine;
+    broker = resolved.broker;
+    const limits = historyLimitsOf(resolved);
+    if (broker === null) {
+      const engine =
+        resolved.dataDir === null
+          ? new MemoryEngine(limits)
+          : new DiskEngine(resolved.dataDir, limits, { fsync: resolved.fsync, warn: (message) => log.warn(message) });
+      hub.useEngine(engine, null);
+      return engine;
+    }
+    const cluster = createCluster({
+      broker,
+      limits,
+      log,
+      dataDir: resolved.dataDir,
+      describe: () => ({
+        name: `${hostname()}:${server?.info?.port ?? resolved.port}`,
+        urls: server?.info?.urls ?? [],
+        connected: hub.connections().size,
+        startedAt: hub.startedAt,
+      }),
+      note: (state, text) => hub.noteCluster(state, text),
+    });
+    cluster.bind(hub.replica());
+    hub.useEngine(cluster.engine, cluster.directory);
+    return cluster.engine;
+  };
+  useEngine();
 
   return {
     options: resolved,
@@ -150,8 +189,10 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       if (Object.keys(overrides).length > 0) {
         const { dataDir, fsync, logLevel } = resolved;
         Object.assign(resolved, resolveOptions({ ...resolved, ...overrides, dataDir, fsync, logLevel }));
-        engine.setLimits(historyLimitsOf(resolved));
+        hub.engine.setLimits(historyLimitsOf(resolved));
       }
+      // A new broker (or none now) takes effect here: no socket is open between a stop and a start.
+      const engine = useEngine();
       const candidate = new RelayServer(hub, hooks, metrics);
       let info: ListenInfo;
       try {
@@ -164,7 +205,8 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       }
       server = candidate;
       metrics.start();
-      engine.start();
+      // A cluster hub joins here (or, Redis unreachable, says so and serves its own devices).
+      await engine.start();
       // Expiry: registrations never connected or idle too long, and device keys past their time.
       const rules = { unconnectedMs: resolved.expireUnconnectedMs, idleMs: resolved.expireIdleMs };
       // Keys are few: looking at them every second closes an expired key's sockets within a second.
@@ -189,7 +231,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       expiry = null;
       await current?.stop(resolved.shutdownTimeoutMs);
       metrics.stop();
-      engine.close();
+      await hub.engine.close();
       keys.flush();
       store?.close();
       if (current) log.info('stopped');
@@ -204,17 +246,19 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     },
     unregister: (id) => hub.unregister(id),
     unregisterUser: (userId) => hub.unregisterUser(userId),
-    publish({ topic, message, user_id: userId, retain }, origin = 'gui') {
+    async publish({ topic, message, user_id: userId, retain }, origin = 'gui') {
       if (hub.messageTooLarge(message)) {
         const text = `message is larger than ${resolved.maxMessageBytes} bytes (UTF-8)`;
         throw new LimitError('message_too_large', text);
       }
       return hub.publish(topic, message, userId, { origin }, retain === true);
     },
-    history: (topic, since = 0, limit = 100) => historyOf(engine, topic, since, limit),
-    clearRetained: (topic) => engine.clearRetained(topic),
-    clearHistory: (topic) => engine.clearHistory(topic),
-    streams: () => engine.topics().map(streamInfoOf),
+    history: (topic, since = 0, limit = 100) => historyOf(hub.engine, topic, since, limit),
+    clearRetained: (topic) => hub.engine.clearRetained(topic),
+    clearHistory: (topic) => hub.engine.clearHistory(topic),
+    streams: () => hub.engine.topics().map(streamInfoOf),
+    cluster: () => hub.clusterInfo(),
+    settled: () => hub.settled() ?? Promise.resolve(),
     snapshot: () => hub.snapshot(),
     client: (id) => hub.client(id),
     user: (userId) => hub.user(userId),

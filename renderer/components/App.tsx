@@ -2,6 +2,8 @@ import { lazy, Suspense, useEffect } from 'react';
 import { useStore } from '../store';
 import type { Transport } from '../transport/types';
 import { ClientsView } from './ClientsView';
+import { ClusterBanner } from './ClusterBanner';
+import { ClusterPanel } from './ClusterPanel';
 import { DeviceUrls } from './DeviceUrls';
 import { Header } from './Header';
 import { KeyDialog } from './KeyDialog';
@@ -35,8 +37,10 @@ export function App({ transport }: { transport: Transport }) {
       <Header />
       <main className="app-main">
         <StatusBanner />
+        <ClusterBanner />
         <OpenHubBanner />
         <DeviceUrls />
+        <ClusterPanel />
         <Tabs />
         <div id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`} className="panel">
           {!loaded ? (

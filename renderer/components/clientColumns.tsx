@@ -1,6 +1,7 @@
 import type { ClientInfo } from '../../shared/hub';
 import { formatBytes, formatCount, formatSeen, formatTime, shortId } from '../format';
 import { useStore } from '../store';
+import { ClientHub } from './ClientHub';
 import { TopicList } from './TopicList';
 import { UnregisterButton } from './UnregisterButton';
 import type { Column } from './VirtualTable';
@@ -45,12 +46,15 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
     width: '136px',
     sortable: true,
     render: (c) => (
-      <span
-        className={`status-dot ${c.connected ? 'is-on' : c.everConnected ? 'is-off' : 'is-never'}`}
-        title={c.connected ? undefined : `Last seen ${formatTime(c.lastSeen)}`}
-      >
-        {formatSeen(c)}
-      </span>
+      <>
+        <span
+          className={`status-dot ${c.connected ? 'is-on' : c.everConnected ? 'is-off' : 'is-never'}`}
+          title={c.connected ? undefined : `Last seen ${formatTime(c.lastSeen)}`}
+        >
+          {formatSeen(c)}
+        </span>
+        <ClientHub hub={c.hub} />
+      </>
     ),
   },
   { id: 'remoteAddress', header: 'Address', width: '112px', sortable: true, render: (c) => c.remoteAddress ?? '—' },

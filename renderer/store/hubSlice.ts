@@ -30,6 +30,7 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
   config: null,
   security: unknownSecurity,
   dashboard: null,
+  cluster: null,
   loaded: false,
   applyInit(init) {
     set({
@@ -40,6 +41,7 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
       config: init.config,
       security: init.security,
       dashboard: init.dashboard,
+      cluster: init.cluster ?? null,
       loaded: true,
     });
     get().setClients(init.clients);
@@ -59,6 +61,7 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
       ...(update.config === undefined ? {} : { config: update.config }),
       stats: update.stats,
       deliveredPerSecond: update.deliveredPerSecond,
+      cluster: update.cluster ?? null,
     });
     if (update.users !== undefined || update.usersRemoved !== undefined) {
       set({ users: merged(state.users, update.users, update.usersRemoved, (u) => u.userId, byUserId) });

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { ClientInfo, HubStats, TopicInfo, UserInfo } from '../../shared/hub';
+import type { ClientInfo, ClusterInfo, HubStats, TopicInfo, UserInfo } from '../../shared/hub';
 import type {
   CommandArg,
   CommandName,
@@ -30,6 +30,8 @@ export interface HubSlice {
   /** How open the hub is (token, origins, TLS). */
   security: HubSecurity;
   dashboard: DashboardInfo | null;
+  /** A hub in a cluster: the cluster as it sees it (null: a hub alone). */
+  cluster: ClusterInfo | null;
   /** True once the first `getInit` answer arrived. */
   loaded: boolean;
   applyInit: (init: HubInit) => void;

@@ -106,7 +106,7 @@ describe('publish', () => {
   it('keeps order for publishes issued in one turn (corked batch)', async () => {
     const device = await Device.join(hub, 1);
     const sent = Array.from({ length: 500 }, (_, i) => `m${i}`);
-    for (const message of sent) hub.relay.publish({ topic: 'cats', message });
+    for (const message of sent) await hub.relay.publish({ topic: 'cats', message });
     await device.waitForMessages(500);
     expect(device.messages).toEqual(sent);
   });
@@ -114,7 +114,7 @@ describe('publish', () => {
   it('carries messages of every frame length class (7-bit, 16-bit, 64-bit lengths)', async () => {
     const device = await Device.join(hub, 1);
     const sizes = [0, 125, 126, 65_535, 65_536, 300_000];
-    for (const size of sizes) hub.relay.publish({ topic: 'cats', message: 'x'.repeat(size) });
+    for (const size of sizes) await hub.relay.publish({ topic: 'cats', message: 'x'.repeat(size) });
     await device.waitForMessages(sizes.length);
     expect(device.messages.map((m) => m.length)).toEqual(sizes);
   });
@@ -174,7 +174,7 @@ describe('GET /ws/<id>', () => {
     await first.close();
     expect((await disconnected).reason).toBe('client_closed');
     const second = await Device.connect(url);
-    hub.relay.publish({ topic: 'cats', message: 'back' });
+    await hub.relay.publish({ topic: 'cats', message: 'back' });
     await second.waitForMessages(1);
     expect(second.messages).toEqual(['back']);
   });
@@ -184,7 +184,7 @@ describe('GET /ws/<id>', () => {
     const first = await Device.connect(url);
     const second = await Device.connect(url);
     expect(await first.closed()).toBe(CloseCode.replaced);
-    expect(hub.relay.publish({ topic: 'cats', message: 'to the new one' })).toMatchObject({ delivered: 1 });
+    expect(await hub.relay.publish({ topic: 'cats', message: 'to the new one' })).toMatchObject({ delivered: 1 });
     await second.waitForMessages(1);
     expect(hub.relay.stats().connected).toBe(1);
   });

@@ -16,7 +16,7 @@ afterEach(async () => {
   const health = await rawRequest(hub.port, 'GET', '/health');
   expect(health.status).toBe(200);
   const before = witness.messages.length;
-  expect(hub.relay.publish({ topic: 'cats', message: 'still alive' }).delivered).toBeGreaterThanOrEqual(1);
+  expect((await hub.relay.publish({ topic: 'cats', message: 'still alive' })).delivered).toBeGreaterThanOrEqual(1);
   await witness.waitForMessages(before + 1);
   expect(witness.messages.at(-1)).toBe('still alive');
   await hub.relay.stop();
@@ -170,7 +170,7 @@ describe('bad WebSocket input', () => {
     const device = await Device.join(hub, 1);
     expect(await errorFrame(device, () => device.send(text))).toMatchObject({ error: { code } });
     expect(hub.relay.snapshot().clients.find((c) => c.id === device.id)?.topics).toEqual(['cats']);
-    hub.relay.publish({ topic: 'cats', user_id: 1, message: 'after' });
+    await hub.relay.publish({ topic: 'cats', user_id: 1, message: 'after' });
     await device.waitForMessages(2);
     expect(device.messages[1]).toBe('after');
   });
@@ -187,7 +187,7 @@ describe('bad WebSocket input', () => {
     device.send('ping\n');
     await device.setTopics(hub, ['after-ping']);
     // Anything the hub said to the pings would reach the device before this publish.
-    expect(hub.relay.publish({ topic: 'after-ping', message: 'first' }).delivered).toBe(1);
+    expect((await hub.relay.publish({ topic: 'after-ping', message: 'first' })).delivered).toBe(1);
     await device.waitForMessages(1);
     expect(device.messages).toEqual(['first']);
     expect(device.ws.readyState).toBe(device.ws.OPEN);

@@ -227,7 +227,7 @@ describe('the GUI feed', () => {
     hub.relay.on((event) => events.push(event));
     await sendAndWait(device, { publish: { topic: 'cats', message: 'a' }, id: 1 }, 1);
     await postJson(hub.port, '/publish', { topic: 'cats', message: 'b' });
-    hub.relay.publish({ topic: 'cats', message: 'c' });
+    await hub.relay.publish({ topic: 'cats', message: 'c' });
     const origins = events.flatMap((e) => (e.type === 'published' ? [[e.origin, e.clientId]] : []));
     expect(origins).toEqual([
       ['device', device.id],

@@ -43,7 +43,7 @@ describe('slow consumers', () => {
     void slowEvent.then(() => (fired = true));
     // Up to 64 MiB: far more than loopback's kernel buffers can absorb for the stalled socket.
     while (!fired && published < 4_096) {
-      for (let i = 0; i < 8; i++, published++) hub.relay.publish({ topic: 'cats', message });
+      for (let i = 0; i < 8; i++, published++) await hub.relay.publish({ topic: 'cats', message });
       await turn();
     }
     const event = await slowEvent;
@@ -52,7 +52,7 @@ describe('slow consumers', () => {
     expect(event.bufferedBytes).toBeLessThan(limit + 8 * (message.length + 10) + 1);
     expect(hub.relay.stats().slowConsumerCloses).toBe(1);
     // Nothing more is queued for it once the policy has fired.
-    expect(hub.relay.publish({ topic: 'cats', message }).delivered).toBe(1);
+    expect((await hub.relay.publish({ topic: 'cats', message })).delivered).toBe(1);
     published++;
     // The others keep receiving everything.
     await normal.waitForMessages(published);
@@ -70,7 +70,7 @@ describe('slow consumers', () => {
     let done = false;
     void gone.then(() => (done = true));
     for (let published = 0; !done && published < 4_096; published += 8) {
-      for (let i = 0; i < 8; i++) hub.relay.publish({ topic: 'cats', message });
+      for (let i = 0; i < 8; i++) await hub.relay.publish({ topic: 'cats', message });
       await turn();
     }
     expect((await gone).reason).toBe('slow_consumer');
@@ -83,7 +83,7 @@ describe('slow consumers', () => {
     const normal = await Device.join(hub, 2);
     let published = 0;
     while (hub.relay.stats().droppedMessages < 50 && published < 4_096) {
-      for (let i = 0; i < 8; i++, published++) hub.relay.publish({ topic: 'cats', message });
+      for (let i = 0; i < 8; i++, published++) await hub.relay.publish({ topic: 'cats', message });
       await turn();
     }
     const stats = hub.relay.stats();
@@ -96,7 +96,7 @@ describe('slow consumers', () => {
     // Once it reads again it gets what was kept, and later messages too.
     rawSocketOf(slow.ws)?.resume();
     await slow.waitForMessages(published - stats.droppedMessages);
-    hub.relay.publish({ topic: 'cats', message: 'after' });
+    await hub.relay.publish({ topic: 'cats', message: 'after' });
     await slow.waitForMessages(published - stats.droppedMessages + 1);
     expect(slow.messages.at(-1)).toBe('after');
   });
@@ -140,7 +140,7 @@ describe('graceful stop', () => {
     hubs.push({ ...hub, port: info.port });
     expect(hub.relay.stats().registered).toBe(2);
     const back = await Device.connect(`ws://127.0.0.1:${info.port}/ws/${a.id}`);
-    hub.relay.publish({ topic: 'cats', user_id: 1, message: 'welcome back' });
+    await hub.relay.publish({ topic: 'cats', user_id: 1, message: 'welcome back' });
     await back.waitForMessages(1);
   });
 
@@ -191,7 +191,7 @@ describe('events and snapshot', () => {
     const events: RelayEvent[] = [];
     const off = hub.relay.on((event) => events.push(event), ['published']);
     await postJson(hub.port, '/publish', { topic: 'cats', message: 'from http', user_id: 3 });
-    hub.relay.publish({ topic: 'cats', message: 'from the gui' });
+    void hub.relay.publish({ topic: 'cats', message: 'from the gui' });
     off();
     expect(events.map((e) => (e.type === 'published' ? [e.origin, e.message, e.userId] : e.type))).toEqual([
       ['http', 'from http', 3],
@@ -204,7 +204,7 @@ describe('events and snapshot', () => {
     const structural: RelayEvent[] = [];
     const off = hub.relay.on((event) => structural.push(event), ['registered', 'connected', 'disconnected']);
     const device = await Device.join(hub, 2);
-    hub.relay.publish({ topic: 'cats', message: 'unseen' });
+    void hub.relay.publish({ topic: 'cats', message: 'unseen' });
     await device.waitForMessages(1);
     off();
     expect(structural.map((e) => e.type)).toEqual(['registered', 'connected']);
@@ -213,7 +213,7 @@ describe('events and snapshot', () => {
   it('looks up one client, one user and the topics without a full snapshot', async () => {
     const hub = await hubWith();
     const device = await Device.join(hub, 6);
-    hub.relay.publish({ topic: 'cats', message: 'abcd' });
+    void hub.relay.publish({ topic: 'cats', message: 'abcd' });
     await device.waitForMessages(1);
     expect(hub.relay.client(device.id)).toMatchObject({ id: device.id, userId: 6, connected: true, messagesSent: 1 });
     expect(hub.relay.client('nope')).toBeNull();
@@ -231,7 +231,7 @@ describe('events and snapshot', () => {
     const device = await Device.join(hub, 4);
     await register(hub.port, 4);
     await register(hub.port, 5);
-    hub.relay.publish({ topic: 'cats', message: 'abc' });
+    await hub.relay.publish({ topic: 'cats', message: 'abc' });
     await device.waitForMessages(1);
     const snapshot = hub.relay.snapshot();
     const live = snapshot.clients.find((c) => c.id === device.id);
@@ -272,7 +272,7 @@ describe('events and snapshot', () => {
     console.error = (...args: unknown[]) => errors.push(args);
     try {
       const device = await Device.join(hub, 1);
-      expect(hub.relay.publish({ topic: 'cats', message: 'ok' })).toMatchObject({ delivered: 1 });
+      expect(await hub.relay.publish({ topic: 'cats', message: 'ok' })).toMatchObject({ delivered: 1 });
       await device.waitForMessages(1);
       await Promise.resolve();
     } finally {

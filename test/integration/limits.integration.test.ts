@@ -140,7 +140,9 @@ describe('capacity limits', () => {
     await device.waitForMessages(2);
     expect(device.messages).toEqual(['x'.repeat(10), 'é'.repeat(5)]);
     expect(await refusals(hub.port, 'message_too_large')).toBe(3);
-    expect(() => hub?.relay.publish({ topic: 'cats', message: 'x'.repeat(11) })).toThrow(/larger than 10 bytes/);
+    await expect(hub?.relay.publish({ topic: 'cats', message: 'x'.repeat(11) })).rejects.toThrow(
+      /larger than 10 bytes/,
+    );
   });
 
   it('maxBodyBytes: 413 body_too_large, the connection closed, counted', async () => {

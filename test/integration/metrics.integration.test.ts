@@ -102,7 +102,7 @@ describe('GET /metrics', () => {
     rawSocketOf(slow.ws)?.pause(); // stops reading: kernel buffers fill, then the hub's backlog
     const message = 'x'.repeat(4096);
     for (let i = 0; i < 4096 && hub.relay.stats().droppedMessages < 10; i++) {
-      hub.relay.publish({ topic: 'cats', message });
+      await hub.relay.publish({ topic: 'cats', message });
       if (i % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
     }
     const dropped = hub.relay.stats().droppedMessages;

@@ -49,7 +49,7 @@ describe('a relay with a data dir', () => {
     expect(after.map((c) => c.id)).not.toContain(gone);
     const again = await Device.connect(`ws://127.0.0.1:${second.port}/ws/${a.id}`);
     const received = again.waitForMessages(1);
-    expect(second.relay.publish({ topic: 'birds', message: 'back' })).toMatchObject({ delivered: 1 });
+    expect(await second.relay.publish({ topic: 'birds', message: 'back' })).toMatchObject({ delivered: 1 });
     await received;
     expect(again.messages).toEqual(['back']);
     await again.close();

@@ -27,7 +27,7 @@ export interface ConnectionHooks {
     connection: Connection,
     request: DevicePublish,
     echo: boolean,
-  ): PublishReceipt | { code: ErrorCode; message: string };
+  ): PublishReceipt | Promise<PublishReceipt> | { code: ErrorCode; message: string };
   onSlowConsumer(connection: Connection, bufferedBytes: number): void;
   onClose(connection: Connection, reason: DisconnectReason, code: number): void;
 }
@@ -307,7 +307,13 @@ export class Connection implements Flushable {
       }
     }
     const outcome = this.hooks.onPublish(this, request, echo);
-    if ('code' in outcome) this.sendError(outcome.code, outcome.message, id);
+    if (outcome instanceof Promise) {
+      // A cluster's receipt comes once every hub has counted (see the engine).
+      outcome.then(
+        (receipt) => id !== undefined && this.answer(ackJson(id, receipt.delivered)),
+        () => this.sendError('internal_error', 'the publish failed', id),
+      );
+    } else if ('code' in outcome) this.sendError(outcome.code, outcome.message, id);
     else if (id !== undefined) this.answer(ackJson(id, outcome.delivered));
   }
 

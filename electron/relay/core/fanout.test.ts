@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlushScheduler, frameText, rawSocketOf } from './fanout';
+import { Delivery, FlushScheduler, frameText, rawFrameLength, rawSocketOf } from './fanout';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -58,5 +58,16 @@ describe('rawSocketOf', () => {
     expect(rawSocketOf({ _socket: socket })).toBe(socket);
     expect(rawSocketOf({ _socket: null })).toBeNull();
     expect(rawSocketOf({})).toBeNull();
+  });
+});
+
+describe('rawFrameLength', () => {
+  it('is the length of the raw frame, at each header size, for text and bytes', () => {
+    for (const size of [0, 125, 126, 65_535, 65_536]) {
+      for (const message of ['é'.repeat(size >> 1) + 'x'.repeat(size & 1), Buffer.alloc(size)]) {
+        const built = new Delivery('t', message, undefined, 0, 1, 'e').raw().length;
+        expect(rawFrameLength(message)).toBe(built);
+      }
+    }
   });
 });

@@ -18,6 +18,12 @@ export function frameBinary(bytes: Uint8Array): Buffer {
   return frame(bytes, 0x2);
 }
 
+/** The length of the raw frame of `message` (`Delivery.raw()`), without building it. */
+export function rawFrameLength(message: Payload): number {
+  const length = typeof message === 'string' ? Buffer.byteLength(message) : message.length;
+  return length + (length < 126 ? 2 : length < 65_536 ? 4 : 10);
+}
+
 function frame(payload: string | Uint8Array, opcode: 0x1 | 0x2): Buffer {
   const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;

@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { CloseCode, type DisconnectReason, type PublishReceipt } from '../../../shared/api';
 import type {
   ClientInfo,
+  ClusterInfo,
   HubSnapshot,
   HubStats,
   PublishOrigin,
@@ -17,17 +18,19 @@ import type {
 } from '../../../shared/hub';
 import { mayPublish, maySubscribe } from './access';
 import type { DeliveryFormat } from '../../../shared/protocol';
+import type { Directory } from './cluster';
 import { Connection, type ConnectionHooks } from './connection';
 import { MemoryEngine } from './engine/memory';
-import type { Engine, HistoryLimits, Payload } from './engine/types';
-import { Delivery, FlushScheduler } from './fanout';
+import type { Engine, HistoryLimits, Payload, Publication, Published } from './engine/types';
+import { replicaOf } from './replica';
+import { Delivery, FlushScheduler, rawFrameLength } from './fanout';
 import { answerSubscribe } from './subscribe';
 import { KeyStore } from './keys';
 import { Pairings } from './pairing';
 import { createLogger, type Logger } from './log';
 import type { RelayOptions } from './options';
 import type { Identity, Registry } from './registry';
-import { Registrations, toClientInfo } from './registrations';
+import { Registrations } from './registrations';
 import type { RegistrationStore } from './store';
 
 /** Receives every relay event. */
@@ -89,6 +92,8 @@ export interface HubExtras {
   engine?: Engine;
   /** The device keys (default: none yet, in memory). */
   keys?: KeyStore;
+  /** In a cluster: where registrations and sockets are shared with the other hubs. */
+  directory?: Directory | null;
 }
 
 /** The history limits in the relay's options. */
@@ -131,18 +136,21 @@ export class Hub {
   };
   readonly #hooks: ConnectionHooks = {
     onTopics: (connection, topics, since) => {
-      const record = connection.record;
-      if (this.#registry.get(record.id) !== record) return;
-      const refused = this.registrations.keyCheck(record, (key) => maySubscribe(key, topics));
-      if (refused !== null) {
-        this.noteRejected('forbidden');
-        connection.sendError('forbidden', refused);
-        return;
-      }
-      if (!this.registrations.setTopics(record, topics)) return;
-      this.#emit(() => ({ type: 'topics', id: record.id, userId: record.userId, topics: [...record.topics] }));
-      // What a subscribe brings: what was missed (asked with `since`), or the retained message.
-      answerSubscribe(this.engine, connection, topics, since);
+      // In a cluster this hub may lag the one the device came from by a moment: caught up first.
+      this.engine.whenCurrent(since, () => {
+        const record = connection.record;
+        if (this.#registry.get(record.id) !== record) return;
+        const refused = this.registrations.keyCheck(record, (key) => maySubscribe(key, topics));
+        if (refused !== null) {
+          this.noteRejected('forbidden');
+          connection.sendError('forbidden', refused);
+          return;
+        }
+        if (!this.registrations.setTopics(record, topics)) return;
+        this.#emit(() => ({ type: 'topics', id: record.id, userId: record.userId, topics: [...record.topics] }));
+        // What a subscribe brings: what was missed (asked with `since`), or the retained message.
+        answerSubscribe(this.engine, connection, topics, since);
+      });
     },
     onPublish: (connection, { topic, message, user_id: userId, retain }, echo) => {
       const refused = this.registrations.keyCheck(connection.record, (key) => mayPublish(key, topic));
@@ -176,7 +184,7 @@ export class Hub {
   };
 
   /** Where publications get their offsets, and where history and retained messages live. */
-  readonly engine: Engine;
+  engine: Engine;
   /** The device keys. */
   readonly keys: KeyStore;
   /** One-time pairing codes for the phone page (in memory). */
@@ -189,6 +197,7 @@ export class Hub {
     this.#store = extras.store ?? null;
     this.engine = extras.engine ?? new MemoryEngine(historyLimitsOf(options));
     this.keys = extras.keys ?? new KeyStore(null);
+    this.engine.bind(this.#deliver);
     this.log = extras.log ?? createLogger('silent');
     this.registrations = new Registrations({
       options,
@@ -200,6 +209,44 @@ export class Hub {
       expired: this.counters.expired,
     });
     this.#registry = this.registrations.registry;
+  }
+
+  /** Switches to another engine, and cluster directory (between a stop and a start: no socket is open). */
+  useEngine(engine: Engine, directory: Directory | null): void {
+    this.engine = engine;
+    this.registrations.directory = directory;
+    engine.bind(this.#deliver);
+  }
+
+  /** In a cluster: the seam through which the other hubs change this one (see `core/cluster.ts`). */
+  replica() {
+    return replicaOf(this.#registry, this.#store, {
+      add: (entry) => this.registrations.adopt(entry),
+      emit: (build) => this.#emit(build),
+      info: (record) => this.registrations.info(record),
+      unregister: (id) => this.registrations.unregister(id, undefined, 'request', false),
+      connections: () => this.#connections,
+    });
+  }
+
+  /** In a cluster: resolves once what this hub changed is known to the others (at once for a single hub). */
+  settled(): Promise<void> | null {
+    return this.registrations.directory?.settled() ?? null;
+  }
+
+  /** The cluster as the operator sees it, or null for a single hub. */
+  clusterInfo(): ClusterInfo | null {
+    return this.registrations.directory?.info() ?? null;
+  }
+
+  /** In a cluster: tells the listeners (the GUI's log) that it joined, lost Redis or rejoined. */
+  noteCluster(state: ClusterInfo['state'], text: string): void {
+    this.#emit(() => ({ type: 'cluster', state, text }));
+  }
+
+  /** In a cluster: looks up a registration another hub made a moment ago; null for a single hub. */
+  lookup(id: string): Promise<boolean> | null {
+    return this.registrations.directory?.lookup(id) ?? null;
   }
 
   /** Loads the stored registrations (see `Registrations.restore`); returns how many. */
@@ -247,9 +294,12 @@ export class Hub {
     return this.#registry.get(id) !== undefined;
   }
 
-  /** Removes a registration and closes its live socket (see `Registrations.unregister`). */
-  unregister(id: string, req?: string, reason?: UnregisterReason): boolean {
-    return this.registrations.unregister(id, req, reason);
+  /**
+   * Removes a registration and closes its live socket (see `Registrations.unregister`); `shared`
+   * false: another hub of the cluster removed it.
+   */
+  unregister(id: string, req?: string, reason?: UnregisterReason, shared = true): boolean {
+    return this.registrations.unregister(id, req, reason, shared);
   }
 
   /** Removes every registration of a user; returns how many were removed. */
@@ -260,6 +310,7 @@ export class Hub {
   /**
    * Sends `message` to every connected subscriber of `topic` (only `userId`'s, when given), each in
    * its connection's format; a device's own publish skips its sender unless it asked for an echo.
+   * In a cluster the engine delivers it on every hub and the receipt comes once they have counted.
    */
   publish(
     topic: string,
@@ -267,12 +318,19 @@ export class Hub {
     userId?: number,
     source: PublishSource = { origin: 'http' },
     retain = false,
-  ): PublishReceipt {
-    const ts = Date.now();
-    // In the history (and on disk, with a data dir) before anyone is told about it.
-    const { publication, epoch } = this.engine.append(topic, message, userId, ts, retain);
-    const delivery = new Delivery(topic, message, userId, ts, publication.offset, epoch);
-    const skip = source.echo === true ? undefined : source.from;
+  ): PublishReceipt | Promise<PublishReceipt> {
+    // In the history (and on disk, or in Redis) before anyone is told about it.
+    const published = this.engine.publish(topic, message, userId, Date.now(), retain, source);
+    if (published instanceof Promise) return published.then((done) => this.#receipt(done, source));
+    return this.#receipt(published, source);
+  }
+
+  /** The fan-out on this hub (the engine calls it; `source` undefined: published on another hub). */
+  readonly #deliver = (publication: Publication, epoch: string, source: unknown): number => {
+    const { topic, message, userId, ts, offset } = publication;
+    const delivery = new Delivery(topic, message, userId, ts, offset, epoch);
+    const from = source === undefined ? undefined : (source as PublishSource);
+    const skip = from?.echo === true ? undefined : from?.from;
     let delivered = 0;
     let deliveredBytes = 0;
     for (const record of this.#registry.recipients(topic, userId)) {
@@ -282,20 +340,40 @@ export class Hub {
       deliveredBytes += delivery.frame(link.format).length;
     }
     this.#registry.notePublished(topic);
-    this.#totals.published++;
     this.#totals.delivered += delivered;
-    const bytes = delivery.raw().length;
-    this.counters.publishedBytes += bytes;
     this.counters.deliveredBytes += deliveredBytes;
-    const receipt: PublishReceipt = { delivered, offset: publication.offset, epoch };
-    if (this.#firehoseListeners > 0) {
-      const { origin, from } = source;
-      const clientId = from?.record.id ?? null;
+    const bytes = delivery.raw().length;
+    if (from !== undefined) this.counters.publishedBytes += bytes;
+    else if (this.#firehoseListeners > 0) {
+      // Another hub's publication, delivered here.
+      const receipt: PublishReceipt = { delivered, offset, epoch };
       this.#emit(() => ({
         type: 'published',
         topic,
         userId: userId ?? null,
         bytes,
+        receipt,
+        origin: 'cluster',
+        clientId: null,
+        message,
+      }));
+    }
+    return delivered;
+  };
+
+  #receipt({ publication, epoch, delivered, cluster }: Published, source: PublishSource): PublishReceipt {
+    this.#totals.published++;
+    const receipt: PublishReceipt = { delivered, offset: publication.offset, epoch };
+    if (cluster !== undefined) receipt.cluster = cluster;
+    if (this.#firehoseListeners > 0) {
+      const { origin, from } = source;
+      const { topic, userId, message } = publication;
+      const clientId = from?.record.id ?? null;
+      this.#emit(() => ({
+        type: 'published',
+        topic,
+        userId: userId ?? null,
+        bytes: rawFrameLength(message),
         receipt,
         origin,
         clientId,
@@ -331,12 +409,12 @@ export class Hub {
       waitForSubscribe,
     );
     record.link = connection;
-    this.registrations.connected(record);
+    this.registrations.connected(record, connection.remoteAddress);
     this.#connections.add(connection);
     const conn = ++this.#connSeq;
     this.#connIds.set(connection, conn);
     this.log.info({ conn, client: id, user: record.userId, remote: remoteAddress }, 'connected');
-    const info = toClientInfo(record);
+    const info = this.registrations.info(record);
     this.#emit(() => ({ type: 'connected', client: info }));
     return connection;
   }
@@ -391,7 +469,7 @@ export class Hub {
   /** One registration as the operator sees it, or null when unknown. */
   client(id: string): ClientInfo | null {
     const record = this.#registry.get(id);
-    return record ? toClientInfo(record) : null;
+    return record ? this.registrations.info(record) : null;
   }
 
   /** One user with its registrations' ids, or null when it has none. */
@@ -416,7 +494,7 @@ export class Hub {
   snapshot(): HubSnapshot {
     return {
       startedAt: this.startedAt,
-      clients: Array.from(this.#registry.all(), toClientInfo),
+      clients: Array.from(this.#registry.all(), (record) => this.registrations.info(record)),
       users: this.#registry.users(),
       topics: this.#registry.topics(),
       stats: this.stats(),
@@ -427,7 +505,7 @@ export class Hub {
     this.#connections.delete(connection);
     const { record } = connection;
     if (record.link === connection) record.link = null;
-    this.registrations.disconnected(record);
+    this.registrations.disconnected(record, { reason, code });
     const key = `${reason} ${code}`;
     this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
     const conn = this.#connIds.get(connection);

@@ -30,11 +30,15 @@ export function resolveOptions(options: Partial<RelayOptions> = {}): RelayOption
   }
   if (resolved.allowedOrigins !== null) resolved.allowedOrigins = resolved.allowedOrigins.map(normalizeOrigin);
   if (resolved.publicUrl !== null) resolved.publicUrl = normalizePublicUrl(resolved.publicUrl);
+  if (resolved.broker !== null) resolved.broker = normalizeBrokerUrl(resolved.broker);
   return resolved;
 }
 
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string') {
+    const shown = withoutPassword(value);
+    return JSON.stringify(shown.length > 40 ? `${shown.slice(0, 40)}…` : shown);
+  }
   if (Array.isArray(value)) return 'a list';
   return String(value);
 }
@@ -64,4 +68,27 @@ function normalizePublicUrl(value: string): string {
     throw new TypeError('option "publicUrl" must use http: or https:');
   }
   return url.origin;
+}
+
+/** A URL as it may be shown: its password (`scheme://user:password@host`) replaced by `***`. */
+export function withoutPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
+
+/** `redis://[user[:password]@]host[:port][/db]` or `rediss://…` (TLS); the password never in a message. */
+function normalizeBrokerUrl(value: string): string {
+  const refuse = (why: string): never => {
+    throw new TypeError(`option "broker" ${why}, got ${JSON.stringify(withoutPassword(value))}`);
+  };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return refuse('must be a URL like redis://host:6379/0');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') refuse('must use redis: or rediss: (TLS)');
+  if (url.hostname === '') refuse('must name the Redis host');
+  if (!/^(\/(\d{1,5})?)?$/.test(url.pathname)) refuse('may end with /<database number> only');
+  if (url.search !== '' || url.hash !== '') refuse('takes no query or fragment');
+  return value;
 }

@@ -1,13 +1,15 @@
 /**
  * The registrations' lifecycle: made (with an optional name and device key), restored after a
  * restart, found again by name, expired (never connected, idle, or their key revoked or expired),
- * and removed — in memory (the registry) and on disk (the store) together. The hub owns one and
- * tells it about connects, disconnects and topic changes.
+ * and removed — in memory (the registry), on disk (the store) and, in a cluster, to the other hubs
+ * (the directory) together. The hub owns one and tells it about connects, disconnects and topic
+ * changes.
  */
 import { randomUUID } from 'node:crypto';
 import { CloseCode } from '../../../shared/api';
 import type { ClientInfo, RelayEvent, UnregisterReason } from '../../../shared/hub';
 import type { DeviceKeyInfo } from '../../../shared/keys';
+import { sharedOf, type Directory, type RemoteClose, type SharedRegistration } from './cluster';
 import type { Connection } from './connection';
 import { expiredRegistrations } from './expiry';
 import { type KeyStore, topicAllowed } from './keys';
@@ -35,6 +37,8 @@ export class Registrations {
   // While restoring, the registry takes the stored id instead of a new one.
   #restoringId: string | null = null;
   readonly registry = new Registry<Connection>(() => this.#restoringId ?? randomUUID().replaceAll('-', ''));
+  /** In a cluster: where registrations and sockets are shared with the other hubs (null: a hub alone). */
+  directory: Directory | null = null;
 
   constructor(private readonly ctx: RegistrationsContext) {}
 
@@ -84,15 +88,44 @@ export class Registrations {
       throw error;
     }
     this.ctx.log.info({ req, client: record.id, user: userId, name: record.name, key: record.keyId }, 'registered');
-    const info = toClientInfo(record);
+    this.directory?.registered(sharedOf(record));
+    const info = this.info(record);
     this.ctx.emit(() => ({ type: 'registered', client: info }));
     return info;
+  }
+
+  /**
+   * In a cluster: a registration another hub made, under its id, name and key. Not written to this
+   * hub's store: Redis keeps it, and the hub that made it keeps it on disk.
+   */
+  adopt(entry: SharedRegistration): Record {
+    this.#restoringId = entry.id;
+    try {
+      const name = typeof entry.name === 'string' ? entry.name : null;
+      const keyId = typeof entry.keyId === 'string' ? entry.keyId : null;
+      return this.registry.add(entry.userId, entry.registeredAt, { name, keyId });
+    } finally {
+      this.#restoringId = null;
+    }
+  }
+
+  /** The operator's view of one registration (in a cluster, with the hub that holds its socket). */
+  info(record: Record): ClientInfo {
+    const directory = this.directory;
+    if (directory === null) return toClientInfo(record);
+    const hub = record.link !== null ? directory.self : directory.locationOf(record.id);
+    return { ...toClientInfo(record, hub !== null), hub };
+  }
+
+  /** True when the registration's socket is open, here or on another hub of the cluster. */
+  #online(record: Record): boolean {
+    return record.link !== null || (this.directory?.locationOf(record.id) ?? null) !== null;
   }
 
   /** The registration with this name (within a key's scope, or among keyless ones), if any. */
   named(keyId: string | null, name: string): ClientInfo | undefined {
     const record = this.registry.named(keyId, name);
-    return record === undefined ? undefined : toClientInfo(record);
+    return record === undefined ? undefined : this.info(record);
   }
 
   /** A device registered again by name: its registration counts as active now. */
@@ -111,13 +144,15 @@ export class Registrations {
 
   /**
    * Removes a registration and closes its live socket: 4000 "unregistered", or 4003 "revoked" when
-   * its key was. `reason` says why, in the log, the metrics and the event.
+   * its key was. `reason` says why, in the log, the metrics and the event. `shared` false: another
+   * hub of the cluster removed it (and told the others).
    */
-  unregister(id: string, req?: string, reason: UnregisterReason = 'request'): boolean {
+  unregister(id: string, req?: string, reason: UnregisterReason = 'request', shared = true): boolean {
     if (!this.registry.get(id)) return false;
     this.ctx.store?.removed(id);
     const record = this.registry.remove(id);
     if (!record) return false;
+    if (shared) this.directory?.unregistered(id);
     const { log, expired } = this.ctx;
     if (reason === 'request') log.info({ req, client: id, user: record.userId }, 'unregistered');
     else {
@@ -132,7 +167,7 @@ export class Registrations {
 
   /** Removes every registration not connected for at least `ms` (the operator's clean-up); returns how many. */
   removeDisconnected(ms: number, now: number = Date.now()): number {
-    const stale = [...this.registry.all()].filter((record) => record.link === null && now - record.lastSeen >= ms);
+    const stale = [...this.registry.all()].filter((record) => !this.#online(record) && now - record.lastSeen >= ms);
     for (const record of stale) this.unregister(record.id);
     return stale.length;
   }
@@ -152,7 +187,11 @@ export class Registrations {
     let removed = this.expireKeys(now);
     const { expireUnconnectedMs: unconnectedMs, expireIdleMs: idleMs } = this.ctx.options;
     const expired = expiredRegistrations(this.registry.all(), { unconnectedMs, idleMs }, this.ctx.startedAt, now);
-    for (const { id, reason } of expired) if (this.unregister(id, undefined, reason)) removed++;
+    for (const { id, reason } of expired) {
+      const record = this.registry.get(id);
+      if (record !== undefined && this.#online(record)) continue; // its socket is on another hub
+      if (this.unregister(id, undefined, reason)) removed++;
+    }
     return removed;
   }
 
@@ -191,16 +230,18 @@ export class Registrations {
   }
 
   /** A socket opened on the registration. */
-  connected(record: Record): void {
+  connected(record: Record, remoteAddress: string | null): void {
     record.lastSeen = Date.now();
     record.everConnected = true;
     this.ctx.store?.seen(record.id, record.lastSeen, true);
+    this.directory?.connected(record.id, remoteAddress);
   }
 
   /** Its socket closed. */
-  disconnected(record: Record): void {
+  disconnected(record: Record, close: RemoteClose): void {
     record.lastSeen = Date.now();
     this.ctx.store?.seen(record.id, record.lastSeen);
+    if (this.registry.get(record.id) === record) this.directory?.disconnected(record.id, close);
   }
 
   /** A new topic set (false when the registration is gone). */
@@ -208,6 +249,7 @@ export class Registrations {
     if (this.registry.get(record.id) !== record) return false;
     this.registry.setTopics(record, topics);
     this.ctx.store?.topicsChanged(record.id, record.topics);
+    this.directory?.topicsChanged(sharedOf(record));
     return true;
   }
 
@@ -220,14 +262,14 @@ export class Registrations {
   }
 }
 
-/** The operator's view of one registration. */
-export function toClientInfo(record: Record): ClientInfo {
+/** The operator's view of one registration (`elsewhere`: its socket is on another hub of the cluster). */
+export function toClientInfo(record: Record, elsewhere = false): ClientInfo {
   const link = record.link;
   return {
     id: record.id,
     userId: record.userId,
     topics: [...record.topics],
-    connected: link !== null,
+    connected: link !== null || elsewhere,
     remoteAddress: link?.remoteAddress ?? null,
     connectedSince: link?.connectedAt ?? null,
     registeredAt: record.registeredAt,

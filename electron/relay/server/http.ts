@@ -91,12 +91,15 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
   }
   if (path === '/health') {
     const stats = ctx.hub.stats();
+    const cluster = ctx.hub.clusterInfo();
     const body: HealthResponse = {
-      status: 'ok',
+      // Degraded, still 200: the hub serves its own devices; a load balancer may keep sending them.
+      status: cluster?.state === 'degraded' ? 'degraded' : 'ok',
       uptime_s: Math.round((Date.now() - ctx.hub.startedAt) / 1000),
       registered: stats.registered,
       connected: stats.connected,
     };
+    if (cluster !== null) body.cluster = { state: cluster.state, hubs: cluster.members.length };
     sendJson(res, 200, JSON.stringify(body));
     return;
   }
@@ -137,9 +140,11 @@ export function handleRequest(ctx: HttpContext, req: IncomingMessage, res: Serve
   }
   if (path.startsWith('/ws/')) {
     // A plain GET (no Upgrade header) on a socket URL.
-    const known = ctx.hub.has(decodeSegment(path.slice('/ws/'.length)));
-    if (known) fail(ctx, res, new HttpError(426, 'upgrade_required', 'connect with a WebSocket client'));
-    else fail(ctx, res, new HttpError(404, 'unknown_client', 'no registration with this id'));
+    const id = decodeSegment(path.slice('/ws/'.length));
+    whenKnown(ctx, res, id, () => {
+      if (ctx.hub.has(id)) fail(ctx, res, new HttpError(426, 'upgrade_required', 'connect with a WebSocket client'));
+      else fail(ctx, res, new HttpError(404, 'unknown_client', 'no registration with this id'));
+    });
     return;
   }
   const claiming = path === '/pair/claim';
@@ -188,15 +193,19 @@ function unregister(
   id: string,
   credential: Credential,
 ): void {
-  if (credential.kind === 'key') {
-    const owner = ctx.hub.registrations.registry.get(id)?.keyId;
-    if (owner !== undefined && owner !== credential.key.id) {
-      fail(ctx, res, forbidden(`the device key "${credential.key.name}" may remove its own registrations only`));
-      return;
+  // In a cluster, an id made a moment ago on another hub is looked up first.
+  whenKnown(ctx, res, id, () => {
+    if (credential.kind === 'key') {
+      const owner = ctx.hub.registrations.registry.get(id)?.keyId;
+      if (owner !== undefined && owner !== credential.key.id) {
+        fail(ctx, res, forbidden(`the device key "${credential.key.name}" may remove its own registrations only`));
+        return;
+      }
     }
-  }
-  const body: UnregisterResponse = { removed: ctx.hub.unregister(id, requestId(req)), id };
-  sendJson(res, 200, JSON.stringify(body));
+    const body: UnregisterResponse = { removed: ctx.hub.unregister(id, requestId(req)), id };
+    // In a cluster, answered once the other hubs can know (their sockets on it are closed too).
+    whenSettled(ctx, res, () => sendJson(res, 200, JSON.stringify(body)));
+  });
 }
 
 /** Answers 429 with Retry-After when `req`'s address has used its rate; the body is not read. */
@@ -252,12 +261,35 @@ function register(
     return;
   }
   const client = ctx.hub.register(userId, requestId(req), { name: name ?? null, keyId });
-  answerRegistration(ctx, req, res, client.id);
+  // In a cluster, answered once every hub can take its socket.
+  whenSettled(ctx, res, () => answerRegistration(ctx, req, res, client.id));
 }
 
 function answerRegistration(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, id: string): void {
   const answer: RegisterResponse = { url: `${ctx.wsBase(req)}/ws/${id}`, id };
   sendJson(res, 200, JSON.stringify(answer));
+}
+
+/** Runs `answer` now on a single hub; in a cluster once what this hub changed has reached the others. */
+function whenSettled(ctx: HttpContext, res: ServerResponse, answer: () => void): void {
+  const settled = ctx.hub.settled();
+  if (settled === null) answer();
+  else
+    settled.then(
+      () => guard(ctx, res, answer),
+      () => guard(ctx, res, answer),
+    );
+}
+
+/** Runs `then` now when the hub holds `id` (or is alone); in a cluster after looking the id up first. */
+function whenKnown(ctx: HttpContext, res: ServerResponse, id: string, then: () => void): void {
+  const lookup = ctx.hub.has(id) ? null : ctx.hub.lookup(id);
+  if (lookup === null) then();
+  else
+    lookup.then(
+      () => guard(ctx, res, then),
+      () => guard(ctx, res, then),
+    );
 }
 
 function publish(ctx: HttpContext, res: ServerResponse, body: unknown, credential: Credential): void {
@@ -310,8 +342,20 @@ function deliver(
     fail(ctx, res, new HttpError(413, 'message_too_large', `message is larger than ${max} bytes (UTF-8)`));
     return;
   }
-  const { delivered, offset, epoch } = ctx.hub.publish(topic, message, userId, { origin: 'http' }, retain === true);
-  sendJson(res, 200, `{"delivered":${delivered},"offset":${offset},"epoch":${JSON.stringify(epoch)}}`);
+  const receipt = ctx.hub.publish(topic, message, userId, { origin: 'http' }, retain === true);
+  if (receipt instanceof Promise) {
+    receipt.then(
+      (done) => sendJson(res, 200, JSON.stringify(done)),
+      (error: unknown) =>
+        guard(ctx, res, () => {
+          throw error;
+        }),
+    );
+    return;
+  }
+  const { delivered, offset, epoch, cluster } = receipt;
+  if (cluster !== undefined) sendJson(res, 200, JSON.stringify(receipt));
+  else sendJson(res, 200, `{"delivered":${delivered},"offset":${offset},"epoch":${JSON.stringify(epoch)}}`);
 }
 
 /** `GET /history/<topic>?since=<offset>&limit=<n>`: 404 for a topic never published to. */

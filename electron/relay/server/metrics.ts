@@ -5,6 +5,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Hub } from '../core/hub';
+import { createClusterMetrics } from './cluster-metrics';
 
 /** A relay's metrics. */
 export interface RelayMetrics {
@@ -167,9 +168,10 @@ export function createMetrics(hub: Hub): RelayMetrics {
   gauge('relay_hub_resident_memory_bytes', 'Resident memory of the hub process.', () => process.memoryUsage.rss());
   gauge('relay_hub_uptime_seconds', 'Seconds since the hub was created.', () => (Date.now() - hub.startedAt) / 1000);
 
+  const cluster = createClusterMetrics(() => hub.clusterInfo());
   return {
     contentType: registry.contentType,
-    text: () => registry.metrics(),
+    text: async () => `${await registry.metrics()}${await cluster.text()}`,
     start() {
       if (loop !== null) return;
       lag.reset();

@@ -188,8 +188,13 @@ export class RelayServer {
     // A named function, not a closure: a closure here would keep this call's context (and so
     // the upgrade request, ~1.3 KiB) alive for as long as the socket lives.
     socket.on('error', destroyOnError);
+    this.#safely(req, socket, () => this.#routeUpgrade(req, socket, head));
+  }
+
+  /** Runs one step of an upgrade; a bug in it refuses that socket with a 500, never takes the hub down. */
+  #safely(req: IncomingMessage, socket: Duplex, step: () => void): void {
     try {
-      this.#routeUpgrade(req, socket, head);
+      step();
     } catch (error) {
       this.hub.log.error({ err: error, url: req.url }, 'upgrade failed');
       refuseUpgrade(socket, 500, 'internal_error', 'internal error');
@@ -212,10 +217,24 @@ export class RelayServer {
       return;
     }
     const id = path.slice('/ws/'.length);
-    if (!this.hub.has(id)) {
-      refuseUpgrade(socket, 404, 'unknown_client', 'no registration with this id');
+    const lookup = this.hub.has(id) ? null : this.hub.lookup(id);
+    if (lookup !== null) {
+      // In a cluster: a registration another hub made a moment ago.
+      lookup.then(
+        (found) =>
+          this.#safely(req, socket, () => (found ? this.#upgrade(req, socket, head, id) : refuseUnknown(socket))),
+        () => refuseUnknown(socket),
+      );
       return;
     }
+    if (!this.hub.has(id)) {
+      refuseUnknown(socket);
+      return;
+    }
+    this.#upgrade(req, socket, head, id);
+  }
+
+  #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, id: string): void {
     const { maxConnections } = this.hub.options;
     if (maxConnections > 0 && this.hub.connections().size >= maxConnections) {
       this.hub.noteRejected('too_many_connections');
@@ -223,7 +242,7 @@ export class RelayServer {
       return;
     }
     const remoteAddress = req.socket.remoteAddress;
-    const { format, waitForSubscribe } = socketQueryOf(url);
+    const { format, waitForSubscribe } = socketQueryOf(req.url ?? '/');
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       this.hub.attach(id, ws, remoteAddress, format, waitForSubscribe);
     });
@@ -242,6 +261,10 @@ function socketQueryOf(url: string): { format: DeliveryFormat; waitForSubscribe:
     format: params.get('format') === 'envelope' ? 'envelope' : 'raw',
     waitForSubscribe: params.get('wait') === 'subscribe',
   };
+}
+
+function refuseUnknown(socket: Duplex): void {
+  refuseUpgrade(socket, 404, 'unknown_client', 'no registration with this id');
 }
 
 function destroyOnError(this: Duplex): void {

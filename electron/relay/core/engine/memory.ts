@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Streams } from './streams';
-import type { Engine, HistoryLimits, Payload } from './types';
+import type { Deliver, Engine, HistoryLimits, Payload, Published } from './types';
 
 /** A short random epoch (12 base64url characters). */
 export function newEpoch(): string {
@@ -15,20 +15,52 @@ export function newEpoch(): string {
 /** How often the age limit is applied, and how long one pass may run. */
 export const retention = { intervalMs: 1_000, budgetMs: 4 } as const;
 
+/** Until the hub binds its fan-out: nobody to deliver to. */
+const nobody: Deliver = () => 0;
+
 export class MemoryEngine implements Engine {
-  protected readonly streams: Streams;
+  /** Every topic's stream (a cluster hub's copy replaces them when it rejoins). */
+  protected streams: Streams;
   #timer: NodeJS.Timeout | null = null;
+  #deliver: Deliver = nobody;
 
   constructor(limits: HistoryLimits) {
-    this.streams = new Streams(limits, { newEpoch, onDead: (entry) => this.onDead(entry) });
+    this.streams = this.newStreams(limits);
+  }
+
+  /** Empty streams with these limits. */
+  protected newStreams(limits: HistoryLimits): Streams {
+    return new Streams(limits, { newEpoch, onDead: (entry) => this.onDead(entry) });
   }
 
   /** A kept publication died (the disk engine frees its log space). */
   protected onDead(_entry: unknown): void {}
 
+  bind(deliver: Deliver): void {
+    this.#deliver = deliver;
+  }
+
+  /** One hub: kept (`append`), then delivered, before this returns. */
+  publish(
+    topic: string,
+    message: Payload,
+    userId: number | undefined,
+    ts: number,
+    retain: boolean,
+    source: unknown,
+  ): Published {
+    const { publication, epoch } = this.append(topic, message, userId, ts, retain);
+    return { publication, epoch, delivered: this.#deliver(publication, epoch, source) };
+  }
+
+  /** Gives the publication its offset and keeps it (the disk engine writes it first). */
   append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean) {
     const publication = this.streams.append(topic, message, userId, ts, retain);
     return { publication, epoch: this.streams.stream(topic).epoch };
+  }
+
+  whenCurrent(_since: unknown, run: () => void): void {
+    run();
   }
 
   recover(...args: Parameters<Streams['recover']>) {

@@ -107,6 +107,57 @@ export class Streams {
   }
 
   /**
+   * Keeps a publication whose place was given elsewhere (a cluster hub's copy of the streams, fed by
+   * Redis in order): normally the next offset of its topic. Another epoch starts the topic afresh;
+   * a gap (offsets this copy never got) empties its history first, as its offsets must stay
+   * consecutive. Returns the entry (null when this copy already has that offset) and how many
+   * offsets were skipped.
+   */
+  place(
+    topic: string,
+    epoch: string,
+    offset: number,
+    message: Payload,
+    userId: number | undefined,
+    ts: number,
+    retain: boolean,
+  ): { entry: Entry | null; skipped: number } {
+    const stream = this.stream(topic);
+    let skipped = 0;
+    if (stream.epoch !== epoch) {
+      this.#emptyHistory(stream);
+      this.#setRetained(stream, null);
+      stream.epoch = epoch;
+      stream.lastOffset = offset - 1;
+    } else if (offset <= stream.lastOffset) {
+      return { entry: null, skipped };
+    } else if (offset > stream.lastOffset + 1) {
+      skipped = offset - stream.lastOffset - 1;
+      this.#emptyHistory(stream);
+      stream.lastOffset = offset - 1;
+    }
+    const entry: Entry = {
+      topic,
+      offset: ++stream.lastOffset,
+      ts,
+      message,
+      userId,
+      retain,
+      bytes: entryBytes(topic, message),
+      inHistory: false,
+      isRetained: false,
+      segment: -1,
+    };
+    this.#keep(stream, entry);
+    return { entry, skipped };
+  }
+
+  #emptyHistory(stream: Stream): void {
+    while (stream.history.length > 0) this.#leaveHistory(stream, stream.history.shift() as Entry);
+    this.#compactOrder();
+  }
+
+  /**
    * Puts back a publication a log recorded (loading): into the history (oldest first, consecutive
    * offsets per topic), as the topic's retained message, or both. The limits apply as at an append.
    */
@@ -150,8 +201,7 @@ export class Streams {
     const stream = this.#topics.get(topic);
     if (stream === undefined) return 0;
     const count = stream.history.length;
-    while (stream.history.length > 0) this.#leaveHistory(stream, stream.history.shift() as Entry);
-    this.#compactOrder();
+    this.#emptyHistory(stream);
     return count;
   }
 

@@ -1,9 +1,10 @@
 /**
  * The engine: where publications get their place in their topic's stream (offset under an epoch),
- * and where history and retained messages live. The hub talks to this interface only; the memory
- * engine (no data dir) and the disk engine implement it, and a broker for several hubs will too.
+ * where history and retained messages live, and how a publication reaches the devices of every
+ * hub. The hub talks to this interface only; the memory engine (no data dir), the disk engine and
+ * the Redis engine of a cluster (`--broker`) implement it.
  */
-import type { StreamPosition } from '../../../../shared/api';
+import type { ClusterReceipt, StreamPosition } from '../../../../shared/api';
 
 /** A message: text, or bytes (a binary message, kept and delivered as the exact bytes). */
 export type Payload = string | Buffer;
@@ -51,18 +52,46 @@ export interface TopicHistory {
   retained: Publication | null;
 }
 
+/**
+ * The hub's fan-out, which the engine calls for every publication this hub's devices must get, in
+ * per-topic publish order: `source` is what `publish` was given on this hub (undefined for a
+ * publication made on another hub). Returns how many sockets it was written to.
+ */
+export type Deliver = (publication: Publication, epoch: string, source: unknown) => number;
+
+/** What a publish gives back. */
+export interface Published {
+  publication: Publication;
+  epoch: string;
+  /** Sockets written to: on this hub, or in a cluster on every hub `cluster` says it counted. */
+  delivered: number;
+  /** In a cluster only: which hubs `delivered` counts. */
+  cluster?: ClusterReceipt;
+}
+
 export interface Engine {
+  /** Sets the hub's fan-out (once, before anything is published). */
+  bind(deliver: Deliver): void;
   /**
    * Gives the publication the next offset of its topic, keeps it in the history (and as the topic's
-   * retained message, or clears that when it is empty), durable as configured when this returns.
+   * retained message, or clears that when it is empty; durable as configured), and hands it to
+   * `deliver` on every hub in per-topic order. The memory and disk engines do all of it before
+   * returning; a cluster engine resolves once the hubs have counted their deliveries.
    */
-  append(
+  publish(
     topic: string,
     message: Payload,
     userId: number | undefined,
     ts: number,
     retain: boolean,
-  ): { publication: Publication; epoch: string };
+    source: unknown,
+  ): Published | Promise<Published>;
+  /**
+   * Runs `run` once this hub holds every publication up to the positions a device asks to recover
+   * from: at once on a single hub; a cluster hub may lag another by a moment, and waits (briefly).
+   * Runs are kept in order.
+   */
+  whenCurrent(since: Readonly<Record<string, StreamPosition>> | undefined, run: () => void): void;
   /** The publications after `since` for `userId` (or for everyone), when the history covers them all. */
   recover(topic: string, since: StreamPosition, userId: number): Recovery;
   /** Up to `limit` publications after offset `since` (every user's), oldest first, and whether none is missing. */
@@ -87,8 +116,8 @@ export interface Engine {
   storage(): { bytes: number; segments: number; fsyncs: number } | null;
   /** Applies new limits (evicting at once what they no longer allow). */
   setLimits(limits: HistoryLimits): void;
-  /** Starts background retention (and compaction). */
-  start(): void;
-  /** Stops background work and closes files. */
-  close(): void;
+  /** Starts background retention (and compaction; a cluster engine joins its cluster). */
+  start(): void | Promise<void>;
+  /** Stops background work and closes files (and connections). */
+  close(): void | Promise<void>;
 }
