@@ -9,7 +9,6 @@ import type {
   ClusterInfo,
   HubSnapshot,
   HubStats,
-  PublishOrigin,
   RelayEvent,
   RelayEventType,
   TopicInfo,
@@ -27,74 +26,17 @@ import { Delivery, FlushScheduler, rawFrameLength } from './fanout';
 import { answerSubscribe } from './subscribe';
 import { KeyStore } from './keys';
 import { Pairings } from './pairing';
+import { RelayEvents, type RelayListener } from './events';
+import type { CounterVisitor, HubCounters, HubExtras, PublishSource, Totals } from './hub-types';
 import { createLogger, type Logger } from './log';
 import type { RelayOptions } from './options';
 import type { Identity, Registry } from './registry';
 import { Registrations } from './registrations';
 import type { RegistrationStore } from './store';
 
-/** Receives every relay event. */
-export type RelayListener = (event: RelayEvent) => void;
+export type { RelayListener } from './events';
 
-/** Where a publish comes from: the HTTP route, the GUI, or a device's socket (skipped unless `echo`). */
-export interface PublishSource {
-  origin: PublishOrigin;
-  from?: Connection;
-  echo?: boolean;
-}
-
-/** Visits one registration's live counters (no object is built per client). */
-export type CounterVisitor = (
-  id: string,
-  messagesSent: number,
-  bytesSent: number,
-  bufferedBytes: number,
-  dropped: number,
-) => void;
-
-/** Events sent for every message (a publish, a dropped frame): built only when a listener asked for them. */
-const firehose: ReadonlySet<RelayEventType> = new Set(['published', 'slow-consumer']);
-
-/** Counters that outlive individual clients. */
-interface Totals {
-  published: number;
-  delivered: number;
-  droppedMessages: number;
-  slowConsumerCloses: number;
-  heartbeatTerminations: number;
-}
-
-/** Counters only the metrics read (not part of the GUI's stats). */
-export interface HubCounters {
-  /** Bytes of published frames (each message counted once). */
-  publishedBytes: number;
-  /** Bytes queued to devices (a frame counted once per recipient). */
-  deliveredBytes: number;
-  /** Requests refused with a 4xx (or 503 at a capacity limit), by error code. */
-  readonly rejected: Map<string, number>;
-  /** Device sockets ended, by `<reason> <close code>` (e.g. `error 1009`). */
-  readonly disconnects: Map<string, number>;
-  /** TLS connections that failed before a request (bad handshake, untrusted certificate, timeout). */
-  tlsHandshakeFailures: number;
-  /** When the served TLS certificate expires (ms since the epoch; a gauge), or null without TLS. */
-  tlsNotAfter: number | null;
-  /** Registrations removed by expiry or with their key, by reason. */
-  readonly expired: Map<Exclude<UnregisterReason, 'request'>, number>;
-}
-
-/** What a hub can have besides its options. */
-export interface HubExtras {
-  /** Journal of registrations (a data dir); without it the hub keeps them in memory only. */
-  store?: RegistrationStore | null;
-  /** Structured log (silent by default). */
-  log?: Logger;
-  /** The engine (default: in memory, with the options' history limits). */
-  engine?: Engine;
-  /** The device keys (default: none yet, in memory). */
-  keys?: KeyStore;
-  /** In a cluster: where registrations and sockets are shared with the other hubs. */
-  directory?: Directory | null;
-}
+export type { CounterVisitor, HubCounters, HubExtras, PublishSource } from './hub-types';
 
 /** The history limits in the relay's options. */
 export function historyLimitsOf(options: RelayOptions): HistoryLimits {
@@ -122,10 +64,7 @@ export class Hub {
   /** The structured log. */
   readonly log: Logger;
   readonly #connections = new Set<Connection>();
-  /** Each listener with the event types it wants (null: all). */
-  readonly #listeners = new Map<RelayListener, ReadonlySet<RelayEventType> | null>();
-  /** Listeners that want the per-message events: without one, a publish builds no event at all. */
-  #firehoseListeners = 0;
+  readonly #events = new RelayEvents();
   readonly #scheduler = new FlushScheduler();
   readonly #totals: Totals = {
     published: 0,
@@ -178,7 +117,7 @@ export class Hub {
         const conn = this.#connIds.get(connection);
         this.log.warn({ conn, client: id, user: userId, bufferedBytes, policy }, 'slow consumer');
       }
-      if (this.#firehoseListeners > 0) this.#emit(() => ({ type: 'slow-consumer', id, userId, bufferedBytes, policy }));
+      if (this.#events.firehose) this.#emit(() => ({ type: 'slow-consumer', id, userId, bufferedBytes, policy }));
     },
     onClose: (connection, reason, code) => this.#onClose(connection, reason, code),
   };
@@ -254,20 +193,9 @@ export class Hub {
     return this.registrations.restore();
   }
 
-  /**
-   * Subscribes to state changes (only `types` when given: a listener that leaves out `published`
-   * and `slow-consumer` costs nothing per message); returns the unsubscribe function.
-   */
+  /** Subscribes to state changes (see `RelayEvents.on`); returns the unsubscribe function. */
   on(listener: RelayListener, types?: readonly RelayEventType[]): () => void {
-    if (this.#listeners.has(listener)) return () => undefined;
-    const wanted = types === undefined ? null : new Set(types);
-    const firehoseToo = wanted === null || [...firehose].some((type) => wanted.has(type));
-    this.#listeners.set(listener, wanted);
-    if (firehoseToo) this.#firehoseListeners++;
-    return () => {
-      if (!this.#listeners.delete(listener)) return;
-      if (firehoseToo) this.#firehoseListeners--;
-    };
+    return this.#events.on(listener, types);
   }
 
   /** Creates a registration for a user (see `Registrations.register`). */
@@ -344,7 +272,7 @@ export class Hub {
     this.counters.deliveredBytes += deliveredBytes;
     const bytes = delivery.raw().length;
     if (from !== undefined) this.counters.publishedBytes += bytes;
-    else if (this.#firehoseListeners > 0) {
+    else if (this.#events.firehose) {
       // Another hub's publication, delivered here.
       const receipt: PublishReceipt = { delivered, offset, epoch };
       this.#emit(() => ({
@@ -365,7 +293,7 @@ export class Hub {
     this.#totals.published++;
     const receipt: PublishReceipt = { delivered, offset: publication.offset, epoch };
     if (cluster !== undefined) receipt.cluster = cluster;
-    if (this.#firehoseListeners > 0) {
+    if (this.#events.firehose) {
       const { origin, from } = source;
       const { topic, userId, message } = publication;
       const clientId = from?.record.id ?? null;
@@ -516,22 +444,7 @@ export class Hub {
     this.#emit(() => ({ type: 'disconnected', id: record.id, userId: record.userId, reason, code }));
   }
 
-  /** Builds the event only when someone listens; a throwing listener never breaks the relay. */
   #emit(build: () => RelayEvent): void {
-    if (this.#listeners.size === 0) return;
-    const event = build();
-    for (const [listener, types] of this.#listeners) {
-      if (types !== null && !types.has(event.type)) continue;
-      try {
-        listener(event);
-      } catch (error) {
-        queueMicrotask(() => {
-          // Surface the bug without unwinding the relay's own call stack.
-          console.error('relay listener failed:', error);
-        });
-      }
-    }
+    this.#events.emit(build);
   }
 }
-
-export { toClientInfo } from './registrations';
