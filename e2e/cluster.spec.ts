@@ -37,11 +37,14 @@ test('the dashboard of a hub in a cluster shows the members, where each client i
     await expect(hubOf(id)).toHaveText(
       `on ${await page.getByTestId('cluster-member').nth(1).locator('.cluster-member-name').textContent()}`,
     );
+    await page.screenshot({ path: 'test-results/screenshots/cluster-light.png' });
 
     await redis.kill();
     const banner = page.getByTestId('cluster-banner');
     await expect(banner).toContainText('Cluster degraded: Redis at');
     await expect(banner).toHaveAttribute('role', 'alert');
+    await expect(hubOf(id)).toHaveText('on another hub, out of reach');
+    await page.screenshot({ path: 'test-results/screenshots/cluster-degraded-light.png' });
     await redis.restart();
     await expect(banner).toHaveCount(0, { timeout: 20_000 });
     await expect(panel.getByRole('heading')).toHaveText('Cluster: 2 hubs, 2 devices connected');

@@ -85,6 +85,8 @@ describe('the cluster in the GUI', () => {
     rerender(<ClientHub hub="aaaa" />);
     expect(container.textContent).toBe('on this hub');
     rerender(<ClientHub hub="gone" />);
-    expect(container.textContent).toBe('on gone');
+    expect(container.textContent).toBe('on another hub');
+    act(() => useStore.getState().applyUpdate(update({ cluster: cluster({ state: 'degraded', degradedSince: 1 }) })));
+    expect(container.textContent).toBe('on another hub, out of reach');
   });
 });
