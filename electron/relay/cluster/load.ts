@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { StreamPosition } from '../../../shared/api';
-import { entryBytes, type Entry, type Streams } from '../core/engine/streams';
+import { newEntry, type Entry, type Streams } from '../core/engine/streams';
 import { decodeWire, type Wire } from './codec';
 import type { ClusterKeys } from './redis';
 
@@ -29,18 +29,7 @@ export interface Loaded {
 /** An entry of the streams for a publication read from Redis. */
 export function entryOf(wire: Wire): Entry {
   const { topic, offset, ts, message, userId, retain } = wire;
-  return {
-    topic,
-    offset,
-    ts,
-    message,
-    userId,
-    retain,
-    bytes: entryBytes(topic, message),
-    inHistory: false,
-    isRetained: false,
-    segment: -1,
-  };
+  return newEntry({ topic, offset, ts, message, userId, retain });
 }
 
 /** Loads every topic into `streams` (empty, with this hub's limits applied as it loads). */

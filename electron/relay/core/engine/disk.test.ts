@@ -154,12 +154,19 @@ describe('DiskEngine', () => {
         filling.append(`sensors/${t}`, `{"reading":${i},"unit":"C"}`, undefined, i, false);
     }
     filling.close();
+    // The start-up is synchronous: its CPU time is its duration on an idle core, and unlike the
+    // wall clock it does not grow when other test files (or other work) share the machine's cores.
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const engine = new DiskEngine(dir, limits, { fsync: false });
+    const { user, system } = process.cpuUsage(cpu);
+    const cpuMs = (user + system) / 1000;
     const ms = performance.now() - started;
-    console.log(`start with 100,000 messages in 1,000 topics: ${ms.toFixed(0)} ms`);
+    console.log(
+      `start with 100,000 messages in 1,000 topics: ${cpuMs.toFixed(0)} ms of CPU (${ms.toFixed(0)} ms wall)`,
+    );
     expect(engine.totals().messages).toBe(100_000);
-    expect(ms).toBeLessThan(1_000);
+    expect(cpuMs).toBeLessThan(1_000);
     engine.close();
   }, 60_000);
 

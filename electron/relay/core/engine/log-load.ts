@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync, renameSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeRecords, type LogRecord } from './records';
-import { entryBytes, type Entry, type Streams } from './streams';
+import { newEntry, type Entry, type Streams } from './streams';
 
 /** A segment file: `<id>.seg`, ids increasing with time. */
 export const segmentName = (id: number): string => `${String(id).padStart(8, '0')}.seg`;
@@ -110,18 +110,8 @@ function restore(topics: Map<string, TopicLog>, streams: Streams): Entry[] {
       const inHistory = index >= start && offset > log.clearedAt;
       if (!inHistory && offset !== retained) return;
       const { record, segment } = log.publications.get(offset) as NonNullable<ReturnType<typeof log.publications.get>>;
-      const entry: Entry = {
-        topic,
-        offset,
-        ts: record.ts,
-        message: record.message,
-        userId: record.userId,
-        retain: record.retain,
-        bytes: entryBytes(topic, record.message),
-        inHistory: false,
-        isRetained: false,
-        segment,
-      };
+      const { ts, message, userId, retain } = record;
+      const entry = newEntry({ topic, offset, ts, message, userId, retain }, segment);
       streams.restore(entry, inHistory, offset === retained);
       restored.push(entry);
     });

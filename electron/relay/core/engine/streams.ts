@@ -37,6 +37,17 @@ export function entryBytes(topic: string, message: Payload): number {
   return Buffer.byteLength(message) + topic.length + entryOverhead;
 }
 
+/** The publication a stream keeps: not yet in the history nor retained, in no log segment (-1). */
+export function newEntry(
+  publication: Pick<Entry, 'topic' | 'offset' | 'ts' | 'message' | 'userId' | 'retain'>,
+  segment = -1,
+): Entry {
+  const { topic, offset, ts, message, userId, retain } = publication;
+  // One literal, one shape: every entry has the same hidden class (a spread would not promise it).
+  const bytes = entryBytes(topic, message);
+  return { topic, offset, ts, message, userId, retain, bytes, inHistory: false, isRetained: false, segment };
+}
+
 /** Hooks of the streams' owner. */
 export interface StreamHooks {
   /** A new epoch for a stream that starts (or restarts after its history was lost). */
@@ -90,18 +101,7 @@ export class Streams {
   /** Appends a new publication at the topic's next offset; returns it (the caller logs it when it is live). */
   append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean): Entry {
     const stream = this.stream(topic);
-    const entry: Entry = {
-      topic,
-      offset: ++stream.lastOffset,
-      ts,
-      message,
-      userId,
-      retain,
-      bytes: entryBytes(topic, message),
-      inHistory: false,
-      isRetained: false,
-      segment: -1,
-    };
+    const entry = newEntry({ topic, offset: ++stream.lastOffset, ts, message, userId, retain });
     this.#keep(stream, entry);
     return entry;
   }
@@ -136,18 +136,7 @@ export class Streams {
       this.#emptyHistory(stream);
       stream.lastOffset = offset - 1;
     }
-    const entry: Entry = {
-      topic,
-      offset: ++stream.lastOffset,
-      ts,
-      message,
-      userId,
-      retain,
-      bytes: entryBytes(topic, message),
-      inHistory: false,
-      isRetained: false,
-      segment: -1,
-    };
+    const entry = newEntry({ topic, offset: ++stream.lastOffset, ts, message, userId, retain });
     this.#keep(stream, entry);
     return { entry, skipped };
   }
