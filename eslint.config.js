@@ -119,7 +119,13 @@ const roomZones = [
   wall('./renderer', ['./shared'], [], 'The renderer imports shared/ only.'),
   wall('./client', ['./shared'], [], 'The device SDK imports shared/ only.'),
   wall('./phone', ['./shared', './client'], [], 'The phone page is built on the device SDK and shared/ only.'),
-  wall('./e2e', ['./shared'], [], 'e2e tests drive the app from outside: shared/ types at most.'),
+  wall('./e2e', ['./shared', './test'], [], 'e2e tests drive the app from outside: shared/ types at most.'),
+  {
+    target: './e2e',
+    from: './test',
+    except: ['./support/csv.ts', './support/redis.ts'],
+    message: 'e2e tests share only the test machinery made for both (a CSV reader, a test Redis).',
+  },
 ];
 // The relay's door joins core/, server/ and the cluster (through its door); the CLI and main also use
 // the host's and the CLI's doors, which sit inside folders that are walled off otherwise.

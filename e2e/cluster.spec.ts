@@ -1,14 +1,14 @@
 import { connectDevice, register } from './devices';
 import { expect, test } from './fixtures';
 import { type HubProcess, startHub } from './hub';
-import { type RedisProcess, startRedis } from './redis';
+import { startRedis, type TestRedis } from '../test/support/redis';
 import WebSocket from 'ws';
 
 test('the dashboard of a hub in a cluster shows the members, where each client is, and a banner while Redis is down', async ({
   page,
 }) => {
   const hubs: HubProcess[] = [];
-  let redis: RedisProcess | null = null;
+  let redis: TestRedis | null = null;
   const sockets: WebSocket[] = [];
   try {
     redis = await startRedis();

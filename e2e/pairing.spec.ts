@@ -4,22 +4,9 @@
  * to a real device, it shows up in the clients table by name and in the keys list; revoking its
  * key from the keys list disconnects it (4003) and the live log says why.
  */
-import type { Browser, Page } from '@playwright/test';
 import type { DeviceConfig } from '../shared/keys';
 import { expect, test } from './fixtures';
-import { publishForm } from './pages';
-
-/** A phone: an iPhone-sized touch page that fails the test on a page error or a CSP violation. */
-async function openPhone(browser: Browser): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(message.text());
-  });
-  return { page, problems };
-}
+import { openPhone, publishForm } from './pages';
 
 test('a device added in the GUI pairs from its link on a phone, talks both ways, and is cut off by a revoke', async ({
   browser,

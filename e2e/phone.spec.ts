@@ -4,22 +4,10 @@
  * and time, publishes back to a real device, keeps its registration across a reload (same name,
  * same id), and without a pairing connects by hand as a test client.
  */
-import type { Browser, Page } from '@playwright/test';
 import type { PairResponse } from '../shared/keys';
 import { expect, test } from './fixtures';
 import { publish } from './devices';
-
-/** A phone: an iPhone-sized touch page that fails the test on a page error or a CSP violation. */
-async function openPhone(browser: Browser): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(message.text());
-  });
-  return { page, problems };
-}
+import { openPhone } from './pages';
 
 async function pair(baseUrl: string, body: object): Promise<PairResponse> {
   const res = await fetch(`${baseUrl}/pair`, {

@@ -88,6 +88,8 @@ describe('lint', () => {
     ['electron/host/bad.ts', '../cli/args', 'host does not reach into the CLI'],
     ['electron/main/bad.ts', '../host/host', 'main uses the host door only'],
     ['e2e/bad.ts', '../electron/relay/index', 'e2e drives the app from outside'],
+    ['e2e/bad.ts', '../test/support/relay', 'e2e shares only the test machinery made for both'],
+    ['e2e/bad.ts', '../test/integration/api.integration.test', 'e2e shares only the test machinery made for both'],
     ['client/bad.ts', 'node:net', 'the SDK runs in browsers'],
     ['client/bad.ts', 'ws', 'the SDK gets its WebSocket injected'],
     ['client/bad.ts', '../electron/relay/index', 'the SDK imports shared only'],
@@ -114,6 +116,7 @@ describe('lint', () => {
   const allowed: [string, string][] = [
     ['electron/relay/core/ok.ts', '../../../shared/api'],
     ['electron/relay/core/ok.ts', './registry'],
+    ['e2e/ok.ts', '../test/support/redis'],
     ['electron/relay/server/ok.ts', '../core/hub'],
     ['electron/relay/index.ts', './server/server'],
     ['electron/host/ok.ts', '../relay/index'],

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../shared/traffic';
 import { csvField, exportLine, logSource, messageSource } from './formats';
 import { streamExport, type ExportSink } from './stream';
+import { csvRows } from '../../test/support/csv';
 
 function message(seq: number, text: string): MessageRecord {
   return {
@@ -43,35 +44,6 @@ function recordingSink(): ExportSink & { chunks: string[]; slices: number[]; end
   return sink;
 }
 
-/** RFC 4180 parser for the round trip. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
-
 describe('exports', () => {
   it('quotes CSV fields only when they need it', () => {
     expect(csvField('plain')).toBe('plain');
@@ -108,7 +80,7 @@ describe('exports', () => {
           .map((line) => JSON.parse(line) as unknown);
         expect(parsed).toEqual(expected);
       } else {
-        const [header, ...records] = parseCsv(text);
+        const [header, ...records] = csvRows(text);
         expect(header).toEqual([...messageSource.columns]);
         expect(records).toHaveLength(100_000);
         const asText = expected.map((record) =>
