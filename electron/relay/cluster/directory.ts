@@ -10,6 +10,8 @@
  * than the registrations) and written when it is back. On every (re)join the hub reconciles with
  * Redis: when Redis holds the data set the hub saw before (same generation), Redis is right about
  * registrations removed meanwhile; when Redis lost its data, every hub writes back what it holds.
+ * Device keys are shared too (`device-keys.ts`), and reconciled first: a key revoked meanwhile
+ * takes its registrations before they are written back.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +23,9 @@ import {
   type Replica,
   type SharedRegistration,
 } from '../core/cluster';
+import type { StoredKey } from '../core/keys';
 import type { Logger } from '../core/log';
+import { SharedKeys, type KeyControl } from './device-keys';
 import type { RedisLink } from './link';
 import type { ClusterKeys } from './redis';
 
@@ -30,7 +34,8 @@ type Control =
   | { k: 'reg'; h: string; e: unknown }
   | { k: 'unreg'; h: string; id: string }
   | { k: 'conn'; h: string; id: string; n: number; a: string | null }
-  | { k: 'disc'; h: string; id: string; n: number; r: string; c: number };
+  | { k: 'disc'; h: string; id: string; n: number; r: string; c: number }
+  | KeyControl;
 
 /** Registrations read from Redis per round trip (HSCAN). */
 const scanCount = 1_000;
@@ -49,6 +54,7 @@ export class ClusterDirectory implements Directory {
   #generation: string | null;
   /** Ids announced on the bus while a reconcile runs: never removed by it. */
   #touched: Set<string> | null = null;
+  readonly #deviceKeys: SharedKeys;
 
   constructor(
     readonly self: string,
@@ -63,6 +69,7 @@ export class ClusterDirectory implements Directory {
     private readonly socketsChanged: (local: boolean) => void = () => undefined,
   ) {
     this.#generation = readGeneration(generationFile);
+    this.#deviceKeys = new SharedKeys(self, link, keys, (run) => this.#send(run));
   }
 
   /** Binds the hub this directory serves. */
@@ -76,6 +83,10 @@ export class ClusterDirectory implements Directory {
 
   topicsChanged(entry: SharedRegistration): void {
     this.#put(entry);
+  }
+
+  keyChanged(key: StoredKey): void {
+    this.#deviceKeys.changed(key);
   }
 
   unregistered(id: string): void {
@@ -151,6 +162,9 @@ export class ClusterDirectory implements Directory {
       case 'conn':
         this.#onConnected(control, own, replica);
         return;
+      case 'key':
+        this.#deviceKeys.onControl(control, replica);
+        return;
       case 'disc': {
         const location = this.#locations.get(control.id);
         if (own || location?.hub !== control.h || location.nonce !== control.n) return;
@@ -168,6 +182,8 @@ export class ClusterDirectory implements Directory {
     if (redis === null || replica === null) return;
     this.#touched = new Set();
     try {
+      // Keys first: a key revoked meanwhile removes its registrations here before they are written back.
+      await this.#deviceKeys.joined(replica);
       await redis.set(this.keys.generation, randomBytes(12).toString('base64url'), 'NX');
       const generation = await redis.get(this.keys.generation);
       const authoritative = generation !== null && generation === this.#generation;

@@ -6,7 +6,14 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../core/log';
 import type { ClusterKeys } from './redis';
-import { deleteAndTellScript, hashAndTellScript, publishScript, socketClosedScript, unregisterScript } from './scripts';
+import {
+  deleteAndTellScript,
+  hashAndTellScript,
+  keyTellScript,
+  publishScript,
+  socketClosedScript,
+  unregisterScript,
+} from './scripts';
 
 /** `connecting` until the first join, then `up` or `down`; `closed` after `close()`. */
 export type LinkState = 'closed' | 'connecting' | 'up' | 'down';
@@ -29,6 +36,7 @@ const scripts = {
   relayUnregister: { lua: unregisterScript, numberOfKeys: 2 },
   relaySocketClosed: { lua: socketClosedScript, numberOfKeys: 1 },
   relayDeleteAndTell: { lua: deleteAndTellScript, numberOfKeys: 1 },
+  relayKeyTell: { lua: keyTellScript, numberOfKeys: 2 },
 } as const;
 
 /** The scripts as methods of the command connection (ioredis runs them with EVALSHA, loading them when needed). */

@@ -53,6 +53,10 @@ export function keysOf(db: number) {
     generation: `${p}generation`,
     /** Registrations: id → the whole entry as JSON. */
     registrations: `${p}registrations`,
+    /** Device keys: id → the key's record as JSON (the secret's hash, never the secret), written once. */
+    deviceKeys: `${p}device-keys`,
+    /** Revoked device keys: id → when (ms since the epoch), written once. */
+    revokedKeys: `${p}device-keys:revoked`,
     /** Where sockets are: id → `<hub id> <nonce>`. */
     sockets: `${p}sockets`,
     /** Member ids (each with a `member:<id>` key that expires unless its hub renews it). */

@@ -48,6 +48,20 @@ return 1
 `;
 
 /**
+ * A device key created or revoked: its record is kept if Redis has none yet, its revocation if it
+ * is revoked and Redis has none yet (a key never changes otherwise, so the first writes stand), then
+ * tells the bus.
+ * KEYS: device keys, revoked keys. ARGV: id, record, revoked at ('': not revoked), bus channel,
+ * message. Returns 1.
+ */
+export const keyTellScript = `
+redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] ~= '' then redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[3]) end
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+`;
+
+/**
  * Removes a registration: its entry and where its socket was, then tells the bus.
  * KEYS: registrations, sockets. ARGV: id, bus channel, message. Returns 1 when it existed.
  */

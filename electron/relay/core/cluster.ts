@@ -1,10 +1,11 @@
 /**
  * The narrow seam between a hub and its cluster (several hubs as one, `--broker`): what the hub
- * tells the other hubs about registrations and sockets (`Directory`, implemented by the cluster
+ * tells the other hubs about registrations, sockets and device keys (`Directory`, implemented by the cluster
  * room over Redis), and what the cluster may do to the hub when another hub changed something
  * (`Replica`). A single hub has no directory, and none of this runs.
  */
 import type { ClusterInfo } from '../../../shared/hub';
+import type { StoredKey } from './keys';
 import type { ClientRecord } from './registry';
 
 /**
@@ -34,6 +35,8 @@ export interface Directory {
   unregistered(id: string): void;
   /** A registration's topic set changed on this hub. */
   topicsChanged(entry: SharedRegistration): void;
+  /** A device key was created or revoked on this hub (its whole record: the secret's hash, never the secret). */
+  keyChanged(key: StoredKey): void;
   /** A socket opened on this hub for registration `id`. */
   connected(id: string, remoteAddress: string | null): void;
   /** This hub's socket for registration `id` closed. */
@@ -58,6 +61,13 @@ export interface Replica {
   replace(id: string): void;
   /** Registration `id`'s socket opened (`close` null) or closed on the hub named `hub` (for the log). */
   located(id: string, hub: string, remoteAddress: string | null, close: RemoteClose | null): void;
+  /**
+   * A device key created or revoked on another hub (checked with `parseSharedKey`): kept here (and in
+   * the data dir); a revoked one takes this hub's registrations of it (sockets closed with 4003).
+   */
+  adoptKey(key: StoredKey): void;
+  /** Every device key this hub knows (revoked ones too). */
+  keys(): Iterable<StoredKey>;
   /** Every registration this hub holds. */
   entries(): Iterable<SharedRegistration>;
   /** The registrations with a socket on this hub, with its remote address. */

@@ -165,6 +165,11 @@ export class Hub {
       info: (record) => this.registrations.info(record),
       unregister: (id) => this.registrations.unregister(id, undefined, 'request', false),
       connections: () => this.#connections,
+      adoptKey: (key) => {
+        if (this.registrations.adoptKey(key) === 'revoked') this.pairings.forgetKey(key.id);
+      },
+      keys: () => this.keys.records(),
+      usable: ({ keyId }) => typeof keyId !== 'string' || this.keys.get(keyId) === undefined || this.keys.valid(keyId),
     });
   }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KeyStore, keyIdOf, keysFile, topicAllowed } from './keys';
+import { KeyStore, keyIdOf, keysFile, parseSharedKey, topicAllowed, type StoredKey } from './keys';
 import { StoreError } from './store';
 
 const scope = { name: 'sensor', users: [7], subscribe: ['sensors/*'], publish: ['sensors/a'], expiresAt: null };
@@ -102,5 +102,107 @@ describe('KeyStore', () => {
       expect(() => new KeyStore(dir)).toThrow(StoreError);
       expect(() => new KeyStore(dir)).toThrow(/keys\.json are unreadable .*move the file aside/);
     }
+  });
+});
+
+describe('parseSharedKey', () => {
+  const good: StoredKey = {
+    ...scope,
+    id: '0a1b2c3d',
+    hash: 'ab'.repeat(32),
+    createdAt: 1_000,
+    lastUsedAt: null,
+    revokedAt: null,
+  };
+
+  it('takes a well-formed record, keeping its known fields only, as a copy', () => {
+    const value = { ...good, extra: 'dropped', __proto__: { admin: true } } as unknown;
+    const parsed = parseSharedKey(value);
+    expect(parsed).toEqual(good);
+    expect(parsed).not.toHaveProperty('extra');
+    expect(parsed).not.toHaveProperty('admin');
+    expect(parsed?.users).not.toBe(good.users);
+    expect(parseSharedKey({ ...good, expiresAt: 9_000, lastUsedAt: 2_000, revokedAt: 3_000 })).toMatchObject({
+      expiresAt: 9_000,
+      lastUsedAt: 2_000,
+      revokedAt: 3_000,
+    });
+  });
+
+  it('refuses anything malformed (what another hub wrote is never trusted)', () => {
+    const bad: unknown[] = [
+      null,
+      'key',
+      [good],
+      { ...good, id: '0A1B2C3D' },
+      { ...good, id: '0a1b2c3' },
+      { ...good, id: undefined },
+      { ...good, hash: 'ab'.repeat(31) },
+      { ...good, hash: 'zz'.repeat(32) },
+      { ...good, name: '' },
+      { ...good, name: 'x'.repeat(101) },
+      { ...good, name: 7 },
+      { ...good, users: [] },
+      { ...good, users: [-1] },
+      { ...good, users: [1.5] },
+      { ...good, users: ['7'] },
+      { ...good, users: 7 },
+      { ...good, subscribe: ['a*b'] },
+      { ...good, subscribe: 'sensors/*' },
+      { ...good, publish: [1] },
+      { ...good, createdAt: null },
+      { ...good, createdAt: -1 },
+      { ...good, expiresAt: 'never' },
+      { ...good, expiresAt: undefined },
+      { ...good, lastUsedAt: Number.NaN },
+      { ...good, revokedAt: Number.POSITIVE_INFINITY },
+      { ...good, revokedAt: '3000' },
+    ];
+    for (const value of bad) expect(parseSharedKey(value), JSON.stringify(value)).toBeNull();
+  });
+});
+
+describe('KeyStore#adopt', () => {
+  it('keeps another hub’s key (its secret then verifies here), persisted in the data dir', () => {
+    const dir = tempDir();
+    const origin = new KeyStore(null);
+    const { key, secret } = origin.create(scope, 1_000);
+    const store = new KeyStore(dir);
+    const record = origin.record(key.id) as StoredKey;
+    expect(record.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(store.adopt(record)).toBe('added');
+    expect(store.verify(secret)?.id).toBe(key.id);
+    expect(store.adopt(record)).toBe('same');
+    expect(new KeyStore(dir).get(key.id)).toMatchObject({ ...scope, id: key.id, createdAt: 1_000 });
+    expect(store.records().map((k) => k.id)).toEqual([key.id]);
+  });
+
+  it('takes a revocation, never gives one back, and keeps the later last use', () => {
+    const dir = tempDir();
+    const origin = new KeyStore(null);
+    const { key, secret } = origin.create(scope, 1_000);
+    const store = new KeyStore(dir);
+    store.adopt(origin.record(key.id) as StoredKey);
+    store.touch(key.id, 5_000);
+    expect(store.adopt({ ...(origin.record(key.id) as StoredKey), lastUsedAt: 4_000 })).toBe('same');
+    expect(store.get(key.id)?.lastUsedAt).toBe(5_000);
+    expect(store.adopt({ ...(origin.record(key.id) as StoredKey), lastUsedAt: 6_000 })).toBe('same');
+    expect(store.get(key.id)?.lastUsedAt).toBe(6_000);
+    origin.revoke(key.id, 7_000);
+    expect(store.adopt(origin.record(key.id) as StoredKey)).toBe('revoked');
+    expect(store.verify(secret)).toBeNull();
+    expect(new KeyStore(dir).get(key.id)?.revokedAt).toBe(7_000);
+    // An older record (not revoked) changes nothing; nor does a second revocation.
+    expect(store.adopt({ ...(origin.record(key.id) as StoredKey), revokedAt: null })).toBe('same');
+    expect(store.adopt({ ...(origin.record(key.id) as StoredKey), revokedAt: 8_000 })).toBe('same');
+    expect(store.get(key.id)?.revokedAt).toBe(7_000);
+  });
+
+  it('keeps its own key when another hub’s has the same id and another secret', () => {
+    const store = new KeyStore(null);
+    const { key, secret } = store.create(scope, 1_000);
+    const other = { ...(store.record(key.id) as StoredKey), hash: 'cd'.repeat(32), revokedAt: 2_000 };
+    expect(store.adopt(other)).toBe('conflict');
+    expect(store.verify(secret)?.id).toBe(key.id);
   });
 });

@@ -2,19 +2,25 @@
  * Device keys: scoped credentials the operator gives devices instead of the one access token. A
  * key may register as its users only, subscribe to and publish on its topics only (exact names,
  * `prefix/*` patterns, or `*`), until it expires or is revoked. The hub keeps only a hash of each
- * secret, in `<data dir>/keys.json` (written atomically), or in memory without a data dir.
+ * secret, in `<data dir>/keys.json` (written atomically), or in memory without a data dir. In a
+ * cluster the hubs share their keys (`adopt`): a key is created once, with a random id, and then
+ * only revoked, so merging two hubs' records of it never conflicts (revoked wins).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DeviceKeyInfo, DeviceKeyScope } from '../../../shared/keys';
+import { maxUserId } from '../../../shared/limits';
+import { isTopicPattern, type DeviceKeyInfo, type DeviceKeyScope } from '../../../shared/keys';
 import { StoreError } from './store';
 
-/** A key as the hub keeps it. */
-interface StoredKey extends DeviceKeyInfo {
+/** A key as the hub keeps it (and, in a cluster, as the hubs share it: the hash, never the secret). */
+export interface StoredKey extends DeviceKeyInfo {
   /** SHA-256 of the secret, hex. */
   hash: string;
 }
+
+/** What adopting another hub's record of a key changed here (`conflict`: same id, another secret; kept as it was). */
+export type KeyAdoption = 'added' | 'revoked' | 'same' | 'conflict';
 
 export const keysFile = 'keys.json';
 
@@ -59,6 +65,40 @@ export class KeyStore {
           'move the file aside to start without them (their devices then need new keys)',
       );
     }
+  }
+
+  /**
+   * Takes another hub's record of a key (checked with `parseSharedKey`): a new key is kept as it is;
+   * a known one takes its revocation (a key never comes back) and the later of the two last uses.
+   * Written to the data dir, so a hub restarted while Redis is unreachable still knows it.
+   */
+  adopt(record: StoredKey): KeyAdoption {
+    const known = this.#keys.get(record.id);
+    if (known === undefined) {
+      this.#keys.set(record.id, copyOf(record));
+      this.#save();
+      return 'added';
+    }
+    if (known.hash !== record.hash) return 'conflict';
+    if (record.lastUsedAt !== null && (known.lastUsedAt === null || record.lastUsedAt > known.lastUsedAt)) {
+      known.lastUsedAt = record.lastUsedAt;
+      this.#dirty = true;
+    }
+    if (known.revokedAt !== null || record.revokedAt === null) return 'same';
+    known.revokedAt = record.revokedAt;
+    this.#save();
+    return 'revoked';
+  }
+
+  /** A key's whole record (hash included), for the other hubs of a cluster; undefined when unknown. */
+  record(id: string): StoredKey | undefined {
+    const key = this.#keys.get(id);
+    return key === undefined ? undefined : copyOf(key);
+  }
+
+  /** Every key's whole record (hash included), for the other hubs of a cluster. */
+  records(): StoredKey[] {
+    return [...this.#keys.values()].map(copyOf);
   }
 
   /** Creates a key; its secret is returned this once (only its hash is kept). */
@@ -167,6 +207,40 @@ export class KeyStore {
 
 function usable(key: StoredKey, now: number): boolean {
   return key.revokedAt === null && (key.expiresAt === null || key.expiresAt > now);
+}
+
+function copyOf(key: StoredKey): StoredKey {
+  return { ...key, users: [...key.users], subscribe: [...key.subscribe], publish: [...key.publish] };
+}
+
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isTimeOrNull = (value: unknown): value is number | null => value === null || isTime(value);
+const isPatternList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.length <= 100 && value.every(isTopicPattern);
+const isUserList = (value: unknown): value is number[] =>
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.length <= 100 &&
+  value.every((user) => Number.isInteger(user) && (user as number) >= 0 && (user as number) <= maxUserId);
+
+/**
+ * Another hub's record of a key (read from Redis or the bus: checked, never trusted), made into a
+ * clean record of the known fields only; null when anything is missing or malformed.
+ */
+export function parseSharedKey(value: unknown): StoredKey | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const { id, hash, name, users, subscribe, publish, expiresAt, createdAt, lastUsedAt, revokedAt } = value as Record<
+    string,
+    unknown
+  >;
+  if (typeof id !== 'string' || !/^[0-9a-f]{8}$/.test(id)) return null;
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return null;
+  if (typeof name !== 'string' || name.length === 0 || name.length > 100) return null;
+  if (!isUserList(users) || !isPatternList(subscribe) || !isPatternList(publish)) return null;
+  if (!isTime(createdAt) || !isTimeOrNull(expiresAt) || !isTimeOrNull(lastUsedAt) || !isTimeOrNull(revokedAt)) {
+    return null;
+  }
+  return copyOf({ id, hash, name, users, subscribe, publish, expiresAt, createdAt, lastUsedAt, revokedAt });
 }
 
 function publicOf(key: StoredKey): DeviceKeyInfo {

@@ -18,6 +18,7 @@ import type { Hub } from './hub';
 export function createKey(hub: Hub, scope: DeviceKeyScope): CreateKeyResponse {
   const created = hub.keys.create(scope);
   hub.log.info({ key: created.key.id, name: scope.name }, 'device key created');
+  hub.registrations.shareKey(created.key.id);
   return created;
 }
 

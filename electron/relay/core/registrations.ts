@@ -12,7 +12,7 @@ import type { DeviceKeyInfo } from '../../../shared/keys';
 import { sharedOf, type Directory, type RemoteClose, type SharedRegistration } from './cluster';
 import type { Connection } from './connection';
 import { expiredRegistrations } from './expiry';
-import { type KeyStore, topicAllowed } from './keys';
+import { type KeyAdoption, type KeyStore, type StoredKey, topicAllowed } from './keys';
 import type { Logger } from './log';
 import type { RelayOptions } from './options';
 import { Registry, type ClientRecord, type Identity } from './registry';
@@ -209,8 +209,37 @@ export class Registrations {
    */
   revokeKey(keyId: string, now: number = Date.now()): { revoked: boolean; removed: number } {
     const revoked = this.ctx.keys.revoke(keyId, now);
-    if (revoked) this.ctx.log.info({ key: keyId }, 'device key revoked');
+    if (revoked) {
+      this.ctx.log.info({ key: keyId }, 'device key revoked');
+      // Before the registrations go: the other hubs then close their sockets with 4003, not 4000.
+      this.shareKey(keyId);
+    }
     return { revoked, removed: this.#removeKeyRegistrations(keyId) };
+  }
+
+  /** In a cluster: tells the other hubs about a key created (or revoked) here. */
+  shareKey(keyId: string): void {
+    const record = this.directory === null ? undefined : this.ctx.keys.record(keyId);
+    if (record !== undefined) this.directory?.keyChanged(record);
+  }
+
+  /**
+   * In a cluster: a key created or revoked on another hub, kept here. When it no longer works, its
+   * registrations here go as with `revokeKey` (sockets closed with 4003), and the other hubs are told:
+   * one made here with the key just before the revocation arrived goes everywhere too. Those the
+   * other hub removed already are gone here already, so this is idempotent.
+   */
+  adoptKey(record: StoredKey): KeyAdoption {
+    const { keys, log } = this.ctx;
+    const adoption = keys.adopt(record);
+    if (adoption === 'conflict') {
+      log.warn({ key: record.id }, 'another hub holds a different device key with this id; ignored');
+      return adoption;
+    }
+    if (adoption === 'added') log.info({ key: record.id, name: record.name }, 'device key created on another hub');
+    if (adoption === 'revoked') log.info({ key: record.id }, 'device key revoked on another hub');
+    if (adoption !== 'same' && !keys.valid(record.id)) this.#removeKeyRegistrations(record.id);
+    return adoption;
   }
 
   /**

@@ -1,12 +1,13 @@
 /**
  * A hub's `Replica` (see `cluster.ts`): how the cluster applies here what another hub did to a
- * registration or a socket, with the same effects as when it happens here (the store, the log, the
- * GUI's events, a socket closed with 4000 or 4001), but without telling the other hubs back.
+ * registration, a socket or a device key, with the same effects as when it happens here (the store,
+ * the log, the GUI's events, a socket closed with 4000, 4001 or 4003), without telling them back.
  */
 import { CloseCode } from '../../../shared/api';
 import type { ClientInfo, RelayEvent } from '../../../shared/hub';
 import { extraFieldsOf, sharedOf, type RemoteClose, type Replica, type SharedRegistration } from './cluster';
 import type { Connection } from './connection';
+import type { StoredKey } from './keys';
 import type { ClientRecord, Registry } from './registry';
 import type { RegistrationStore } from './store';
 
@@ -22,6 +23,12 @@ export interface ReplicaAccess {
   unregister(id: string): void;
   /** The hub's live connections. */
   connections(): Iterable<Connection>;
+  /** Keeps a device key another hub created or revoked (see `Registrations.adoptKey`). */
+  adoptKey(key: StoredKey): void;
+  /** Every device key the hub knows. */
+  keys(): Iterable<StoredKey>;
+  /** False for a registration made with a key this hub knows was revoked or has expired (it would answer 404). */
+  usable(entry: SharedRegistration): boolean;
 }
 
 /** The replica of `hub`. */
@@ -34,6 +41,8 @@ export function replicaOf(
     adopt(entry: SharedRegistration) {
       let record = registry.get(entry.id);
       const known = record !== undefined;
+      // Made on a hub that had not heard of its key's revocation yet: that hub removes it when it does.
+      if (!known && !access.usable(entry)) return;
       // Not written to this hub's store: Redis keeps it, and the hub that made it keeps it on disk
       // (each hub writes back its own when Redis lost its data). Its changes here (topics, seen)
       // reach this hub's store only for the registrations made here.
@@ -73,6 +82,8 @@ export function replicaOf(
         access.emit(() => ({ type: 'disconnected', id, userId, reason, code: close.code, hub }));
       }
     },
+    adoptKey: (key) => access.adoptKey(key),
+    keys: () => access.keys(),
     *entries() {
       for (const record of registry.all()) yield sharedOf(record);
     },
