@@ -9,10 +9,11 @@
  * await device.publish('cats', 'hello');
  * ```
  */
-import { RelayClient, type ConnectOptions } from './client';
+import { RelayClient } from './client';
+import type { ConnectOptions } from './types';
 
+export { RelayClient } from './client';
 export {
-  RelayClient,
   RelayError,
   type ClientEvents,
   type ClientState,
@@ -21,7 +22,7 @@ export {
   type RecoveryResults,
   type WebSocketConstructor,
   type WebSocketLike,
-} from './client';
+} from './types';
 export { backoffDelay, type BackoffOptions } from './backoff';
 export type { OutboxOptions } from './outbox';
 export type { FetchLike } from './hub-http';
