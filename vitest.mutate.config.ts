@@ -11,6 +11,7 @@ export const mutationTests = [
   'shared/*.test.ts',
   'electron/relay/core/*.test.ts',
   'electron/relay/core/engine/*.test.ts',
+  'electron/relay/cluster/*.test.ts',
   'electron/relay/server/*.test.ts',
   'electron/host/commands.test.ts',
   'test/integration/api.integration.test.ts',

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ackJson, envelopeJson, errorFrameJson, parseClientFrame, parseServerFrame, recoveryJson } from './protocol';
+import {
+  ackJson,
+  decodeBinaryFrame,
+  encodeBinaryFrame,
+  envelopeJson,
+  errorFrameJson,
+  parseBinaryClientFrame,
+  parseBinaryServerFrame,
+  parseClientFrame,
+  parseServerFrame,
+  recoveryJson,
+} from './protocol';
 
 describe('parseClientFrame', () => {
   it('reads ping (with or without a newline)', () => {
@@ -134,4 +145,143 @@ describe('server frames', () => {
       expect(parseServerFrame(text).ok).toBe(false);
     },
   );
+});
+
+describe('server frames, exactly', () => {
+  const notJson = { ok: false, code: 'bad_frame', message: 'not a JSON object' };
+  const notAFrame = { ok: false, code: 'bad_frame', message: 'not a frame of the device protocol' };
+  const noPosition = { ok: false, code: 'bad_frame', message: 'an envelope without offset and epoch' };
+
+  it('says why a frame is refused', () => {
+    expect(parseServerFrame('hi')).toEqual(notJson);
+    expect(parseServerFrame('[]')).toEqual(notJson);
+    expect(parseServerFrame('null')).toEqual(notJson);
+    expect(parseServerFrame('{"topic":"t","message":"m","ts":1}')).toEqual(noPosition);
+    expect(parseServerFrame('{"topic":"t","message":"m","ts":1,"offset":1}')).toEqual(noPosition);
+    expect(parseServerFrame('{"topic":"t","message":"m","ts":1,"epoch":"e"}')).toEqual(noPosition);
+    expect(parseServerFrame('{"x":1}')).toEqual(notAFrame);
+    expect(parseServerFrame('{"ack":1,"delivered":"2"}')).toEqual(notAFrame);
+    expect(parseServerFrame('{"ack":{},"delivered":1}')).toEqual(notAFrame);
+    expect(parseServerFrame('{"error":{"code":4}}')).toEqual(notAFrame);
+    expect(parseServerFrame('{"error":"boom"}')).toEqual(notAFrame);
+  });
+
+  it('keeps only the optional fields of the right type', () => {
+    const base = { topic: 't', message: 'm', ts: 1, offset: 2, epoch: 'e' };
+    expect(parseServerFrame(JSON.stringify({ ...base, user_id: '9', retained: 'yes' }))).toEqual({
+      ok: true,
+      value: { kind: 'envelope', ...base },
+    });
+    expect(parseServerFrame('{"error":{"code":"x","message":5},"id":{}}')).toEqual({
+      ok: true,
+      value: { kind: 'error', code: 'x', message: '' },
+    });
+    expect(parseServerFrame('{"ack":"a","delivered":0,"id":"ignored"}')).toEqual({
+      ok: true,
+      value: { kind: 'ack', id: 'a', delivered: 0 },
+    });
+  });
+
+  it('skips malformed recovery results and keeps the good ones', () => {
+    const recovery = {
+      a: 5,
+      b: { recovered: 'no', offset: 1, epoch: 'e' },
+      c: { recovered: true, offset: '1', epoch: 'e' },
+      d: { recovered: true, offset: 1, epoch: 2 },
+      e: { recovered: true, offset: 1, epoch: 'x' },
+    };
+    expect(parseServerFrame(JSON.stringify({ recovery }))).toEqual({
+      ok: true,
+      value: { kind: 'recovery', topics: { e: { recovered: true, offset: 1, epoch: 'x' } } },
+    });
+  });
+});
+
+describe('binary frames', () => {
+  const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
+  /** A frame whose first byte is not at offset 0 of its buffer (as `ws` hands them over). */
+  const shifted = (frame: Uint8Array): Uint8Array => {
+    const buffer = new Uint8Array(frame.length + 3);
+    buffer.set(frame, 3);
+    return buffer.subarray(3);
+  };
+
+  it('round-trip a header and a payload, also from inside a larger buffer', () => {
+    const frame = shifted(encodeBinaryFrame({ a: 1 }, bytes(0, 1, 255)));
+    expect(frame.subarray(0, 4)).toEqual(bytes(0, 0, 0, 7));
+    const decoded = decodeBinaryFrame(frame);
+    expect(decoded?.header).toEqual({ a: 1 });
+    expect(decoded?.payload).toEqual(bytes(0, 1, 255));
+    expect(decodeBinaryFrame(encodeBinaryFrame({}, bytes()))?.payload).toEqual(bytes());
+  });
+
+  it('are refused when short, cut, not UTF-8 or not JSON', () => {
+    expect(decodeBinaryFrame(bytes(0, 0, 0))).toBeNull();
+    expect(decodeBinaryFrame(bytes(0, 0, 0, 3, 0x7b, 0x7d))).toBeNull();
+    expect(decodeBinaryFrame(bytes(0, 0, 0, 2, 0xff, 0xfe))).toBeNull();
+    expect(decodeBinaryFrame(bytes(0, 0, 0, 2, 0x7b, 0x7b))).toBeNull();
+    expect(decodeBinaryFrame(bytes(0, 0, 0, 2, 0x7b, 0x7d, 9))).toEqual({ header: {}, payload: bytes(9) });
+  });
+
+  it('from a device: a publish of bytes with its options, id and echo', () => {
+    const payload = bytes(1, 2);
+    expect(
+      parseBinaryClientFrame(
+        encodeBinaryFrame({ publish: { topic: 't', user_id: 3, retain: true }, id: 'x', echo: true }, payload),
+      ),
+    ).toEqual({ ok: true, value: { publish: { topic: 't', user_id: 3, retain: true }, payload, id: 'x', echo: true } });
+    expect(
+      parseBinaryClientFrame(encodeBinaryFrame({ publish: { topic: 't', retain: false }, id: null }, payload)),
+    ).toEqual({ ok: true, value: { publish: { topic: 't' }, payload, echo: false } });
+  });
+
+  it('from a device: refused with the publish codes, and the id when it has one', () => {
+    const expected = 'a binary frame is [4-byte length][JSON header {"publish": {"topic", ...}, "id"?}][bytes]';
+    expect(parseBinaryClientFrame(bytes(0, 0))).toEqual({ ok: false, code: 'bad_frame', message: expected });
+    expect(parseBinaryClientFrame(encodeBinaryFrame([], bytes()))).toEqual({
+      ok: false,
+      code: 'bad_frame',
+      message: expected,
+    });
+    expect(parseBinaryClientFrame(encodeBinaryFrame({ topic: 't' }, bytes()))).toEqual({
+      ok: false,
+      code: 'bad_frame',
+      message: expected,
+    });
+    expect(parseBinaryClientFrame(encodeBinaryFrame({ publish: { topic: 't' }, id: {} }, bytes()))).toEqual({
+      ok: false,
+      code: 'bad_frame',
+      message: 'id must be a string of at most 128 characters or a number',
+    });
+    expect(parseBinaryClientFrame(encodeBinaryFrame({ publish: 'x', id: 7 }, bytes()))).toMatchObject({
+      ok: false,
+      code: 'invalid_body',
+      id: 7,
+    });
+    expect(parseBinaryClientFrame(encodeBinaryFrame({ publish: { topic: '' }, id: 'q' }, bytes()))).toMatchObject({
+      ok: false,
+      code: 'invalid_topic',
+      id: 'q',
+    });
+  });
+
+  it('from the hub: the envelope and its bytes; anything else refused', () => {
+    const head = { topic: 't', ts: 1, offset: 2, epoch: 'e' };
+    const payload = bytes(7);
+    expect(parseBinaryServerFrame(encodeBinaryFrame({ ...head, user_id: 4, retained: true }, payload))).toEqual({
+      ok: true,
+      value: { ...head, user_id: 4, retained: true, payload },
+    });
+    expect(parseBinaryServerFrame(encodeBinaryFrame({ ...head, user_id: '4', retained: 1 }, payload))).toEqual({
+      ok: true,
+      value: { ...head, payload },
+    });
+    for (const missing of ['topic', 'ts', 'offset', 'epoch']) {
+      const header: Record<string, unknown> = { ...head, [missing]: missing === 'epoch' ? 5 : 'x' };
+      if (missing === 'topic') header.topic = 5;
+      expect(parseBinaryServerFrame(encodeBinaryFrame(header, payload))).toEqual({ ok: false });
+    }
+    expect(parseBinaryServerFrame(encodeBinaryFrame('t', payload))).toEqual({ ok: false });
+    expect(parseBinaryServerFrame(bytes(1))).toEqual({ ok: false });
+  });
 });

@@ -96,6 +96,61 @@ describe('envelopes', () => {
   });
 });
 
+describe('waiting for the first topics frame (?wait=subscribe)', () => {
+  /** Registers `userId` and connects in envelope mode, holding deliveries until its first topics frame. */
+  async function waitingDevice(on: TestHub, userId: number): Promise<Device> {
+    const { url } = await register(on.port, userId);
+    const attached = nextEvent(on.relay, 'connected');
+    const device = await Device.connect(`${url}?format=envelope&wait=subscribe`);
+    await attached;
+    return device;
+  }
+
+  it('holds what is published before the topics frame, then delivers it in order, then live', async () => {
+    const device = await waitingDevice(hub, 5);
+    await postJson(hub.port, '/publish', { topic: 'cats', message: 'a' });
+    await postJson(hub.port, '/publish', { topic: 'cats', message: 'b' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(device.messages).toEqual([]);
+    device.send(JSON.stringify({ topics: ['cats'] }));
+    await device.waitForMessages(2);
+    await postJson(hub.port, '/publish', { topic: 'cats', message: 'c' });
+    await device.waitForMessages(3);
+    expect(frames(device).map((frame) => (frame as { message: string }).message)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('drops what it held for a topic the first frame leaves out', async () => {
+    const device = await waitingDevice(hub, 6);
+    await postJson(hub.port, '/publish', { topic: 'cats', message: 'held, then dropped' });
+    await device.setTopics(hub, ['dogs']);
+    await postJson(hub.port, '/publish', { topic: 'dogs', message: 'live' });
+    await device.waitForMessages(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(frames(device)).toEqual([{ topic: 'dogs', message: 'live', ...anyPosition }]);
+  });
+
+  it('closes a device that keeps the hub waiting past its backlog limit as a slow consumer (4002)', async () => {
+    extra = await startHub({ maxBufferedBytes: 1_000 });
+    const device = await waitingDevice(extra, 7);
+    await postJson(extra.port, '/publish', { topic: 'cats', message: 'x'.repeat(400) });
+    await postJson(extra.port, '/publish', { topic: 'cats', message: 'y'.repeat(400) });
+    expect(device.closeCode).toBeNull();
+    await postJson(extra.port, '/publish', { topic: 'cats', message: 'z'.repeat(400) });
+    expect(await device.closed()).toBe(4002);
+  });
+});
+
+describe('recovery needs envelopes', () => {
+  it('refuses "since" on a raw connection with bad_frame and keeps its topics', async () => {
+    const device = await Device.join(hub, 8);
+    await sendAndWait(device, { topics: ['dogs'], since: { dogs: { offset: 0, epoch: 'e' } } }, 1);
+    expect(frames(device)).toEqual([
+      { error: { code: 'bad_frame', message: expect.stringContaining('envelope') as string } },
+    ]);
+    expect(hub.relay.snapshot().clients[0]?.topics).toEqual(['cats']);
+  });
+});
+
 describe('publishing over the socket', () => {
   it('delivers like POST /publish, acknowledges with the delivered count, and skips the sender', async () => {
     const sender = await envelopeDevice(hub, 1);

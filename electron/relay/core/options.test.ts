@@ -71,3 +71,38 @@ describe('resolveOptions', () => {
     expect(options).toMatchObject({ port: 0, host: '0.0.0.0', allowedOrigins: null, publicUrl: null });
   });
 });
+
+describe('the broker URL', () => {
+  it('takes redis:// and rediss:// with a host, an optional port, password and database number', () => {
+    for (const broker of [
+      'redis://127.0.0.1:6379/0',
+      'redis://redis.lan',
+      'redis://redis.lan/',
+      'rediss://:secret@redis.lan:6380/15',
+      'redis://user:p%40ss@[::1]:6379/3',
+    ]) {
+      expect(resolveOptions({ broker }).broker).toBe(broker);
+    }
+    expect(resolveOptions({}).broker).toBeNull();
+  });
+
+  it('refuses anything else, each with its reason, and never repeats the password', () => {
+    expect(refusal({ broker: 'not a url' })).toBe(
+      'option "broker" must be a URL like redis://host:6379/0, got "not a url"',
+    );
+    expect(refusal({ broker: 'http://:secret@redis.lan' })).toBe(
+      'option "broker" must use redis: or rediss: (TLS), got "http://:***@redis.lan"',
+    );
+    expect(refusal({ broker: 'redis://' })).toBe('option "broker" must name the Redis host, got "redis://"');
+    expect(refusal({ broker: 'redis://u:pw@h/db' })).toBe(
+      'option "broker" may end with /<database number> only, got "redis://u:***@h/db"',
+    );
+    expect(refusal({ broker: 'redis://h/123456' })).toContain('may end with /<database number> only');
+    expect(refusal({ broker: 'redis://h/0?x=1' })).toBe(
+      'option "broker" takes no query or fragment, got "redis://h/0?x=1"',
+    );
+    expect(refusal({ broker: 'redis://h/0#f' })).toBe(
+      'option "broker" takes no query or fragment, got "redis://h/0#f"',
+    );
+  });
+});
