@@ -41,6 +41,8 @@ test.describe('Electron app', () => {
         ...process.env,
         RELAY_HUB_HOST: '127.0.0.1',
         RELAY_HUB_PORT: '0',
+        // Never announced over mDNS on this machine's real network.
+        RELAY_HUB_MDNS: '0',
         RELAY_HUB_USER_DATA: mkdtempSync(join(tmpdir(), 'relay-hub-electron-')),
       },
     });

@@ -98,6 +98,8 @@ beforeAll(async () => {
   fake.userData = mkdtempSync(join(tmpdir(), 'relay-hub-main-'));
   process.env.RELAY_HUB_HOST = '127.0.0.1';
   process.env.RELAY_HUB_PORT = String(taken);
+  // The desktop app announces itself over mDNS by default: never on this machine's real network.
+  process.env.RELAY_HUB_MDNS = '0';
   delete process.env.RELAY_HUB_HEADLESS;
 });
 

@@ -59,11 +59,14 @@ function tokenCipher(): TokenCipher | null {
 
 /** The hub with the saved settings and token; saved settings the relay refuses fall back to the defaults. */
 function createDesktopHost(settings: SettingsStore): HubHost {
-  // RELAY_HUB_HOST / RELAY_HUB_PORT override the saved address for this run (tests, scripts).
+  // RELAY_HUB_HOST / RELAY_HUB_PORT override the saved address for this run (tests, scripts), and
+  // RELAY_HUB_MDNS=0 (or 1) the saved announcement (tests never announce on the machine's LAN).
   const envPort = process.env.RELAY_HUB_PORT;
+  const envMdns = process.env.RELAY_HUB_MDNS;
   const fixed = {
     ...(process.env.RELAY_HUB_HOST ? { host: process.env.RELAY_HUB_HOST } : {}),
     ...(envPort !== undefined && /^\d+$/.test(envPort) ? { port: Number(envPort) } : {}),
+    ...(envMdns === '0' || envMdns === '1' ? { mdns: envMdns === '1' } : {}),
     // Registrations survive restarts and crashes in the app's own folder.
     dataDir: app.getPath('userData'),
     logLevel: isLogLevel(process.env.RELAY_HUB_LOG_LEVEL) ? process.env.RELAY_HUB_LOG_LEVEL : 'info',
