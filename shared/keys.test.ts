@@ -36,9 +36,29 @@ describe('device key scopes', () => {
     if (!parsed.ok) expect(parsed.message).toContain(field);
   });
 
+  it('takes exactly the limits: a 100-character name, 100 users, 100 patterns', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => i);
+    const parsed = parseCreateKey(
+      { name: 'n'.repeat(100), users: hundred, subscribe: hundred.map((i) => `t${i}`), publish: [] },
+      0,
+    );
+    expect(parsed).toMatchObject({ ok: true, value: { name: 'n'.repeat(100) } });
+    expect(parsed.ok && parsed.value.users.length).toBe(100);
+    expect(parsed.ok && parsed.value.subscribe.length).toBe(100);
+  });
+
+  it('names what a pairing needs when its body is not an object', () => {
+    for (const body of [null, [], 'x']) {
+      expect(parsePairRequest(body, 0)).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('"user_id"') as string,
+      });
+    }
+  });
+
   it('knows a topic pattern: a name, prefix/* or *, at most 256 characters', () => {
     for (const ok of ['a', 'a/b', 'a/*', '*', 'a/b/*', 'x'.repeat(256)]) expect(isTopicPattern(ok), ok).toBe(true);
-    for (const bad of ['', 'a*', '*a', 'a/*/b', 'a/**', 'x'.repeat(257), 1, null]) {
+    for (const bad of ['', 'a*', '*a', 'a/*/b', 'a/**', 'abc*d/*', 'x'.repeat(257), 1, null]) {
       expect(isTopicPattern(bad), String(bad)).toBe(false);
     }
   });

@@ -120,3 +120,33 @@ describe('isClientId', () => {
     }
   });
 });
+
+describe('device names, at the edge', () => {
+  it('takes a name of 1 to 100 characters, and null or no name as none', () => {
+    expect(parseRegisterRequest({ user_id: 1, name: 'n'.repeat(100) })).toEqual({
+      ok: true,
+      value: { user_id: 1, name: 'n'.repeat(100) },
+    });
+    expect(parseRegisterRequest({ user_id: 1, name: 'a' })).toEqual({ ok: true, value: { user_id: 1, name: 'a' } });
+    expect(parseRegisterRequest({ user_id: 1, name: null })).toEqual({ ok: true, value: { user_id: 1 } });
+    for (const name of ['', 'n'.repeat(101), 5]) {
+      expect(parseRegisterRequest({ user_id: 1, name })).toEqual({
+        ok: false,
+        code: 'invalid_body',
+        message: 'name must be a text of 1 to 100 characters',
+      });
+    }
+  });
+
+  it('refuses retain other than true, false or null, and says so', () => {
+    expect(parsePublishRequest({ topic: 't', message: 'm', retain: 'yes' })).toEqual({
+      ok: false,
+      code: 'invalid_body',
+      message: 'retain must be true or false',
+    });
+    expect(parsePublishRequest({ topic: 't', message: 'm', retain: false })).toEqual({
+      ok: true,
+      value: { topic: 't', message: 'm' },
+    });
+  });
+});

@@ -285,3 +285,49 @@ describe('binary frames', () => {
     expect(parseBinaryServerFrame(bytes(1))).toEqual({ ok: false });
   });
 });
+
+describe('frame ids and positions, at the edge', () => {
+  it('takes an id of exactly 128 characters and refuses 129; a number id must be finite', () => {
+    const publish = { topic: 'cats', message: 'm' };
+    expect(parseClientFrame(JSON.stringify({ publish, id: 'i'.repeat(128) }))).toMatchObject({
+      ok: true,
+      value: { id: 'i'.repeat(128) },
+    });
+    expect(parseClientFrame(JSON.stringify({ publish, id: 'i'.repeat(129) }))).toEqual({
+      ok: false,
+      code: 'bad_frame',
+      message: 'id must be a string of at most 128 characters or a number',
+    });
+    expect(parseClientFrame(JSON.stringify({ publish, id: 7 }))).toMatchObject({ ok: true, value: { id: 7 } });
+    expect(parseClientFrame(JSON.stringify({ publish }))).toEqual({
+      ok: true,
+      value: { kind: 'publish', publish, echo: false },
+    });
+  });
+
+  it('takes an epoch of exactly 64 characters in since and refuses 65, a negative offset or a bad position', () => {
+    const frame = (position: unknown): string => JSON.stringify({ topics: ['a'], since: { a: position } });
+    expect(parseClientFrame(frame({ offset: 0, epoch: 'e'.repeat(64) }))).toMatchObject({
+      ok: true,
+      value: { since: { a: { offset: 0, epoch: 'e'.repeat(64) } } },
+    });
+    const refused = {
+      ok: false,
+      code: 'bad_frame',
+      message: 'since must map topics to {"offset": <integer ≥ 0>, "epoch": "<string>"}',
+    };
+    for (const bad of [
+      { offset: 0, epoch: 'e'.repeat(65) },
+      { offset: -1, epoch: 'e' },
+      { offset: 1.5, epoch: 'e' },
+      5,
+    ]) {
+      expect(parseClientFrame(frame(bad))).toEqual(refused);
+    }
+    expect(parseClientFrame(JSON.stringify({ topics: ['a'], format: 'xml' }))).toEqual({
+      ok: false,
+      code: 'bad_frame',
+      message: 'format must be "raw" or "envelope"',
+    });
+  });
+});
