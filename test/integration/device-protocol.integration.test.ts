@@ -138,6 +138,28 @@ describe('waiting for the first topics frame (?wait=subscribe)', () => {
     await postJson(extra.port, '/publish', { topic: 'cats', message: 'z'.repeat(400) });
     expect(await device.closed()).toBe(4002);
   });
+  it('with the drop policy, drops (and counts) what it cannot hold, keeps the socket, and delivers the rest', async () => {
+    extra = await startHub({ maxBufferedBytes: 1_000, slowConsumerPolicy: 'drop' });
+    const device = await waitingDevice(extra, 9);
+    const delivered: unknown[] = [];
+    for (const fill of ['x', 'y', 'z']) {
+      const res = await postJson(extra.port, '/publish', { topic: 'cats', message: fill.repeat(400) });
+      delivered.push((res.json as { delivered: number }).delivered);
+    }
+    // Held counts as delivered; the one past the limit does not.
+    expect(delivered).toEqual([1, 1, 0]);
+    expect(extra.relay.snapshot().clients[0]?.dropped).toBe(1);
+    device.send(JSON.stringify({ topics: ['cats'] }));
+    await device.waitForMessages(2);
+    await postJson(extra.port, '/publish', { topic: 'cats', message: 'live' });
+    await device.waitForMessages(3);
+    expect(frames(device).map((frame) => (frame as { message: string }).message)).toEqual([
+      'x'.repeat(400),
+      'y'.repeat(400),
+      'live',
+    ]);
+    expect(device.closeCode).toBeNull();
+  });
 });
 
 describe('recovery needs envelopes', () => {
