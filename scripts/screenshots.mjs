@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm run screenshots`: builds, runs the screenshot spec (a real hub, real devices, Chromium)
-// and copies the curated few the README shows into docs/screenshots/. Run it when the GUI
-// changes and commit the images.
+// `npm run screenshots`: builds, runs the screenshot spec and the cluster spec (real hubs, a real
+// redis-server, real devices, Chromium) and copies the curated few the README shows into
+// docs/screenshots/. Run it when the GUI changes and commit the images.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ const curated = [
   ['keys-light', 'keys'],
   ['topics-history-light', 'topics'],
   ['phone-light', 'phone'],
+  ['cluster-light', 'cluster'],
 ];
 
 const run = (command, args) => {
@@ -24,7 +25,14 @@ const run = (command, args) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 run(process.execPath, ['scripts/build.mjs', '--only', 'cli', '--only', 'renderer']);
-run(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', 'e2e/screenshots.spec.ts', '--project', 'gui']);
+run(process.execPath, [
+  'node_modules/@playwright/test/cli.js',
+  'test',
+  'e2e/screenshots.spec.ts',
+  'e2e/cluster.spec.ts',
+  '--project',
+  'gui',
+]);
 mkdirSync(join(root, 'docs/screenshots'), { recursive: true });
 for (const [from, to] of curated) {
   copyFileSync(join(root, 'test-results/screenshots', `${from}.png`), join(root, 'docs/screenshots', `${to}.png`));
