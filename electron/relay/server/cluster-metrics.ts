@@ -3,34 +3,19 @@
  * hub is in the cluster, its members with their addresses and device counts, and what crossed (or
  * could not cross) between hubs.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import type { ClusterInfo } from '../../../shared/hub';
+import { scrapedCounter, scrapedGauge } from './scraped';
 
 /** The cluster metrics, read from `info()` when scraped. */
 export function createClusterMetrics(info: () => ClusterInfo | null): { text(): Promise<string> } {
   const registry = new Registry();
   let current: ClusterInfo | null = null;
-  const gauge = (name: string, help: string, read: (cluster: ClusterInfo) => number): void => {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        if (current !== null) this.set(read(current));
-      },
-    });
-  };
-  const counter = (name: string, help: string, read: (cluster: ClusterInfo) => number): void => {
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        if (current !== null) this.inc(read(current));
-      },
-    });
-  };
+  const of = (read: (cluster: ClusterInfo) => number) => (): number | null => (current === null ? null : read(current));
+  const gauge = (name: string, help: string, read: (cluster: ClusterInfo) => number): void =>
+    scrapedGauge(registry, name, help, of(read));
+  const counter = (name: string, help: string, read: (cluster: ClusterInfo) => number): void =>
+    scrapedCounter(registry, name, help, of(read));
   gauge('relay_hub_cluster_up', '1 while this hub is a member of its cluster; 0 while joining or degraded.', (c) =>
     c.state === 'up' ? 1 : 0,
   );

@@ -6,6 +6,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { Hub } from '../core/hub';
 import { createClusterMetrics } from './cluster-metrics';
+import { scrapedCounter, scrapedGauge } from './scraped';
 
 /** A relay's metrics. */
 export interface RelayMetrics {
@@ -24,27 +25,8 @@ export function createMetrics(hub: Hub): RelayMetrics {
   const registry = new Registry();
   let loop: IntervalHistogram | null = null;
 
-  const gauge = (name: string, help: string, read: () => number): void => {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(read());
-      },
-    });
-  };
-  const counter = (name: string, help: string, read: () => number): void => {
-    new Counter({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read());
-      },
-    });
-  };
+  const gauge = (name: string, help: string, read: () => number): void => scrapedGauge(registry, name, help, read);
+  const counter = (name: string, help: string, read: () => number): void => scrapedCounter(registry, name, help, read);
 
   gauge('relay_hub_connections', 'Live device WebSocket connections.', () => hub.stats().connected);
   gauge('relay_hub_registrations', 'Registrations (connected or not).', () => hub.stats().registered);
