@@ -56,15 +56,10 @@ export class Registrations {
         orphans.push(stored.id);
         continue;
       }
-      this.#restoringId = stored.id;
-      try {
-        const record = this.registry.add(stored.userId, stored.registeredAt, stored);
-        if (record.topics.join('\n') !== stored.topics.join('\n')) this.registry.setTopics(record, stored.topics);
-        record.lastSeen = stored.lastSeen;
-        record.everConnected = stored.everConnected;
-      } finally {
-        this.#restoringId = null;
-      }
+      const record = this.#addAs(stored.id, () => this.registry.add(stored.userId, stored.registeredAt, stored));
+      if (record.topics.join('\n') !== stored.topics.join('\n')) this.registry.setTopics(record, stored.topics);
+      record.lastSeen = stored.lastSeen;
+      record.everConnected = stored.everConnected;
     }
     for (const id of orphans) store.removed(id);
     if (orphans.length > 0) log.info({ removed: orphans.length }, 'registrations of revoked or expired keys removed');
@@ -99,11 +94,16 @@ export class Registrations {
    * hub's store: Redis keeps it, and the hub that made it keeps it on disk.
    */
   adopt(entry: SharedRegistration): Record {
-    this.#restoringId = entry.id;
+    const name = typeof entry.name === 'string' ? entry.name : null;
+    const keyId = typeof entry.keyId === 'string' ? entry.keyId : null;
+    return this.#addAs(entry.id, () => this.registry.add(entry.userId, entry.registeredAt, { name, keyId }));
+  }
+
+  /** Runs `add` with the registry taking `id` instead of a new one (a stored or shared registration). */
+  #addAs(id: string, add: () => Record): Record {
+    this.#restoringId = id;
     try {
-      const name = typeof entry.name === 'string' ? entry.name : null;
-      const keyId = typeof entry.keyId === 'string' ? entry.keyId : null;
-      return this.registry.add(entry.userId, entry.registeredAt, { name, keyId });
+      return add();
     } finally {
       this.#restoringId = null;
     }
