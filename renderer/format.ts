@@ -152,7 +152,7 @@ export function prettyBody(text: string): { text: string; json: boolean } {
 }
 
 /** Who published a message, as the inspector says it. */
-export const originLabel = { http: 'HTTP', device: 'Device', gui: 'GUI', cluster: 'Other hub' } as const;
+export const originLabel = { http: 'HTTP', device: 'Device', gui: 'GUI', cluster: 'Other hub', mqtt: 'MQTT' } as const;
 
 /** A rate: `0/s`, `12/s`, `4,213/s`, `0.5/s`. */
 export function formatRate(perSecond: number): string {

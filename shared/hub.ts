@@ -3,7 +3,7 @@ import type { DisconnectReason, HistoryItem, PublishReceipt, SlowConsumerPolicy 
 /** One registration as the operator sees it. Times are epoch milliseconds. */
 export interface ClientInfo {
   id: string;
-  userId: number;
+  userId: number | null;
   topics: string[];
   connected: boolean;
   remoteAddress: string | null;
@@ -25,7 +25,17 @@ export interface ClientInfo {
   everConnected: boolean;
   /** In a cluster: the member id of the hub that holds its socket (this one or another), or null. */
   hub?: string | null;
+  /** The door it came through (absent: `ws`, a tutorial device registration). */
+  protocol?: ClientProtocol;
+  /** MQTT filters it listens to besides `topics` (wildcards), when it has any. */
+  filters?: string[];
 }
+
+/**
+ * The doors a client comes through: a tutorial device's WebSocket, MQTT over TCP (or TLS) and
+ * over WebSocket, and the HTTP streams.
+ */
+export type ClientProtocol = 'ws' | 'mqtt' | 'mqtt-ws' | 'sse' | 'ndjson';
 
 /** One user with the ids of its registrations. */
 export interface UserInfo {
@@ -93,8 +103,8 @@ export interface SlowConsumerSettings {
  */
 export type UnregisterReason = 'request' | 'never_connected' | 'idle' | 'key_revoked';
 
-/** Who published a message: `POST /publish`, a device over its socket, the operator's GUI, or another hub of the cluster. */
-export type PublishOrigin = 'http' | 'device' | 'gui' | 'cluster';
+/** Who published a message: `POST /publish`, a device over its socket, the operator's GUI, another hub of the cluster, or an MQTT client. */
+export type PublishOrigin = 'http' | 'device' | 'gui' | 'cluster' | 'mqtt';
 
 /** Every observable state change of the relay. */
 export type RelayEvent =
@@ -102,8 +112,9 @@ export type RelayEvent =
   | { type: 'unregistered'; id: string; userId: number; reason: UnregisterReason }
   /** `hub`: the socket is on another hub of the cluster (its member id). */
   | { type: 'connected'; client: ClientInfo; hub?: string }
-  | { type: 'disconnected'; id: string; userId: number; reason: DisconnectReason; code: number; hub?: string }
-  | { type: 'topics'; id: string; userId: number; topics: string[] }
+  /** `userId` null: a door's client of no user (an anonymous MQTT client, a stream). */
+  | { type: 'disconnected'; id: string; userId: number | null; reason: DisconnectReason; code: number; hub?: string }
+  | { type: 'topics'; id: string; userId: number | null; topics: string[] }
   | {
       type: 'published';
       topic: string;

@@ -55,7 +55,7 @@ export class ChangeTracker {
         return;
       case 'registered':
         this.#dirtyClients.add(event.client.id);
-        this.#dirtyUsers.add(event.client.userId);
+        if (event.client.userId !== null) this.#dirtyUsers.add(event.client.userId);
         this.#topicsMayChange = true;
         return;
       case 'unregistered':

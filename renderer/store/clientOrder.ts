@@ -28,7 +28,8 @@ function compareClients(a: ClientInfo, b: ClientInfo, key: ClientSort['key']): n
       // Named devices by name, then the nameless ones by id.
       return (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     case 'userId':
-      return a.userId - b.userId;
+      // Clients of no user (an anonymous MQTT client, a stream) after every user's.
+      return (a.userId ?? Infinity) - (b.userId ?? Infinity) || 0;
     case 'topics':
       return a.topics.length - b.topics.length || a.topics.join(',').localeCompare(b.topics.join(','));
     case 'connected':

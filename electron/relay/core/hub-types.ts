@@ -8,11 +8,17 @@ import type { Engine } from './engine/types';
 import type { KeyStore } from './keys';
 import type { Logger } from './log';
 import type { RegistrationStore } from './store';
+import type { Subscriber } from './subscribers';
 
-/** Where a publish comes from: the HTTP route, the GUI, or a device's socket (skipped unless `echo`). */
+/**
+ * Where a publish comes from: the HTTP route, the GUI, a device's socket or a door's subscriber
+ * (either skipped unless `echo`).
+ */
 export interface PublishSource {
   origin: PublishOrigin;
   from?: Connection;
+  /** A door's client (an MQTT session) that published it. */
+  subscriber?: Subscriber;
   echo?: boolean;
 }
 

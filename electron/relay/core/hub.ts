@@ -33,6 +33,7 @@ import type { RelayOptions } from './options';
 import type { Identity, Registry } from './registry';
 import { Registrations } from './registrations';
 import type { RegistrationStore } from './store';
+import { Subscribers, type Subscriber } from './subscribers';
 
 export type { RelayListener } from './events';
 
@@ -128,6 +129,8 @@ export class Hub {
   readonly keys: KeyStore;
   /** One-time pairing codes for the phone page (in memory). */
   readonly pairings = new Pairings();
+  /** The clients of the other doors (MQTT, HTTP streams): see `core/subscribers.ts`. */
+  readonly doors = new Subscribers();
 
   constructor(
     readonly options: RelayOptions,
@@ -232,6 +235,13 @@ export class Hub {
    * false: another hub of the cluster removed it.
    */
   unregister(id: string, req?: string, reason?: UnregisterReason, shared = true): boolean {
+    const sub = this.doors.get(id);
+    if (sub !== undefined) {
+      // A door's client has no registration: the operator's unregister disconnects it.
+      sub.close('unregistered');
+      this.detachSubscriber(sub, 'unregistered', CloseCode.unregistered);
+      return true;
+    }
     return this.registrations.unregister(id, req, reason, shared);
   }
 
@@ -272,6 +282,11 @@ export class Hub {
       delivered++;
       deliveredBytes += delivery.frame(link.format).length;
     }
+    if (this.doors.size > 0) {
+      const doorDelivered = this.doors.deliver(delivery, userId, from?.echo === true ? undefined : from?.subscriber);
+      delivered += doorDelivered;
+      deliveredBytes += doorDelivered * delivery.raw().length;
+    }
     this.#registry.notePublished(topic);
     this.#totals.delivered += delivered;
     this.counters.deliveredBytes += deliveredBytes;
@@ -299,9 +314,9 @@ export class Hub {
     const receipt: PublishReceipt = { delivered, offset: publication.offset, epoch };
     if (cluster !== undefined) receipt.cluster = cluster;
     if (this.#events.firehose) {
-      const { origin, from } = source;
+      const { origin, from, subscriber } = source;
       const { topic, userId, message } = publication;
-      const clientId = from?.record.id ?? null;
+      const clientId = from?.record.id ?? subscriber?.id ?? null;
       this.#emit(() => ({
         type: 'published',
         topic,
@@ -352,6 +367,35 @@ export class Hub {
     return connection;
   }
 
+  /** A door's new client: listed for the operator from now on (false: its id is taken). */
+  attachSubscriber(sub: Subscriber): boolean {
+    if (this.#registry.get(sub.id) !== undefined || !this.doors.add(sub)) return false;
+    const info = sub.info();
+    this.log.info(
+      { client: sub.id, user: sub.userId, protocol: sub.protocol, remote: info.remoteAddress },
+      'connected',
+    );
+    this.#emit(() => ({ type: 'connected', client: sub.info() }));
+    return true;
+  }
+
+  /** A door's client is gone (`reason`, and the close code or protocol reason code it got). */
+  detachSubscriber(sub: Subscriber, reason: DisconnectReason, code: number): void {
+    if (!this.doors.remove(sub)) return;
+    const key = `${reason} ${code}`;
+    this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
+    this.log.info({ client: sub.id, user: sub.userId, protocol: sub.protocol, reason, code }, 'disconnected');
+    this.#emit(() => ({ type: 'disconnected', id: sub.id, userId: sub.userId, reason, code }));
+  }
+
+  /** A door's client changed what it listens to (after `doors.subscribe`/`unsubscribe`). */
+  subscriberChanged(sub: Subscriber): void {
+    this.#emit(() => {
+      const { topics } = this.doors.subscriptions(sub);
+      return { type: 'topics', id: sub.id, userId: sub.userId, topics };
+    });
+  }
+
   /** One heartbeat round: terminate clients that missed the previous ping, ping the rest. */
   heartbeat(): void {
     for (const connection of this.#connections) {
@@ -392,7 +436,7 @@ export class Hub {
   stats(): HubStats {
     return {
       registered: this.#registry.size,
-      connected: this.#connections.size,
+      connected: this.#connections.size + this.doors.size,
       users: this.#registry.userCount,
       topics: this.#registry.topicCount,
       ...this.#totals,
@@ -402,7 +446,8 @@ export class Hub {
   /** One registration as the operator sees it, or null when unknown. */
   client(id: string): ClientInfo | null {
     const record = this.#registry.get(id);
-    return record ? this.registrations.info(record) : null;
+    if (record) return this.registrations.info(record);
+    return this.doors.get(id)?.info() ?? null;
   }
 
   /** One user with its registrations' ids, or null when it has none. */
@@ -411,9 +456,9 @@ export class Hub {
     return records.length === 0 ? null : { userId, clientIds: records.map((r) => r.id) };
   }
 
-  /** Topics with subscriber and publish counts. */
+  /** Topics with subscriber and publish counts (a door's subscribers of an exact topic counted too). */
   topics(): TopicInfo[] {
-    return this.#registry.topics();
+    return this.doors.countInto(this.#registry.topics());
   }
 
   /** Visits every registration's counters, in registration order, without building objects. */
@@ -427,9 +472,12 @@ export class Hub {
   snapshot(): HubSnapshot {
     return {
       startedAt: this.startedAt,
-      clients: Array.from(this.#registry.all(), (record) => this.registrations.info(record)),
+      clients: [
+        ...Array.from(this.#registry.all(), (record) => this.registrations.info(record)),
+        ...Array.from(this.doors.all(), (sub) => sub.info()),
+      ],
       users: this.#registry.users(),
-      topics: this.#registry.topics(),
+      topics: this.topics(),
       stats: this.stats(),
     };
   }
