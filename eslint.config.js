@@ -161,6 +161,23 @@ for (const [target, allowed, doors, message] of [
   }
 }
 
+// Inside relay/core/, the rooms by job (docs/architecture.md): history/ and storage/ stand alone,
+// access/ keeps its keys in storage/, clients/ (registrations, connections, fan-out, the doors'
+// subscribers) builds on those three and the core's options and log; hub.ts joins them all.
+const core = './electron/relay/core';
+for (const [room, allowed, message] of [
+  ['history', [], 'core/history/ (the engines) imports nothing else of core.'],
+  ['storage', [], 'core/storage/ (the files the hub owns) imports nothing else of core.'],
+  ['access', ['./storage'], 'core/access/ imports core/storage/ only.'],
+  [
+    'clients',
+    ['./history', './access', './storage', './options.ts', './log.ts', './errors.ts'],
+    'core/clients/ builds on history/, access/, storage/ and the options and log; never on the hub above it.',
+  ],
+]) {
+  roomZones.push({ target: `${core}/${room}`, from: core, except: [`./${room}`, ...allowed], message });
+}
+
 /** Test files may reach what they test and the test machinery (the rules apply to shipped code). */
 const testFiles = ['**/*.test.ts', '**/*.test.tsx'];
 

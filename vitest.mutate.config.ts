@@ -10,10 +10,10 @@ import { defineConfig } from 'vitest/config';
 export const mutationTests = [
   'shared/*.test.ts',
   'electron/relay/core/*.test.ts',
-  'electron/relay/core/engine/*.test.ts',
+  'electron/relay/core/history/*.test.ts',
   'electron/relay/cluster/*.test.ts',
   'electron/relay/server/*.test.ts',
-  'electron/host/commands.test.ts',
+  'electron/host/commands/commands.test.ts',
   'test/integration/api.integration.test.ts',
   'test/integration/bad-input.integration.test.ts',
   'test/integration/lifecycle.integration.test.ts',

@@ -4,9 +4,9 @@
  */
 import type { DashboardInfo, HubConfig, HubSettings, HubStatus } from '../../shared/ipc';
 import { dashboardPath } from '../../shared/admin';
-import { createCommandHandler, SettingsError, type CommandHandler } from './commands';
-import { createDashboard, generateToken, type Dashboard } from './dashboard';
-import { createHubFeed, type HubFeed, type HubFeedOptions } from './feed';
+import { createCommandHandler, SettingsError, type CommandHandler } from './commands/commands';
+import { createDashboard, generateToken, type Dashboard } from './web/dashboard';
+import { createHubFeed, type HubFeed, type HubFeedOptions } from './feed/feed';
 import { changedSettings, optionsOf, settingsOf } from './settings';
 import {
   createRelay,
@@ -16,8 +16,8 @@ import {
   type RelayOptions,
   type ServerHooks,
 } from '../relay/index';
-import { createSdkRoute } from './sdk-route';
-import { createStaticSite } from './static-site';
+import { createSdkRoute } from './web/sdk-route';
+import { createStaticSite } from './web/static-site';
 import { devicePagePath } from '../../shared/keys';
 
 /**

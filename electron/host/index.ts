@@ -10,5 +10,5 @@ export {
   type HubHostOptions,
   type SettingsPersistence,
 } from './host';
-export type { HubFeed } from './feed';
-export type { CommandHandler } from './commands';
+export type { HubFeed } from './feed/feed';
+export type { CommandHandler } from './commands/commands';

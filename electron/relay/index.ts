@@ -18,17 +18,17 @@ import type {
   UserInfo,
 } from '../../shared/hub';
 import { createCluster } from './cluster/index';
-import { DiskEngine } from './core/engine/disk';
-import type { Engine } from './core/engine/types';
-import { historyOf, streamInfoOf } from './core/engine/views';
-import { MemoryEngine } from './core/engine/memory';
+import { DiskEngine } from './core/history/disk';
+import type { Engine } from './core/history/types';
+import { historyOf, streamInfoOf } from './core/history/views';
+import { MemoryEngine } from './core/history/memory';
 import { LimitError } from './core/errors';
 import { Hub, historyLimitsOf, type CounterVisitor, type RelayListener } from './core/hub';
 import { createLogger } from './core/log';
 import { createMetrics } from './server/metrics';
 import { resolveOptions, type LiveOptions, type RelayOptions } from './core/options';
 import { RelayServer, type ServerHooks } from './server/server';
-import { RegistrationStore } from './core/store';
+import { RegistrationStore } from './core/storage/store';
 import { createKey, listKeys, pairDevice, revokeKey } from './core/onboarding';
 import type {
   CreateKeyResponse,
@@ -37,8 +37,8 @@ import type {
   PairResponse,
   RevokeKeyResponse,
 } from '../../shared/keys';
-import { sweepIntervalMs } from './core/expiry';
-import { KeyStore } from './core/keys';
+import { sweepIntervalMs } from './core/access/expiry';
+import { KeyStore } from './core/access/keys';
 
 export type { LiveOptions, RelayOptions } from './core/options';
 export { defaultRelayOptions, resolveOptions } from './core/options';
@@ -46,11 +46,11 @@ export type { CounterVisitor, RelayListener } from './core/hub';
 export type { ServerHooks, RequestHook, UpgradeHook } from './server/server';
 export { refuseUpgrade } from './server/server';
 export { lanIPv4Addresses } from './server/net';
-export { StoreError } from './core/store';
+export { StoreError } from './core/storage/store';
 export { LimitError } from './core/errors';
 export { isLogLevel, type LogLevel } from './core/log';
 export { withoutPassword } from './core/options';
-export { tokensMatch } from './core/secrets';
+export { tokensMatch } from './core/access/secrets';
 
 /** A publish of text, or of bytes (delivered as binary frames, kept as bytes in the history). */
 export type RelayPublishRequest = Omit<PublishRequest, 'message'> & { message: string | Buffer };

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthResponse, PublishReceipt } from '../../shared/api';
 import type { HubUpdate } from '../../shared/ipc';
-import { createHubFeed } from '../../electron/host/feed';
+import { createHubFeed } from '../../electron/host/feed/feed';
 import { Device, metricSample, postJson, rawRequest, register, startHub, type TestHub } from '../support/relay';
 import { socketOn, startCluster, waitForMembers, waitForState, type TestCluster } from '../support/cluster';
 import { Gate } from '../support/gate';

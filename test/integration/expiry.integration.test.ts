@@ -1,5 +1,5 @@
 /**
- * Registrations that do not pile up (the rules themselves: electron/relay/core/expiry.test.ts): the two expiry rules on a running hub (with the metric and the
+ * Registrations that do not pile up (the rules themselves: electron/relay/core/access/expiry.test.ts): the two expiry rules on a running hub (with the metric and the
  * event the GUI's live log shows), registering again by name, and the boot-time re-registration
  * storm that used to fill data dirs — 10,000 registrations of 100 named devices leave 100.
  */

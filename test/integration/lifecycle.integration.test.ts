@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../shared/api';
 import type { RelayEvent } from '../../shared/hub';
-import { rawSocketOf } from '../../electron/relay/core/fanout';
+import { rawSocketOf } from '../../electron/relay/core/clients/fanout';
 import { createRelay, resolveOptions } from '../../electron/relay/index';
 import { Device, nextEvent, postJson, rawRequest, register, startHub, type TestHub } from '../support/relay';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rawSocketOf } from '../../electron/relay/core/fanout';
+import { rawSocketOf } from '../../electron/relay/core/clients/fanout';
 import { Device, postJson, rawRequest, startHub, type TestHub } from '../support/relay';
 
 /** Parses Prometheus text: every sample line must be `name{labels} value`; returns name{labels} → value. */

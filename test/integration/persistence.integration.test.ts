@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RegisterResponse } from '../../shared/api';
-import { rawSocketOf } from '../../electron/relay/core/fanout';
+import { rawSocketOf } from '../../electron/relay/core/clients/fanout';
 import { createRelay, StoreError } from '../../electron/relay/index';
 import { runCli, killClis, spawnCli } from '../support/cli';
 import { Device, nextEvent, postJson, rawRequest, startHub, type TestHub } from '../support/relay';

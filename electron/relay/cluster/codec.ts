@@ -4,7 +4,7 @@
  * the head; Redis (the publish script) puts the offset and epoch in front. The message keeps its
  * exact bytes; the head says whether they are text (UTF-8) or a binary message.
  */
-import type { Payload } from '../core/engine/types';
+import type { Payload } from '../core/history/types';
 
 /** What the publishing hub says about a publication. */
 export interface Head {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredKey } from '../core/keys';
+import type { StoredKey } from '../core/access/keys';
 import { keyFromRedis } from './device-keys';
 
 const record: StoredKey = {

@@ -8,8 +8,8 @@
  * lacks (keys made or revoked here while it was unreachable, or all of them when Redis lost its
  * data). Last uses are not shared: each hub notes the uses it sees (a change carries the sender's).
  */
-import type { Replica } from '../core/cluster';
-import { parseSharedKey, type StoredKey } from '../core/keys';
+import type { Replica } from '../core/clients/cluster';
+import { parseSharedKey, type StoredKey } from '../core/access/keys';
 import type { RedisLink } from './link';
 import type { ClusterKeys } from './redis';
 

@@ -22,8 +22,8 @@ import {
   type RemoteClose,
   type Replica,
   type SharedRegistration,
-} from '../core/cluster';
-import type { StoredKey } from '../core/keys';
+} from '../core/clients/cluster';
+import type { StoredKey } from '../core/access/keys';
 import type { Logger } from '../core/log';
 import { SharedKeys, type KeyControl } from './device-keys';
 import type { RedisLink } from './link';

@@ -12,9 +12,9 @@
  */
 import type { StreamPosition } from '../../../shared/api';
 import type { Logger } from '../core/log';
-import { MemoryEngine, newEpoch } from '../core/engine/memory';
-import type { Entry, Streams } from '../core/engine/streams';
-import type { Deliver, Engine, HistoryLimits, Payload, Published } from '../core/engine/types';
+import { MemoryEngine, newEpoch } from '../core/history/memory';
+import type { Entry, Streams } from '../core/history/streams';
+import type { Deliver, Engine, HistoryLimits, Payload, Published } from '../core/history/types';
 import { decodeWire, encodeHead, type Wire } from './codec';
 import type { RedisLink } from './link';
 import { loadStreams, type Loaded } from './load';

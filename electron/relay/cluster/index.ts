@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { ClusterInfo } from '../../../shared/hub';
-import type { Replica } from '../core/cluster';
-import type { HistoryLimits } from '../core/engine/types';
+import type { Replica } from '../core/clients/cluster';
+import type { HistoryLimits } from '../core/history/types';
 import type { Logger } from '../core/log';
 import { ClusterDirectory } from './directory';
 import { RedisEngine } from './engine';

@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { StreamPosition } from '../../../shared/api';
-import { newEntry, type Entry, type Streams } from '../core/engine/streams';
+import { newEntry, type Entry, type Streams } from '../core/history/streams';
 import { decodeWire, type Wire } from './codec';
 import type { ClusterKeys } from './redis';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Publication, Published } from '../core/engine/types';
+import type { Publication, Published } from '../core/history/types';
 import { Receipts, type PublishRequest } from './receipts';
 
 const request: PublishRequest = { topic: 't', message: 'm', userId: undefined, ts: 1, retain: false, source: 'src' };

@@ -2,13 +2,13 @@
  * The hub's types: where a publish comes from, its counters, and what a hub is built with.
  */
 import type { PublishOrigin, UnregisterReason } from '../../../shared/hub';
-import type { Directory } from './cluster';
-import type { Connection } from './connection';
-import type { Engine } from './engine/types';
-import type { KeyStore } from './keys';
+import type { Directory } from './clients/cluster';
+import type { Connection } from './clients/connection';
+import type { Engine } from './history/types';
+import type { KeyStore } from './access/keys';
 import type { Logger } from './log';
-import type { RegistrationStore } from './store';
-import type { Subscriber } from './subscribers';
+import type { RegistrationStore } from './storage/store';
+import type { Subscriber } from './clients/subscribers';
 
 /**
  * Where a publish comes from: the HTTP route, the GUI, a device's socket or a door's subscriber

@@ -15,25 +15,25 @@ import type {
   UnregisterReason,
   UserInfo,
 } from '../../../shared/hub';
-import { mayPublish, maySubscribe } from './access';
+import { mayPublish, maySubscribe } from './access/access';
 import type { DeliveryFormat } from '../../../shared/protocol';
-import type { Directory } from './cluster';
-import { Connection, type ConnectionHooks } from './connection';
-import { MemoryEngine } from './engine/memory';
-import type { Engine, HistoryLimits, Payload, Publication, Published } from './engine/types';
-import { replicaOf } from './replica';
-import { Delivery, FlushScheduler, rawFrameLength } from './fanout';
-import { answerSubscribe } from './subscribe';
-import { KeyStore } from './keys';
-import { Pairings } from './pairing';
+import type { Directory } from './clients/cluster';
+import { Connection, type ConnectionHooks } from './clients/connection';
+import { MemoryEngine } from './history/memory';
+import type { Engine, HistoryLimits, Payload, Publication, Published } from './history/types';
+import { replicaOf } from './clients/replica';
+import { Delivery, FlushScheduler, rawFrameLength } from './clients/fanout';
+import { answerSubscribe } from './clients/subscribe';
+import { KeyStore } from './access/keys';
+import { Pairings } from './access/pairing';
 import { RelayEvents, type RelayListener } from './events';
 import type { CounterVisitor, HubCounters, HubExtras, PublishSource, Totals } from './hub-types';
 import { createLogger, type Logger } from './log';
 import type { RelayOptions } from './options';
-import type { Identity, Registry } from './registry';
-import { Registrations } from './registrations';
-import type { RegistrationStore } from './store';
-import { Subscribers, type Subscriber } from './subscribers';
+import type { Identity, Registry } from './clients/registry';
+import { Registrations } from './clients/registrations';
+import type { RegistrationStore } from './storage/store';
+import { Subscribers, type Subscriber } from './clients/subscribers';
 
 export type { RelayListener } from './events';
 

@@ -3,11 +3,11 @@
  * key (`Authorization: Bearer rhk_…`, checked on every hub, open or not). Anything else is a 401.
  */
 import type { IncomingMessage } from 'node:http';
-import { operator, type Credential } from '../core/access';
+import { operator, type Credential } from '../core/access/access';
 import { HttpError } from '../core/errors';
 import type { Hub } from '../core/hub';
-import { keyIdOf } from '../core/keys';
-import { bearerToken, tokensMatch } from '../core/secrets';
+import { keyIdOf } from '../core/access/keys';
+import { bearerToken, tokensMatch } from '../core/access/secrets';
 
 /** The request's credential, or the 401 to answer. */
 export function credentialOf(hub: Hub, req: IncomingMessage): Credential | HttpError {

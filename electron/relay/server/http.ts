@@ -5,9 +5,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HealthResponse, RegisterResponse, RetainedClearResponse, UnregisterResponse } from '../../../shared/api';
-import { historyOf } from '../core/engine/views';
+import { historyOf } from '../core/history/views';
 import { parsePublishQuery, parsePublishRequest, parseRegisterRequest } from '../../../shared/parse';
-import { mayOperate, mayPublish, mayReadHistory, mayRegister, type Credential } from '../core/access';
+import { mayOperate, mayPublish, mayReadHistory, mayRegister, type Credential } from '../core/access/access';
 import { bodyKindOf, readBody, readJsonBody } from './body';
 import { HttpError, errorJson } from '../core/errors';
 import type { Hub } from '../core/hub';

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseClaim, parseCreateKey, parsePairRequest } from '../../../shared/keys';
-import { mayOperate, type Credential } from '../core/access';
+import { mayOperate, type Credential } from '../core/access/access';
 import { HttpError } from '../core/errors';
 import type { Hub } from '../core/hub';
 import { createKey, listKeys, pairDevice, revokeKey } from '../core/onboarding';

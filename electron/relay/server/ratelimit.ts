@@ -4,7 +4,7 @@
  * addresses and nothing is left running after the hub stops.
  */
 
-import { fullBucket, refilled, takeToken, type Bucket } from '../core/bucket';
+import { fullBucket, refilled, takeToken, type Bucket } from '../core/clients/bucket';
 
 /** Most addresses tracked before idle buckets are swept (a /16 of a LAN fits). */
 const defaultMaxAddresses = 65_536;

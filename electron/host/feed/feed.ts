@@ -1,0 +1,307 @@
+/**
+ * The GUI feed: turns the relay's events into coalesced `HubUpdate` pushes (at most one per
+ * `intervalMs`, only when something changed). An update costs what changed since the previous
+ * one (`feed-changes.ts`), never a snapshot of the whole hub. The feed also keeps the bounded
+ * log, the charts' history, each registration's last disconnects, and each GUI's message tap.
+ *
+ * Per-message work happens only while a GUI is subscribed (the log's publish lines, the
+ * counters), and message bodies are looked at only while that GUI's inspector is open.
+ */
+import type { ClusterInfo, RelayEvent, RelayEventType } from '../../../shared/hub';
+import type { DashboardInfo, HubConfig, HubInit, HubSecurity, HubStatus, HubUpdate } from '../../../shared/ipc';
+import type { ClientDetail, MessageFilter } from '../../../shared/traffic';
+import { ClientHistory } from './client-history';
+import { ChangeTracker } from './feed-changes';
+import { describeEvent, FeedLog } from './feed-log';
+import { MessageTap, type TapBudget } from './message-tap';
+import { SeriesSampler } from './series';
+import { settingsOf } from '../settings';
+import type { Relay } from '../../relay/index';
+
+export { describeEvent, shortId } from './feed-log';
+
+/** Options of `createHubFeed`. */
+export interface HubFeedOptions {
+  /** Shortest time between two updates, in ms (default 100, i.e. at most 10 per second). */
+  intervalMs?: number;
+  /** Entries kept in the log ring (default 500). */
+  logSize?: number;
+  /** Shortest time between two pushes of client counters (messages sent, buffered…), in ms (default 1000). */
+  countersIntervalMs?: number;
+  /** Most messages and body characters one update carries to an inspector (default 100 and 256 Ki). */
+  tapBudget?: TapBudget;
+  /** The server's current status. */
+  status: () => HubStatus;
+  /** The settings the hub runs with (default: none to show, as in unit tests). */
+  config?: () => HubConfig;
+  /** Where the dashboard is served, or null. */
+  dashboard?: () => DashboardInfo | null;
+}
+
+/** Receives a GUI's updates. */
+export type FeedListener = (update: HubUpdate) => void;
+
+/** A live feed of the hub for one or more GUIs. */
+export interface HubFeed {
+  /** Everything a GUI needs when it (re)connects. */
+  init(): HubInit;
+  /** Receives every coalesced update; returns the unsubscribe function (which also closes its inspector). */
+  subscribe(listener: FeedListener): () => void;
+  /**
+   * Opens, re-filters or (null) closes the message inspector of a subscribed listener: its
+   * updates then carry the matching messages. False when the listener is not subscribed.
+   */
+  watchMessages(listener: FeedListener, filter: MessageFilter | null): boolean;
+  /** One registration with its last disconnects, or null when unknown. */
+  clientDetail(id: string): ClientDetail | null;
+  /** Schedules an update even without relay events (call after the status changed). */
+  refresh(): void;
+  /** Stops listening to the relay and drops every subscriber. */
+  close(): void;
+}
+
+/** How open the hub is, from its current options (updates follow token rotations at once). */
+export function securityOf(options: Relay['options']): HubSecurity {
+  return {
+    tokenRequired: options.accessToken !== null,
+    originsRestricted: options.allowedOrigins !== null,
+    tls: options.tlsCertFile !== null && options.tlsKeyFile !== null,
+  };
+}
+
+/** Events that change what the GUI lists; the per-message ones are listened to only while a GUI is there. */
+const structuralEvents: readonly RelayEventType[] = [
+  'registered',
+  'unregistered',
+  'connected',
+  'disconnected',
+  'topics',
+  'cluster',
+];
+const firehoseEvents: readonly RelayEventType[] = ['published', 'slow-consumer'];
+
+/** Subscribes to the relay and produces coalesced updates. */
+export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
+  const intervalMs = options.intervalMs ?? 100;
+  const countersIntervalMs = options.countersIntervalMs ?? 1000;
+  /** Each subscribed GUI with its open inspector, if any. */
+  const sessions = new Map<FeedListener, { tap: MessageTap | null }>();
+  const log = new FeedLog(options.logSize ?? 500);
+  const changes = new ChangeTracker(relay);
+  const history = new ClientHistory();
+  const series = new SeriesSampler(relay);
+  /** Open taps, kept as an array: a publish visits them without allocating. */
+  let taps: MessageTap[] = [];
+  let offFirehose: (() => void) | null = null;
+
+  let timer: NodeJS.Timeout | null = null;
+  let timerAt = 0;
+  let lastFlushAt = Date.now();
+  let lastCountersAt = 0;
+  // Delivery counts at recent updates: the rate is measured over the last second, not since the
+  // previous update, so it reads steadily whatever made that update (a publish, a chart sample).
+  let deliveries: { at: number; delivered: number }[] = [{ at: Date.now(), delivered: relay.stats().delivered }];
+  let lastRate = 0;
+  let changed = false;
+  const config = (): HubConfig | null => options.config?.() ?? null;
+  // Status and security are small and sent with every update; settings only when they changed.
+  const statusKey = (): string => JSON.stringify([options.status(), securityOf(relay.options), relay.cluster()]);
+  let lastStatus = statusKey();
+  let lastConfig = JSON.stringify(config());
+  let closed = false;
+
+  const onEvent = (event: RelayEvent): void => {
+    changes.note(event);
+    switch (event.type) {
+      case 'published':
+        log.published(event);
+        for (const tap of taps) tap.offer(event);
+        break;
+      case 'slow-consumer':
+        log.slowConsumer(event);
+        break;
+      case 'cluster':
+        log.append(event.type, describeEvent(event));
+        break;
+      case 'registered':
+      case 'unregistered':
+      case 'connected':
+      case 'disconnected':
+      case 'topics':
+        history.note(event);
+        // Logged even while nobody watches, so a GUI that opens later sees recent history.
+        log.append(event.type, describeEvent(event));
+        break;
+    }
+    changed = true;
+    schedule();
+  };
+
+  const schedule = (at = Math.max(Date.now(), lastFlushAt + intervalMs)): void => {
+    if (closed || (timer !== null && timerAt <= at)) return;
+    if (timer !== null) clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(flush, Math.max(0, at - Date.now()));
+    timer.unref();
+  };
+
+  const deliveryRate = (delivered: number, now: number): number => {
+    deliveries.push({ at: now, delivered });
+    while (deliveries.length > 2 && (deliveries[1]?.at ?? now) <= now - 1000) deliveries.shift();
+    const base = deliveries[0] ?? { at: now, delivered };
+    return Math.round(((delivered - base.delivered) * 1000) / Math.max(now - base.at, intervalMs));
+  };
+
+  const send = (listener: FeedListener, update: HubUpdate): void => {
+    try {
+      listener(update);
+    } catch (error) {
+      console.error('hub feed listener failed:', error);
+    }
+  };
+
+  function flush(): void {
+    timer = null;
+    if (closed) return;
+    const now = Date.now();
+    const status = statusKey();
+    const statusChanged = status !== lastStatus;
+    lastStatus = status;
+    const stats = relay.stats();
+    const rate = deliveryRate(stats.delivered, now);
+    lastFlushAt = now;
+    if (sessions.size === 0) {
+      // Nobody watches: gather nothing; a GUI that subscribes later starts from init().
+      log.dropPending();
+      changes.drop();
+      series.takeNew();
+      lastConfig = JSON.stringify(config());
+      lastRate = 0;
+      changed = false;
+      return;
+    }
+    const countersDue = now - lastCountersAt >= countersIntervalMs;
+    const update: HubUpdate = {
+      status: options.status(),
+      security: securityOf(relay.options),
+      stats,
+      deliveredPerSecond: rate,
+      ...changes.take(countersDue),
+      log: log.takePending(),
+      ...clusterOf(relay),
+    };
+    if (countersDue) lastCountersAt = now;
+    const samples = series.takeNew();
+    if (samples !== null) update.series = samples;
+    const current = config();
+    const configKey = JSON.stringify(current);
+    if (current !== null && configKey !== lastConfig) update.config = current;
+    lastConfig = configKey;
+    const worthSending =
+      changed || statusChanged || rate !== lastRate || update.config !== undefined || update.counters !== undefined;
+    lastRate = rate;
+    changed = false;
+    for (const [listener, session] of sessions) {
+      const messages = session.tap?.take(now) ?? null;
+      if (messages !== null) send(listener, { ...update, messages });
+      else if (worthSending || samples !== null) send(listener, update);
+    }
+    // Trailing updates: counters not yet sent, a rate falling back to 0, an inspector's rate.
+    if (changes.countersMayChange) schedule(lastCountersAt + countersIntervalMs);
+    else if (rate !== 0 || taps.some((tap) => tap.active)) schedule(now + countersIntervalMs);
+  }
+
+  const unsubscribeStructural = relay.on(onEvent, structuralEvents);
+  series.start(() => {
+    if (sessions.size > 0) schedule();
+  });
+  // In a cluster, the other hubs' device counts change with their heartbeats, not with this hub's
+  // events: look once a second (an update goes out only when something changed).
+  const clusterTicker = setInterval(() => {
+    if (sessions.size > 0 && relay.cluster() !== null) schedule();
+  }, 1000);
+  clusterTicker.unref();
+
+  return {
+    init() {
+      const snapshot = relay.snapshot();
+      return {
+        status: options.status(),
+        clients: snapshot.clients,
+        users: snapshot.users,
+        topics: snapshot.topics,
+        stats: snapshot.stats,
+        config: config() ?? fallbackConfig(relay.options),
+        security: securityOf(relay.options),
+        dashboard: options.dashboard?.() ?? null,
+        log: log.lines(),
+        series: series.snapshot(),
+        ...clusterOf(relay),
+      };
+    },
+    subscribe(listener) {
+      if (closed || sessions.has(listener)) return () => undefined;
+      if (sessions.size === 0) {
+        // Rates restart from now: deliveries made while nobody watched are not a spike.
+        deliveries = [{ at: Date.now(), delivered: relay.stats().delivered }];
+        lastFlushAt = Date.now();
+        lastRate = 0;
+        offFirehose = relay.on((event) => onEvent(event), firehoseEvents); // a listener of its own
+      }
+      sessions.set(listener, { tap: null });
+      return () => {
+        if (!sessions.delete(listener)) return;
+        taps = [...sessions.values()].flatMap((s) => (s.tap === null ? [] : [s.tap]));
+        if (sessions.size > 0) return;
+        offFirehose?.();
+        offFirehose = null;
+      };
+    },
+    watchMessages(listener, filter) {
+      const session = sessions.get(listener);
+      if (session === undefined) return false;
+      if (filter === null) session.tap = null;
+      else if (session.tap === null) session.tap = new MessageTap(filter, options.tapBudget);
+      else session.tap.setFilter(filter);
+      taps = [...sessions.values()].flatMap((s) => (s.tap === null ? [] : [s.tap]));
+      schedule();
+      return true;
+    },
+    clientDetail(id) {
+      const client = relay.client(id);
+      return client === null ? null : { client, disconnects: history.of(id) };
+    },
+    refresh() {
+      changed = true;
+      schedule();
+    },
+    close() {
+      closed = true;
+      clearInterval(clusterTicker);
+      unsubscribeStructural();
+      offFirehose?.();
+      offFirehose = null;
+      sessions.clear();
+      taps = [];
+      series.stop();
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+/** The config of a feed created without one (unit tests): the relay's options, not saved. */
+function fallbackConfig(options: Relay['options']): HubConfig {
+  return {
+    settings: { ...settingsOf(options), quitOnClose: false },
+    persisted: false,
+    dataDir: options.dataDir,
+    tokenFile: null,
+  };
+}
+
+/** `{cluster}` for a hub in a cluster, else nothing. */
+function clusterOf(relay: Relay): { cluster?: ClusterInfo } {
+  const cluster = relay.cluster();
+  return cluster === null ? {} : { cluster };
+}
