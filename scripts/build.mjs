@@ -77,7 +77,7 @@ if (wanted.has('client')) {
     ),
   );
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const types = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.client-types.json'], { stdio: 'inherit' });
+  const types = spawnSync(process.execPath, [tsc, '-p', 'client/tsconfig.types.json'], { stdio: 'inherit' });
   if (types.status !== 0) throw new Error('the device SDK types did not build');
 }
 if (wanted.has('device')) {
