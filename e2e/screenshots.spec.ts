@@ -1,7 +1,7 @@
 /**
  * Screenshots of every main view, light and dark, narrow too: test-results/screenshots/ after
  * each e2e run (a person looks at them when the GUI changes). `npm run screenshots` copies the
- * curated few the README shows into docs/screenshots/.
+ * curated few the README and docs/ show into docs/screenshots/.
  */
 import { once } from 'node:events';
 import WebSocket from 'ws';

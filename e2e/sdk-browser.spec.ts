@@ -1,5 +1,5 @@
 /**
- * The README's browser example of the device SDK, as written (only the hub's address changes),
+ * The SDK page's browser example (docs/sdk.md) of the device SDK, as written (only the hub's address changes),
  * in Chromium: a page saved as a file imports the SDK the hub serves, connects, shows a
  * message published over HTTP, and publishes on click to a real device.
  */
@@ -10,13 +10,13 @@ import { expect, test } from './fixtures';
 import { publish } from './devices';
 
 function readmeBlock(marker: string): string {
-  const readme = readFileSync('README.md', 'utf8');
+  const readme = readFileSync('docs/sdk.md', 'utf8');
   const block = /```[a-z]*\n([^]*?)```/.exec(readme.slice(readme.indexOf(`<!-- ${marker} -->`)))?.[1];
-  if (block === undefined) throw new Error(`no README block after <!-- ${marker} -->`);
+  if (block === undefined) throw new Error(`no docs/sdk.md block after <!-- ${marker} -->`);
   return block;
 }
 
-test('the README browser example connects, receives, and publishes on click', async ({ page, hub, device }) => {
+test('the SDK page browser example connects, receives, and publishes on click', async ({ page, hub, device }) => {
   const html = readmeBlock('sdk-browser-example').replaceAll('http://192.168.1.20:8000', hub.baseUrl);
   // "Save this as a file and open it": a file:// page, another origin than the hub's.
   const file = join(mkdtempSync(join(tmpdir(), 'relay-hub-page-')), 'device.html');

@@ -32,7 +32,7 @@ if (wanted.has('cli')) {
       entryPoints: ['electron/cli/bin.ts'],
       outfile: 'dist/cli/relay-hub.cjs',
       // A 1 MiB young generation: about a third less memory per connection at 10,000
-      // connections, same throughput (README, Performance). `env -S` passes the flag on.
+      // connections, same throughput (docs/performance.md). `env -S` passes the flag on.
       banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=1' },
     }),
   );

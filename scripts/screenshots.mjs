@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run screenshots`: builds, runs the screenshot spec and the cluster spec (real hubs, a real
-// redis-server, real devices, Chromium) and copies the curated few the README shows into
+// redis-server, real devices, Chromium) and copies the curated few the README and docs/ show into
 // docs/screenshots/. Run it when the GUI changes and commit the images.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';

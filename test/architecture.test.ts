@@ -1,5 +1,5 @@
 /**
- * The rooms (README "Architecture") hold: no import cycle anywhere, type-only imports included,
+ * The rooms (docs/architecture.md) hold: no import cycle anywhere, type-only imports included,
  * and ESLint refuses every import across a room's walls. Each rule is proved on a deliberately
  * bad import: a fixture cycle on disk (test/fixtures/lint/, which the normal lint run ignores)
  * and bad imports linted as if they sat in each room.

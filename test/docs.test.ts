@@ -1,5 +1,5 @@
 /**
- * The README's configuration table is the options table (`shared/options.ts`): this fails when
+ * The configuration page's table (docs/configuration.md) is the options table (`shared/options.ts`): this fails when
  * they disagree. `npm run docs` rewrites the table from the options.
  */
 import { readFileSync } from 'node:fs';
@@ -9,9 +9,9 @@ import { optionNames, optionRow } from '../shared/options';
 import { helpText } from '../electron/cli/args';
 import { expectedReadme, writeReadme } from './support/docs';
 
-const readme = join(process.cwd(), 'README.md');
+const readme = join(process.cwd(), 'docs/configuration.md');
 
-describe('README', () => {
+describe('docs/configuration.md', () => {
   it('shows the configuration table generated from the options table', async () => {
     if (process.env.RELAY_HUB_WRITE_DOCS === '1') await writeReadme(readme);
     expect(readFileSync(readme, 'utf8')).toBe(await expectedReadme(readme));

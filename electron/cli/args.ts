@@ -36,7 +36,7 @@ export function cliDefaults(env: Readonly<Record<string, string | undefined>>): 
   return { dataDir: defaultDataDir(env), logLevel: 'info' };
 }
 
-/** A flag of the CLI alone (not a relay option): same shape as a table row, for `--help` and the README. */
+/** A flag of the CLI alone (not a relay option): same shape as a table row, for `--help` and docs/configuration.md. */
 export interface CliOnlyFlag {
   flag: string;
   env: string;

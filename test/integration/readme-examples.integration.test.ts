@@ -1,5 +1,5 @@
 /**
- * The README's Node example of the device SDK, run exactly as written (only the hub's address
+ * The SDK page's Node example (docs/sdk.md), run exactly as written (only the hub's address
  * changes) against a real hub: it connects, publishes, and prints what it receives. The browser
  * example runs in Chromium in e2e/sdk-browser.spec.ts.
  */
@@ -21,11 +21,11 @@ beforeAll(() => {
   expect(built.status, built.stderr).toBe(0);
 });
 
-describe('the README', () => {
+describe('docs/sdk.md', () => {
   it("runs the device SDK's Node example as written", async () => {
     hub = await startHub();
     const reader = await Device.join(hub, 2);
-    const code = readmeBlock('sdk-node-example').replaceAll(readmeHub, hub.base);
+    const code = readmeBlock('sdk-node-example', 'docs/sdk.md').replaceAll(readmeHub, hub.base);
     const child = spawn(process.execPath, ['--input-type=module', '-e', code], { cwd: process.cwd() });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

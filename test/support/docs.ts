@@ -1,14 +1,14 @@
 /**
- * The README's configuration table, rendered from the options table (`shared/options.ts`) and the
- * CLI's own flags, formatted by Prettier as the README is: `test/docs.test.ts` compares it with
- * the README, and `npm run docs` writes it there.
+ * The configuration table of docs/configuration.md, rendered from the options table (`shared/options.ts`) and the
+ * CLI's own flags, formatted by Prettier as the page is: `test/docs.test.ts` compares it with
+ *  docs/configuration.md, and `npm run docs` writes it there.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { optionNames, optionRow } from '../../shared/options';
 import { cliOnlyFlags, defaultText } from '../../electron/cli/args';
 
-/** Markers around the generated table in the README. */
+/** Markers around the generated table in docs/configuration.md. */
 export const markers = {
   start: '<!-- options-table:start (generated from shared/options.ts by `npm run docs`; do not edit) -->',
   end: '<!-- options-table:end -->',
@@ -38,22 +38,22 @@ export function optionsMarkdown(): string {
   return `${rows.join('\n')}\n`;
 }
 
-/** The README with its generated table replaced by `table`. */
+/** The page with its generated table replaced by `table`. */
 export function withTable(readme: string, table: string): string {
   const start = readme.indexOf(markers.start);
   const end = readme.indexOf(markers.end);
-  if (start === -1 || end < start) throw new Error(`the README has no ${markers.start} … ${markers.end} block`);
+  if (start === -1 || end < start) throw new Error(`the page has no ${markers.start} … ${markers.end} block`);
   return `${readme.slice(0, start + markers.start.length)}\n\n${table}\n${readme.slice(end)}`;
 }
 
-/** The README as it should read: its table regenerated and the whole file formatted by Prettier. */
+/** The page as it should read: its table regenerated and the whole file formatted by Prettier. */
 export async function expectedReadme(path: string): Promise<string> {
   const config = (await resolveConfig(path)) ?? {};
   const readme = readFileSync(path, 'utf8');
   return format(withTable(readme, optionsMarkdown()), { ...config, filepath: path });
 }
 
-/** Rewrites the README's table (`npm run docs`). */
+/** Rewrites the page's table (`npm run docs`). */
 export async function writeReadme(path: string): Promise<void> {
   writeFileSync(path, await expectedReadme(path));
 }
