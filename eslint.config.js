@@ -71,6 +71,8 @@ const everything = [
   './electron/relay/core',
   './electron/relay/server',
   './electron/relay/cluster',
+  './electron/relay/doors/stream',
+  './electron/relay/doors/webhooks',
   './electron/relay/index.ts',
   './electron/host',
   './electron/cli',
@@ -115,6 +117,18 @@ const roomZones = [
     [],
     'host/ reaches the relay through electron/relay/index.ts only.',
   ),
+  wall(
+    './electron/relay/doors/stream',
+    ['./shared', './electron/relay/core'],
+    [],
+    'A door (relay/doors/<name>/) imports relay/core/ and shared/ only: never another door, nor the server.',
+  ),
+  wall(
+    './electron/relay/doors/webhooks',
+    ['./shared', './electron/relay/core'],
+    [],
+    'A door (relay/doors/<name>/) imports relay/core/ and shared/ only: never another door, nor the server.',
+  ),
   wall('./electron/preload', ['./shared'], [], 'The preload imports shared/ only.'),
   wall('./renderer', ['./shared'], [], 'The renderer imports shared/ only.'),
   wall('./client', ['./shared'], [], 'The device SDK imports shared/ only.'),
@@ -133,8 +147,12 @@ for (const [target, allowed, doors, message] of [
   [
     './electron/relay/index.ts',
     ['./shared', './electron/relay/core', './electron/relay/server'],
-    [doorOf('./electron/relay/cluster')],
-    'relay/index.ts joins core/, server/ and cluster/index.ts: nothing above them.',
+    [
+      doorOf('./electron/relay/cluster'),
+      doorOf('./electron/relay/doors/stream'),
+      doorOf('./electron/relay/doors/webhooks'),
+    ],
+    'relay/index.ts joins core/, server/, cluster/index.ts and the doors (their index.ts): nothing above them.',
   ],
   [
     './electron/cli',

@@ -18,8 +18,12 @@ export interface HubProcess {
   /** The printed dashboard URL, token included (`…/dashboard/#token=…`). */
   dashboardUrl: string;
   token: string;
+  /** Its data dir (a fresh one unless given). */
+  dataDir: string;
   /** Sends SIGTERM and waits for the process to exit. */
   stop(): Promise<void>;
+  /** Kills it with SIGKILL (a crash: nothing is flushed or closed) and waits for the exit. */
+  kill(): Promise<void>;
 }
 
 const listeningLine = /^Relay Hub listening on 127\.0\.0\.1:(\d+)$/;
@@ -29,10 +33,13 @@ const dashboardLine = /^Dashboard: (\S+#token=(\S+))$/;
  * Starts a hub (default: any free port, random token; `args`: more flags) and resolves once it
  * printed its port and dashboard URL.
  */
-export async function startHub(options: { port?: number; token?: string; args?: string[] } = {}): Promise<HubProcess> {
+export async function startHub(
+  options: { port?: number; token?: string; args?: string[]; dataDir?: string } = {},
+): Promise<HubProcess> {
   const args = ['dist/cli/relay-hub.cjs', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--dashboard'];
   // A fresh data dir per hub: no registrations from other tests or from the user's own hub.
-  args.push('--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-e2e-')));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'relay-hub-e2e-'));
+  args.push('--data-dir', dataDir);
   // The specs register thousands of devices from one address: no per-IP rate limits.
   args.push('--register-rate', '0', '--publish-rate', '0');
   if (options.token !== undefined) args.push('--dashboard-token', options.token);
@@ -75,6 +82,12 @@ export async function startHub(options: { port?: number; token?: string; args?: 
     baseUrl: `http://127.0.0.1:${port}`,
     dashboardUrl: url,
     token: decodeURIComponent(token),
+    dataDir,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

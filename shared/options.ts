@@ -119,6 +119,13 @@ export const optionTable = {
       hint: 'Milliseconds between pings; a client missing one is cut. 0: off',
     },
   },
+  streamHeartbeatMs: {
+    kind: { type: 'integer', min: 0, unit: 'ms' },
+    default: 15_000,
+    flag: 'stream-heartbeat-ms',
+    env: 'RELAY_HUB_STREAM_HEARTBEAT_MS',
+    help: 'keep-alive of the HTTP streams (/sse: a comment, /stream: an empty line) so proxies keep them open (0 = off)',
+  },
   mdns: {
     kind: { type: 'flag' },
     default: false,

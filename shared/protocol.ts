@@ -23,11 +23,23 @@ export type ClientFrame =
    * `{"topics": [...], "format"?, "since"?}`: replaces the topic set (and switches the delivery
    * format); `since` asks, per topic, for what was published after that position (envelopes only).
    */
-  | { kind: 'topics'; topics: string[]; format?: DeliveryFormat; since?: Record<string, StreamPosition> }
+  | {
+      kind: 'topics';
+      topics: string[];
+      format?: DeliveryFormat;
+      since?: Record<string, StreamPosition>;
+      /** `"presence": true`: join/leave events of the other clients of these topics (envelopes only). */
+      presence?: boolean;
+    }
   /** `{"publish": {...}, "id"?, "echo"?}`: delivers like `POST /publish`; with an id, acknowledged. */
   | { kind: 'publish'; publish: PublishRequest; id?: FrameId; echo: boolean }
   /** `{"ping": x}`: answered `{"pong": x}` (browsers cannot send protocol pings). */
-  | { kind: 'app-ping'; value: unknown };
+  | { kind: 'app-ping'; value: unknown }
+  /**
+   * `{"will": {"topic", "message", "retain"?, "user_id"?}}` sets the device's last will (published
+   * for it when its connection ends other than with a normal close 1000); `{"will": null}` clears it.
+   */
+  | { kind: 'will'; will: PublishRequest | null };
 
 /** A refused frame: the error code and message, and the frame's id when it had a usable one. */
 export type FrameFailure = { ok: false; code: ErrorCode; message: string; id?: FrameId };
@@ -77,7 +89,7 @@ function frameIdOf(value: unknown): FrameId | undefined {
 const refuse = (code: ErrorCode, message: string, id?: FrameId): FrameFailure =>
   id === undefined ? { ok: false, code, message } : { ok: false, code, message, id };
 
-const expected = 'expected "ping" or a JSON object with "topics", "publish" or "ping"';
+const expected = 'expected "ping" or a JSON object with "topics", "publish", "will" or "ping"';
 
 /** Parses one text frame sent by a device. A failure carries the frame's id when it had one. */
 export function parseClientFrame(
@@ -92,7 +104,15 @@ export function parseClientFrame(
   if ('topics' in frame) return topicsFrame(frame, limits);
   if ('publish' in frame) return publishFrame(frame, limits);
   if ('ping' in frame) return { ok: true, value: { kind: 'app-ping', value: frame.ping } };
+  if ('will' in frame) return willFrame(frame.will, limits);
   return refuse('bad_frame', expected);
+}
+
+function willFrame(will: unknown, limits: TopicLimits): { ok: true; value: ClientFrame } | FrameFailure {
+  if (will === null) return { ok: true, value: { kind: 'will', will: null } };
+  const publish = parsePublishRequest(will, limits);
+  if (!publish.ok) return refuse(publish.code, `will: ${publish.message}`);
+  return { ok: true, value: { kind: 'will', will: publish.value } };
 }
 
 function topicsFrame(
@@ -114,6 +134,10 @@ function topicsFrame(
       return refuse('bad_frame', 'since must map topics to {"offset": <integer ≥ 0>, "epoch": "<string>"}');
     }
     value.since = since;
+  }
+  if (frame.presence !== undefined) {
+    if (typeof frame.presence !== 'boolean') return refuse('bad_frame', 'presence must be true or false');
+    value.presence = frame.presence;
   }
   return { ok: true, value };
 }

@@ -111,6 +111,13 @@ describe('lint', () => {
     ['electron/relay/core/bad.ts', 'ioredis', 'only the cluster talks to Redis'],
     ['electron/relay/server/bad.ts', 'ioredis', 'only the cluster talks to Redis'],
     ['electron/relay/cluster/bad.ts', 'electron', 'the cluster runs in plain Node'],
+    ['electron/relay/doors/webhooks/bad.ts', '../stream/index', 'a door never imports another door'],
+    ['electron/relay/doors/webhooks/bad.ts', '../stream/stream', 'a door never imports another door'],
+    ['electron/relay/doors/stream/bad.ts', '../../server/auth', 'a door imports core only, not the server'],
+    ['electron/relay/doors/webhooks/bad.ts', '../../index', 'a door does not import the relay door'],
+    ['electron/relay/core/bad.ts', '../doors/stream/index', 'core imports no door'],
+    ['electron/relay/server/bad.ts', '../doors/stream/index', 'the server knows doors by the core interface only'],
+    ['electron/relay/index.ts', './doors/stream/stream', 'the relay door uses a door through its index.ts only'],
   ];
   it.each(refused)('refuses in %s: import from %j (%s)', async (file, from) => {
     const rules = await broken(file, `import * as x from '${from}';\nexport const y = x;\n`);
@@ -139,6 +146,9 @@ describe('lint', () => {
     ['electron/relay/cluster/ok.ts', '../core/history/memory'],
     ['electron/relay/cluster/ok.ts', 'ioredis'],
     ['electron/relay/index.ts', './cluster/index'],
+    ['electron/relay/index.ts', './doors/stream/index'],
+    ['electron/relay/doors/stream/ok.ts', '../../core/hub'],
+    ['electron/relay/doors/webhooks/ok.ts', '../../../../shared/api'],
   ];
   it.each(allowed)('allows in %s: import from %j', async (file, from) => {
     expect(await broken(file, `import * as x from '${from}';\nexport const y = x;\n`)).toEqual([]);

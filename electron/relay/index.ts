@@ -39,6 +39,7 @@ import type {
 } from '../../shared/keys';
 import { sweepIntervalMs } from './core/access/expiry';
 import { KeyStore } from './core/access/keys';
+import { createStreamDoor } from './doors/stream/index';
 
 export type { LiveOptions, RelayOptions } from './core/options';
 export { defaultRelayOptions, resolveOptions } from './core/options';
@@ -145,6 +146,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
   const hub = new Hub(resolved, { store, log, keys });
   if (store) log.info({ dataDir: resolved.dataDir, registrations: hub.restore() }, 'registrations restored');
   const metrics = createMetrics(hub);
+  const doors = [createStreamDoor(hub)];
   let server: RelayServer | null = null;
   let expiry: NodeJS.Timeout | null = null;
   /** The broker of the engine in use (null: a hub alone, in memory or on disk). */
@@ -193,7 +195,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       }
       // A new broker (or none now) takes effect here: no socket is open between a stop and a start.
       const engine = useEngine();
-      const candidate = new RelayServer(hub, hooks, metrics);
+      const candidate = new RelayServer(hub, hooks, metrics, doors);
       let info: ListenInfo;
       try {
         info = await candidate.listen();
@@ -205,6 +207,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       }
       server = candidate;
       metrics.start();
+      for (const door of doors) door.start();
       // A cluster hub joins here (or, Redis unreachable, says so and serves its own devices).
       await engine.start();
       // Expiry: registrations never connected or idle too long, and device keys past their time.
@@ -229,6 +232,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       server = null;
       if (expiry) clearInterval(expiry);
       expiry = null;
+      for (const door of doors) await door.stop();
       await current?.stop(resolved.shutdownTimeoutMs);
       metrics.stop();
       await hub.engine.close();

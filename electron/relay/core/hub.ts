@@ -34,6 +34,8 @@ import type { Identity, Registry } from './clients/registry';
 import { Registrations } from './clients/registrations';
 import type { RegistrationStore } from './storage/store';
 import { Subscribers, type Subscriber } from './clients/subscribers';
+import { Presence, presenceClient } from './presence';
+import { willFires } from './will';
 
 export type { RelayListener } from './events';
 
@@ -86,7 +88,10 @@ export class Hub {
           connection.sendError('forbidden', refused);
           return;
         }
+        const before = record.topics;
         if (!this.registrations.setTopics(record, topics)) return;
+        this.presence.watch(connection, connection.presence);
+        this.#announceTopics(record, before, record.topics);
         this.#emit(() => ({ type: 'topics', id: record.id, userId: record.userId, topics: [...record.topics] }));
         // What a subscribe brings: what was missed (asked with `since`), or the retained message.
         answerSubscribe(this.engine, connection, topics, since);
@@ -107,6 +112,22 @@ export class Hub {
       }
       connection.record.published++;
       return this.publish(topic, message, userId, { origin: 'device', from: connection, echo }, retain === true);
+    },
+    onWill: (connection, will) => {
+      if (will === null) {
+        connection.will = null;
+        return null;
+      }
+      const refused = this.registrations.keyCheck(connection.record, (key) => mayPublish(key, will.topic));
+      if (this.options.devicePublish === 'deny') {
+        return { code: 'forbidden', message: 'publishing over the socket is turned off on this hub' };
+      }
+      if (refused !== null) return { code: 'forbidden', message: refused };
+      if (this.messageTooLarge(will.message)) {
+        return { code: 'message_too_large', message: `message is larger than ${this.options.maxMessageBytes} bytes` };
+      }
+      connection.will = will;
+      return null;
     },
     onSlowConsumer: (connection, bufferedBytes) => {
       const policy = this.options.slowConsumerPolicy;
@@ -131,6 +152,8 @@ export class Hub {
   readonly pairings = new Pairings();
   /** The clients of the other doors (MQTT, HTTP streams): see `core/subscribers.ts`. */
   readonly doors = new Subscribers();
+  /** Who is online on which topic, and the join/leave events (see `core/presence.ts`). */
+  readonly presence: Presence;
 
   constructor(
     readonly options: RelayOptions,
@@ -151,6 +174,12 @@ export class Hub {
       expired: this.counters.expired,
     });
     this.#registry = this.registrations.registry;
+    this.presence = new Presence(this.#registry, this.doors);
+    this.doors.watch((sub, joined, left) => {
+      const client = presenceClient(sub.id, sub.userId, sub.protocol);
+      for (const topic of joined) this.presence.announce(topic, 'join', client);
+      for (const topic of left) this.presence.announce(topic, 'leave', client);
+    });
   }
 
   /** Switches to another engine, and cluster directory (between a stop and a start: no socket is open). */
@@ -364,12 +393,14 @@ export class Hub {
     this.log.info({ conn, client: id, user: record.userId, remote: remoteAddress }, 'connected');
     const info = this.registrations.info(record);
     this.#emit(() => ({ type: 'connected', client: info }));
+    this.#announceTopics(record, [], record.topics);
     return connection;
   }
 
   /** A door's new client: listed for the operator from now on (false: its id is taken). */
   attachSubscriber(sub: Subscriber): boolean {
     if (this.#registry.get(sub.id) !== undefined || !this.doors.add(sub)) return false;
+    if (sub.onPresence !== undefined) this.presence.watch(sub, true);
     const info = sub.info();
     this.log.info(
       { client: sub.id, user: sub.userId, protocol: sub.protocol, remote: info.remoteAddress },
@@ -381,6 +412,7 @@ export class Hub {
 
   /** A door's client is gone (`reason`, and the close code or protocol reason code it got). */
   detachSubscriber(sub: Subscriber, reason: DisconnectReason, code: number): void {
+    this.presence.watch(sub, false);
     if (!this.doors.remove(sub)) return;
     const key = `${reason} ${code}`;
     this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
@@ -482,10 +514,40 @@ export class Hub {
     };
   }
 
+  /** A door's client that cannot keep up: counted and logged; returns what to do with it. */
+  noteSlowConsumer(sub: Subscriber, bufferedBytes: number, first: boolean): 'close' | 'drop' {
+    const policy = this.options.slowConsumerPolicy;
+    if (policy === 'drop') this.#totals.droppedMessages++;
+    else this.#totals.slowConsumerCloses++;
+    if (first || policy === 'close') {
+      this.log.warn({ client: sub.id, user: sub.userId, bufferedBytes, policy }, 'slow consumer');
+    }
+    return policy;
+  }
+
+  /** Join and leave events for a device whose live topics went from `before` to `after`. */
+  #announceTopics(record: { id: string; userId: number }, before: readonly string[], after: readonly string[]): void {
+    const client = presenceClient(record.id, record.userId, 'ws');
+    for (const topic of before) if (!after.includes(topic)) this.presence.announce(topic, 'leave', client);
+    for (const topic of after) if (!before.includes(topic)) this.presence.announce(topic, 'join', client);
+  }
+
   #onClose(connection: Connection, reason: DisconnectReason, code: number): void {
     this.#connections.delete(connection);
     const { record } = connection;
-    if (record.link === connection) record.link = null;
+    this.presence.watch(connection, false);
+    if (record.link === connection) {
+      record.link = null;
+      this.#announceTopics(record, record.topics, []);
+    }
+    if (connection.will !== null && willFires(reason, code)) {
+      // Exactly a publish from this device (its key's scope, the message limit), made for it now.
+      const will = connection.will;
+      connection.will = null;
+      const outcome = this.#hooks.onPublish(connection, will, false);
+      if (outcome instanceof Promise) outcome.catch(() => undefined);
+      this.log.info({ client: record.id, user: record.userId, topic: will.topic }, 'last will published');
+    }
     this.registrations.disconnected(record, { reason, code });
     const key = `${reason} ${code}`;
     this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);

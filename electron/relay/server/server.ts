@@ -14,6 +14,8 @@ import type { ListenInfo } from '../../../shared/hub';
 import type { DeliveryFormat } from '../../../shared/protocol';
 import { errorJson } from '../core/errors';
 import { handleRequest, sendJson, type HttpContext } from './http';
+import { handleDoorRequest } from './door-routes';
+import type { HttpDoor } from '../core/door';
 import type { Hub } from '../core/hub';
 import type { RelayMetrics } from './metrics';
 import { deviceBaseUrls, hostPort, isValidHostHeader } from './net';
@@ -46,6 +48,8 @@ export class RelayServer {
     private readonly hub: Hub,
     private readonly hooks: ServerHooks = {},
     metrics: RelayMetrics | null = null,
+    /** The doors with HTTP routes (the streams, the webhooks). */
+    private readonly doors: readonly HttpDoor[] = [],
   ) {
     const { options } = hub;
     this.#wss = new WebSocketServer({
@@ -81,6 +85,7 @@ export class RelayServer {
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       try {
         if (this.hooks.request?.(req, res)) return;
+        if (handleDoorRequest(this.hub, this.doors, req, res)) return;
         handleRequest(this.#ctx, req, res);
       } catch (error) {
         // A bug in a handler must never take the hub down: log it, answer 500.

@@ -83,6 +83,7 @@ function connect(overrides: Partial<ConnectionSettings> = {}) {
   const hooks: ConnectionHooks = {
     onTopics: (_c, topics) => calls.push(`topics ${JSON.stringify(topics)}`),
     onPublish: () => ({ delivered: 0, offset: 0, epoch: 'e' }),
+    onWill: () => null,
     onSlowConsumer: (_c, bytes) => calls.push(`slow ${bytes}`),
     onClose: (_c, reason, code) => calls.push(`close ${reason} ${code}`),
   };

@@ -34,6 +34,8 @@ export interface ConnectionHooks {
     request: DevicePublish,
     echo: boolean,
   ): PublishReceipt | Promise<PublishReceipt> | { code: ErrorCode; message: string };
+  /** A will frame: sets (or clears, null) the device's last will; an error code when it may not have it. */
+  onWill(connection: Connection, will: DevicePublish | null): { code: ErrorCode; message: string } | null;
   onSlowConsumer(connection: Connection, bufferedBytes: number): void;
   onClose(connection: Connection, reason: DisconnectReason, code: number): void;
 }
@@ -94,6 +96,10 @@ export class Connection implements Flushable {
   readonly remoteAddress: string | null;
   /** How deliveries reach this device: raw text (the tutorial's) or envelopes. */
   format: DeliveryFormat;
+  /** Join/leave events of the other clients of its topics (`"presence": true`, envelopes only). */
+  presence = false;
+  /** Its last will: published for it when the connection ends other than with a normal close. */
+  will: DevicePublish | null = null;
   #pending: Buffer[] | null = null;
   #pendingBytes = 0;
   /** Answers were written to the corked socket in this turn (it is uncorked at the flush). */
@@ -264,9 +270,19 @@ export class Connection implements Flushable {
           this.sendError('bad_frame', 'since needs envelope deliveries: ?format=envelope, or "format": "envelope"');
           return;
         }
+        if (value.presence === true && (value.format ?? this.format) !== 'envelope') {
+          this.sendError('bad_frame', 'presence needs envelope deliveries: ?format=envelope, or "format": "envelope"');
+          return;
+        }
         if (value.format !== undefined) this.format = value.format;
+        if (value.presence !== undefined) this.presence = value.presence;
         this.hooks.onTopics(this, value.topics, value.since);
         return;
+      case 'will': {
+        const refused = this.hooks.onWill(this, value.will);
+        if (refused !== null) this.sendError(refused.code, refused.message);
+        return;
+      }
       case 'publish':
         this.#publish(value.publish, value.echo, value.id);
     }

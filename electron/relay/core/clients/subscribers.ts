@@ -8,6 +8,8 @@
  */
 import type { DisconnectReason } from '../../../../shared/api';
 import type { ClientInfo, ClientProtocol, TopicInfo } from '../../../../shared/hub';
+import type { PresenceEvent } from '../../../../shared/presence';
+import { hasWildcard } from '../../../../shared/topic-filter';
 import type { Delivery } from './fanout';
 import { FilterIndex } from './filter-index';
 
@@ -27,7 +29,15 @@ export interface Subscriber {
   info(): ClientInfo;
   /** Ends it from the hub's side (the operator's unregister, a revoked key). */
   close(reason: DisconnectReason): void;
+  /** Set when it asked for join/leave events of the other clients of its topics (see `core/presence.ts`). */
+  onPresence?: (event: PresenceEvent) => void;
 }
+
+/**
+ * Told when a subscriber starts (`joined`) or stops (`left`) listening to exact topics (a filter
+ * without wildcards counts as its topic): the presence events of every door come from here.
+ */
+export type SubscriptionChange = (sub: Subscriber, joined: readonly string[], left: readonly string[]) => void;
 
 interface Subscriptions {
   readonly topics: Set<string>;
@@ -40,6 +50,12 @@ export class Subscribers {
   readonly #byId = new Map<string, Subscriber>();
   readonly #byTopic = new Map<string, Set<Subscriber>>();
   readonly #filters = new FilterIndex<Subscriber>();
+  #onChange: SubscriptionChange | null = null;
+
+  /** Sets the one listener of subscription changes (the hub's presence). */
+  watch(onChange: SubscriptionChange): void {
+    this.#onChange = onChange;
+  }
 
   /** Number of live subscribers. */
   get size(): number {
@@ -62,6 +78,7 @@ export class Subscribers {
     for (const filter of subs.filters) this.#filters.remove(filter, sub);
     this.#subs.delete(sub);
     this.#byId.delete(sub.id);
+    if (this.#onChange !== null) this.#onChange(sub, [], presenceTopics(subs.topics, subs.filters));
     return true;
   }
 
@@ -85,8 +102,10 @@ export class Subscribers {
   ): void {
     const subs = this.#subs.get(sub);
     if (subs === undefined) return;
+    const joined: string[] = [];
     for (const topic of topics) {
       if (subs.topics.has(topic)) continue;
+      if (!subs.filters.has(topic)) joined.push(topic);
       subs.topics.add(topic);
       let set = this.#byTopic.get(topic);
       if (set === undefined) this.#byTopic.set(topic, (set = new Set()));
@@ -94,9 +113,11 @@ export class Subscribers {
     }
     for (const filter of filters) {
       if (subs.filters.has(filter)) continue;
+      if (!hasWildcard(filter) && !subs.topics.has(filter)) joined.push(filter);
       subs.filters.add(filter);
       this.#filters.add(filter, sub);
     }
+    if (joined.length > 0 && this.#onChange !== null) this.#onChange(sub, joined, []);
   }
 
   /** Removes exact topics and filters from what `sub` listens to. */
@@ -106,8 +127,34 @@ export class Subscribers {
   ): void {
     const subs = this.#subs.get(sub);
     if (subs === undefined) return;
-    for (const topic of topics) if (subs.topics.delete(topic)) this.#dropTopic(topic, sub);
-    for (const filter of filters) if (subs.filters.delete(filter)) this.#filters.remove(filter, sub);
+    const left: string[] = [];
+    for (const topic of topics) {
+      if (!subs.topics.delete(topic)) continue;
+      this.#dropTopic(topic, sub);
+      if (!subs.filters.has(topic)) left.push(topic);
+    }
+    for (const filter of filters) {
+      if (!subs.filters.delete(filter)) continue;
+      this.#filters.remove(filter, sub);
+      if (!hasWildcard(filter) && !subs.topics.has(filter)) left.push(filter);
+    }
+    if (left.length > 0 && this.#onChange !== null) this.#onChange(sub, [], left);
+  }
+
+  /** Visits every subscriber listening to `topic` (by exact topic or by filter), once each. */
+  forTopic(topic: string, visit: (sub: Subscriber) => void): void {
+    const exact = this.#byTopic.get(topic);
+    if (this.#filters.size === 0) {
+      if (exact !== undefined) for (const sub of exact) visit(sub);
+      return;
+    }
+    const seen = new Set<Subscriber>(exact);
+    if (exact !== undefined) for (const sub of exact) visit(sub);
+    this.#filters.match(topic, (sub) => {
+      if (seen.has(sub)) return;
+      seen.add(sub);
+      visit(sub);
+    });
   }
 
   /** The exact topics and the filters `sub` listens to. */
@@ -168,4 +215,11 @@ export class Subscribers {
     set.delete(sub);
     if (set.size === 0) this.#byTopic.delete(topic);
   }
+}
+
+/** The topics a subscriber is present on: its exact topics and its filters without wildcards. */
+function presenceTopics(topics: ReadonlySet<string>, filters: ReadonlySet<string>): string[] {
+  const all = new Set(topics);
+  for (const filter of filters) if (!hasWildcard(filter)) all.add(filter);
+  return [...all];
 }
