@@ -10,7 +10,7 @@ import { HubList } from './hubs';
 import { HubHttpError, register, registrationExists, socketUrl, withEnvelopes, type FetchLike } from './hub-http';
 import { Inflight } from './inflight';
 import { Outbox, type Pending, publishFrame } from './outbox';
-import { defaultTimeoutMs, timeoutError } from './timeout';
+import { defaultTimeoutMs, TimeoutError, timeoutMessage } from './timeout';
 import {
   RelayError,
   type ClientEvents,
@@ -171,7 +171,7 @@ export class RelayClient extends Emitter<ClientEvents> {
       this.#stop(error.code);
       return;
     }
-    const code = error instanceof HubHttpError || error instanceof RelayError ? error.code : 'network';
+    const code = error instanceof HubHttpError || error instanceof TimeoutError ? error.code : 'network';
     this.emit('error', new RelayError(code, String(error)));
     if (!(error instanceof HubHttpError)) this.#nextHub();
     this.#retry(error instanceof HubHttpError ? error.retryAfterS : null);
@@ -189,7 +189,7 @@ export class RelayClient extends Emitter<ClientEvents> {
     this.#ws = ws;
     this.#opening = setTimeout(() => {
       // Accepted and never answered: give up on this socket and carry on as if it had closed.
-      this.emit('error', timeoutError('open the socket', this.#inflight.timeoutMs));
+      this.emit('error', new RelayError('timeout', timeoutMessage('open the socket', this.#inflight.timeoutMs)));
       this.#cut(ws, false);
     }, this.#inflight.timeoutMs);
     ws.onopen = () => {

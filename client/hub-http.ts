@@ -64,7 +64,7 @@ async function errorOf(res: Awaited<ReturnType<FetchLike>>, what: string): Promi
 
 /**
  * Registers `userId` (with the access token or device key, and the device's name, when given);
- * rejects with a HubHttpError, a network error, or a `timeout` RelayError after `timeoutMs`.
+ * rejects with a HubHttpError, a network error, or a TimeoutError after `timeoutMs`.
  */
 export function register(
   fetchImpl: FetchLike,

@@ -3,7 +3,8 @@
  * the client's `timeoutMs` rejects it with `timeout` (a late ack is then ignored).
  */
 import type { Pending } from './outbox';
-import { timeoutError } from './timeout';
+import { timeoutMessage } from './timeout';
+import { RelayError } from './types';
 
 export class Inflight {
   readonly #items = new Map<number, { item: Pending; timer: ReturnType<typeof setTimeout> }>();
@@ -14,7 +15,7 @@ export class Inflight {
   add(item: Pending): void {
     const timer = setTimeout(() => {
       this.#items.delete(item.id);
-      item.reject(timeoutError(`publish ${item.id} to ${item.topic}`, this.timeoutMs));
+      item.reject(new RelayError('timeout', timeoutMessage(`publish ${item.id} to ${item.topic}`, this.timeoutMs)));
     }, this.timeoutMs);
     this.#items.set(item.id, { item, timer });
   }

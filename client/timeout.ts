@@ -3,19 +3,26 @@
  * never answers must not leave a client waiting forever (centrifuge-js gives each command a
  * timeout the same way).
  */
-import { RelayError } from './types';
-
 /** How long a request may take when `timeoutMs` is not given (ms). */
 export const defaultTimeoutMs = 10_000;
 
-/** The hub did not answer in time: code `timeout`. */
-export function timeoutError(what: string, ms: number): RelayError {
-  return new RelayError('timeout', `${what}: no answer from the hub within ${ms} ms`);
+/** The message of a `timeout` failure. */
+export function timeoutMessage(what: string, ms: number): string {
+  return `${what}: no answer from the hub within ${ms} ms`;
+}
+
+/** An HTTP request to the hub got no answer in time (the client reports it with code `timeout`). */
+export class TimeoutError extends Error {
+  readonly code = 'timeout';
+  constructor(what: string, ms: number) {
+    super(timeoutMessage(what, ms));
+    this.name = 'TimeoutError';
+  }
 }
 
 /**
  * Runs `request` with an AbortSignal (where the platform has one) that fires after `ms`; rejects
- * with a `timeout` RelayError then, even when the request ignores the signal.
+ * with a TimeoutError then, even when the request ignores the signal.
  */
 export function withTimeout<T>(
   ms: number,
@@ -25,7 +32,7 @@ export function withTimeout<T>(
   const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(timeoutError(what, ms));
+      reject(new TimeoutError(what, ms));
       controller?.abort();
     }, ms);
     request(controller?.signal).then(
