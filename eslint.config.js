@@ -175,6 +175,8 @@ export default tseslint.config(
     ignores: [
       'node_modules/',
       'dist/',
+      // The device SDK's package folder gets a copy of its build (scripts/sdk-package.mjs).
+      'client/dist/',
       'release/',
       '.tsbuild/',
       'test-results/',

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds dist/: the headless CLI, the Electron main and preload bundles (esbuild), the renderer
-// (Vite), the device SDK (`relay-hub/client`: ESM + CommonJS bundles and their types), and the
+// (Vite), the device SDK (`relay-hub/client`: ESM + CommonJS bundles and their types, also staged
+// in client/dist/ as the `relay-hub-client` package), and the
 // hub's phone page (`dist/device`, served at /device).
 // `--only cli|main|preload|renderer|client|device` (repeatable) builds a subset.
 import { build } from 'esbuild';
@@ -9,6 +10,7 @@ import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { sdkSize, sdkSizeLine, stageSdkPackage } from './sdk-package.mjs';
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
 const wanted = new Set(values.only ?? ['cli', 'main', 'preload', 'renderer', 'client', 'device']);
@@ -106,4 +108,9 @@ if (wanted.has('main')) {
   jobs.push(...trays.map((name) => copyFile(`build/icons/${name}`, `dist/assets/${name}`)));
 }
 await Promise.all(jobs);
+if (wanted.has('client')) {
+  // The same build, staged as the `relay-hub-client` package (client/package.json), and its size.
+  await stageSdkPackage(process.cwd());
+  console.log(sdkSizeLine(await sdkSize(process.cwd())));
+}
 console.log(`built: ${[...wanted].join(', ')}`);
