@@ -105,3 +105,13 @@ export async function startHubProcess(
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The registry tarballs of this repository's production dependency tree (every lockfile entry not marked dev). */
+export function productionTarballs(): string[] {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean }>;
+  };
+  return Object.entries(lock.packages)
+    .filter(([path, entry]) => path !== '' && entry.dev !== true)
+    .map(([path]) => cachedTarball(path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)));
+}
