@@ -4,17 +4,23 @@
 // measures it: minified + gzipped, against its budget.
 import { build } from 'esbuild';
 import { cp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 /** The most the SDK may weigh, minified + gzipped (bytes). */
 export const sdkBudgetBytes = 8 * 1024;
 
-/** Copies the built SDK (dist/client/) into the package folder (client/dist/). */
-export async function stageSdkPackage(root) {
-  const target = join(root, 'client/dist');
+/**
+ * Copies the built SDK (`built`, e.g. dist/client/) into a package folder's dist (`target`,
+ * client/dist/), and beside it that folder's package.json, README and LICENSE when it is not client/.
+ */
+export async function stageSdkPackage(built, target) {
   await rm(target, { recursive: true, force: true });
-  await cp(join(root, 'dist/client'), target, { recursive: true });
+  await cp(built, target, { recursive: true });
+  const folder = dirname(resolve(target));
+  if (folder !== resolve('client')) {
+    for (const name of ['package.json', 'README.md', 'LICENSE']) await cp(join('client', name), join(folder, name));
+  }
 }
 
 /** The SDK's main entry, bundled and minified as an app would ship it: its size raw, minified and gzipped. */

@@ -4,11 +4,11 @@
  * tarball installed offline into an empty project (its dependencies from npm's cache, no Electron)
  * starts with `npx relay-hub --dashboard`, prints the dashboard URL, and serves it.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installOffline, pack, productionTarballs, startHubProcess, type HubProcess } from '../support/pack';
+import { buildInto, installOffline, pack, productionTarballs, startHubProcess, type HubProcess } from '../support/pack';
 
 const root = process.cwd();
 let packed: ReturnType<typeof pack>;
@@ -30,7 +30,15 @@ export function strays(files: string[]): string[] {
 }
 
 beforeAll(() => {
-  packed = pack(root); // runs prepack: the hub, the SDK, the phone page and the dashboard are built first
+  // The package as npm pack sees it, built where no other test's build of dist/ can race it:
+  // package.json, README and LICENSE, and what prepack builds (the same --only list).
+  const stage = mkdtempSync(join(tmpdir(), 'relay-hub-stage-'));
+  for (const name of ['package.json', 'README.md', 'LICENSE']) copyFileSync(join(root, name), join(stage, name));
+  mkdirSync(join(stage, 'dist'));
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { prepack: string } };
+  const only = [...manifest.scripts.prepack.matchAll(/--only (\w+)/g)].map(([, name]) => name ?? '');
+  buildInto(join(stage, 'dist'), only);
+  packed = pack(stage, ['--ignore-scripts']);
   console.log(
     `relay-hub tarball: ${packed.files.length} files, ${packed.size} bytes (${packed.unpackedSize} unpacked)`,
   );

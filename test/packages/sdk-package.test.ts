@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sdkBudgetBytes, sdkSize, sdkSizeLine } from '../../scripts/sdk-package.mjs';
-import { cachedTarball, installOffline, pack, run, startHubProcess, type HubProcess } from '../support/pack';
+import { buildInto, cachedTarball, installOffline, pack, run, startHubProcess, type HubProcess } from '../support/pack';
 
 const root = process.cwd();
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -21,17 +21,20 @@ let project: string;
 let hub: HubProcess;
 
 beforeAll(async () => {
-  run(process.execPath, ['scripts/build.mjs', '--only', 'cli', '--only', 'client'], root);
-  packed = pack(join(root, 'client'));
+  // The build stages the package as client/ does (its package.json, README, LICENSE, and dist/).
+  const out = join(mkdtempSync(join(tmpdir(), 'relay-hub-build-')), 'dist');
+  buildInto(out, ['cli', 'client']);
+  packed = pack(join(out, 'relay-hub-client'));
   console.log(`relay-hub-client tarball: ${packed.files.length} files, ${packed.size} bytes`);
   const types = ['@types/ws', '@types/node', 'undici-types'].map(cachedTarball);
   project = installOffline([packed.tarball, cachedTarball('ws'), ...types]);
   hub = await startHubProcess(
     process.execPath,
-    ['dist/cli/relay-hub.cjs', '--host', '127.0.0.1', '--port', '0'],
+    [join(out, 'cli/relay-hub.cjs'), '--host', '127.0.0.1', '--port', '0'],
     root,
     {
       RELAY_HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'relay-hub-sdk-package-')),
+      NODE_PATH: join(root, 'node_modules'),
     },
   );
 }, 120_000);

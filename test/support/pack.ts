@@ -26,10 +26,21 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
   return result.stdout;
 }
 
+/**
+ * Builds what `only` names into `out` instead of dist/ (so that a package test never races a
+ * build of dist/ that another test runs): `node scripts/build.mjs --out <out> --only …`.
+ */
+export function buildInto(out: string, only: string[]): void {
+  run(process.execPath, ['scripts/build.mjs', '--out', out, ...only.flatMap((name) => ['--only', name])], root);
+}
+
 /** `npm pack` of `folder` into a temporary dir: the tarball's path, its file list and its size. */
-export function pack(folder: string): { tarball: string; files: string[]; size: number; unpackedSize: number } {
+export function pack(
+  folder: string,
+  extra: string[] = [],
+): { tarball: string; files: string[]; size: number; unpackedSize: number } {
   const destination = mkdtempSync(join(tmpdir(), 'relay-hub-pack-'));
-  const out = run('npm', ['pack', '--json', '--pack-destination', destination], folder);
+  const out = run('npm', ['pack', '--json', '--pack-destination', destination, ...extra], folder);
   const [info] = JSON.parse(out.slice(out.indexOf('['))) as {
     filename: string;
     size: number;
