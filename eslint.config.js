@@ -130,7 +130,13 @@ const roomZones = [
     'A door (relay/doors/<name>/) imports relay/core/ and shared/ only: never another door, nor the server.',
   ),
   wall('./electron/preload', ['./shared'], [], 'The preload imports shared/ only.'),
-  wall('./renderer', ['./shared'], [], 'The renderer imports shared/ only.'),
+  wall('./renderer', ['./shared'], ['./client'], 'The renderer imports shared/ only (and the SDK’s backoff).'),
+  {
+    target: './renderer',
+    from: './client',
+    except: ['./backoff.ts'],
+    message: 'The renderer imports shared/ only, and from the device SDK its reconnect backoff (client/backoff.ts).',
+  },
   wall('./client', ['./shared'], [], 'The device SDK imports shared/ only.'),
   wall('./phone', ['./shared', './client'], [], 'The phone page is built on the device SDK and shared/ only.'),
   wall('./e2e', ['./shared', './test'], [], 'e2e tests drive the app from outside: shared/ types at most.'),
@@ -204,6 +210,8 @@ export default tseslint.config(
     ignores: [
       'node_modules/',
       'dist/',
+      // The device SDK's package folder gets a copy of its build (scripts/sdk-package.mjs).
+      'client/dist/',
       'release/',
       '.tsbuild/',
       'test-results/',

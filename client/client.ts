@@ -3,12 +3,14 @@
  * resubscribes on every (re)connect, reconnects with exponential backoff and full jitter, treats a
  * silent connection as dead (watchdog), and queues publishes while offline.
  */
-import { encodeBinaryFrame, parseBinaryServerFrame, parseServerFrame, type Envelope } from '../shared/protocol';
+import { parseBinaryServerFrame, parseServerFrame, type Envelope } from '../shared/protocol';
 import { backoffDefaults, backoffDelay } from './backoff';
 import { Emitter } from './emitter';
 import { HubList } from './hubs';
 import { HubHttpError, register, registrationExists, socketUrl, withEnvelopes, type FetchLike } from './hub-http';
-import { Outbox, type Pending } from './outbox';
+import { Inflight } from './inflight';
+import { Outbox, type Pending, publishFrame } from './outbox';
+import { defaultTimeoutMs, TimeoutError, timeoutMessage } from './timeout';
 import {
   RelayError,
   type ClientEvents,
@@ -33,8 +35,10 @@ export class RelayClient extends Emitter<ClientEvents> {
   #timers: ReturnType<typeof setTimeout>[] = [];
   #heartbeat: ReturnType<typeof setInterval> | null = null;
   #watchdog: ReturnType<typeof setTimeout> | null = null;
+  /** The deadline of the socket being opened. */
+  #opening: ReturnType<typeof setTimeout> | null = null;
   readonly #outbox: Outbox;
-  readonly #inflight = new Map<number, Pending>();
+  readonly #inflight: Inflight;
   #nextId = 1;
   #pingSeq = 0;
   readonly #options: ConnectOptions;
@@ -65,6 +69,7 @@ export class RelayClient extends Emitter<ClientEvents> {
     this.#url = options.id === undefined ? null : socketUrl(options.hub, options.id);
     this.#topics = options.topics === undefined ? null : [...options.topics];
     this.#outbox = new Outbox(options.queue);
+    this.#inflight = new Inflight(options.timeoutMs ?? defaultTimeoutMs);
     queueMicrotask(() => void this.#connect());
   }
 
@@ -144,7 +149,8 @@ export class RelayClient extends Emitter<ClientEvents> {
     if (this.#id === null || this.#url === null) {
       try {
         const { userId, token, name } = this.#options;
-        const { id, url } = await register(this.#fetch, this.#hubs.current, userId, token, name);
+        const timeoutMs = this.#inflight.timeoutMs;
+        const { id, url } = await register(this.#fetch, this.#hubs.current, userId, token, name, timeoutMs);
         if (this.#isClosed()) return;
         this.#id = id;
         this.#url = url;
@@ -165,7 +171,8 @@ export class RelayClient extends Emitter<ClientEvents> {
       this.#stop(error.code);
       return;
     }
-    this.emit('error', new RelayError(error instanceof HubHttpError ? error.code : 'network', String(error)));
+    const code = error instanceof HubHttpError || error instanceof TimeoutError ? error.code : 'network';
+    this.emit('error', new RelayError(code, String(error)));
     if (!(error instanceof HubHttpError)) this.#nextHub();
     this.#retry(error instanceof HubHttpError ? error.retryAfterS : null);
   }
@@ -180,9 +187,15 @@ export class RelayClient extends Emitter<ClientEvents> {
     // Binary messages as ArrayBuffers, in browsers and with `ws` alike.
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
+    this.#opening = setTimeout(() => {
+      // Accepted and never answered: give up on this socket and carry on as if it had closed.
+      this.emit('error', new RelayError('timeout', timeoutMessage('open the socket', this.#inflight.timeoutMs)));
+      this.#cut(ws, false);
+    }, this.#inflight.timeoutMs);
     ws.onopen = () => {
       if (this.#ws !== ws) return;
       opened = true;
+      this.#clearConnectionTimers();
       this.#onOpen(ws);
     };
     ws.onmessage = (event) => {
@@ -231,20 +244,16 @@ export class RelayClient extends Emitter<ClientEvents> {
         return;
       }
       case 'ack': {
-        const item = typeof value.id === 'number' ? this.#inflight.get(value.id) : undefined;
-        if (item === undefined) return;
-        this.#inflight.delete(item.id);
-        item.resolve({ delivered: value.delivered });
+        this.#inflight.take(value.id)?.resolve({ delivered: value.delivered });
         return;
       }
       case 'error': {
-        const item = typeof value.id === 'number' ? this.#inflight.get(value.id) : undefined;
+        const item = this.#inflight.take(value.id);
         const error = new RelayError(value.code, value.message);
         if (item === undefined) {
           this.emit('error', error);
           return;
         }
-        this.#inflight.delete(item.id);
         item.reject(error);
         return;
       }
@@ -272,10 +281,9 @@ export class RelayClient extends Emitter<ClientEvents> {
   async #onLost(code: number, opened: boolean): Promise<void> {
     this.#ws = null;
     this.#clearConnectionTimers();
-    for (const item of this.#inflight.values()) {
+    for (const item of this.#inflight.drain()) {
       item.reject(new RelayError('connection_lost', 'the connection dropped before the hub acknowledged'));
     }
-    this.#inflight.clear();
     if (this.#isClosed()) return;
     const id = this.#id ?? '';
     if (code === stopCodes.unregistered || code === stopCodes.revoked) {
@@ -290,7 +298,7 @@ export class RelayClient extends Emitter<ClientEvents> {
     }
     if (!opened && this.#id !== null) {
       // The upgrade was refused or the hub is down: ask whether the registration still exists.
-      const exists = await registrationExists(this.#fetch, this.#hubs.current, this.#id);
+      const exists = await registrationExists(this.#fetch, this.#hubs.current, this.#id, this.#inflight.timeoutMs);
       if (this.#isClosed()) return;
       // The hub does not answer: the next one of the cluster may.
       if (exists === null) this.#nextHub();
@@ -326,7 +334,7 @@ export class RelayClient extends Emitter<ClientEvents> {
   }
 
   #send(ws: WebSocketLike, item: Pending): void {
-    this.#inflight.set(item.id, item);
+    this.#inflight.add(item);
     ws.send(item.frame);
   }
 
@@ -339,13 +347,16 @@ export class RelayClient extends Emitter<ClientEvents> {
   #feedWatchdog(): void {
     if (this.#watchdog !== null) clearTimeout(this.#watchdog);
     this.#watchdog = setTimeout(() => {
-      const ws = this.#ws;
-      if (ws === null) return;
       // A half-open TCP connection never closes by itself: cut it and carry on as if it had closed.
-      if (ws.terminate) ws.terminate();
-      else ws.close(4003, 'watchdog');
-      void this.#onLost(1006, true);
+      if (this.#ws !== null) this.#cut(this.#ws, true);
     }, 2 * this.#heartbeatMs);
+  }
+
+  /** Cuts a socket that went silent and handles it as lost. */
+  #cut(ws: WebSocketLike, opened: boolean): void {
+    if (ws.terminate) ws.terminate();
+    else ws.close(4003, 'watchdog');
+    void this.#onLost(1006, opened);
   }
 
   #stop(reason: string): void {
@@ -355,15 +366,16 @@ export class RelayClient extends Emitter<ClientEvents> {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers = [];
     const error = new RelayError(reason, `the client stopped: ${reason}`);
-    for (const item of [...this.#inflight.values(), ...this.#outbox.drain()]) item.reject(error);
-    this.#inflight.clear();
+    for (const item of [...this.#inflight.drain(), ...this.#outbox.drain()]) item.reject(error);
   }
 
   #clearConnectionTimers(): void {
     if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
     if (this.#watchdog !== null) clearTimeout(this.#watchdog);
+    if (this.#opening !== null) clearTimeout(this.#opening);
     this.#heartbeat = null;
     this.#watchdog = null;
+    this.#opening = null;
   }
 
   #later(ms: number, run: () => void): void {
@@ -384,18 +396,4 @@ export class RelayClient extends Emitter<ClientEvents> {
     this.#state = state;
     this.emit('state', state);
   }
-}
-
-/** The frame of a publish: JSON text for a text message; for bytes, a binary frame with the same header. */
-function publishFrame(
-  topic: string,
-  message: string | Uint8Array,
-  id: number,
-  options: { userId?: number; echo?: boolean },
-): string | Uint8Array {
-  const publish: { topic: string; user_id?: number } = { topic };
-  if (options.userId !== undefined) publish.user_id = options.userId;
-  const echo = options.echo === true ? { echo: true } : {};
-  if (typeof message === 'string') return JSON.stringify({ publish: { ...publish, message }, id, ...echo });
-  return encodeBinaryFrame({ publish, id, ...echo }, message);
 }

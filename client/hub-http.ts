@@ -1,10 +1,11 @@
 /** The SDK's HTTP side: the hub's URLs, registering, and asking whether a registration still exists. */
 import type { RegisterResponse } from '../shared/api';
+import { defaultTimeoutMs, withTimeout } from './timeout';
 
 /** The `fetch` the SDK uses (the global one by default; injectable for tests or old runtimes). */
 export type FetchLike = (
   url: string,
-  init?: { method?: string; headers?: Record<string, string>; body?: string },
+  init?: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal },
 ) => Promise<{ status: number; headers: { get(name: string): string | null }; text(): Promise<string> }>;
 
 /** An HTTP answer the SDK could not use, with the hub's error code when it sent one. */
@@ -63,41 +64,49 @@ async function errorOf(res: Awaited<ReturnType<FetchLike>>, what: string): Promi
 
 /**
  * Registers `userId` (with the access token or device key, and the device's name, when given);
- * rejects with a HubHttpError or a network error.
+ * rejects with a HubHttpError, a network error, or a TimeoutError after `timeoutMs`.
  */
-export async function register(
+export function register(
   fetchImpl: FetchLike,
   hub: string,
   userId: number,
   token: string | undefined,
   name?: string,
+  timeoutMs = defaultTimeoutMs,
 ): Promise<RegisterResponse> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const res = await fetchImpl(`${baseUrl(hub)}/register`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify(name === undefined ? { user_id: userId } : { user_id: userId, name }),
+  const body = JSON.stringify(name === undefined ? { user_id: userId } : { user_id: userId, name });
+  return withTimeout(timeoutMs, 'register', async (signal) => {
+    const init = { method: 'POST', headers, body };
+    const res = await fetchImpl(`${baseUrl(hub)}/register`, signal === undefined ? init : { ...init, signal });
+    if (res.status !== 200) throw await errorOf(res, 'register');
+    const answer = JSON.parse(await res.text()) as Partial<RegisterResponse>;
+    if (typeof answer.url !== 'string' || typeof answer.id !== 'string') {
+      throw new HubHttpError(res.status, 'bad_answer', 'register: the hub answered without url and id');
+    }
+    return { url: answer.url, id: answer.id };
   });
-  if (res.status !== 200) throw await errorOf(res, 'register');
-  const body = JSON.parse(await res.text()) as Partial<RegisterResponse>;
-  if (typeof body.url !== 'string' || typeof body.id !== 'string') {
-    throw new HubHttpError(res.status, 'bad_answer', 'register: the hub answered without url and id');
-  }
-  return { url: body.url, id: body.id };
 }
 
 /**
  * Whether registration `id` still exists: a plain GET on its socket URL answers 426 (it does:
  * connect with a WebSocket) or 404 (it is gone). Browsers cannot see why an upgrade failed, so the
- * SDK asks this after a socket that never opened. Null when the hub did not answer.
+ * SDK asks this after a socket that never opened. Null when the hub did not answer (in time).
  */
-export async function registrationExists(fetchImpl: FetchLike, hub: string, id: string): Promise<boolean | null> {
+export async function registrationExists(
+  fetchImpl: FetchLike,
+  hub: string,
+  id: string,
+  timeoutMs = defaultTimeoutMs,
+): Promise<boolean | null> {
   try {
-    const res = await fetchImpl(`${baseUrl(hub)}/ws/${encodeURIComponent(id)}`);
-    await res.text().catch(() => '');
-    if (res.status === 404) return false;
-    return true;
+    return await withTimeout(timeoutMs, 'registration check', async (signal) => {
+      const url = `${baseUrl(hub)}/ws/${encodeURIComponent(id)}`;
+      const res = await (signal === undefined ? fetchImpl(url) : fetchImpl(url, { signal }));
+      await res.text().catch(() => '');
+      return res.status !== 404;
+    });
   } catch {
     return null;
   }

@@ -2,6 +2,7 @@
  * Publishes waiting for the connection: bounded by count and bytes; when full, the oldest is
  * dropped (its promise rejects with `queue_full` and the client emits `dropped`).
  */
+import { encodeBinaryFrame } from '../shared/protocol';
 
 /** One publish waiting to be sent, or sent and waiting for its ack. */
 export interface Pending {
@@ -63,4 +64,18 @@ export class Outbox {
     this.#bytes = 0;
     return items;
   }
+}
+
+/** The frame of a publish: JSON text for a text message; for bytes, a binary frame with the same header. */
+export function publishFrame(
+  topic: string,
+  message: string | Uint8Array,
+  id: number,
+  options: { userId?: number; echo?: boolean },
+): string | Uint8Array {
+  const publish: { topic: string; user_id?: number } = { topic };
+  if (options.userId !== undefined) publish.user_id = options.userId;
+  const echo = options.echo === true ? { echo: true } : {};
+  if (typeof message === 'string') return JSON.stringify({ publish: { ...publish, message }, id, ...echo });
+  return encodeBinaryFrame({ publish, id, ...echo }, message);
 }

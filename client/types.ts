@@ -112,6 +112,11 @@ export interface ConnectOptions {
   reconnect?: BackoffOptions;
   /** Application ping interval; no frame for twice this long means the connection is dead. Default 15 s. */
   heartbeatMs?: number;
+  /**
+   * How long each request to the hub may take — registering, opening the socket, a publish's ack —
+   * before it fails with code `timeout` (a connection then retries with backoff). Default 10 s.
+   */
+  timeoutMs?: number;
   /** Bounds of the offline publish queue. */
   queue?: OutboxOptions;
   /** WebSocket constructor: needed in Node (`import WebSocket from 'ws'`); browsers have one. */

@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 // Builds dist/: the headless CLI, the Electron main and preload bundles (esbuild), the renderer
-// (Vite), the device SDK (`relay-hub/client`: ESM + CommonJS bundles and their types), and the
+// (Vite), the device SDK (`relay-hub/client`: ESM + CommonJS bundles and their types, also staged
+// in client/dist/ as the `relay-hub-client` package), and the
 // hub's phone page (`dist/device`, served at /device).
-// `--only cli|main|preload|renderer|client|device` (repeatable) builds a subset.
+// `--only cli|main|preload|renderer|client|device` (repeatable) builds a subset; `--out <dir>` builds
+// into another folder than dist/ (the package tests build there, beside a run of npm run dist).
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sdkSize, sdkSizeLine, stageSdkPackage } from './sdk-package.mjs';
 
-const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { only: { type: 'string', multiple: true }, out: { type: 'string' } } });
+const out = resolve(values.out ?? 'dist');
 const wanted = new Set(values.only ?? ['cli', 'main', 'preload', 'renderer', 'client', 'device']);
 
 const node = {
@@ -30,7 +35,7 @@ if (wanted.has('cli')) {
     build({
       ...node,
       entryPoints: ['electron/cli/bin.ts'],
-      outfile: 'dist/cli/relay-hub.cjs',
+      outfile: `${out}/cli/relay-hub.cjs`,
       // A 1 MiB young generation: about a third less memory per connection at 10,000
       // connections, same throughput (docs/performance.md). `env -S` passes the flag on.
       banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=1' },
@@ -39,7 +44,12 @@ if (wanted.has('cli')) {
 }
 if (wanted.has('main') && existsSync('electron/main/index.ts')) {
   jobs.push(
-    build({ ...node, entryPoints: ['electron/main/index.ts'], outfile: 'dist/main/index.cjs', external: ['electron'] }),
+    build({
+      ...node,
+      entryPoints: ['electron/main/index.ts'],
+      outfile: `${out}/main/index.cjs`,
+      external: ['electron'],
+    }),
   );
 }
 if (wanted.has('preload') && existsSync('electron/preload/index.ts')) {
@@ -50,39 +60,47 @@ if (wanted.has('preload') && existsSync('electron/preload/index.ts')) {
       packages: undefined,
       platform: 'browser',
       entryPoints: ['electron/preload/index.ts'],
-      outfile: 'dist/preload/index.cjs',
+      outfile: `${out}/preload/index.cjs`,
       external: ['electron'],
     }),
   );
 }
 if (wanted.has('renderer') && existsSync('renderer/index.html')) {
   const { build: viteBuild } = await import('vite');
-  await rm('dist/renderer', { recursive: true, force: true });
-  jobs.push(viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn' }));
+  await rm(`${out}/renderer`, { recursive: true, force: true });
+  jobs.push(
+    viteBuild({ configFile: 'renderer/vite.config.ts', logLevel: 'warn', build: { outDir: `${out}/renderer` } }),
+  );
 }
 if (wanted.has('client')) {
   // The device SDK: no dependency, no Node API (WebSocket and fetch are the platform's or injected).
   const sdk = { bundle: true, platform: 'neutral', target: 'es2022', logLevel: 'warning', legalComments: 'none' };
   jobs.push(
-    build({ ...sdk, entryPoints: ['client/index.ts'], outfile: 'dist/client/index.mjs', format: 'esm' }),
-    build({ ...sdk, entryPoints: ['client/index.ts'], outfile: 'dist/client/index.cjs', format: 'cjs' }),
+    build({ ...sdk, entryPoints: ['client/index.ts'], outfile: `${out}/client/index.mjs`, format: 'esm' }),
+    build({ ...sdk, entryPoints: ['client/index.ts'], outfile: `${out}/client/index.cjs`, format: 'cjs' }),
     // discover(): Node only (multicast UDP), with bonjour-service from node_modules.
     ...['esm', 'cjs'].map((format) =>
       build({
         ...node,
         entryPoints: ['client/discover/index.ts'],
-        outfile: `dist/client/discover.${format === 'esm' ? 'mjs' : 'cjs'}`,
+        outfile: `${out}/client/discover.${format === 'esm' ? 'mjs' : 'cjs'}`,
         format,
       }),
     ),
   );
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const types = spawnSync(process.execPath, [tsc, '-p', 'client/tsconfig.types.json'], { stdio: 'inherit' });
+  const types = spawnSync(
+    process.execPath,
+    [tsc, '-p', 'client/tsconfig.types.json', '--outDir', `${out}/client/types`],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (types.status !== 0) throw new Error('the device SDK types did not build');
 }
 if (wanted.has('device')) {
   // The phone page: plain DOM on the device SDK, one module, its page and its styles.
-  await mkdir('dist/device', { recursive: true });
+  await mkdir(`${out}/device`, { recursive: true });
   jobs.push(
     build({
       bundle: true,
@@ -90,20 +108,25 @@ if (wanted.has('device')) {
       target: 'es2022',
       format: 'esm',
       entryPoints: ['phone/main.ts'],
-      outfile: 'dist/device/device.js',
+      outfile: `${out}/device/device.js`,
       logLevel: 'warning',
       legalComments: 'none',
       minify: true,
     }),
-    copyFile('phone/index.html', 'dist/device/index.html'),
-    copyFile('phone/device.css', 'dist/device/device.css'),
+    copyFile('phone/index.html', `${out}/device/index.html`),
+    copyFile('phone/device.css', `${out}/device/device.css`),
   );
 }
 if (wanted.has('main')) {
   // The shell's tray icons (drawn by build/icons.mjs) ship as dist/assets/tray*.png.
-  await mkdir('dist/assets', { recursive: true });
+  await mkdir(`${out}/assets`, { recursive: true });
   const trays = (await readdir('build/icons')).filter((name) => /^tray.*\.png$/.test(name));
-  jobs.push(...trays.map((name) => copyFile(`build/icons/${name}`, `dist/assets/${name}`)));
+  jobs.push(...trays.map((name) => copyFile(`build/icons/${name}`, `${out}/assets/${name}`)));
 }
 await Promise.all(jobs);
+if (wanted.has('client')) {
+  // The same build, staged as the `relay-hub-client` package (client/package.json), and its size.
+  await stageSdkPackage(`${out}/client`, values.out === undefined ? 'client/dist' : `${out}/relay-hub-client/dist`);
+  console.log(sdkSizeLine(await sdkSize(process.cwd())));
+}
 console.log(`built: ${[...wanted].join(', ')}`);

@@ -1,14 +1,14 @@
 import type { AdminCommandFrame, AdminServerFrame } from '../../shared/admin';
 import { adminSocketPath } from '../../shared/admin';
 import type { CommandArg, CommandName, CommandResult, HubUpdate } from '../../shared/ipc';
+import { backoffDelay, type BackoffOptions } from '../../client/backoff';
 import { type LinkState, type Transport, unavailable } from './types';
 
 const tokenKey = 'relay-hub.admin-token';
 /** Commands that get no answer within this time fail with `unavailable`. */
 const commandTimeoutMs = 15_000;
-/** Reconnect delays grow from this base, doubling, up to the cap (milliseconds). */
-const backoffBaseMs = 500;
-const backoffCapMs = 10_000;
+/** Reconnect delays: the device SDK's full-jitter backoff, a window doubling from 1 s up to 10 s. */
+const dashboardBackoff = { baseMs: 500, capMs: 10_000 } as const;
 
 /** Reads the admin token from `#token=…` (then removes it from the address bar) or from sessionStorage. */
 export function takeToken(location: Location, history: History, storage: Storage): string | null {
@@ -31,6 +31,8 @@ export interface DashboardOptions {
   socketBase: string;
   /** http(s)://host:port of the hub, used to tell "token refused" from "hub unreachable". */
   httpBase: string;
+  /** Reconnect backoff (default: base 0.5 s, cap 10 s; tests pass `random`). */
+  backoff?: BackoffOptions;
 }
 
 /** Default options for a page served by the hub at /dashboard/. */
@@ -75,8 +77,8 @@ export function createDashboardTransport(options: DashboardOptions): Transport {
     }
   };
   const scheduleRetry = (): void => {
-    const retryInMs = Math.min(backoffCapMs, backoffBaseMs * 2 ** attempt);
     attempt += 1;
+    const retryInMs = backoffDelay(attempt, { ...dashboardBackoff, ...options.backoff });
     emit({ kind: 'reconnecting', attempt, retryInMs });
     retryTimer = setTimeout(connect, retryInMs);
   };
