@@ -202,11 +202,11 @@ describe('npm run dist -- --linux dir (stand-in Electron)', () => {
     expect(own).toContain('dist/main');
   });
 
-  it('packs exactly the production dependency tree: ws, conf and theirs, no devDependency', () => {
+  it('packs exactly the production dependency tree: ws, pino and theirs, no devDependency', () => {
     // electron-builder may hoist differently from the dev tree, so compare name@version, not paths.
     const expected = versions(productionClosure(root));
     expect(expected).toEqual(expect.arrayContaining([`ws@${readManifest(join(root, 'node_modules/ws')).version}`]));
-    expect(expected.some((id) => id.startsWith('conf@'))).toBe(true);
+    expect(expected.some((id) => id.startsWith('pino@'))).toBe(true);
     const packed: ResolvedPackage[] = [];
     for (const file of files) {
       const dir = /^((?:node_modules\/(?:@[^/]+\/)?[^/]+\/)*node_modules\/(?:@[^/]+\/)?[^/]+)\/package\.json$/.exec(
@@ -222,14 +222,14 @@ describe('npm run dist -- --linux dir (stand-in Electron)', () => {
     expect(devOnly.filter((name) => prodNames.has(name))).toEqual([]);
   });
 
-  it('resolves and loads ws and conf from inside the package', () => {
+  it('resolves and loads ws and pino from inside the package', () => {
     expect(versions(productionClosure(extracted))).toEqual(versions(productionClosure(root)));
     const loaded = spawnSync(
       process.execPath,
       [
         '--input-type=module',
         '-e',
-        "await import('ws'); const { default: Conf } = await import('conf'); console.log(typeof Conf);",
+        "await import('ws'); const { pino } = await import('pino'); console.log(typeof pino);",
       ],
       { cwd: extracted, encoding: 'utf8' },
     );

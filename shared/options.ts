@@ -263,9 +263,12 @@ export const optionTable = {
       hint: 'Milliseconds a closed slow client may keep its backlog',
     },
   },
+  // The rate defaults (docs/rate-limits.md): a script that sets up 1,000 devices from one machine
+  // as fast as it can fits in the burst, twice over; a flood from one address (10,000/s for 10 s)
+  // gets 2,000 + 200/s through and 429 for the rest (96 %). Loopback is an address like any other.
   registerRatePerSec: {
     kind: { type: 'integer', min: 0, unit: 'per second' },
-    default: 20,
+    default: 200,
     flag: 'register-rate',
     env: 'RELAY_HUB_REGISTER_RATE',
     help: 'registrations per second per IP (429 above; 0 = no limit)',
@@ -273,15 +276,16 @@ export const optionTable = {
   },
   registerBurst: {
     kind: { type: 'integer', min: 1 },
-    default: 100,
+    default: 2_000,
     flag: 'register-burst',
     env: 'RELAY_HUB_REGISTER_BURST',
-    help: 'registrations one IP may make at once before the rate applies',
+    help: 'registrations one IP may make at once before the rate applies (a 1,000-device test script fits)',
     gui: { section: 'rates', label: 'Registration burst', hint: 'Registrations one address may make at once' },
   },
+  // Publishes: a script's 10,000 as fast as it can fit in the burst; a flood gets 10,000 + 2,000/s.
   publishRatePerSec: {
     kind: { type: 'integer', min: 0, unit: 'per second' },
-    default: 1_000,
+    default: 2_000,
     flag: 'publish-rate',
     env: 'RELAY_HUB_PUBLISH_RATE',
     help: 'publishes per second per IP (429 above; 0 = no limit)',
@@ -289,10 +293,10 @@ export const optionTable = {
   },
   publishBurst: {
     kind: { type: 'integer', min: 1 },
-    default: 2_000,
+    default: 10_000,
     flag: 'publish-burst',
     env: 'RELAY_HUB_PUBLISH_BURST',
-    help: 'publishes one IP may make at once before the rate applies',
+    help: 'publishes one IP may make at once before the rate applies (a 10,000-message test script fits)',
     gui: { section: 'rates', label: 'Publish burst', hint: 'Publishes one address may make at once' },
   },
   devicePublishRatePerSec: {
@@ -309,10 +313,10 @@ export const optionTable = {
   },
   devicePublishBurst: {
     kind: { type: 'integer', min: 1 },
-    default: 200,
+    default: 1_000,
     flag: 'device-publish-burst',
     env: 'RELAY_HUB_DEVICE_PUBLISH_BURST',
-    help: 'publishes one device socket may send at once before its rate applies',
+    help: 'publishes one device socket may send at once before its rate applies (a 1,000-message loop fits)',
     gui: { section: 'rates', label: 'Device publish burst', hint: 'Publishes one socket may send at once' },
   },
   tlsCertFile: {

@@ -1,15 +1,18 @@
 /**
- * The desktop app's persisted operator settings (`conf`, `settings.json` in the user-data folder).
+ * The desktop app's persisted operator settings (`settings.json` in the user-data folder, plain
+ * JSON, replaced atomically and durably on every change).
  * Only the values the operator chose are stored; the rest follow the relay's defaults. Invalid or
  * hand-edited values fall back to the defaults field by field. The access token is stored in the
  * same file: encrypted with the OS keychain (Electron `safeStorage`) when a cipher is given and
  * available, otherwise in plain text (readable by anyone who can read the user-data folder).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseSettingsPatch } from '../../shared/command-args';
 import { settingsKeys, type HubSettings, type RelaySettings } from '../../shared/ipc';
 import { guiOptionNames, isAccessToken } from '../../shared/options';
-import { defaultRelayOptions, type RelayOptions } from '../relay/index';
+import { defaultRelayOptions, writeFileAtomic, type RelayOptions } from '../relay/index';
 
 /**
  * Defaults: the relay's (the options table's: every interface, port 8000…), except that the desktop
@@ -57,13 +60,29 @@ export function relayOptionsOf(settings: HubSettings): Partial<RelayOptions> {
   return options;
 }
 
+/** What `settings.json` holds: {} when there is no such file yet; throws when it is not a JSON object. */
+function readStored(path: string): StoredSettings {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`${path} does not hold a JSON object`);
+  }
+  return value;
+}
+
 /** Opens (or creates) `settings.json` in `dir`. */
-export async function openSettings(dir: string, cipher: TokenCipher | null = null): Promise<SettingsStore> {
-  // conf is ESM-only: a dynamic import survives the CommonJS bundle of the main process.
-  const { default: Conf } = await import('conf');
-  const conf = new Conf<StoredSettings>({ cwd: dir, configName: 'settings' });
+export function openSettings(dir: string, cipher: TokenCipher | null = null): Promise<SettingsStore> {
+  const path = join(dir, 'settings.json');
+  const stored: StoredSettings = readStored(path);
+  const write = (): void => writeFileAtomic(path, `${JSON.stringify(stored, undefined, '\t')}\n`);
+  const fields = stored as Record<string, unknown>;
   const read = (): HubSettings => {
-    const stored: Record<string, unknown> = { ...conf.store };
     const valid: Partial<HubSettings> = {};
     for (const key of settingsKeys) {
       if (stored[key] === undefined) continue;
@@ -73,27 +92,29 @@ export async function openSettings(dir: string, cipher: TokenCipher | null = nul
     return { ...defaultSettings, ...valid };
   };
   const save = (token: string | null): void => {
-    if (token === null) conf.delete('accessToken');
-    else conf.set('accessToken', cipher === null ? { plain: token } : { sealed: cipher.encrypt(token) });
+    if (token === null) delete stored.accessToken;
+    else stored.accessToken = cipher === null ? { plain: token } : { sealed: cipher.encrypt(token) };
+    write();
   };
-  return {
+  return Promise.resolve({
     get: read,
     set(patch) {
       // Only what the operator chose is written: the other fields keep following the defaults.
       for (const [key, value] of Object.entries(patch)) {
-        if (value !== undefined) conf.set(key, value);
+        if (value !== undefined) fields[key] = value;
       }
+      write(); // one write for the whole patch
       return read();
     },
     accessToken() {
-      const stored: unknown = conf.get('accessToken');
-      if (stored === undefined) return null;
+      const saved: unknown = fields.accessToken;
+      if (saved === undefined) return null;
       let token: unknown = null;
-      if (typeof stored !== 'object' || stored === null) token = null;
-      else if ('plain' in stored) token = stored.plain;
-      else if ('sealed' in stored && typeof stored.sealed === 'string' && cipher !== null) {
+      if (typeof saved !== 'object' || saved === null) token = null;
+      else if ('plain' in saved) token = saved.plain;
+      else if ('sealed' in saved && typeof saved.sealed === 'string' && cipher !== null) {
         try {
-          token = cipher.decrypt(stored.sealed);
+          token = cipher.decrypt(saved.sealed);
         } catch {
           token = null;
         }
@@ -104,6 +125,6 @@ export async function openSettings(dir: string, cipher: TokenCipher | null = nul
       return fresh;
     },
     setAccessToken: save,
-    path: conf.path,
-  };
+    path,
+  });
 }

@@ -52,6 +52,7 @@ export { LimitError } from './core/errors';
 export { isLogLevel, type LogLevel } from './core/log';
 export { withoutPassword } from './core/options';
 export { tokensMatch } from './core/access/secrets';
+export { writeFileAtomic } from './core/storage/atomic-file';
 
 /** A publish of text, or of bytes (delivered as binary frames, kept as bytes in the history). */
 export type RelayPublishRequest = Omit<PublishRequest, 'message'> & { message: string | Buffer };

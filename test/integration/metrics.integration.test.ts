@@ -8,7 +8,7 @@ function parseMetrics(text: string): Map<string, number> {
   const types = new Map<string, string>();
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    const type = /^# TYPE (\w+) (counter|gauge)$/.exec(line);
+    const type = /^# TYPE (\w+) (counter|gauge|histogram|summary)$/.exec(line);
     if (type) types.set(type[1] as string, type[2] as string);
     if (line.startsWith('#')) {
       expect(line).toMatch(/^# (HELP|TYPE) \w+ .+$/);
@@ -16,9 +16,12 @@ function parseMetrics(text: string): Map<string, number> {
     }
     const sample = /^(\w+)(\{(\w+="[^"]*"(,\w+="[^"]*")*)?\})? (\S+)$/.exec(line);
     if (!sample) throw new Error(`not a Prometheus sample: ${line}`);
-    expect(types.has(sample[1] as string)).toBe(true);
-    const value = Number(sample[5]);
-    expect(Number.isNaN(value)).toBe(false);
+    // A histogram's samples are its name with _bucket, _sum or _count.
+    const name = sample[1] as string;
+    expect(types.has(name) || types.get(name.replace(/_(bucket|sum|count)$/, '')) === 'histogram').toBe(true);
+    // prom-client's event-loop figures are NaN before the first sample (Prometheus reads "Nan" as NaN).
+    const value = sample[5] === 'Nan' ? Number.NaN : Number(sample[5]);
+    expect(Number.isNaN(value) && !/^relay_hub_nodejs_eventloop_lag_\w+_seconds$/.test(name)).toBe(false);
     samples.set(`${sample[1]}${sample[2] ?? ''}`, value);
   }
   return samples;
@@ -85,6 +88,11 @@ describe('GET /metrics', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     const lag = await scrape();
     expect(lag.get('relay_hub_event_loop_lag_seconds{stat="max"}')).toBeGreaterThan(0.08);
+    // The documented gauge reads prom-client's default metric of the same scrape.
+    expect(lag.get('relay_hub_event_loop_lag_seconds{stat="max"}')).toBe(
+      lag.get('relay_hub_nodejs_eventloop_lag_max_seconds'),
+    );
+    expect(lag.get('relay_hub_process_cpu_user_seconds_total')).toBeGreaterThan(0);
   });
 
   it('counts heartbeat terminations', async () => {

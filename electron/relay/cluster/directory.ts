@@ -14,7 +14,8 @@
  * takes its registrations before they are written back.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/storage/atomic-file';
 import type { ClusterInfo } from '../../../shared/hub';
 import {
   isSharedRegistration,
@@ -331,7 +332,7 @@ function readGeneration(file: string | null): string | null {
 function writeGeneration(file: string | null, generation: string | null): void {
   if (file === null || generation === null) return;
   try {
-    writeFileSync(file, `${JSON.stringify({ generation })}\n`);
+    writeFileAtomic(file, `${JSON.stringify({ generation })}\n`);
   } catch {
     // Only a restart's reconcile is less exact without it (Redis's registrations join this hub's).
   }

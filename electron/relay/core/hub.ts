@@ -68,7 +68,8 @@ export class Hub {
   readonly log: Logger;
   readonly #connections = new Set<Connection>();
   readonly #events = new RelayEvents();
-  readonly #scheduler = new FlushScheduler();
+  // The engine's group commit goes first: a device never has a message that is not yet on disk.
+  readonly #scheduler = new FlushScheduler(() => this.engine.commit?.());
   readonly #totals: Totals = {
     published: 0,
     delivered: 0,

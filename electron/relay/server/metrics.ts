@@ -1,9 +1,11 @@
 /**
  * `GET /metrics` in Prometheus text format (prom-client). Nothing is counted per publish here:
- * every value is read from the hub's own counters when Prometheus scrapes.
+ * every value is read from the hub's own counters when Prometheus scrapes. The process's own
+ * figures (CPU, memory, event-loop lag, GC, handles) are prom-client's default metrics, named
+ * `relay_hub_process_*` and `relay_hub_nodejs_*`; the two documented before them
+ * (`relay_hub_event_loop_lag_seconds{stat}`, `relay_hub_resident_memory_bytes`) read theirs.
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import type { Hub } from '../core/hub';
 import { createClusterMetrics } from './cluster-metrics';
 import { scrapedCounter, scrapedGauge } from './scraped';
@@ -23,7 +25,13 @@ export interface RelayMetrics {
 /** Creates the metrics of one hub, in a registry of their own. */
 export function createMetrics(hub: Hub): RelayMetrics {
   const registry = new Registry();
-  let loop: IntervalHistogram | null = null;
+  let defaults = false;
+  /** The value of one of prom-client's default gauges (registered at the first start), or null. */
+  const defaultValue = async (name: string): Promise<number | null> => {
+    const metric = registry.getSingleMetric(`relay_hub_${name}`);
+    const value = metric === undefined ? undefined : (await metric.get()).values[0]?.value;
+    return value ?? null;
+  };
 
   const gauge = (name: string, help: string, read: () => number): void => scrapedGauge(registry, name, help, read);
   const counter = (name: string, help: string, read: () => number): void => scrapedCounter(registry, name, help, read);
@@ -108,18 +116,17 @@ export function createMetrics(hub: Hub): RelayMetrics {
       this.set({ limit: 'publish_rate_per_second' }, o.publishRatePerSec);
     },
   });
-  const lag = new Gauge({
+  new Gauge({
     name: 'relay_hub_event_loop_lag_seconds',
-    help: 'Event-loop delay since the previous scrape (monitorEventLoopDelay).',
+    help: 'Event-loop delay since the previous scrape (relay_hub_nodejs_eventloop_lag_*_seconds).',
     labelNames: ['stat'],
     registers: [registry],
-    collect() {
-      if (loop === null || loop.count === 0) return;
-      this.set({ stat: 'mean' }, loop.mean / 1e9);
-      this.set({ stat: 'p50' }, loop.percentile(50) / 1e9);
-      this.set({ stat: 'p99' }, loop.percentile(99) / 1e9);
-      this.set({ stat: 'max' }, loop.max / 1e9);
-      loop.reset();
+    // Registered after the defaults: their collector (which resets the histogram) has run.
+    async collect() {
+      for (const stat of ['mean', 'p50', 'p99', 'max'] as const) {
+        const value = await defaultValue(`nodejs_eventloop_lag_${stat}_seconds`);
+        if (value !== null && Number.isFinite(value)) this.set({ stat }, value); // none before a first sample
+      }
     },
   });
   counter('relay_hub_store_fsyncs_total', 'Disk flushes (fsync) of the registration store.', () => hub.storeFsyncs);
@@ -147,7 +154,14 @@ export function createMetrics(hub: Hub): RelayMetrics {
   counter('relay_hub_history_fsyncs_total', 'fsyncs of the history log (--fsync).', () => {
     return hub.engine.storage()?.fsyncs ?? 0;
   });
-  gauge('relay_hub_resident_memory_bytes', 'Resident memory of the hub process.', () => process.memoryUsage.rss());
+  new Gauge({
+    name: 'relay_hub_resident_memory_bytes',
+    help: 'Resident memory of the hub process (relay_hub_process_resident_memory_bytes).',
+    registers: [registry],
+    async collect() {
+      this.set((await defaultValue('process_resident_memory_bytes')) ?? process.memoryUsage.rss());
+    },
+  });
   gauge('relay_hub_uptime_seconds', 'Seconds since the hub was created.', () => (Date.now() - hub.startedAt) / 1000);
 
   const cluster = createClusterMetrics(() => hub.clusterInfo());
@@ -155,14 +169,15 @@ export function createMetrics(hub: Hub): RelayMetrics {
     contentType: registry.contentType,
     text: async () => `${await registry.metrics()}${await cluster.text()}`,
     start() {
-      if (loop !== null) return;
-      lag.reset();
-      loop = monitorEventLoopDelay({ resolution: 20 });
-      loop.enable();
+      if (defaults) return;
+      defaults = true;
+      // prom-client's process metrics, first in the registry so the two gauges above read this
+      // scrape's values. Its event-loop monitor runs from here on (it has no off switch).
+      const mine = registry.getMetricsAsArray() as unknown as Metric[];
+      registry.clear();
+      collectDefaultMetrics({ register: registry, prefix: 'relay_hub_', eventLoopMonitoringPrecision: 20 });
+      for (const metric of mine) registry.registerMetric(metric);
     },
-    stop() {
-      loop?.disable();
-      loop = null;
-    },
+    stop() {},
   };
 }

@@ -16,9 +16,14 @@ export const corsHeaders = [
 ];
 const jsonHeaders = [...corsHeaders, 'content-type', 'application/json; charset=utf-8'];
 
-/** Sends a JSON answer with CORS headers. */
+/**
+ * Sends a JSON answer with CORS headers and its length: no chunked framing, so headers and body
+ * leave in one write.
+ */
 export function sendJson(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, jsonHeaders);
+  const headers = jsonHeaders.slice();
+  headers.push('content-length', String(Buffer.byteLength(body)));
+  res.writeHead(status, headers);
   res.end(body);
 }
 

@@ -7,11 +7,12 @@
  * only revoked, so merging two hubs' records of it never conflicts (revoked wins).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { maxUserId } from '../../../../shared/limits';
 import { isTopicPattern, type DeviceKeyInfo, type DeviceKeyScope } from '../../../../shared/keys';
 import { StoreError } from '../storage/store';
+import { writeFileAtomic } from '../storage/atomic-file';
 
 /** A key as the hub keeps it (and, in a cluster, as the hubs share it: the hash, never the secret). */
 export interface StoredKey extends DeviceKeyInfo {
@@ -188,20 +189,12 @@ export class KeyStore {
     if (this.#dirty) this.#save();
   }
 
-  /** Writes the file atomically: a temporary file, fsynced, renamed over the old one. */
+  /** Writes the file atomically and durably (temp file, fsync, rename, folder fsync). */
   #save(): void {
     this.#dirty = false;
     this.#lastWrite = Date.now();
     if (this.#path === null) return;
-    const temp = `${this.#path}.tmp`;
-    const fd = openSync(temp, 'w', 0o600);
-    try {
-      writeSync(fd, JSON.stringify({ version: 1, keys: [...this.#keys.values()] }));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, this.#path);
+    writeFileAtomic(this.#path, JSON.stringify({ version: 1, keys: [...this.#keys.values()] }));
   }
 }
 

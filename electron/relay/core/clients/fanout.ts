@@ -105,8 +105,12 @@ export class FlushScheduler {
   #pending: Flushable[] = [];
   #scheduled = false;
 
+  /** `before`: runs first at every flush (the engine's group commit: on disk before on the wire). */
+  constructor(private readonly before: () => void = () => {}) {}
+
   readonly #flush = (): void => {
     this.#scheduled = false;
+    this.before();
     const pending = this.#pending;
     this.#pending = [];
     for (const item of pending) item.flush();

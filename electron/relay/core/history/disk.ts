@@ -2,7 +2,8 @@
  * The disk engine (a hub with a data dir): the memory engine's streams, plus an append-only log
  * in `<data dir>/history/`, so history, retained messages, offsets and epochs survive a restart
  * and a crash. A publication is written (and with `fsync`, flushed to the disk) before the hub
- * acknowledges it. The log is a series of segments; a segment whose publications have all left
+ * acknowledges it: the records of one event-loop turn go in one write (and one fsync), a group
+ * commit, and the turn's receipts are answered after it. The log is a series of segments; a segment whose publications have all left
  * the history is deleted, and the live publications of an old segment are copied forward when
  * the log holds much more than is live — both in slices of a few ms, never stalling publishes.
  */
@@ -12,7 +13,7 @@ import { loadLog, segmentName } from './log-load';
 import { MemoryEngine } from './memory';
 import { encodeRecord, type LogRecord } from './records';
 import type { Entry } from './streams';
-import type { HistoryLimits, Payload } from './types';
+import type { HistoryLimits, Payload, Published } from './types';
 
 /** Disk engine tuning. */
 export interface DiskEngineOptions {
@@ -47,8 +48,15 @@ export class DiskEngine extends MemoryEngine {
   /** Writing a new segment's head (no rotation inside it). */
   #rotating = false;
   #compacting: { segment: Segment; next: number } | null = null;
-  /** Writes made, and fsyncs (for the metrics and the tests). */
-  readonly counters = { records: 0, fsyncs: 0, compactedRecords: 0, deletedSegments: 0 };
+  /** Records encoded but not yet written (this turn's group commit), and their bytes. */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  /** Receipts that wait for the group commit, and what each resolves with. */
+  #waiting: { resolve: (published: Published) => void; reject: (error: unknown) => void }[] = [];
+  #waitingFor: Published[] = [];
+  #commitScheduled = false;
+  /** Records written, writes (group commits), and fsyncs (for the metrics and the tests). */
+  readonly counters = { records: 0, writes: 0, fsyncs: 0, compactedRecords: 0, deletedSegments: 0 };
 
   /** Opens (creating) `<dataDir>/history` and loads it. */
   constructor(dataDir: string, limits: HistoryLimits, options: DiskEngineOptions) {
@@ -77,17 +85,102 @@ export class DiskEngine extends MemoryEngine {
     if (loaded.quarantined.length > 0) {
       // Their epochs changed: the live publications are written again under the new ones.
       for (const entry of [...this.streams.live()]) this.#move(entry);
-      this.#flush();
     }
+    this.commit();
   }
 
+  /**
+   * Kept and delivered now; the receipt once this turn's group commit has written it (and flushed
+   * it with `fsync`). Devices get the frames after the commit too: the hub's socket flush runs it
+   * first (`commit`).
+   */
+  override publish(
+    topic: string,
+    message: Payload,
+    userId: number | undefined,
+    ts: number,
+    retain: boolean,
+    source: unknown,
+  ): Published | Promise<Published> {
+    const { publication, epoch } = this.#keep(topic, message, userId, ts, retain);
+    const published: Published = { publication, epoch, delivered: this.deliver(publication, epoch, source) };
+    if (this.#pending.length === 0) return published; // nothing to write (no history, not retained)
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ resolve, reject });
+      this.#waitingFor.push(published);
+    });
+  }
+
+  /** Keeps a publication and writes it before returning (no group commit: for callers outside the hub's path). */
   override append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean) {
+    const appended = this.#keep(topic, message, userId, ts, retain);
+    this.commit();
+    return appended;
+  }
+
+  #keep(
+    topic: string,
+    message: Payload,
+    userId: number | undefined,
+    ts: number,
+    retain: boolean,
+  ): { publication: Entry; epoch: string } {
     const appended = super.append(topic, message, userId, ts, retain);
     const entry = appended.publication;
     if (entry.inHistory || entry.isRetained) this.#writeEntry(entry, appended.epoch);
     else if (retain) this.#write({ kind: 'unretain', topic, offset: entry.offset }); // an empty retained message
-    this.#flush();
+    if (!this.#commitScheduled && this.#pending.length > 0) {
+      this.#commitScheduled = true;
+      setImmediate(this.#scheduledCommit);
+    }
     return appended;
+  }
+
+  readonly #scheduledCommit = (): void => {
+    this.#commitScheduled = false;
+    this.commit();
+  };
+
+  /**
+   * The group commit: writes every pending record in one write, flushes it once with `fsync`, then
+   * answers the receipts that waited for it. Runs once per event-loop turn (and before the hub
+   * writes that turn's frames to the devices' sockets); at once for anything else that must be durable.
+   */
+  override commit(): void {
+    const waiting = this.#waiting;
+    const waitingFor = this.#waitingFor;
+    if (waiting.length > 0) {
+      this.#waiting = [];
+      this.#waitingFor = [];
+    }
+    try {
+      this.#writePending();
+      if (this.#options.fsync && this.#fd !== null && this.#unsynced) {
+        fsyncSync(this.#fd);
+        this.counters.fsyncs++;
+      }
+      this.#unsynced = false;
+    } catch (error) {
+      // The disk refused (full, failing): no receipt for what was not written.
+      for (const { reject } of waiting) reject(error);
+      if (waiting.length === 0) throw error;
+      return;
+    }
+    for (let i = 0; i < waiting.length; i++) waiting[i]?.resolve(waitingFor[i] as Published);
+  }
+
+  /** Written since the last fsync. */
+  #unsynced = false;
+
+  #writePending(): void {
+    if (this.#pending.length === 0 || this.#fd === null) return;
+    const pending = this.#pending;
+    const buffer = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, this.#pendingBytes);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    for (let at = 0; at < buffer.length;) at += writeSync(this.#fd, buffer, at);
+    this.counters.writes++;
+    this.#unsynced = true;
   }
 
   override clearRetained(topic: string): boolean {
@@ -110,10 +203,8 @@ export class DiskEngine extends MemoryEngine {
 
   override close(): void {
     super.close();
-    if (this.#fd !== null) {
-      if (this.#options.fsync) fsyncSync(this.#fd);
-      closeSync(this.#fd);
-    }
+    this.commit();
+    if (this.#fd !== null) closeSync(this.#fd);
     this.#fd = null;
   }
 
@@ -158,33 +249,35 @@ export class DiskEngine extends MemoryEngine {
     active.entries.push(entry);
   }
 
-  /** Writes a record the hub acknowledges: flushed to the disk first with `fsync`. */
+  /** Writes a record the hub acknowledges: on disk (flushed with `fsync`) when this returns, behind what is pending. */
   #acknowledged(record: LogRecord): void {
     this.#write(record);
-    this.#flush();
+    this.commit();
   }
 
+  /** Queues a record for the group commit, in the active segment. */
   #write(record: LogRecord): void {
     if (this.#fd === null) this.#rotate();
     const buffer = encodeRecord(record);
-    writeSync(this.#fd as number, buffer);
+    this.#pending.push(buffer);
+    this.#pendingBytes += buffer.length;
     this.counters.records++;
     const active = this.#active as Segment;
     active.bytes += buffer.length;
     if (active.bytes >= this.#options.segmentBytes && !this.#rotating) this.#rotate();
   }
 
-  #flush(): void {
-    if (!this.#options.fsync || this.#fd === null) return;
-    fsyncSync(this.#fd);
-    this.counters.fsyncs++;
-  }
-
   /** Starts the next segment, headed by every stream's position (its epoch and last offset). */
   #rotate(): void {
     const previous = this.#active;
     if (this.#fd !== null) {
-      if (this.#options.fsync) fsyncSync(this.#fd);
+      // What is pending belongs to the segment that ends.
+      this.#writePending();
+      if (this.#options.fsync && this.#unsynced) {
+        fsyncSync(this.#fd);
+        this.counters.fsyncs++;
+      }
+      this.#unsynced = false;
       closeSync(this.#fd);
     }
     const id = Math.max(0, ...this.#segments.keys()) + 1;
@@ -201,7 +294,11 @@ export class DiskEngine extends MemoryEngine {
     } finally {
       this.#rotating = false;
     }
-    if (previous !== null && previous.live <= 0) this.#delete(previous);
+    if (previous !== null && previous.live <= 0) {
+      // The positions are on disk before the segment that held them goes.
+      this.commit();
+      this.#delete(previous);
+    }
   }
 
   /** Writes a live publication again into the active segment (its old record becomes dead). */
@@ -234,7 +331,7 @@ export class DiskEngine extends MemoryEngine {
       if (entry.segment === job.segment.id && (entry.inHistory || entry.isRetained)) this.#move(entry);
       if ((job.next & 31) === 0 && performance.now() > deadline) return true;
     }
-    this.#flush();
+    this.commit();
     this.#compacting = null;
     return true;
   }

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Streams } from './streams';
-import type { Deliver, Engine, HistoryLimits, Payload, Published } from './types';
+import type { Deliver, Engine, HistoryLimits, Payload, Publication, Published } from './types';
 
 /** A short random epoch (12 base64url characters). */
 export function newEpoch(): string {
@@ -48,10 +48,18 @@ export class MemoryEngine implements Engine {
     ts: number,
     retain: boolean,
     source: unknown,
-  ): Published {
+  ): Published | Promise<Published> {
     const { publication, epoch } = this.append(topic, message, userId, ts, retain);
     return { publication, epoch, delivered: this.#deliver(publication, epoch, source) };
   }
+
+  /** Hands a kept publication to the hub's fan-out. */
+  protected deliver(publication: Publication, epoch: string, source: unknown): number {
+    return this.#deliver(publication, epoch, source);
+  }
+
+  /** Nothing waits to be written in memory. */
+  commit(): void {}
 
   /** Gives the publication its offset and keeps it (the disk engine writes it first). */
   append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean) {

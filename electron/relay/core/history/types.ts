@@ -70,6 +70,12 @@ export interface Published {
 }
 
 export interface Engine {
+  /**
+   * Writes what this turn published and answers its receipts (the disk engine's group commit): the
+   * hub runs it before it writes a turn's frames to the devices, so no device has a message that
+   * is not yet on disk. A no-op elsewhere.
+   */
+  commit?(): void;
   /** Sets the hub's fan-out (once, before anything is published). */
   bind(deliver: Deliver): void;
   /**

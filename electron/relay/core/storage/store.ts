@@ -12,12 +12,12 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
-  renameSync,
   unlinkSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file';
 
 /** One registration as stored. Times are epoch milliseconds. */
 export interface StoredRegistration {
@@ -184,18 +184,8 @@ export class RegistrationStore {
 
   /** Writes the snapshot atomically and empties the journal. */
   compact(): void {
-    const target = join(this.#dir, snapshotFile);
-    const temp = `${target}.tmp`;
     const body = JSON.stringify({ version: 1, savedAt: Date.now(), registrations: [...this.#records.values()] });
-    const fd = openSync(temp, 'w');
-    try {
-      writeSync(fd, body);
-      this.#sync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, target);
-    this.#syncDir();
+    writeFileAtomic(join(this.#dir, snapshotFile), body, { sync: (fd) => this.#sync(fd) });
     // A crash before this truncate replays the journal onto the snapshot: every entry is idempotent.
     const journal = this.#journal();
     ftruncateSync(journal, 0);
@@ -229,23 +219,6 @@ export class RegistrationStore {
   #sync(fd: number): void {
     this.#syncFile(fd);
     this.#fsyncs++;
-  }
-
-  /** Makes the rename durable. Windows cannot open or fsync a directory; its rename is durable enough there. */
-  #syncDir(): void {
-    let fd: number;
-    try {
-      fd = openSync(this.#dir, 'r');
-    } catch {
-      return;
-    }
-    try {
-      this.#sync(fd);
-    } catch {
-      // as above
-    } finally {
-      closeSync(fd);
-    }
   }
 
   #journal(): number {
