@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cacheControlOf, createStaticSite } from './web/static-site';
+import { cacheControlOf, createStaticSite } from './static-site';
 
 let server: Server | null = null;
 afterEach(() => {
@@ -64,7 +64,10 @@ describe('static site caching', () => {
     const pageTag = page.headers.etag as string;
     expect((await get(port, '/dashboard/', { 'if-none-match': `"x", W/${pageTag}` })).status).toBe(304);
     // A new build: the page changes, its old ETag no longer matches.
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>new</title><script src="assets/index-Zx81_aQ2.js"></script>');
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><title>new</title><script src="assets/index-Zx81_aQ2.js"></script>',
+    );
     const rebuilt = await get(port, '/dashboard/', { 'if-none-match': pageTag });
     expect(rebuilt.status).toBe(200);
     expect(rebuilt.body).toContain('index-Zx81_aQ2.js');
