@@ -25,6 +25,8 @@ export interface ClientInfo {
   everConnected: boolean;
   /** In a cluster: the member id of the hub that holds its socket (this one or another), or null. */
   hub?: string | null;
+  /** The door it came through (absent: `ws`, the tutorial's WebSocket). */
+  protocol?: 'ws' | 'mqtt' | 'mqtt-ws' | 'sse' | 'ndjson';
 }
 
 /** One user with the ids of its registrations. */
@@ -117,6 +119,8 @@ export type RelayEvent =
       clientId: string | null;
       /** The message as published: text, or the bytes of a binary message. */
       message: string | Uint8Array;
+      /** Published with `retain` (an empty message then clears the topic's retained message). */
+      retain?: true;
     }
   | { type: 'slow-consumer'; id: string; userId: number; bufferedBytes: number; policy: SlowConsumerPolicy }
   /** A hub in a cluster joined it, lost Redis (degraded) or rejoined; `text` says so for the log. */

@@ -289,6 +289,7 @@ export class Hub {
         origin: 'cluster',
         clientId: null,
         message,
+        ...(publication.retain ? { retain: true as const } : {}),
       }));
     }
     return delivered;
@@ -311,6 +312,7 @@ export class Hub {
         origin,
         clientId,
         message,
+        ...(publication.retain ? { retain: true as const } : {}),
       }));
     }
     return receipt;
