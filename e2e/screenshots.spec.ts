@@ -211,6 +211,7 @@ test.describe('Screenshots of the main views', () => {
     });
     await publish(hub.baseUrl, { topic: 'lights/porch', message: 'on' });
     await page.getByTestId('tab-topics').click();
+    await page.getByTestId('topics-list').click();
     await page.getByRole('button', { name: 'History of kitchen/temp' }).click();
     await expect(page.getByTestId('history-item').first()).toContainText('retained');
     await page.screenshot(shot('topics-history-light'));

@@ -8,6 +8,7 @@ import {
   protocolsByTopic,
   protocolSummary,
   topicMatcher,
+  TopicTreeModel,
   visibleRows,
   type TopicLeaf,
 } from './topicTree';
@@ -75,7 +76,7 @@ describe('buildTree', () => {
 
   it('keeps only what the filter matches, with the branches leading to it', () => {
     const root = buildTree(leaves, topicMatcher('home/+/temp'));
-    expect(root.topics).toBe(1);
+    expect(root.matched).toBe(1);
     expect(visibleRows(root, new Set(), true).map((r) => r.node.path)).toEqual([
       'home',
       'home/kitchen',
@@ -95,6 +96,61 @@ describe('buildTree', () => {
   });
 });
 
+describe('TopicTreeModel', () => {
+  it('refreshes values in place, and reshapes when topics come or go', () => {
+    const model = new TopicTreeModel();
+    model.update([leaf('a/x', 1), leaf('a/y', 2)]);
+    const a = model.root.children[0];
+    expect(a).toMatchObject({ path: 'a', messages: 3, topics: 2 });
+    model.update([leaf('a/x', 10), leaf('a/y', 20)]);
+    expect(model.root.children[0]).toBe(a); // the same node, new totals
+    expect(a).toMatchObject({ messages: 30 });
+    model.update([leaf('a/x', 10), leaf('b', 5)]);
+    expect(visibleRows(model.root, new Set(['a'])).map((r) => r.node.path)).toEqual(['a', 'a/x', 'b']);
+    expect(model.root).toMatchObject({ topics: 2, messages: 15 });
+    expect(model.filter(topicMatcher('b'))).toBe(1);
+    expect(visibleRows(model.root, new Set(['a'])).map((r) => r.node.path)).toEqual(['b']);
+    expect(model.filter(null)).toBe(2);
+  });
+});
+
+describe('TopicTreeModel refreshes', () => {
+  it('adds only what changed, and ends where a tree built afresh would', () => {
+    const topics = ['a/x/1', 'a/x/2', 'a/y', 'a', 'b/z'];
+    let n = 0;
+    const random = (): number => (n = (n * 9301 + 49297) % 233280) / 233280;
+    const data = (): TopicLeaf[] =>
+      topics.map((topic) => {
+        const subscribers = Math.floor(random() * 3);
+        return {
+          topic,
+          subscribers,
+          protocols: random() < 0.5 ? null : { ws: subscribers, mqtt: 1 },
+          live:
+            random() < 0.2
+              ? null
+              : live(topic, Math.floor(random() * 100), Math.round(random() * 50) / 10, random() < 0.5),
+        };
+      });
+    const model = new TopicTreeModel();
+    for (let round = 0; round < 50; round++) {
+      const leaves = data();
+      model.update(leaves);
+      const fresh = buildTree(leaves);
+      const totals = (root: typeof fresh) =>
+        visibleRows(root, new Set(), true).map((r) => [
+          r.node.path,
+          r.node.messages,
+          r.node.perSecond,
+          r.node.subscribers,
+          r.node.retained,
+          protocolSummary(r.node.protocols),
+        ]);
+      expect(totals(model.root)).toEqual(totals(fresh));
+    }
+  });
+});
+
 describe('visibleRows', () => {
   it('lists children of expanded nodes only, by name, with their place among siblings', () => {
     const root = buildTree([leaf('b/2', 1), leaf('b/1', 1), leaf('a', 1), leaf('c/x/y', 1)]);
@@ -111,13 +167,16 @@ describe('visibleRows', () => {
 
   it('builds and flattens 10,000 topics fast', () => {
     const many = Array.from({ length: 10_000 }, (_, i) => leaf(`site-${i % 10}/floor-${i % 7}/room-${i}/temp`, i));
-    const started = performance.now();
-    const root = buildTree(many);
-    const rows = visibleRows(root, new Set(), true);
+    const model = new TopicTreeModel();
+    model.update(many);
+    const rows = visibleRows(model.root, new Set(), true);
     expect(rows.length).toBe(10 + 70 + 20_000);
-    expect(root.messages).toBe((9_999 * 10_000) / 2);
-    // Generous for a loaded machine; typically ~15 ms.
-    expect(performance.now() - started).toBeLessThan(400);
+    expect(model.root.messages).toBe((9_999 * 10_000) / 2);
+    // A refresh of the same topics' values: a lookup each and one pass up (typically ~2 ms).
+    const started = performance.now();
+    model.update(many.map((l) => ({ ...l, live: live(l.topic, 1) })));
+    expect(performance.now() - started).toBeLessThan(100); // generous for a loaded machine
+    expect(model.root.messages).toBe(10_000);
   });
 });
 

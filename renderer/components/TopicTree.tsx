@@ -76,7 +76,12 @@ export function TopicTree({ rows, filtering }: { rows: readonly TreeRow[]; filte
     getItemKey: (index) => rows[index]?.node.path ?? index,
   });
   useEffect(() => {
-    if (activePath !== null && rows.length > 0) virtualizer.scrollToIndex(current);
+    if (activePath === null || rows.length === 0) return;
+    // From the virtualizer's cached sizes: asking the DOM would lay the page out on every key.
+    const offset = virtualizer.scrollOffset ?? 0;
+    const height = virtualizer.scrollRect?.height ?? 0;
+    const top = current * rowHeight;
+    if (top < offset || top + rowHeight > offset + height) virtualizer.scrollToIndex(current);
   }, [current, activePath, rows.length, virtualizer]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {

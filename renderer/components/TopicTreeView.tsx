@@ -24,7 +24,7 @@ function nodeAt(root: TreeNode, path: string): TreeNode | null {
 /** The topic tree with its filter and totals, and the detail of the chosen node. */
 export function TopicTreeView({ layoutSwitch }: { layoutSwitch: ReactNode }) {
   useTopicWatch();
-  const { root, rows, total } = useTopicTree();
+  const { root, rows, matched, total } = useTopicTree();
   const filter = useStore((s) => s.treeFilter);
   const selected = useStore((s) => s.treeSelected);
   const setTreeFilter = useStore((s) => s.setTreeFilter);
@@ -41,7 +41,7 @@ export function TopicTreeView({ layoutSwitch }: { layoutSwitch: ReactNode }) {
           testId="tree-filter"
         />
         <span className="toolbar-count" data-testid="tree-count">
-          {shownOf(root.topics, total, 'topic')}
+          {shownOf(matched, total, 'topic')}
         </span>
         <span className="toolbar-count muted" data-testid="tree-total-rate">
           {`${formatCount(root.messages)} messages`}

@@ -3,7 +3,7 @@ import type { TopicInfo } from '../../shared/hub';
 import type { TopicLive } from '../../shared/ipc';
 import { useStore } from '../store';
 import {
-  buildTree,
+  TopicTreeModel,
   protocolsByTopic,
   topicMatcher,
   visibleRows,
@@ -76,14 +76,14 @@ function leavesOf(
   return [...leaves.values()];
 }
 
-/** The tree as the Topics view shows it: its root (totals) and the visible rows, filtered and expanded. */
-export function useTopicTree(): { root: TreeNode; rows: TreeRow[]; total: number } {
+/** The tree as the Topics view shows it: its root (totals), the visible rows, how many topics match and in all. */
+export function useTopicTree(): { root: TreeNode; rows: TreeRow[]; matched: number; total: number } {
   const topics = useThrottled(
     useStore((s) => s.topics),
     treeRefreshMs,
   );
-  const live = useThrottled(
-    useStore((s) => s.topicLive),
+  const version = useThrottled(
+    useStore((s) => s.topicLiveVersion),
     treeRefreshMs,
   );
   const clients = useThrottled(
@@ -92,9 +92,21 @@ export function useTopicTree(): { root: TreeNode; rows: TreeRow[]; total: number
   );
   const filter = useStore((s) => s.treeFilter);
   const expanded = useStore((s) => s.treeExpanded);
+  // One model per view: a refresh changes its nodes in place (its shape only when topics come or go).
+  const [model] = useState(() => new TopicTreeModel());
   const protocols = useMemo(() => protocolsByTopic(clients), [clients]);
-  const leaves = useMemo(() => leavesOf(topics, live, protocols), [topics, live, protocols]);
-  const root = useMemo(() => buildTree(leaves, topicMatcher(filter)), [leaves, filter]);
-  const rows = useMemo(() => visibleRows(root, expanded, filter.trim() !== ''), [root, expanded, filter]);
-  return { root, rows, total: leaves.length };
+  const refreshed = useMemo(() => {
+    model.update(leavesOf(topics, useStore.getState().topicLive, protocols));
+    return { version, root: model.root };
+  }, [model, topics, version, protocols]);
+  // A new object with every refresh and filter change: the rows follow both.
+  const matched = useMemo(
+    () => ({ root: refreshed.root, count: model.filter(topicMatcher(filter)) }),
+    [model, filter, refreshed],
+  );
+  const rows = useMemo(
+    () => visibleRows(matched.root, expanded, filter.trim() !== ''),
+    [expanded, filter, matched],
+  );
+  return { root: model.root, rows, matched: matched.count, total: model.size };
 }

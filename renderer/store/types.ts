@@ -161,6 +161,8 @@ export interface StreamsSlice {
 export interface TreeSlice {
   /** Every topic with a stream, by name, while the Topics view watches (empty otherwise). */
   topicLive: ReadonlyMap<string, TopicLive>;
+  /** Changes with every change of `topicLive` (which may be changed in place). */
+  topicLiveVersion: number;
   /** Paths of the expanded nodes. */
   treeExpanded: ReadonlySet<string>;
   /** The node whose detail is open (a path), if any. */
