@@ -21,6 +21,7 @@ test.describe('Clients', () => {
     phone.subscribe(['dogs', 'birds']);
     await expect(line.locator('.chip')).toHaveText(['dogs', 'birds']);
     await page.getByTestId('tab-topics').click();
+    await page.getByTestId('topics-list').click();
     await expect(page.getByTestId('topic-row')).toHaveCount(2);
     await page.getByRole('button', { name: 'dogs', exact: true }).click();
     await expect(page.getByTestId('client-filter')).toHaveValue('topic:dogs');

@@ -89,6 +89,8 @@ test.describe('Screenshots of the main views', () => {
     await page.getByTestId('tab-users').click();
     await page.screenshot(shot('users-light'));
     await page.getByTestId('tab-topics').click();
+    await page.screenshot(shot('topics-tree-busy-light'));
+    await page.getByTestId('topics-list').click();
     await page.screenshot(shot('topics-light'));
     await page.getByRole('button', { name: 'Publish to kitchen/light' }).click();
     await publishForm(page).getByLabel('Message', { exact: true }).fill('{"light": "on"}');
@@ -209,6 +211,7 @@ test.describe('Screenshots of the main views', () => {
     });
     await publish(hub.baseUrl, { topic: 'lights/porch', message: 'on' });
     await page.getByTestId('tab-topics').click();
+    await page.getByTestId('topics-list').click();
     await page.getByRole('button', { name: 'History of kitchen/temp' }).click();
     await expect(page.getByTestId('history-item').first()).toContainText('retained');
     await page.screenshot(shot('topics-history-light'));
@@ -222,5 +225,54 @@ test.describe('Screenshots of the main views', () => {
     await publishForm(page).getByLabel('Message', { exact: true }).fill('01 15 00 d7 4g');
     await publishForm(page).getByRole('button', { name: 'Publish', exact: true }).click();
     await page.screenshot(shot('send-hex-invalid'));
+  });
+
+  test('the topic tree: a deep topic set, a plot and a diff', async ({ page, hub, device }) => {
+    test.setTimeout(120_000);
+    // Real devices publish their readings over their sockets, on three levels of topics.
+    const sensors = await Promise.all([1, 2, 3].map((floor) => device(floor, [])));
+    await device(9, ['building/floor-1/kitchen/temp', 'building/floor-2/hall/temp']);
+    const rooms = ['kitchen', 'office', 'hall', 'lab'];
+    let id = 0;
+    const send = (floor: number, topic: string, message: string, retain = false): void => {
+      sensors[floor - 1]?.socket.send(JSON.stringify({ publish: { topic, message, retain }, id: ++id }));
+    };
+    for (let n = 0; n < 24; n++) {
+      for (const floor of [1, 2, 3]) {
+        for (const [r, room] of rooms.entries()) {
+          const base = `building/floor-${floor}/${room}`;
+          const celsius = Math.round((20 + floor + r / 2 + 1.5 * Math.sin((n + r) / 3)) * 10) / 10;
+          send(floor, `${base}/temp`, JSON.stringify({ celsius, humidity: 40 + ((n * 7 + r) % 13), seq: n }));
+          if (n % 6 === 0) send(floor, `${base}/co2`, String(420 + ((n * 37 + r * 11) % 300)));
+        }
+      }
+      if (n === 0) {
+        for (const floor of [1, 2, 3]) send(floor, `building/floor-${floor}/lights`, n % 2 === 0 ? 'on' : 'off', true);
+        send(1, 'building/firmware', new Date(0).toISOString().slice(0, 10), true);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    await publish(hub.baseUrl, { topic: 'alerts/smoke', message: '{"level":"ok"}' });
+    await page.goto(hub.dashboardUrl);
+    await page.getByTestId('tab-topics').click();
+    const node = (path: string) => page.locator(`[data-testid="tree-node"][data-path="${path}"]`);
+    await expect(node('building')).toBeVisible();
+    for (const path of ['building', 'building/floor-1', 'building/floor-1/kitchen', 'building/floor-2']) {
+      await node(path).locator('.tree-toggle').click();
+    }
+    await node('building/floor-1/kitchen/temp').click();
+    const detail = page.getByTestId('topic-detail');
+    await expect(detail.getByTestId('topic-plot').locator('canvas').first()).toBeVisible();
+    await page.screenshot(shot('topic-tree-light'));
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot(shot('topic-tree-dark'));
+    await page.emulateMedia({ colorScheme: 'light' });
+    await detail.getByTestId('topic-plot').scrollIntoViewIfNeeded();
+    await page.screenshot(shot('topic-tree-plot'));
+    await detail.getByTestId('history-diff').first().scrollIntoViewIfNeeded();
+    await page.screenshot(shot('topic-tree-diff'));
+    await page.getByTestId('tree-filter').fill('building/+/+/temp');
+    await expect(page.getByTestId('tree-count')).toHaveText('12 of 30 topics');
+    await page.screenshot(shot('topic-tree-filter'));
   });
 });

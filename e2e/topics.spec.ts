@@ -38,6 +38,7 @@ test('topics show their history and retained message; the panel lists and clears
   expect(await late.next()).toBe('on');
 
   await page.getByTestId('tab-topics').click();
+  await page.getByTestId('topics-list').click();
   const row = (topic: string) => page.getByTestId('topic-row').filter({ hasText: topic });
   await expect(page.getByTestId('topic-row')).toHaveCount(2);
   await expect(row('sensors/t').getByRole('cell').nth(3)).toHaveText(/^2 · \d+ B$/);

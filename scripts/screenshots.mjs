@@ -16,6 +16,9 @@ const curated = [
   ['add-device-light', 'add-device'],
   ['keys-light', 'keys'],
   ['topics-history-light', 'topics'],
+  ['topic-tree-light', 'topic-tree'],
+  ['topic-tree-plot', 'topic-tree-plot'],
+  ['topic-tree-diff', 'topic-tree-diff'],
   ['phone-light', 'phone'],
   ['cluster-light', 'cluster'],
 ];

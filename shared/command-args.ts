@@ -28,6 +28,12 @@ export function parseNoArg(value: unknown): Parsed<null> {
   return value === null || value === undefined ? { ok: true, value: null } : invalid('this command takes no argument');
 }
 
+/** `{watch}` of `watchTopics`: true to start the topic tree's updates, false to stop them. */
+export function parseWatchTopicsArg(value: unknown): Parsed<{ watch: boolean }> {
+  if (!isRecord(value) || typeof value.watch !== 'boolean') return invalid('expected {"watch": true | false}');
+  return { ok: true, value: { watch: value.watch } };
+}
+
 /** `{id}` of `unregister`: a registration id (32 lowercase hex characters). */
 export function parseIdArg(value: unknown): Parsed<{ id: string }> {
   if (!isRecord(value) || typeof value.id !== 'string' || !isClientId(value.id)) {

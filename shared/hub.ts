@@ -128,6 +128,8 @@ export type RelayEvent =
       clientId: string | null;
       /** The message as published: text, or the bytes of a binary message. */
       message: string | Uint8Array;
+      /** Published with `retain` (an empty message then clears the topic's retained message). */
+      retain?: true;
     }
   | { type: 'slow-consumer'; id: string; userId: number; bufferedBytes: number; policy: SlowConsumerPolicy }
   /** A hub in a cluster joined it, lost Redis (degraded) or rejoined; `text` says so for the log. */

@@ -144,6 +144,21 @@ export interface HubUpdate {
   messages?: MessageBatch;
   /** A hub in a cluster (`--broker`): the cluster as it sees it now. */
   cluster?: ClusterInfo;
+  /** For a GUI watching the topic tree (`watchTopics`): topics whose value, count, rate or retained flag changed. */
+  topicLive?: TopicLive[];
+}
+
+/** A topic as the topic tree shows it live: its last value, how many messages and how fast, retained or not. */
+export interface TopicLive {
+  topic: string;
+  /** Messages published to it: its stream's last offset (a cleared history does not reset it). */
+  messages: number;
+  /** Publishes per second over the last second or so. */
+  perSecond: number;
+  /** The start of its last message (null: none since the hub started and none kept). */
+  last: RetainedPreview | null;
+  /** It holds a retained message. */
+  retained: boolean;
 }
 
 /** Where an export is written: a file the operator chose in the desktop app's save dialog. */
@@ -221,6 +236,11 @@ export interface Commands {
   getStreams(arg: null): { streams: TopicStreamSummary[] };
   /** A topic's messages after `since` (default 0), at most `limit` (default 100); `not_found` when never published to. */
   getHistory(arg: { topic: string; since?: number; limit?: number }): HistoryResponse;
+  /**
+   * Starts (true) or stops this GUI's topic tree: the answer holds every topic with a stream (last
+   * value, count, rate, retained), and the GUI's updates then carry what changes (`topicLive`).
+   */
+  watchTopics(arg: { watch: boolean }): { topics: TopicLive[] };
   /** Clears a topic's retained message. */
   clearRetained(arg: { topic: string }): RetainedClearResponse;
   /** Empties a topic's history; answers how many messages went. */
@@ -268,6 +288,7 @@ export const commandNames = {
   removeDisconnected: true,
   getStreams: true,
   getHistory: true,
+  watchTopics: true,
   clearRetained: true,
   clearHistory: true,
   exportBegin: true,

@@ -61,6 +61,7 @@ export function registerIpc(options: IpcOptions): () => void {
       if (name === 'getInit') {
         // A page that (re)loads starts without an inspector, and its unfinished exports are gone.
         options.feed.watchMessages(listener, null);
+        options.feed.watchTopics(listener, false);
         void options.exports.abortAll();
       }
       return isExportCommand(name) ? options.exports.run(name, arg, window) : options.handler(name, arg, { listener });

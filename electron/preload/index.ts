@@ -32,6 +32,7 @@ export const bridge: RelayHubBridge = {
   removeDisconnected: command('removeDisconnected'),
   getStreams: command('getStreams'),
   getHistory: command('getHistory'),
+  watchTopics: command('watchTopics'),
   clearRetained: command('clearRetained'),
   clearHistory: command('clearHistory'),
   exportBegin: command('exportBegin'),

@@ -15,6 +15,8 @@ export interface ChartProps {
   lines: readonly ChartLine[];
   xRange: [number, number];
   height?: number;
+  /** The y axis starts at 0 (counts, rates); false: it fits the values (a temperature). */
+  fromZero?: boolean;
 }
 
 const dark = (): MediaQueryList => window.matchMedia('(prefers-color-scheme: dark)');
@@ -29,7 +31,7 @@ const clockSeconds = new Intl.DateTimeFormat(undefined, {
   hourCycle: 'h23',
 });
 
-function options(width: number, height: number, lines: readonly ChartLine[]): uPlot.Options {
+function options(width: number, height: number, lines: readonly ChartLine[], fromZero = true): uPlot.Options {
   const muted = cssVar('--text-muted');
   const grid = cssVar('--border');
   const axis = {
@@ -43,7 +45,16 @@ function options(width: number, height: number, lines: readonly ChartLine[]): uP
     height,
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { show: false } },
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max, 1) * 1.1] } },
+    scales: {
+      x: { time: true },
+      y: {
+        range: (_u, min, max) => {
+          if (fromZero) return [0, Math.max(max, 1) * 1.1];
+          const pad = Math.max((max - min) * 0.1, Math.abs(max) * 0.01, 0.5);
+          return [min - pad, max + pad];
+        },
+      },
+    },
     axes: [
       {
         ...axis,
@@ -67,7 +78,7 @@ function options(width: number, height: number, lines: readonly ChartLine[]): uP
  * A time-series chart drawn by uPlot on a canvas (a few milliseconds per update even at 900
  * points a line), sized to its container and redrawn in the system's light or dark colours.
  */
-export function Chart({ times, lines, xRange, height = 150 }: ChartProps) {
+export function Chart({ times, lines, xRange, height = 150, fromZero = true }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [theme, setTheme] = useState(() => dark().matches);
@@ -85,7 +96,7 @@ export function Chart({ times, lines, xRange, height = 150 }: ChartProps) {
   useEffect(() => {
     const element = box.current;
     if (element === null) return;
-    const created = new uPlot(options(Math.max(element.clientWidth, 100), height, lines), data, element);
+    const created = new uPlot(options(Math.max(element.clientWidth, 100), height, lines, fromZero), data, element);
     plot.current = created;
     const resize = new ResizeObserver(() => created.setSize({ width: Math.max(element.clientWidth, 100), height }));
     resize.observe(element);
@@ -96,7 +107,7 @@ export function Chart({ times, lines, xRange, height = 150 }: ChartProps) {
     };
     // Only the shape, the height and the theme rebuild the chart.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, height, theme]);
+  }, [shape, height, theme, fromZero]);
 
   useEffect(() => {
     const current = plot.current;

@@ -76,6 +76,7 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
     if (update.log.length > 0) state.appendLog(update.log);
     if (update.series !== undefined) state.appendSeries(update.series);
     if (update.messages !== undefined) state.appendMessages(update.messages);
+    if (update.topicLive !== undefined) state.applyTopicLive(update.topicLive);
   },
 });
 

@@ -8,6 +8,7 @@ import { createLogSlice } from './logSlice';
 import { createMessagesSlice } from './messagesSlice';
 import { createSeriesSlice } from './seriesSlice';
 import type { Store } from './types';
+import { createTreeSlice } from './treeSlice';
 import { createUiSlice } from './uiSlice';
 
 export type * from './types';
@@ -23,4 +24,5 @@ export const useStore = create<Store>()((...a) => ({
   ...createMessagesSlice(...a),
   ...createKeysSlice(...a),
   ...createStreamsSlice(...a),
+  ...createTreeSlice(...a),
 }));

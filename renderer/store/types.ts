@@ -11,6 +11,7 @@ import type {
   HubStatus,
   HubUpdate,
   LogEntry,
+  TopicLive,
   TopicStreamSummary,
 } from '../../shared/ipc';
 import type { DeviceKeyListing } from '../../shared/keys';
@@ -156,6 +157,33 @@ export interface StreamsSlice {
   openHistory: (topic: string | null) => void;
 }
 
+/** The topic tree: topics' live side (values, counts, rates, retained) and where the operator is in it. */
+export interface TreeSlice {
+  /** Every topic with a stream, by name, while the Topics view watches (empty otherwise). */
+  topicLive: ReadonlyMap<string, TopicLive>;
+  /** Changes with every change of `topicLive` (which may be changed in place). */
+  topicLiveVersion: number;
+  /** Paths of the expanded nodes. */
+  treeExpanded: ReadonlySet<string>;
+  /** The node whose detail is open (a path), if any. */
+  treeSelected: string | null;
+  /** The tree's filter: words, or an MQTT filter (`home/+/temp`, `home/#`). */
+  treeFilter: string;
+  /** How the Topics view shows topics. */
+  topicsLayout: 'tree' | 'list';
+  /** Replaces every topic's live side (the hub's answer to `watchTopics`). */
+  setTopicLive: (list: readonly TopicLive[]) => void;
+  /** Applies the topics a push says changed. */
+  applyTopicLive: (changes: readonly TopicLive[]) => void;
+  /** Expands or collapses a node (`open` absent: flips it). */
+  toggleTreeNode: (path: string, open?: boolean) => void;
+  selectTreeNode: (path: string | null) => void;
+  /** Opens the Topics view's tree on a topic: its branches expanded, its detail open. */
+  revealTopic: (topic: string) => void;
+  setTreeFilter: (filter: string) => void;
+  setTopicsLayout: (layout: 'tree' | 'list') => void;
+}
+
 /** Time span of the charts. */
 export type ChartRange = '15m' | '1h';
 
@@ -215,7 +243,8 @@ export type Store = HubSlice &
   SeriesSlice &
   MessagesSlice &
   KeysSlice &
-  StreamsSlice;
+  StreamsSlice &
+  TreeSlice;
 
 /** A slice creator typed against the whole store. */
 export type Slice<T> = StateCreator<Store, [], [], T>;

@@ -53,10 +53,14 @@ export function summaryOf(stream: TopicStreamInfo): TopicStreamSummary {
   return { ...rest, retained: retained === null ? null : previewOf(retained) };
 }
 
-function previewOf(item: NonNullable<TopicStreamInfo['retained']>): RetainedPreview {
+/** A kept message cut to its first `chars` characters (bytes: three quarters as many), with its whole size. */
+export function previewOf(
+  item: NonNullable<TopicStreamInfo['retained']>,
+  chars = retainedPreviewChars,
+): RetainedPreview {
   if (item.encoding === 'base64') {
     const bytes = Buffer.from(item.message, 'base64');
-    const head = bytes.subarray(0, (retainedPreviewChars / 4) * 3);
+    const head = bytes.subarray(0, (chars / 4) * 3);
     return {
       message: head.toString('base64'),
       encoding: 'base64',
@@ -65,7 +69,7 @@ function previewOf(item: NonNullable<TopicStreamInfo['retained']>): RetainedPrev
       truncated: head.length < bytes.length,
     };
   }
-  const head = item.message.slice(0, retainedPreviewChars);
+  const head = item.message.slice(0, chars);
   return {
     message: head,
     ts: item.ts,

@@ -147,6 +147,7 @@ describe('createCommandHandler', () => {
       removeDisconnected: { ok: false, error: { code: 'invalid_body' } },
       getStreams: { ok: true, value: { streams: [] } },
       getHistory: { ok: false, error: { code: 'invalid_body' } },
+      watchTopics: { ok: false, error: { code: 'invalid_body' } },
       clearRetained: { ok: false, error: { code: 'invalid_body' } },
       clearHistory: { ok: false, error: { code: 'invalid_body' } },
       exportBegin: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app

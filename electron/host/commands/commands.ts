@@ -10,6 +10,7 @@ import {
   parseRestartArg,
   parseSettingsPatch,
   parseTokenArg,
+  parseWatchTopicsArg,
 } from '../../../shared/command-args';
 import type { CommandName, CommandResult, HubConfig, HubSettings, HubStatus } from '../../../shared/ipc';
 import { isCommandName } from '../../../shared/ipc';
@@ -153,9 +154,20 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'pairDevice':
       case 'removeDisconnected':
         return runKeyCommand(relay, name, arg);
+      case 'watchTopics': {
+        const parsed = parseWatchTopicsArg(arg);
+        if (!parsed.ok) return invalid(parsed);
+        const topics = context.listener === undefined ? null : feed.watchTopics(context.listener, parsed.value.watch);
+        if (topics === null) return failure('unavailable', 'this connection receives no updates to carry topics');
+        return { ok: true, value: { topics } };
+      }
+      case 'clearRetained': {
+        const result = runStreamCommand(relay, name, arg);
+        if (result.ok) feed.retainedCleared((arg as { topic: string }).topic);
+        return result;
+      }
       case 'getStreams':
       case 'getHistory':
-      case 'clearRetained':
       case 'clearHistory':
         return runStreamCommand(relay, name, arg);
       case 'exportBegin':

@@ -8,7 +8,15 @@
  * counters), and message bodies are looked at only while that GUI's inspector is open.
  */
 import type { ClusterInfo, RelayEvent, RelayEventType } from '../../../shared/hub';
-import type { DashboardInfo, HubConfig, HubInit, HubSecurity, HubStatus, HubUpdate } from '../../../shared/ipc';
+import type {
+  DashboardInfo,
+  HubConfig,
+  HubInit,
+  HubSecurity,
+  HubStatus,
+  HubUpdate,
+  TopicLive,
+} from '../../../shared/ipc';
 import type { ClientDetail, MessageFilter } from '../../../shared/traffic';
 import { ClientHistory } from './client-history';
 import { ChangeTracker } from './feed-changes';
@@ -17,6 +25,7 @@ import { MessageTap, type TapBudget } from './message-tap';
 import { SeriesSampler } from './series';
 import { settingsOf } from '../settings';
 import type { Relay } from '../../relay/index';
+import { TopicWatch } from './topic-watch';
 
 export { describeEvent, shortId } from './feed-log';
 
@@ -52,6 +61,13 @@ export interface HubFeed {
    * updates then carry the matching messages. False when the listener is not subscribed.
    */
   watchMessages(listener: FeedListener, filter: MessageFilter | null): boolean;
+  /**
+   * Starts (true) or stops a subscribed listener's topic tree: its updates then carry the topics
+   * that changed. Answers every topic as it is now (empty when stopping), or null when not subscribed.
+   */
+  watchTopics(listener: FeedListener, watch: boolean): TopicLive[] | null;
+  /** The operator cleared a topic's retained message (the tree's marker goes). */
+  retainedCleared(topic: string): void;
   /** One registration with its last disconnects, or null when unknown. */
   clientDetail(id: string): ClientDetail | null;
   /** Schedules an update even without relay events (call after the status changed). */
@@ -85,11 +101,13 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   const intervalMs = options.intervalMs ?? 100;
   const countersIntervalMs = options.countersIntervalMs ?? 1000;
   /** Each subscribed GUI with its open inspector, if any. */
-  const sessions = new Map<FeedListener, { tap: MessageTap | null }>();
+  const sessions = new Map<FeedListener, { tap: MessageTap | null; topics: boolean }>();
   const log = new FeedLog(options.logSize ?? 500);
   const changes = new ChangeTracker(relay);
   const history = new ClientHistory();
   const series = new SeriesSampler(relay);
+  const topicWatch = new TopicWatch(relay);
+  const watchingTopics = (): boolean => [...sessions.values()].some((s) => s.topics);
   /** Open taps, kept as an array: a publish visits them without allocating. */
   let taps: MessageTap[] = [];
   let offFirehose: (() => void) | null = null;
@@ -116,6 +134,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       case 'published':
         log.published(event);
         for (const tap of taps) tap.offer(event);
+        topicWatch.published(event);
         break;
       case 'slow-consumer':
         log.slowConsumer(event);
@@ -191,6 +210,8 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       ...clusterOf(relay),
     };
     if (countersDue) lastCountersAt = now;
+    if (topicWatch.active && now - topicWatch.tickAt >= 1000) topicWatch.tick(now);
+    const topicLive = topicWatch.take();
     const samples = series.takeNew();
     if (samples !== null) update.series = samples;
     const current = config();
@@ -203,12 +224,22 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     changed = false;
     for (const [listener, session] of sessions) {
       const messages = session.tap?.take(now) ?? null;
-      if (messages !== null) send(listener, { ...update, messages });
-      else if (worthSending || samples !== null) send(listener, update);
+      const live = session.topics ? topicLive : null;
+      if (messages === null && live === null) {
+        if (worthSending || samples !== null) send(listener, update);
+        continue;
+      }
+      send(listener, {
+        ...update,
+        ...(messages === null ? {} : { messages }),
+        ...(live === null ? {} : { topicLive: live }),
+      });
     }
-    // Trailing updates: counters not yet sent, a rate falling back to 0, an inspector's rate.
+    // Trailing updates: counters not yet sent, a rate falling back to 0, an inspector's or a topic's rate.
     if (changes.countersMayChange) schedule(lastCountersAt + countersIntervalMs);
-    else if (rate !== 0 || taps.some((tap) => tap.active)) schedule(now + countersIntervalMs);
+    else if (rate !== 0 || taps.some((tap) => tap.active) || (topicWatch.active && topicWatch.moving)) {
+      schedule(now + countersIntervalMs);
+    }
   }
 
   const unsubscribeStructural = relay.on(onEvent, structuralEvents);
@@ -248,10 +279,11 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
         lastRate = 0;
         offFirehose = relay.on((event) => onEvent(event), firehoseEvents); // a listener of its own
       }
-      sessions.set(listener, { tap: null });
+      sessions.set(listener, { tap: null, topics: false });
       return () => {
         if (!sessions.delete(listener)) return;
         taps = [...sessions.values()].flatMap((s) => (s.tap === null ? [] : [s.tap]));
+        if (!watchingTopics()) topicWatch.stop();
         if (sessions.size > 0) return;
         offFirehose?.();
         offFirehose = null;
@@ -266,6 +298,22 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       taps = [...sessions.values()].flatMap((s) => (s.tap === null ? [] : [s.tap]));
       schedule();
       return true;
+    },
+    watchTopics(listener, watch) {
+      const session = sessions.get(listener);
+      if (session === undefined) return null;
+      session.topics = watch;
+      if (!watch) {
+        if (!watchingTopics()) topicWatch.stop();
+        return [];
+      }
+      topicWatch.start();
+      schedule();
+      return topicWatch.snapshot();
+    },
+    retainedCleared(topic) {
+      topicWatch.retainedCleared(topic);
+      schedule();
     },
     clientDetail(id) {
       const client = relay.client(id);
@@ -283,6 +331,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       offFirehose = null;
       sessions.clear();
       taps = [];
+      topicWatch.stop();
       series.stop();
       if (timer !== null) clearTimeout(timer);
       timer = null;

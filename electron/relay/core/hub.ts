@@ -334,6 +334,7 @@ export class Hub {
         origin: 'cluster',
         clientId: null,
         message,
+        ...(publication.retain ? { retain: true as const } : {}),
       }));
     }
     return delivered;
@@ -356,6 +357,7 @@ export class Hub {
         origin,
         clientId,
         message,
+        ...(publication.retain ? { retain: true as const } : {}),
       }));
     }
     return receipt;
