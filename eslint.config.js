@@ -71,6 +71,7 @@ const everything = [
   './electron/relay/core',
   './electron/relay/server',
   './electron/relay/cluster',
+  './electron/relay/doors/mqtt',
   './electron/relay/index.ts',
   './electron/host',
   './electron/cli',
@@ -110,6 +111,18 @@ const roomZones = [
     'relay/cluster/ imports relay/core/ and shared/ only (and ioredis).',
   ),
   wall(
+    './electron/relay/doors/mqtt',
+    ['./shared', './electron/relay/core', './electron/relay/server'],
+    [],
+    'relay/doors/mqtt/ is a door: it imports relay/core/, relay/server/ (the network edge) and shared/, never another door.',
+  ),
+  {
+    target: './electron/relay/doors/mqtt',
+    from: './electron/relay/doors',
+    except: ['./mqtt'],
+    message: 'A door imports no other door: what doors share lives in relay/core/.',
+  },
+  wall(
     './electron/host',
     ['./shared', './electron/relay/index.ts'],
     [],
@@ -133,8 +146,8 @@ for (const [target, allowed, doors, message] of [
   [
     './electron/relay/index.ts',
     ['./shared', './electron/relay/core', './electron/relay/server'],
-    [doorOf('./electron/relay/cluster')],
-    'relay/index.ts joins core/, server/ and cluster/index.ts: nothing above them.',
+    [doorOf('./electron/relay/cluster'), doorOf('./electron/relay/doors/mqtt')],
+    'relay/index.ts joins core/, server/, cluster/index.ts and the doors (their index.ts): nothing above them.',
   ],
   [
     './electron/cli',

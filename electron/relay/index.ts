@@ -39,6 +39,7 @@ import type {
 } from '../../shared/keys';
 import { sweepIntervalMs } from './core/expiry';
 import { KeyStore } from './core/keys';
+import { MqttDoor, MqttListeners, SessionStore } from './doors/mqtt/index';
 
 export type { LiveOptions, RelayOptions } from './core/options';
 export { defaultRelayOptions, resolveOptions } from './core/options';
@@ -145,6 +146,19 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
   const hub = new Hub(resolved, { store, log, keys });
   if (store) log.info({ dataDir: resolved.dataDir, registrations: hub.restore() }, 'registrations restored');
   const metrics = createMetrics(hub);
+  // MQTT persistent sessions outlive a stop and start (and, with a data dir, a restart).
+  const mqttSessions = new SessionStore(
+    resolved.dataDir,
+    { maxMessages: 1_000, maxBytes: 16 * 1024 * 1024 },
+    () => hub.counters.mqtt.dropped++,
+    (message) => log.warn(message),
+  );
+  let mqtt: { door: MqttDoor; listeners: MqttListeners } | null = null;
+  const serverHooks: ServerHooks = {
+    ...hooks,
+    upgrade: (req, socket, head) =>
+      hooks.upgrade?.(req, socket, head) === true || (mqtt?.listeners.upgrade(req, socket, head) ?? false),
+  };
   let server: RelayServer | null = null;
   let expiry: NodeJS.Timeout | null = null;
   /** The broker of the engine in use (null: a hub alone, in memory or on disk). */
@@ -193,7 +207,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       }
       // A new broker (or none now) takes effect here: no socket is open between a stop and a start.
       const engine = useEngine();
-      const candidate = new RelayServer(hub, hooks, metrics);
+      const candidate = new RelayServer(hub, serverHooks, metrics);
       let info: ListenInfo;
       try {
         info = await candidate.listen();
@@ -204,6 +218,18 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
         throw error;
       }
       server = candidate;
+      const door = new MqttDoor(hub, mqttSessions);
+      const listeners = new MqttListeners(hub, door);
+      mqtt = { door, listeners };
+      await door.start();
+      try {
+        info.mqtt = await listeners.listen();
+      } catch (error) {
+        // An unusable certificate for MQTT over TLS: said, and the rest runs.
+        const problem = `MQTT over TLS off: ${(error as Error).message}`;
+        log.error({ err: (error as Error).message }, problem);
+        info.mqtt = { ...listeners.info, problem };
+      }
       metrics.start();
       // A cluster hub joins here (or, Redis unreachable, says so and serves its own devices).
       await engine.start();
@@ -229,6 +255,9 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       server = null;
       if (expiry) clearInterval(expiry);
       expiry = null;
+      const door = mqtt;
+      mqtt = null;
+      if (door !== null) await Promise.all([door.listeners.close(), door.door.stop()]);
       await current?.stop(resolved.shutdownTimeoutMs);
       metrics.stop();
       await hub.engine.close();
