@@ -286,13 +286,18 @@ export class MqttDoor {
   ): void {
     const key = this.#identities.get(client)?.key ?? null;
     const { topic } = sub;
-    // SUBACK 0x80 for a filter the hub refuses: malformed, too long, or outside the key's scope.
-    const bad =
-      filterProblem(topic) !== null ||
-      topic.length > this.hub.options.maxTopicLength ||
-      (key !== null && !topicAllowed(key.subscribe, topic));
-    if (bad) this.hub.noteRejected(key !== null && filterProblem(topic) === null ? 'forbidden' : 'invalid_topic');
-    done(null, bad ? null : sub);
+    // A malformed filter (`a/#/b`, `a+`) is a protocol violation: the connection is closed.
+    const problem = filterProblem(topic);
+    if (problem !== null) {
+      this.hub.noteRejected('invalid_topic');
+      done(new Error(problem));
+      return;
+    }
+    // SUBACK 0x80 for a filter the hub refuses: too long, or outside the key's scope.
+    const refused =
+      topic.length > this.hub.options.maxTopicLength || (key !== null && !topicAllowed(key.subscribe, topic));
+    if (refused) this.hub.noteRejected('forbidden');
+    done(null, refused ? null : sub);
   }
 
   #ready(client: AedesClient): void {
