@@ -29,6 +29,24 @@ export interface ClientInfo {
   protocol?: ClientProtocol;
   /** MQTT filters it listens to besides `topics` (wildcards), when it has any. */
   filters?: string[];
+  /** An MQTT client's session: its own client id, QoS per subscription, clean session, will. */
+  mqtt?: MqttClientInfo;
+}
+
+/** What the operator sees of an MQTT client's session. */
+export interface MqttClientInfo {
+  /** The client id it sent in CONNECT (the hub's id for it is `mqtt:<clientId>`). */
+  clientId: string;
+  /** Clean session: false keeps its subscriptions and queued QoS 1/2 messages while it is away. */
+  clean: boolean;
+  /** Seconds of keep-alive it asked for (0: none). */
+  keepalive: number;
+  /** The QoS granted per subscription (topic or filter). */
+  qos: Record<string, 0 | 1 | 2>;
+  /** Its Last Will, or null. */
+  will: { topic: string; qos: 0 | 1 | 2; retain: boolean } | null;
+  /** QoS 1/2 messages queued for it (while away, or not yet acknowledged). */
+  queued: number;
 }
 
 /**
@@ -89,6 +107,18 @@ export interface ListenInfo {
   port: number;
   /** Base HTTP URLs a device on the LAN can use (one per non-internal IPv4, or the configured public URL). */
   urls: string[];
+  /** Where MQTT clients connect (absent: a relay without the MQTT door). */
+  mqtt?: MqttListenInfo;
+}
+
+/** The MQTT listeners: TCP and TLS ports (null: off), the WebSocket path on the hub's port. */
+export interface MqttListenInfo {
+  port: number | null;
+  tlsPort: number | null;
+  /** Why a listener is off though asked for ("MQTT off: port 1883 in use — change it in Settings"), or null. */
+  problem: string | null;
+  /** MQTT over WebSocket on the hub's own port: always `/mqtt`. */
+  path: string;
 }
 
 /** Settings the hub's slow-consumer policy reports. */

@@ -24,7 +24,9 @@ export type OptionKind =
   /** On or off. */
   | { readonly type: 'flag' }
   /** A secret of 16+ visible ASCII characters, or null. */
-  | { readonly type: 'secret' };
+  | { readonly type: 'secret' }
+  /** A TCP port from 0 (any free one) to 65535, or null (written `off`): that listener is off. */
+  | { readonly type: 'port' };
 
 /** The unit of an integer option, for readable hints (`1 MiB`, `30 s`). */
 export type OptionUnit = 'bytes' | 'ms' | 'per second';
@@ -105,6 +107,32 @@ export const optionTable = {
       section: 'network',
       label: 'Cluster broker (Redis)',
       hint: 'Empty: this hub alone. redis://[:password@]host:6379/0 (rediss:// for TLS) joins every hub using the same one',
+    },
+  },
+  mqttPort: {
+    kind: { type: 'port' },
+    default: null,
+    flag: 'mqtt-port',
+    env: 'RELAY_HUB_MQTT_PORT',
+    help: 'MQTT over TCP on this port, same host (off = none; MQTT over WebSocket is always at /mqtt)',
+    cliDefault: '1883',
+    gui: {
+      section: 'network',
+      label: 'MQTT port',
+      hint: 'MQTT brokers use 1883. off: no MQTT over TCP (MQTT over WebSocket stays at /mqtt)',
+    },
+  },
+  mqttsPort: {
+    kind: { type: 'port' },
+    default: null,
+    flag: 'mqtts-port',
+    env: 'RELAY_HUB_MQTTS_PORT',
+    help: 'MQTT over TLS on this port when --tls-cert and --tls-key are set (off = none)',
+    cliDefault: '8883',
+    gui: {
+      section: 'tls',
+      label: 'MQTT over TLS port',
+      hint: 'Used only with a certificate: 8883 is the usual port. off: none',
     },
   },
   heartbeatIntervalMs: {
@@ -437,13 +465,15 @@ export type OptionValue<K extends OptionKind> = K extends { type: 'integer' }
     ? string
     : K extends { type: 'url' | 'path' | 'secret' }
       ? string | null
-      : K extends { type: 'origins' }
-        ? readonly string[] | null
-        : K extends { type: 'choice'; values: readonly (infer V)[] }
-          ? V
-          : K extends { type: 'flag' }
-            ? boolean
-            : never;
+      : K extends { type: 'port' }
+        ? number | null
+        : K extends { type: 'origins' }
+          ? readonly string[] | null
+          : K extends { type: 'choice'; values: readonly (infer V)[] }
+            ? V
+            : K extends { type: 'flag' }
+              ? boolean
+              : never;
 
 /** Every relay option with its value type: what `createRelay()` is configured with. */
 export type OptionValues = { -readonly [N in OptionName]: OptionValue<Table[N]['kind']> };
@@ -536,6 +566,11 @@ export function kindProblem(kind: OptionKind, value: unknown): string | null {
     case 'secret':
       if (value === null) return null;
       return isAccessToken(value) ? null : 'must be at least 16 visible ASCII characters without spaces';
+    case 'port':
+      if (value === null || (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65_535)) {
+        return null;
+      }
+      return 'must be off or a whole number from 0 to 65535';
   }
 }
 

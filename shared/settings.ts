@@ -73,6 +73,9 @@ export function settingFromText(
     case 'secret':
       value = trimmed === '' ? null : trimmed;
       break;
+    case 'port':
+      value = trimmed === '' || trimmed === 'off' ? null : /^\d{1,16}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+      break;
     case 'origins': {
       const lines = trimmed
         .split(/[\s,]+/)

@@ -119,6 +119,12 @@ describe('lint', () => {
     ['electron/relay/core/bad.ts', '../doors/stream/index', 'core imports no door'],
     ['electron/relay/server/bad.ts', '../doors/stream/index', 'the server knows doors by the core interface only'],
     ['electron/relay/index.ts', './doors/stream/stream', 'the relay door uses a door through its index.ts only'],
+    ['electron/relay/core/bad.ts', '../doors/mqtt/door', 'core knows one subscriber interface, no door'],
+    ['electron/relay/server/bad.ts', '../doors/mqtt/index', 'the network edge does not import a door'],
+    ['electron/relay/doors/mqtt/bad.ts', '../../index', 'a door does not import the relay door'],
+    ['electron/relay/doors/mqtt/bad.ts', '../../cluster/index', 'a door never knows whether a cluster runs'],
+    ['electron/relay/index.ts', './doors/mqtt/door', 'the relay door uses a door through its index.ts only'],
+    ['electron/host/bad.ts', '../relay/doors/mqtt/index', 'host reaches the relay through its index.ts only'],
   ];
   it.each(refused)('refuses in %s: import from %j (%s)', async (file, from) => {
     const rules = await broken(file, `import * as x from '${from}';\nexport const y = x;\n`);
@@ -151,6 +157,10 @@ describe('lint', () => {
     ['electron/relay/index.ts', './doors/stream/index'],
     ['electron/relay/doors/stream/ok.ts', '../../core/hub'],
     ['electron/relay/doors/webhooks/ok.ts', '../../../../shared/api'],
+    ['electron/relay/index.ts', './doors/mqtt/index'],
+    ['electron/relay/doors/mqtt/ok.ts', '../../core/hub'],
+    ['electron/relay/doors/mqtt/ok.ts', '../../server/tls'],
+    ['electron/relay/doors/mqtt/ok.ts', '../../../../shared/topic-filter'],
   ];
   it.each(allowed)('allows in %s: import from %j', async (file, from) => {
     expect(await broken(file, `import * as x from '${from}';\nexport const y = x;\n`)).toEqual([]);

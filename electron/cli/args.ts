@@ -33,7 +33,7 @@ export function defaultDataDir(
 
 /** What the CLI uses unless told otherwise (the library defaults are in-memory and silent). */
 export function cliDefaults(env: Readonly<Record<string, string | undefined>>): Partial<RelayOptions> {
-  return { dataDir: defaultDataDir(env), logLevel: 'info' };
+  return { dataDir: defaultDataDir(env), logLevel: 'info', mqttPort: 1883, mqttsPort: 8883 };
 }
 
 /** A flag of the CLI alone (not a relay option): same shape as a table row, for `--help` and docs/configuration.md. */
@@ -158,6 +158,8 @@ function readValue(
   switch (kind.type) {
     case 'integer':
       return toInt(name, raw);
+    case 'port':
+      return raw === 'off' ? null : toInt(name, raw);
     case 'origins':
       return raw
         .split(',')

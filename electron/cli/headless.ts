@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mosquittoSubLine, mqttUrls, mqttWebSocketUrls } from '../../shared/mqtt-address';
 import { cliDefaults, helpText, parseCli, tokenFromFile } from './args';
 import { createHubHost, type HubHost } from '../host/index';
 
@@ -107,6 +108,12 @@ export async function runHeadless(
   const example = info.urls[0] ?? `http://127.0.0.1:${info.port}`;
   // With an access token, show where it goes without printing the secret.
   const auth = command.relay.accessToken ? ` -H "authorization: Bearer $RELAY_HUB_TOKEN"` : '';
+  const mqtt = mqttUrls(info);
+  if (mqtt.length > 0) {
+    lines.push(`MQTT: ${mqtt.join('  ')} (and ${mqttWebSocketUrls(info)[0] ?? '/mqtt'})`);
+    lines.push(`  Listen to everything: ${mosquittoSubLine(mqtt[0] ?? '', auth === '' ? null : '"$RELAY_HUB_TOKEN"')}`);
+  }
+  if (info.mqtt?.problem) lines.push(info.mqtt.problem);
   // With TLS, a self-signed certificate must be trusted by the client: show curl how.
   const quoted = cert !== null && !/^[\w./@:+-]+$/.test(cert) ? `'${cert.replaceAll("'", `'\\''`)}'` : cert;
   const cacert = quoted === null ? '' : ` --cacert ${quoted}`;

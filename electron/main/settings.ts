@@ -19,7 +19,13 @@ import { defaultRelayOptions, writeFileAtomic, type RelayOptions } from '../rela
  * app announces itself on the LAN (mDNS) unless the operator turns it off — the headless hub needs
  * `--mdns`; closing the window keeps the hub in the tray.
  */
-export const defaultSettings: HubSettings = Object.freeze({ ...settingsOfDefaults(), mdns: true, quitOnClose: false });
+export const defaultSettings: HubSettings = Object.freeze({
+  ...settingsOfDefaults(),
+  mdns: true,
+  mqttPort: 1883,
+  mqttsPort: 8883,
+  quitOnClose: false,
+});
 
 function settingsOfDefaults(): RelaySettings {
   return Object.fromEntries(guiOptionNames.map((name) => [name, defaultRelayOptions[name]])) as RelaySettings;

@@ -40,9 +40,10 @@ import type {
 import { sweepIntervalMs } from './core/access/expiry';
 import { KeyStore } from './core/access/keys';
 import { createStreamDoor } from './doors/stream/index';
+import { MqttDoor, MqttListeners, SessionStore } from './doors/mqtt/index';
 
 export type { LiveOptions, RelayOptions } from './core/options';
-export { defaultRelayOptions, resolveOptions } from './core/options';
+export { defaultRelayOptions, resolveOptions, withoutPassword } from './core/options';
 export type { CounterVisitor, RelayListener } from './core/hub';
 export type { ServerHooks, RequestHook, UpgradeHook } from './server/server';
 export { refuseUpgrade } from './server/server';
@@ -50,7 +51,6 @@ export { lanIPv4Addresses } from './server/net';
 export { StoreError } from './core/storage/store';
 export { LimitError } from './core/errors';
 export { isLogLevel, type LogLevel } from './core/log';
-export { withoutPassword } from './core/options';
 export { tokensMatch } from './core/access/secrets';
 export { writeFileAtomic } from './core/storage/atomic-file';
 
@@ -148,6 +148,19 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
   if (store) log.info({ dataDir: resolved.dataDir, registrations: hub.restore() }, 'registrations restored');
   const metrics = createMetrics(hub);
   const doors = [createStreamDoor(hub)];
+  // MQTT persistent sessions outlive a stop and start (and, with a data dir, a restart).
+  const mqttSessions = new SessionStore(
+    resolved.dataDir,
+    { maxMessages: 1_000, maxBytes: 16 * 1024 * 1024 },
+    () => hub.counters.mqtt.dropped++,
+    (message) => log.warn(message),
+  );
+  let mqtt: { door: MqttDoor; listeners: MqttListeners } | null = null;
+  const serverHooks: ServerHooks = {
+    ...hooks,
+    upgrade: (req, socket, head) =>
+      hooks.upgrade?.(req, socket, head) === true || (mqtt?.listeners.upgrade(req, socket, head) ?? false),
+  };
   let server: RelayServer | null = null;
   let expiry: NodeJS.Timeout | null = null;
   /** The broker of the engine in use (null: a hub alone, in memory or on disk). */
@@ -196,7 +209,7 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       }
       // A new broker (or none now) takes effect here: no socket is open between a stop and a start.
       const engine = useEngine();
-      const candidate = new RelayServer(hub, hooks, metrics, doors);
+      const candidate = new RelayServer(hub, serverHooks, metrics, doors);
       let info: ListenInfo;
       try {
         info = await candidate.listen();
@@ -207,6 +220,18 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
         throw error;
       }
       server = candidate;
+      const door = new MqttDoor(hub, mqttSessions);
+      const listeners = new MqttListeners(hub, door);
+      mqtt = { door, listeners };
+      await door.start();
+      try {
+        info.mqtt = await listeners.listen();
+      } catch (error) {
+        // An unusable certificate for MQTT over TLS: said, and the rest runs.
+        const problem = `MQTT over TLS off: ${(error as Error).message}`;
+        log.error({ err: (error as Error).message }, problem);
+        info.mqtt = { ...listeners.info, problem };
+      }
       metrics.start();
       for (const door of doors) door.start();
       // A cluster hub joins here (or, Redis unreachable, says so and serves its own devices).
@@ -234,6 +259,9 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       if (expiry) clearInterval(expiry);
       expiry = null;
       for (const door of doors) await door.stop();
+      const running = mqtt;
+      mqtt = null;
+      if (running !== null) await Promise.all([running.listeners.close(), running.door.stop()]);
       await current?.stop(resolved.shutdownTimeoutMs);
       metrics.stop();
       await hub.engine.close();

@@ -51,7 +51,15 @@ export function SettingField({
       );
       break;
     case 'integer':
-      input = <input {...common} inputMode="numeric" onChange={(e) => onChange(name, e.target.value)} />;
+    case 'port':
+      input = (
+        <input
+          {...common}
+          inputMode="numeric"
+          placeholder={kind.type === 'port' ? 'off' : undefined}
+          onChange={(e) => onChange(name, e.target.value)}
+        />
+      );
       break;
     case 'url':
     case 'path':

@@ -24,7 +24,14 @@ export function killClis(): void {
 export async function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildProcessWithoutNullStreams> {
   bundle ??= buildCli();
   const child = spawn(process.execPath, [await bundle, ...args], {
-    env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), ...env },
+    // MQTT off unless a test asks (never the default ports 1883 and 8883).
+    env: {
+      ...process.env,
+      NODE_PATH: join(process.cwd(), 'node_modules'),
+      RELAY_HUB_MQTT_PORT: 'off',
+      RELAY_HUB_MQTTS_PORT: 'off',
+      ...env,
+    },
   });
   children.push(child);
   return child;

@@ -20,6 +20,22 @@ export interface PublishSource {
   /** A door's client (an MQTT session) that published it. */
   subscriber?: Subscriber;
   echo?: boolean;
+  /** The MQTT QoS it was published with (default 0): MQTT subscribers get at most this. */
+  qos?: 0 | 1 | 2;
+}
+
+/** The MQTT door's counts, read by the metrics (the door keeps them up to date). */
+export interface MqttCounters {
+  /** Live MQTT connections (TCP, TLS and WebSocket). */
+  connections: number;
+  /** Persistent sessions (clean session 0) kept, connected or not. */
+  sessions: number;
+  /** Messages not delivered to an MQTT client: a slow consumer's, or a full session queue's oldest. */
+  dropped: number;
+  /** Packets received, by type (`publish`, `subscribe`, …). */
+  readonly packetsIn: Map<string, number>;
+  /** Packets sent, by type. */
+  readonly packetsOut: Map<string, number>;
 }
 
 /** Visits one registration's live counters (no object is built per client). */
@@ -56,6 +72,8 @@ export interface HubCounters {
   tlsNotAfter: number | null;
   /** Registrations removed by expiry or with their key, by reason. */
   readonly expired: Map<Exclude<UnregisterReason, 'request'>, number>;
+  /** The MQTT door's counts. */
+  readonly mqtt: MqttCounters;
 }
 
 /** What a hub can have besides its options. */

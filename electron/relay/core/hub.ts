@@ -63,6 +63,7 @@ export class Hub {
     tlsHandshakeFailures: 0,
     tlsNotAfter: null,
     expired: new Map(),
+    mqtt: { connections: 0, sessions: 0, dropped: 0, packetsIn: new Map(), packetsOut: new Map() },
   };
   /** The structured log. */
   readonly log: Logger;
@@ -303,6 +304,7 @@ export class Hub {
     const { topic, message, userId, ts, offset } = publication;
     const delivery = new Delivery(topic, message, userId, ts, offset, epoch);
     const from = source === undefined ? undefined : (source as PublishSource);
+    if (from?.qos !== undefined) delivery.qos = from.qos;
     const skip = from?.echo === true ? undefined : from?.from;
     let delivered = 0;
     let deliveredBytes = 0;
@@ -417,6 +419,22 @@ export class Hub {
   detachSubscriber(sub: Subscriber, reason: DisconnectReason, code: number): void {
     this.presence.watch(sub, false);
     if (!this.doors.remove(sub)) return;
+    const key = `${reason} ${code}`;
+    this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
+    this.log.info({ client: sub.id, user: sub.userId, protocol: sub.protocol, reason, code }, 'disconnected');
+    this.#emit(() => ({ type: 'disconnected', id: sub.id, userId: sub.userId, reason, code }));
+  }
+
+  /**
+   * A door's client kept while offline (an MQTT persistent session) lost or regained its
+   * connection: the operator sees it disconnected or connected, it stays a subscriber.
+   */
+  subscriberLinked(sub: Subscriber, online: boolean, reason: DisconnectReason = 'client_closed', code = 0): void {
+    if (this.doors.get(sub.id) !== sub) return;
+    if (online) {
+      this.#emit(() => ({ type: 'connected', client: sub.info() }));
+      return;
+    }
     const key = `${reason} ${code}`;
     this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
     this.log.info({ client: sub.id, user: sub.userId, protocol: sub.protocol, reason, code }, 'disconnected');

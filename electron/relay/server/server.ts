@@ -241,7 +241,8 @@ export class RelayServer {
 
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, id: string): void {
     const { maxConnections } = this.hub.options;
-    if (maxConnections > 0 && this.hub.connections().size >= maxConnections) {
+    // Shared with the other doors' connections (MQTT).
+    if (maxConnections > 0 && this.hub.connections().size + this.hub.counters.mqtt.connections >= maxConnections) {
       this.hub.noteRejected('too_many_connections');
       refuseUpgrade(socket, 503, 'too_many_connections', `the hub holds its maximum of ${maxConnections} connections`);
       return;

@@ -51,6 +51,8 @@ function frame(payload: string | Uint8Array, opcode: 0x1 | 0x2): Buffer {
 export class Delivery {
   #raw: Buffer | null = null;
   #envelope: Buffer | null = null;
+  /** The MQTT QoS it was published with (0 unless an MQTT client or the operator asked for more). */
+  qos: 0 | 1 | 2 = 0;
 
   constructor(
     readonly topic: string,

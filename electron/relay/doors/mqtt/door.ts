@@ -1,0 +1,467 @@
+/**
+ * The MQTT door: MQTT 3.1/3.1.1 clients (over TCP, TLS or a WebSocket at `/mqtt`) on the hub's
+ * one topic space. aedes (with mqtt-packet) speaks the protocol: CONNECT, keep-alive, QoS
+ * handshakes, sessions, wills. The hub does the rest, once for every protocol:
+ *
+ * - every PUBLISH (and every will) goes through `hub.publish()` in aedes' `authorizePublish`
+ *   hook, which runs before aedes acknowledges, so PUBACK/PUBREC come after the history append
+ *   (the hub's receipt); aedes' own routing is switched off (`publish` and `subscribe` of the
+ *   broker do nothing), so there is one fan-out: the core's;
+ * - every session is one core `Subscriber` (`session.ts`) that the core delivers to by exact
+ *   topic or by filter, only a targeted publish's user's;
+ * - retained messages are the hub's (sent on SUBSCRIBE by the door, filtered by user).
+ *
+ * MQTT 5 is not supported by aedes: a v5 CONNECT gets CONNACK return code 1 and is closed.
+ */
+import { Aedes, type AedesPublishPacket, type Client, type Subscription } from 'aedes';
+import { isUtf8 } from 'node:buffer';
+import type { Duplex } from 'node:stream';
+import type { DisconnectReason } from '../../../../shared/api';
+import type { ClientProtocol } from '../../../../shared/hub';
+import type { DeviceKeyInfo } from '../../../../shared/keys';
+import { filterMatches, filterProblem, hasWildcard } from '../../../../shared/topic-filter';
+import { mayPublish } from '../../core/access/access';
+import { fullBucket, takeToken, type Bucket } from '../../core/clients/bucket';
+import { Delivery } from '../../core/clients/fanout';
+import type { Hub } from '../../core/hub';
+import { keyIdOf, topicAllowed } from '../../core/access/keys';
+import { tokensMatch } from '../../core/access/secrets';
+import { type SessionStore } from './persistence';
+import { MqttSession, type AedesClient, type SessionContext } from './session';
+
+type Qos = 0 | 1 | 2;
+
+/** Who a connecting client is, from its CONNECT password. */
+interface Identity {
+  userId: number | null;
+  key: DeviceKeyInfo | null;
+}
+
+/** Close codes the operator sees for an MQTT client (no WebSocket close code applies). */
+const mqttCode = { normal: 0, error: 1, keepalive: 2, slow: 4002, revoked: 4003, unregistered: 4000 } as const;
+
+/** An MQTT broker speaking for one hub. */
+export class MqttDoor {
+  readonly broker: Aedes;
+  readonly store: SessionStore;
+  readonly #sessions = new Map<string, MqttSession>();
+  readonly #identities = new WeakMap<Client, Identity>();
+  readonly #protocols = new WeakMap<Duplex, ClientProtocol>();
+  readonly #buckets = new WeakMap<Client, Bucket>();
+  readonly #timedOut = new WeakSet<Client>();
+  readonly #ctx: SessionContext;
+  #sweep: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly hub: Hub,
+    store: SessionStore,
+  ) {
+    const { options } = hub;
+    const counters = hub.counters.mqtt;
+    this.store = store;
+    this.#ctx = {
+      store: this.store,
+      get maxBufferedBytes() {
+        return options.maxBufferedBytes;
+      },
+      get policy() {
+        return options.slowConsumerPolicy;
+      },
+      dropped: () => counters.dropped++,
+      slow: (session) => this.#end(session, 'slow_consumer', false),
+      close: (session, reason) => this.#end(session, reason, true),
+      sent: (type) => counters.packetsOut.set(type, (counters.packetsOut.get(type) ?? 0) + 1),
+    };
+    this.broker = new Aedes({
+      persistence: this.store,
+      connectTimeout: 10_000,
+      heartbeatInterval: 3_600_000,
+      maxClientsIdLength: 256,
+      authenticate: (client, username, password, done) => this.#authenticate(client, username, password, done),
+      authorizePublish: (client, packet, done) => this.#publish(client, packet, done),
+      authorizeSubscribe: (client, sub, done) => this.#authorizeSubscribe(client, sub, done),
+    });
+    // One fan-out, the hub's: aedes' own routing of publishes is off.
+    const broker = this.broker as unknown as Record<string, unknown>;
+    broker.publish = (_packet: unknown, client: unknown, done?: (error?: Error | null) => void) => {
+      const callback = typeof client === 'function' ? (client as typeof done) : done;
+      callback?.(null);
+    };
+    broker.subscribe = (_topic: string, _func: unknown, done?: () => void) => done?.();
+    broker.unsubscribe = (_topic: string, _func: unknown, done?: () => void) => done?.();
+    this.#listen();
+    // Persistent sessions stored before a restart: subscribers again, away until they reconnect.
+    for (const [clientId, stored] of this.store.sessions()) {
+      const session = new MqttSession(clientId, stored.userId, stored.keyId, false, this.#ctx, 'mqtt');
+      for (const [topic, qos] of stored.subs) session.qos.set(topic, qos);
+      this.#adopt(session, false);
+    }
+    counters.sessions = this.store.sessions().size;
+  }
+
+  /** Starts the broker (its timers); the listeners call `handle`. */
+  async start(): Promise<void> {
+    await this.broker.listen();
+    // Keys revoked or expired: their MQTT clients go within a second.
+    this.#sweep = setInterval(() => this.#sweepKeys(), 1_000);
+    this.#sweep.unref();
+  }
+
+  /** Serves one connection (a TCP or TLS socket, or a WebSocket's stream). */
+  handle(stream: Duplex, protocol: ClientProtocol, remoteAddress: string | undefined): void {
+    this.#protocols.set(stream, protocol);
+    const client = this.broker.handle(stream) as AedesClient;
+    (client as unknown as { remote: string | null }).remote = remoteAddress ?? null;
+    limitPacketSize(client, this.#maxPacketBytes());
+    const packetsIn = this.hub.counters.mqtt.packetsIn;
+    (client as unknown as { _parser: NodeJS.EventEmitter })._parser.on('packet', (packet: { cmd: string }) => {
+      packetsIn.set(packet.cmd, (packetsIn.get(packet.cmd) ?? 0) + 1);
+    });
+  }
+
+  /**
+   * Closes every connection and leaves the hub (persistent sessions stay in the store, and come
+   * back with the next start's door).
+   */
+  async stop(): Promise<void> {
+    if (this.#sweep !== null) clearInterval(this.#sweep);
+    this.#sweep = null;
+    for (const session of this.#sessions.values()) session.closing = 'shutdown';
+    await new Promise<void>((resolve) => this.broker.close(() => resolve()));
+    for (const session of [...this.#sessions.values()]) {
+      this.#sessions.delete(session.clientId);
+      this.hub.detachSubscriber(session, 'shutdown', 1001);
+    }
+    this.hub.counters.mqtt.connections = 0;
+    this.store.flush();
+  }
+
+  /** Live MQTT connections. */
+  get connections(): number {
+    return this.hub.counters.mqtt.connections;
+  }
+
+  #maxPacketBytes(): number {
+    const { maxMessageBytes, maxTopicLength } = this.hub.options;
+    return maxMessageBytes + 4 * maxTopicLength + 64;
+  }
+
+  #listen(): void {
+    const { broker, hub } = this;
+    const counters = hub.counters.mqtt;
+    const note = (map: Map<string, number>, type: string): void => void map.set(type, (map.get(type) ?? 0) + 1);
+    // The session starts with the CONNACK: the client may SUBSCRIBE before aedes calls it ready.
+    broker.on('connackSent', (packet, client) => {
+      if (packet.returnCode === 0) this.#ready(client as AedesClient);
+    });
+    broker.on('clientDisconnect', (client) => this.#gone(client as AedesClient));
+    broker.on('keepaliveTimeout', (client) => {
+      this.#timedOut.add(client);
+      hub.log.warn({ client: `mqtt:${client.id}` }, 'MQTT keep-alive timeout');
+    });
+    broker.on('subscribe', (subs, client) => this.#subscribed(client as AedesClient, subs));
+    broker.on('unsubscribe', (topics, client) => this.#unsubscribed(client as AedesClient, topics));
+    broker.on('connackSent', () => note(counters.packetsOut, 'connack'));
+    // One line per bad connection; the hub keeps serving everyone else.
+    broker.on('clientError', (client, error) => {
+      if (!this.#timedOut.has(client))
+        hub.log.info({ client: `mqtt:${client.id}`, err: error.message }, 'MQTT client error');
+    });
+    broker.on('connectionError', (client, error) => {
+      hub.noteRejected('mqtt_protocol_error');
+      hub.log.info({ remote: remoteOf(client), err: error.message }, 'MQTT connection refused');
+    });
+  }
+
+  #authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (error: (Error & { returnCode: number }) | null, ok: boolean | null) => void,
+  ): void {
+    const refuse = (returnCode: number, message: string): void => {
+      this.hub.noteRejected(returnCode === 3 ? 'too_many_connections' : 'unauthorized');
+      done(Object.assign(new Error(message), { returnCode }), null);
+    };
+    const { maxConnections, accessToken } = this.hub.options;
+    if (maxConnections > 0 && this.hub.connections().size + this.connections >= maxConnections) {
+      refuse(3, `the hub holds its maximum of ${maxConnections} connections`);
+      return;
+    }
+    const secret = password?.toString('utf8');
+    let identity: Identity | null = null;
+    if (secret !== undefined && keyIdOf(secret) !== null) {
+      const key = this.hub.keys.verify(secret);
+      if (key !== null) {
+        // The username may pick one of the key's users; else the key's first user.
+        const named = username !== undefined && /^\d+$/.test(username) ? Number(username) : NaN;
+        identity = { key, userId: key.users.includes(named) ? named : (key.users[0] ?? null) };
+      }
+    } else if (accessToken !== null && secret !== undefined && tokensMatch(secret, accessToken)) {
+      identity = { key: null, userId: null };
+    } else if (accessToken === null && !this.#keysInUse() && (secret === undefined || secret === '')) {
+      identity = { key: null, userId: null };
+    }
+    if (identity === null) {
+      refuse(5, 'send a device key secret (or the access token) as the MQTT password');
+      return;
+    }
+    this.#identities.set(client, identity);
+    done(null, true);
+  }
+
+  #keysInUse(): boolean {
+    return this.hub.keys.records().some((key) => this.hub.keys.valid(key.id));
+  }
+
+  /** aedes calls this before acknowledging a PUBLISH (and for a will): the hub publishes it here. */
+  #publish(
+    client: Client | null,
+    packet:
+      AedesPublishPacket | { topic: string; payload: Buffer | string; qos: Qos; retain: boolean; messageId?: number },
+    done: (error?: Error | null) => void,
+  ): void {
+    const hub = this.hub;
+    const session = client === null ? undefined : this.#sessions.get(client.id);
+    const inflight = (client as { _inboundInflight?: Set<number> } | null)?._inboundInflight;
+    // A QoS 2 retransmission of a message still awaiting PUBREL: published already.
+    if (packet.qos === 2 && packet.messageId !== undefined && inflight?.has(packet.messageId) === true) {
+      done(null);
+      return;
+    }
+    const { topic } = packet;
+    if (topic.startsWith('$') || topic.length > hub.options.maxTopicLength || hasWildcard(topic)) {
+      hub.noteRejected('invalid_topic');
+      done(new Error(`cannot publish on "${topic.slice(0, 64)}"`));
+      return;
+    }
+    const identity = client === null ? undefined : this.#identities.get(client);
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    // MQTT 3.1.1 has no negative PUBACK: what the hub refuses is acknowledged and dropped, and counted.
+    const drop = (code: string, message: string): void => {
+      hub.noteRejected(code);
+      hub.log.info({ client: session?.id, topic, code }, message);
+      done(null);
+    };
+    const refused = mayPublish(identity?.key ?? null, topic);
+    if (refused !== null) return drop('forbidden', refused);
+    if (payload.length > hub.options.maxMessageBytes) return drop('message_too_large', 'MQTT message too large');
+    if (client !== null && !this.#takeToken(client)) return drop('rate_limited', 'MQTT publish rate limited');
+    if (session !== undefined) session.published++;
+    const message = textOrBytes(payload);
+    // MQTT has no "no local" before v5: a client subscribed to what it publishes gets it back.
+    const source = {
+      origin: 'mqtt' as const,
+      qos: packet.qos,
+      echo: true,
+      ...(session ? { subscriber: session } : {}),
+    };
+    try {
+      const receipt = hub.publish(topic, message, undefined, source, packet.retain);
+      // PUBACK / PUBREC only once the hub holds it (in a cluster: once the hubs have counted).
+      if (receipt instanceof Promise)
+        receipt.then(
+          () => done(null),
+          (error: Error) => done(error),
+        );
+      else done(null);
+    } catch (error) {
+      done(error as Error);
+    }
+  }
+
+  #takeToken(client: Client): boolean {
+    const { devicePublishRatePerSec: rate, devicePublishBurst: burst } = this.hub.options;
+    if (rate === 0) return true;
+    const now = Date.now();
+    let bucket = this.#buckets.get(client);
+    if (bucket === undefined) this.#buckets.set(client, (bucket = fullBucket(burst, now)));
+    return takeToken(bucket, now, rate, burst) === 0;
+  }
+
+  #authorizeSubscribe(
+    client: Client,
+    sub: Subscription,
+    done: (error: Error | null, sub?: Subscription | null) => void,
+  ): void {
+    const key = this.#identities.get(client)?.key ?? null;
+    const { topic } = sub;
+    // A malformed filter (`a/#/b`, `a+`) is a protocol violation: the connection is closed.
+    const problem = filterProblem(topic);
+    if (problem !== null) {
+      this.hub.noteRejected('invalid_topic');
+      done(new Error(problem));
+      return;
+    }
+    // SUBACK 0x80 for a filter the hub refuses: too long, or outside the key's scope.
+    const refused =
+      topic.length > this.hub.options.maxTopicLength || (key !== null && !topicAllowed(key.subscribe, topic));
+    if (refused) this.hub.noteRejected('forbidden');
+    done(null, refused ? null : sub);
+  }
+
+  #ready(client: AedesClient): void {
+    const identity = this.#identities.get(client) ?? { userId: null, key: null };
+    const protocol = this.#protocols.get(client.conn) ?? 'mqtt';
+    const keyId = identity.key?.id ?? null;
+    let session = this.#sessions.get(client.id);
+    if (session !== undefined && (client.clean || session.userId !== identity.userId || session.keyId !== keyId)) {
+      this.#drop(session, 'replaced', mqttCode.normal);
+      session = undefined;
+    }
+    const counters = this.hub.counters.mqtt;
+    counters.connections++;
+    const fresh = session === undefined;
+    session ??= new MqttSession(client.id, identity.userId, keyId, client.clean, this.#ctx, protocol);
+    session.client = client;
+    session.protocol = protocol;
+    session.clean = client.clean;
+    session.closing = null;
+    session.remoteAddress = remoteOf(client);
+    session.connectedSince = session.lastSeen = Date.now();
+    session.keepalive = Math.max(0, Math.round(((client._keepaliveInterval ?? 0) - 1) / 1500));
+    const will = (client as unknown as { will?: { topic: string; qos: Qos; retain: boolean } | null }).will;
+    session.will = will ? { topic: will.topic, qos: will.qos, retain: will.retain } : null;
+    if (!client.clean) this.store.own(client.id, identity.userId, keyId);
+    // Subscriptions restored from a persistent session.
+    const restored = (client as unknown as { subscriptions: Record<string, { qos: Qos }> }).subscriptions;
+    for (const [topic, { qos }] of Object.entries(restored)) session.qos.set(topic, qos);
+    if (fresh) this.#adopt(session, true);
+    else {
+      this.hub.doors.subscribe(session, split(session.qos.keys()));
+      this.hub.subscriberLinked(session, true);
+    }
+    counters.sessions = this.store.sessions().size;
+  }
+
+  #adopt(session: MqttSession, online: boolean): void {
+    if (!this.hub.attachSubscriber(session)) return;
+    this.#sessions.set(session.clientId, session);
+    this.hub.doors.subscribe(session, split(session.qos.keys()));
+    if (!online) this.hub.subscriberLinked(session, false, 'shutdown', mqttCode.normal);
+  }
+
+  #gone(client: AedesClient): void {
+    const session = this.#sessions.get(client.id);
+    if (session === undefined || session.client !== client) return;
+    this.hub.counters.mqtt.connections--;
+    session.client = null;
+    session.lastSeen = Date.now();
+    const reason: DisconnectReason =
+      session.closing ??
+      (this.#timedOut.has(client)
+        ? 'heartbeat_timeout'
+        : (client as unknown as { _disconnected: boolean })._disconnected
+          ? 'client_closed'
+          : 'error');
+    const code =
+      reason === 'heartbeat_timeout'
+        ? mqttCode.keepalive
+        : reason === 'client_closed'
+          ? mqttCode.normal
+          : reason === 'revoked'
+            ? mqttCode.revoked
+            : reason === 'slow_consumer'
+              ? mqttCode.slow
+              : reason === 'unregistered'
+                ? mqttCode.unregistered
+                : mqttCode.error;
+    const forget = session.closing === 'unregistered' || session.closing === 'revoked';
+    if (session.clean || forget) this.#drop(session, reason, code);
+    else this.hub.subscriberLinked(session, false, reason, code);
+  }
+
+  /** Removes a session for good (a clean one's end, the operator's unregister, a revoked key). */
+  #drop(session: MqttSession, reason: DisconnectReason, code: number): void {
+    if (this.#sessions.get(session.clientId) === session) this.#sessions.delete(session.clientId);
+    this.hub.detachSubscriber(session, reason, code);
+    if (!session.clean || reason === 'unregistered' || reason === 'revoked') this.store.forget(session.clientId);
+    this.hub.counters.mqtt.sessions = this.store.sessions().size;
+  }
+
+  /** Ends a session from the hub's side; `forget`: a persistent session goes too. */
+  #end(session: MqttSession, reason: DisconnectReason, forget: boolean): void {
+    session.closing = reason;
+    const client = session.client;
+    if (client !== null) client.close();
+    else if (forget) this.#drop(session, reason, reason === 'revoked' ? mqttCode.revoked : mqttCode.unregistered);
+  }
+
+  #subscribed(client: AedesClient, subs: Subscription[]): void {
+    const session = this.#sessions.get(client.id);
+    if (session === undefined || session.client !== client) return;
+    const granted = subs.filter((sub) => (sub.qos as number) !== 128);
+    for (const { topic, qos } of granted) session.qos.set(topic, qos);
+    this.hub.doors.subscribe(session, split(granted.map((sub) => sub.topic)));
+    this.hub.subscriberChanged(session);
+    this.#sendRetained(session, granted);
+  }
+
+  #unsubscribed(client: AedesClient, topics: string[]): void {
+    const session = this.#sessions.get(client.id);
+    if (session === undefined || session.client !== client) return;
+    for (const topic of topics) session.qos.delete(topic);
+    this.hub.doors.unsubscribe(session, split(topics));
+    this.hub.subscriberChanged(session);
+  }
+
+  /** The hub's retained messages of what was just subscribed to (this user's, or no user's), with retain set. */
+  #sendRetained(session: MqttSession, subs: Subscription[]): void {
+    const engine = this.hub.engine;
+    const sent = new Set<string>();
+    for (const { topic: filter } of subs) {
+      const topics = hasWildcard(filter)
+        ? engine.topics().flatMap((t) => (t.retained !== null && filterMatches(filter, t.topic) ? [t.topic] : []))
+        : [filter];
+      for (const topic of topics) {
+        if (sent.has(topic)) continue;
+        const retained = engine.retained(topic);
+        if (retained === null) continue;
+        if (retained.userId !== undefined && retained.userId !== session.userId) continue;
+        sent.add(topic);
+        const { message, userId, ts, offset } = retained;
+        const position = engine.position(topic);
+        const delivery = new Delivery(topic, message, userId, ts, offset, position?.epoch ?? '', true);
+        delivery.qos = 1;
+        session.deliver(delivery);
+      }
+    }
+  }
+
+  #sweepKeys(): void {
+    for (const session of this.#sessions.values()) {
+      if (session.keyId !== null && !this.hub.keys.valid(session.keyId)) this.#end(session, 'revoked', true);
+    }
+  }
+}
+
+/** Splits subscriptions into exact topics (a map lookup in the core) and wildcard filters. */
+function split(subs: Iterable<string>): { topics: string[]; filters: string[] } {
+  const topics: string[] = [];
+  const filters: string[] = [];
+  for (const sub of subs) (hasWildcard(sub) ? filters : topics).push(sub);
+  return { topics, filters };
+}
+
+/** A payload as the hub keeps it: text when it is valid UTF-8, else the bytes. */
+function textOrBytes(payload: Buffer): string | Buffer {
+  return isUtf8(payload) ? payload.toString('utf8') : Buffer.from(payload);
+}
+
+function remoteOf(client: Client): string | null {
+  return (client as unknown as { remote?: string }).remote ?? null;
+}
+
+/** Refuses a packet longer than `max` bytes as soon as its length is read (not after buffering it). */
+function limitPacketSize(client: Client, max: number): void {
+  const parser = (client as unknown as { _parser: Record<string, unknown> })._parser;
+  const parseLength = parser._parseLength as () => boolean;
+  parser._parseLength = function (this: { packet: { length: number }; _emitError(error: Error): void }): boolean {
+    const ok = parseLength.call(this);
+    if (ok && this.packet.length > max) {
+      this._emitError(new Error(`packet of ${this.packet.length} bytes is over the limit of ${max}`));
+      return false;
+    }
+    return ok;
+  };
+}

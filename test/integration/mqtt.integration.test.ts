@@ -1,0 +1,339 @@
+/**
+ * The MQTT door with clients nobody here wrote (Debian's mosquitto_pub/mosquitto_sub and paho,
+ * MQTT.js over TCP and over WebSocket at /mqtt): one topic space with HTTP and the WebSocket
+ * devices in every direction, wildcards, user-targeted publishes, retained messages as one store,
+ * binary payloads byte-exact, QoS 0/1/2 with the acknowledgement after the history append, wills,
+ * keep-alive, MQTT 5 refused with CONNACK 1.
+ */
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import mqttPacket from 'mqtt-packet';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HistoryResponse, PublishReceipt } from '../../shared/api';
+import { decodeBinaryFrame } from '../../shared/protocol';
+import {
+  killMosquittos,
+  mosquittoPub,
+  mosquittoRun,
+  mosquittoSub,
+  mqttJs,
+  nextMessages,
+  python,
+} from '../support/mqtt';
+import { Device, postJson, rawRequest, register, startHub, type TestHub } from '../support/relay';
+import type { RelayOptions } from '../../electron/relay/index';
+
+let hubs: TestHub[] = [];
+const closers: (() => unknown)[] = [];
+afterEach(async () => {
+  killMosquittos();
+  await Promise.all(closers.splice(0).map((close) => close()));
+  await Promise.all(hubs.map((hub) => hub.relay.stop()));
+  hubs = [];
+});
+
+async function hubWith(options: Partial<RelayOptions> = {}): Promise<TestHub & { mqtt: number }> {
+  const hub = await startHub({ mqttPort: 0, ...options });
+  hubs.push(hub);
+  const mqtt = hub.relay.address()?.mqtt?.port;
+  if (typeof mqtt !== 'number') throw new Error('no MQTT port');
+  return { ...hub, mqtt };
+}
+
+async function js(
+  url: string,
+  options: Parameters<typeof mqttJs>[1] = {},
+): Promise<Awaited<ReturnType<typeof mqttJs>>> {
+  const client = await mqttJs(url, options);
+  closers.push(() => client.endAsync(true));
+  return client;
+}
+
+async function device(hub: TestHub, userId: number, topics: string[], envelope = false): Promise<Device> {
+  const { url } = await register(hub.port, userId);
+  const dev = await Device.connect(envelope ? `${url}?format=envelope` : url);
+  closers.push(() => dev.close());
+  await dev.setTopics(hub, topics);
+  return dev;
+}
+
+describe('MQTT: one topic space with HTTP and WebSocket devices', () => {
+  it('delivers HTTP and WebSocket-device publishes to mosquitto_sub, and MQTT publishes to raw and envelope devices', async () => {
+    const hub = await hubWith();
+    const sub = await mosquittoSub(hub.mqtt, ['-V', 'mqttv311', '-t', 'sensors/+/temp', '-t', 'cats', '-v']);
+    // HTTP → MQTT (a filter and an exact topic)
+    expect((await postJson(hub.port, '/publish', { topic: 'sensors/kitchen/temp', message: '21.5' })).status).toBe(200);
+    expect((await postJson(hub.port, '/publish', { topic: 'cats', message: 'meow' })).status).toBe(200);
+    await sub.waitFor(2);
+    // WebSocket device → MQTT
+    const sender = await device(hub, 1, ['elsewhere'], true);
+    sender.send(JSON.stringify({ publish: { topic: 'sensors/hall/temp', message: 'from a device' } }));
+    expect(await sub.waitFor(3)).toEqual(['sensors/kitchen/temp 21.5', 'cats meow', 'sensors/hall/temp from a device']);
+
+    // MQTT → raw and envelope WebSocket devices
+    const raw = await device(hub, 2, ['cats']);
+    const envelope = await device(hub, 3, ['cats'], true);
+    await mosquittoPub(hub.mqtt, ['-V', 'mqttv311', '-t', 'cats', '-m', 'purr from mosquitto']);
+    await raw.waitForMessages(1);
+    expect(raw.messages).toEqual(['purr from mosquitto']);
+    await envelope.waitForMessages(1);
+    const frame = JSON.parse(envelope.messages[0] ?? '{}') as Record<string, unknown>;
+    expect(frame).toMatchObject({ topic: 'cats', message: 'purr from mosquitto', offset: 2 });
+    expect(typeof frame.ts).toBe('number');
+    expect(typeof frame.epoch).toBe('string');
+    // In the history with its offset, counted like any publish.
+    const history = (await rawRequest(hub.port, 'GET', '/history/cats')).json as HistoryResponse;
+    expect(history.messages.map((m) => m.message)).toEqual(['meow', 'purr from mosquitto']);
+    expect(hub.relay.stats().published).toBe(4);
+  });
+
+  it('keeps + and # literal for tutorial devices, and delivers MQTT → MQTT with wildcards over TCP and WebSocket', async () => {
+    const hub = await hubWith();
+    // `a/+` over HTTP is a plain topic: a tutorial device on that literal topic gets it (200).
+    const literal = await device(hub, 1, ['a/+']);
+    const res = await postJson(hub.port, '/publish', { topic: 'a/+', message: 'literal' });
+    expect(res.status).toBe(200);
+    await literal.waitForMessages(1);
+    expect(literal.messages).toEqual(['literal']);
+    const other = await device(hub, 2, ['a/b']);
+    await postJson(hub.port, '/publish', { topic: 'a/b', message: 'concrete' });
+    await other.waitForMessages(1);
+    expect(literal.messages).toEqual(['literal']); // `+` matched nothing for the tutorial device
+
+    const tcp = await js(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'js-tcp' });
+    const ws = await js(`ws://127.0.0.1:${hub.port}/mqtt`, { clientId: 'js-ws' });
+    await tcp.subscribeAsync('home/#');
+    await ws.subscribeAsync('home/+/light');
+    const gotTcp = nextMessages(tcp, 2);
+    const gotWs = nextMessages(ws, 1);
+    await ws.publishAsync('home/kitchen/light', 'on');
+    await ws.publishAsync('home', 'parent level');
+    expect((await gotTcp).map((m) => `${m.topic} ${m.payload.toString()}`)).toEqual([
+      'home/kitchen/light on',
+      'home parent level',
+    ]);
+    // MQTT 3.1.1: a client subscribed to what it publishes gets it back.
+    expect((await gotWs).map((m) => m.topic)).toEqual(['home/kitchen/light']);
+    const clients = hub.relay.snapshot().clients;
+    expect(clients.find((c) => c.id === 'mqtt:js-tcp')).toMatchObject({ protocol: 'mqtt', filters: ['home/#'] });
+    expect(clients.find((c) => c.id === 'mqtt:js-ws')).toMatchObject({
+      protocol: 'mqtt-ws',
+      filters: ['home/+/light'],
+    });
+  });
+
+  it('carries binary payloads byte-exact both ways, as binary frames to raw devices', async () => {
+    const hub = await hubWith();
+    const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const raw = await device(hub, 1, ['bin']);
+    const envelope = await device(hub, 2, ['bin'], true);
+    const listener = await js(`mqtt://127.0.0.1:${hub.mqtt}`);
+    await listener.subscribeAsync('bin');
+    const got = nextMessages(listener, 2);
+    const publisher = await js(`mqtt://127.0.0.1:${hub.mqtt}`);
+    await publisher.publishAsync('bin', everyByte, { qos: 1 });
+    // And HTTP bytes → MQTT.
+    const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x80]);
+    await rawRequest(hub.port, 'POST', '/publish?topic=bin', bytes, { 'content-type': 'application/octet-stream' });
+    const messages = await got;
+    expect(messages[0]?.payload.equals(everyByte)).toBe(true);
+    expect(messages[1]?.payload.equals(bytes)).toBe(true);
+    await raw.waitForFrames(2);
+    expect(raw.frames[0]?.binary).toBe(true);
+    expect(raw.frames[0]?.data.equals(everyByte)).toBe(true);
+    await envelope.waitForFrames(1);
+    const decoded = decodeBinaryFrame(envelope.frames[0]?.data ?? Buffer.alloc(0));
+    expect(Buffer.from(decoded?.payload ?? []).equals(everyByte)).toBe(true);
+    expect(decoded?.header).toMatchObject({ topic: 'bin', offset: 1 });
+    // A text payload (valid UTF-8) reaches a raw device as a text frame.
+    await publisher.publishAsync('bin', 'héllo');
+    await raw.waitForFrames(3);
+    expect(raw.frames[2]).toMatchObject({ binary: false });
+    expect(raw.frames[2]?.data.toString('utf8')).toBe('héllo');
+  });
+
+  it('delivers a publish aimed at a user only to MQTT clients connected with that user’s key', async () => {
+    const token = 'the-operators-access-token-0123';
+    const hub = await hubWith({ accessToken: token });
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const key = async (users: number[]): Promise<string> => {
+      const body = JSON.stringify({ name: `user ${users[0]}`, users, subscribe: ['*'], publish: ['*'] });
+      const res = await rawRequest(hub.port, 'POST', '/keys', body, auth);
+      return (res.json as { secret: string }).secret;
+    };
+    const seven = await js(`mqtt://127.0.0.1:${hub.mqtt}`, {
+      clientId: 'seven',
+      username: 'any',
+      password: await key([7]),
+    });
+    const eight = await js(`mqtt://127.0.0.1:${hub.mqtt}`, {
+      clientId: 'eight',
+      username: 'eight',
+      password: await key([8]),
+    });
+    const operator = await js(`mqtt://127.0.0.1:${hub.mqtt}`, {
+      clientId: 'op',
+      username: 'operator',
+      password: token,
+    });
+    for (const client of [seven, eight, operator]) await client.subscribeAsync('alerts');
+    const got = { seven: [] as string[], eight: [] as string[], op: [] as string[] };
+    seven.on('message', (_t, p) => got.seven.push(p.toString()));
+    eight.on('message', (_t, p) => got.eight.push(p.toString()));
+    operator.on('message', (_t, p) => got.op.push(p.toString()));
+    const res = await rawRequest(
+      hub.port,
+      'POST',
+      '/publish',
+      JSON.stringify({ topic: 'alerts', message: 'for 7', user_id: 7 }),
+      auth,
+    );
+    expect((res.json as PublishReceipt).delivered).toBe(1);
+    await rawRequest(hub.port, 'POST', '/publish', JSON.stringify({ topic: 'alerts', message: 'for all' }), auth);
+    const done = nextMessages(eight, 1);
+    await done;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got).toEqual({ seven: ['for 7', 'for all'], eight: ['for all'], op: ['for all'] });
+    expect(hub.relay.client('mqtt:seven')).toMatchObject({ userId: 7, protocol: 'mqtt' });
+    expect(hub.relay.client('mqtt:op')).toMatchObject({ userId: null });
+  });
+
+  it('keeps one retained store: MQTT retain → every protocol, HTTP retain → new MQTT subscribers (retain flag), empty clears', async () => {
+    const hub = await hubWith();
+    await mosquittoPub(hub.mqtt, ['-t', 'status/door', '-m', 'open', '-r', '-q', '1']);
+    expect(hub.relay.streams().find((s) => s.topic === 'status/door')?.retained).toMatchObject({ message: 'open' });
+    const envelope = await device(hub, 1, ['status/door'], true);
+    await envelope.waitForMessages(1);
+    expect(JSON.parse(envelope.messages[0] ?? '{}')).toMatchObject({ message: 'open', retained: true });
+
+    await postJson(hub.port, '/publish', { topic: 'status/light', message: 'on', retain: true });
+    const sub = await mosquittoSub(hub.mqtt, ['-t', 'status/#', '-F', '%r %t %p']);
+    expect((await sub.waitFor(2)).sort()).toEqual(['1 status/door open', '1 status/light on']);
+    await postJson(hub.port, '/publish', { topic: 'status/light', message: 'off' });
+    expect(await sub.waitFor(3)).toContain('0 status/light off'); // a live publish: retain flag 0
+
+    await mosquittoPub(hub.mqtt, ['-t', 'status/door', '-n', '-r']);
+    expect(hub.relay.streams().find((s) => s.topic === 'status/door')?.retained ?? null).toBeNull();
+    // DELETE /retained clears it for MQTT too.
+    expect((await rawRequest(hub.port, 'DELETE', '/retained/status/light')).status).toBe(200);
+    const later = await mosquittoRun('mosquitto_sub', hub.mqtt, ['-t', 'status/#', '-W', '1', '-F', '%r %t %p']);
+    expect(later.stdout).not.toContain('status/light on');
+  });
+});
+
+describe('MQTT: QoS, wills, keep-alive and versions', () => {
+  it('acknowledges QoS 1 (paho) and QoS 2 (MQTT.js) only once the message is in the history', async () => {
+    const hub = await hubWith();
+    const script = `
+import sys, paho.mqtt.client as mqtt
+c = mqtt.Client(client_id="paho-q1")
+c.connect("127.0.0.1", int(sys.argv[1]))
+c.loop_start()
+info = c.publish("q/one", "paho qos1", qos=1)
+info.wait_for_publish(5)
+print("acked" if info.is_published() else "not acked")
+c.disconnect(); c.loop_stop()
+`;
+    expect((await python(script, [String(hub.mqtt)])).trim()).toBe('acked');
+    const client = await js(`mqtt://127.0.0.1:${hub.mqtt}`);
+    await client.subscribeAsync('q/two', { qos: 2 });
+    const got = nextMessages(client, 1);
+    await client.publishAsync('q/two', 'exactly once', { qos: 2 }); // resolves on PUBCOMP
+    expect((await got)[0]).toMatchObject({ topic: 'q/two', qos: 2 });
+    for (const [topic, message] of [
+      ['q/one', 'paho qos1'],
+      ['q/two', 'exactly once'],
+    ] as const) {
+      const history = (await rawRequest(hub.port, 'GET', `/history/${topic}`)).json as HistoryResponse;
+      expect(history.messages.map((m) => m.message)).toEqual([message]);
+    }
+    // A subscriber's QoS caps the delivery; the publish's QoS too.
+    await client.subscribeAsync('q/zero', { qos: 0 });
+    const zero = nextMessages(client, 1);
+    await client.publishAsync('q/zero', 'down to 0', { qos: 2 });
+    expect((await zero)[0]?.qos).toBe(0);
+  });
+
+  it('sends the will of a client cut without DISCONNECT, and of one silent past 1.5× its keep-alive', async () => {
+    const hub = await hubWith();
+    const sub = await mosquittoSub(hub.mqtt, ['-t', 'wills/#', '-v']);
+    const dying = await mqttJs(`mqtt://127.0.0.1:${hub.mqtt}`, {
+      clientId: 'dying',
+      will: { topic: 'wills/dying', payload: Buffer.from('gone'), qos: 1, retain: false },
+    });
+    await until(() => hub.relay.client('mqtt:dying') !== null);
+    expect(hub.relay.client('mqtt:dying')?.mqtt?.will).toEqual({ topic: 'wills/dying', qos: 1, retain: false });
+    dying.stream.destroy(); // no DISCONNECT
+    expect(await sub.waitFor(1)).toEqual(['wills/dying gone']);
+
+    // A raw client (mqtt-packet's CONNECT) that never pings: cut after 1.5 s, its will sent.
+    const socket = connect(hub.mqtt, '127.0.0.1');
+    socket.resume(); // reads (and drops) the CONNACK, so that the close is seen
+    await once(socket, 'connect');
+    const started = Date.now();
+    socket.write(
+      mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        clientId: 'silent',
+        keepalive: 1,
+        will: { topic: 'wills/silent', payload: Buffer.from('timed out'), qos: 0, retain: false },
+      }),
+    );
+    await once(socket, 'close');
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(1_400);
+    expect(await sub.waitFor(2)).toEqual(['wills/dying gone', 'wills/silent timed out']);
+  });
+
+  it('refuses MQTT 5 with CONNACK 1 (mosquitto_sub -V 5, MQTT.js v5), and serves 3.1 and 3.1.1', async () => {
+    const hub = await hubWith();
+    const v5 = await mosquittoRun('mosquitto_sub', hub.mqtt, ['-V', '5', '-t', 'x', '-W', '3']);
+    expect(v5.code).not.toBe(0);
+    expect(v5.stderr).toMatch(/Unsupported Protocol Version/);
+    await expect(mqttJs(`mqtt://127.0.0.1:${hub.mqtt}`, { protocolVersion: 5 })).rejects.toThrow();
+    const raw = connect(hub.mqtt, '127.0.0.1');
+    await once(raw, 'connect');
+    raw.write(
+      mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 5,
+        clean: true,
+        clientId: 'v5',
+        keepalive: 10,
+      }),
+    );
+    const connack = await firstPacket(raw, 4);
+    expect(connack).toMatchObject({ cmd: 'connack', returnCode: 1 });
+    await once(raw, 'close');
+    for (const version of ['mqttv31', 'mqttv311']) {
+      const ok = await mosquittoRun('mosquitto_pub', hub.mqtt, ['-V', version, '-t', 'v', '-m', version]);
+      expect(ok.code).toBe(0);
+    }
+    const history = (await rawRequest(hub.port, 'GET', '/history/v')).json as HistoryResponse;
+    expect(history.messages.map((m) => m.message)).toEqual(['mqttv31', 'mqttv311']);
+  });
+});
+
+/** Resolves once `check()` holds (polled; the hub's side of a connect lags the client's CONNACK by a turn). */
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The first packet the server sends on `socket`, parsed with mqtt-packet for `protocolVersion`. */
+function firstPacket(socket: Socket, protocolVersion: number): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const parser = mqttPacket.parser({ protocolVersion });
+    parser.once('packet', (packet: Record<string, unknown>) => resolve(packet));
+    parser.once('error', reject);
+    socket.on('data', (chunk: Buffer) => parser.parse(chunk));
+    socket.once('close', () => reject(new Error('closed before a packet')));
+  });
+}
