@@ -126,3 +126,18 @@ export function productionTarballs(): string[] {
     .filter(([path, entry]) => path !== '' && entry.dev !== true)
     .map(([path]) => cachedTarball(path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)));
 }
+
+/**
+ * The command of the README's Install list (`<!-- install-commands -->`) that starts with
+ * `start`, as words: the package tests run these as written, adding only what no network needs.
+ */
+export function readmeInstallCommand(start: string): string[] {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const list = readme.slice(
+    readme.indexOf('<!-- install-commands -->'),
+    readme.indexOf('\n## ', readme.indexOf('## Install')),
+  );
+  const command = [...list.matchAll(/`([^`]+)`/g)].map(([, text]) => text ?? '').find((text) => text.startsWith(start));
+  if (command === undefined) throw new Error(`README's Install list names no \`${start}…\` command`);
+  return command.split(' ');
+}
