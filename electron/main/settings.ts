@@ -16,7 +16,12 @@ import { defaultRelayOptions, type RelayOptions } from '../relay/index';
  * app announces itself on the LAN (mDNS) unless the operator turns it off — the headless hub needs
  * `--mdns`; closing the window keeps the hub in the tray.
  */
-export const defaultSettings: HubSettings = Object.freeze({ ...settingsOfDefaults(), mdns: true, quitOnClose: false });
+export const defaultSettings: HubSettings = Object.freeze({
+  ...settingsOfDefaults(),
+  mdns: true,
+  quitOnClose: false,
+  checkForUpdates: false,
+});
 
 function settingsOfDefaults(): RelaySettings {
   return Object.fromEntries(guiOptionNames.map((name) => [name, defaultRelayOptions[name]])) as RelaySettings;
@@ -54,6 +59,7 @@ interface StoredSettings extends Partial<HubSettings> {
 export function relayOptionsOf(settings: HubSettings): Partial<RelayOptions> {
   const options: Partial<HubSettings> = { ...settings };
   delete options.quitOnClose;
+  delete options.checkForUpdates;
   return options;
 }
 
