@@ -126,5 +126,5 @@ describe('the relay-hub package', () => {
     expect(registered.status).toBe(200);
     expect(readFileSync(join(project, 'node_modules/relay-hub/package.json'), 'utf8')).toContain('"relay-hub"');
     expect(() => readFileSync(join(project, 'node_modules/electron/package.json'))).toThrow();
-  });
+  }, 90_000);
 });

@@ -146,7 +146,7 @@ device.close();
     writeFileSync(join(project, 'device-ts.mjs'), js.outputText);
     const out = run(process.execPath, ['device-ts.mjs', `http://127.0.0.1:${hub.port}`], project);
     expect(JSON.parse(out)).toEqual({ delivered: 1, topic: 'cats', message: 'from ts', error: 'x' });
-  });
+  }, 90_000);
 
   it('is the very build the hub serves at /sdk/relay-hub-client.mjs', async () => {
     const served = Buffer.from(
