@@ -3,6 +3,7 @@
  * main process (IPC handlers), the preload (named methods), and the renderer (its transport).
  * The browser dashboard carries the same commands and events over the hub's admin WebSocket.
  */
+import type { UpdateStatus } from './updates';
 import type {
   ErrorCode,
   HistoryResponse,
@@ -52,14 +53,16 @@ export type RelaySettings = Pick<OptionValues, GuiOptionName>;
 export interface HubSettings extends RelaySettings {
   /** Closing the window quits the app instead of leaving the hub running in the tray (desktop only). */
   quitOnClose: boolean;
+  /** Ask the release feed for a newer version at start (desktop only, never the portable build; default off). */
+  checkForUpdates: boolean;
 }
 
 /** Every settings field name, in the order the Settings view and the parsers use. */
-export const settingsKeys: readonly (keyof HubSettings)[] = [...guiOptionNames, 'quitOnClose'];
+export const settingsKeys: readonly (keyof HubSettings)[] = [...guiOptionNames, 'quitOnClose', 'checkForUpdates'];
 
 /** The settings the hub runs with, and where they come from. */
 export interface HubConfig {
-  /** Current values (`quitOnClose` is false on the headless hub). */
+  /** Current values (`quitOnClose` and `checkForUpdates` are false on the headless hub). */
   settings: HubSettings;
   /** True in the desktop app: changes are saved and used again at the next launch. False: they last until the hub stops. */
   persisted: boolean;
@@ -251,6 +254,8 @@ export interface Commands {
   exportWrite(arg: { handle: string; chunk: string }): { bytes: number };
   /** Desktop only: closes an export file (`abort` deletes it); answers its size. */
   exportEnd(arg: { handle: string; abort: boolean }): { path: string; bytes: number };
+  /** Desktop only: the app's version and the update check's state; `{ now: true }` asks the release feed first. */
+  checkForUpdates(arg: { now: boolean }): UpdateStatus;
 }
 
 /** Name of a command. */
@@ -294,6 +299,7 @@ export const commandNames = {
   exportBegin: true,
   exportWrite: true,
   exportEnd: true,
+  checkForUpdates: true,
 } as const satisfies Record<CommandName, true>;
 
 /** Commands only the desktop app's main process answers (the dashboard downloads exports instead). */
@@ -301,6 +307,7 @@ export const desktopCommandNames = [
   'exportBegin',
   'exportWrite',
   'exportEnd',
+  'checkForUpdates',
 ] as const satisfies readonly CommandName[];
 
 /** True for a known command name. */

@@ -39,6 +39,12 @@ export const settingSpecs: { readonly [K in keyof HubSettings]: SettingSpec } = 
     hint: 'Off: closing the window keeps the hub running in the tray',
     section: null,
   },
+  checkForUpdates: {
+    label: 'Check for updates',
+    kind: { type: 'flag' },
+    hint: 'At start, ask the release page whether a newer version exists (nothing is downloaded)',
+    section: null,
+  },
 };
 
 /** Null when `value` is structurally valid for setting `key`, else a message naming the setting. */

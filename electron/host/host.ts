@@ -150,8 +150,9 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
 
   function config(): HubConfig {
     const quitOnClose = settings?.get().quitOnClose ?? false;
+    const checkForUpdates = settings?.get().checkForUpdates ?? false;
     return {
-      settings: { ...settingsOf(relay.options), quitOnClose },
+      settings: { ...settingsOf(relay.options), quitOnClose, checkForUpdates },
       persisted: settings !== null,
       dataDir: relay.options.dataDir,
       tokenFile,
@@ -215,9 +216,12 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
   };
 
   const applySettings = async (patch: Partial<HubSettings>): Promise<HubConfig> => {
-    const { quitOnClose, ...relayPatch } = patch;
+    const { quitOnClose, checkForUpdates, ...relayPatch } = patch;
     if (quitOnClose !== undefined && settings === null) {
       throw new SettingsError('"Quit when the window closes" belongs to the desktop app');
+    }
+    if (checkForUpdates !== undefined && settings === null) {
+      throw new SettingsError('"Check for updates" belongs to the desktop app');
     }
     const changed = changedSettings(relayPatch, relay.options);
     if (Object.keys(changed).length > 0) {

@@ -12,3 +12,10 @@ export {
 } from './host';
 export type { HubFeed } from './feed/feed';
 export type { CommandHandler } from './commands/commands';
+export {
+  createUpdateChecker,
+  runUpdateCommand,
+  unsupportedReason,
+  type UpdateChecker,
+  type UpdateFeed,
+} from './updates';

@@ -27,6 +27,7 @@ vi.mock('electron', async () => {
   const { pathToFileURL } = await import('node:url');
   const app = Object.assign(new Emitter(), {
     isPackaged: false,
+    getVersion: () => '0.1.0',
     whenReady: () => Promise.resolve(),
     getPath: () => fake.userData,
     setPath: () => undefined,

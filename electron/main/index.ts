@@ -6,7 +6,8 @@
 import { app, safeStorage, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { runHeadless } from '../cli/index';
-import { createHubHost, type HubHost } from '../host/index';
+import { autoUpdater } from 'electron-updater';
+import { createHubHost, createUpdateChecker, runUpdateCommand, unsupportedReason, type HubHost } from '../host/index';
 import { isLogLevel } from '../relay/index';
 import { createExportFiles } from './export';
 import { registerIpc } from './ipc';
@@ -122,12 +123,25 @@ async function runDesktop(): Promise<void> {
   };
 
   const exports = createExportFiles(() => app.getPath('downloads'));
+  // Opt-in (settings), never for the portable build; electron-updater only asks, nothing is downloaded.
+  const updates = createUpdateChecker({
+    currentVersion: app.getVersion(),
+    enabled: () => settings.get().checkForUpdates,
+    unsupported: unsupportedReason(process.env, app.isPackaged),
+    feed: () => {
+      autoUpdater.autoDownload = false;
+      autoUpdater.autoInstallOnAppQuit = false;
+      return autoUpdater;
+    },
+  });
+  void updates.check();
   registerIpc({
     handler: host.handle,
     feed: host.feed,
     window: () => window,
     pageUrl: appPageUrl(paths.page),
     exports,
+    updates: (arg) => runUpdateCommand(updates, arg),
   });
   app.on('second-instance', showWindow);
   app.on('activate', showWindow);

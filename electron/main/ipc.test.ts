@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BrowserWindow, IpcMainInvokeEvent, WebContents, WebFrameMain } from 'electron';
 import { commandNames, ipcChannel, type HubUpdate } from '../../shared/ipc';
 import { bodyValue } from '../../shared/traffic';
-import { createHubHost, type HubHost } from '../host/index';
+import { createHubHost, createUpdateChecker, runUpdateCommand, type HubHost } from '../host/index';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +72,16 @@ async function setup(window: BrowserWindow | null): Promise<HubHost> {
     window: () => window,
     pageUrl,
     exports: createExportFiles(() => tmpdir()),
+    updates: (arg) =>
+      runUpdateCommand(
+        createUpdateChecker({
+          currentVersion: '0.1.0',
+          enabled: () => false,
+          unsupported: null,
+          feed: () => ({ checkForUpdates: () => Promise.reject(new Error('never asked')) }),
+        }),
+        arg,
+      ),
   });
   return current;
 }
@@ -91,6 +101,23 @@ describe('registerIpc', () => {
     dispose?.();
     dispose = null;
     expect(handlers.size).toBe(0);
+  });
+
+  it('answers checkForUpdates in the main process: the version and the state (off by default)', async () => {
+    const { window } = fakeWindow();
+    await setup(window);
+    expect(await invoke('checkForUpdates', eventFrom(window), { now: true })).toEqual({
+      ok: true,
+      value: { version: '0.1.0', state: { kind: 'off' } },
+    });
+    expect(await invoke('checkForUpdates', eventFrom(window), 'now')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_body' },
+    });
+    expect(await invoke('checkForUpdates', eventFrom(fakeWindow().window), { now: true })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
   });
 
   it('runs commands from the main window and pushes updates to it', async () => {

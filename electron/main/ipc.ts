@@ -26,10 +26,14 @@ export interface IpcOptions {
   pageUrl: string;
   /** Writes exports to files the operator picks (the desktop-only commands). */
   exports: ExportFiles;
+  /** Answers `checkForUpdates` (the other desktop-only command). */
+  updates: (arg: unknown) => Promise<CommandResult<CommandName>>;
 }
 
-const isExportCommand = (name: CommandName): name is ExportCommand =>
-  (desktopCommandNames as readonly CommandName[]).includes(name);
+const exportCommands: readonly CommandName[] = ['exportBegin', 'exportWrite', 'exportEnd'] satisfies ExportCommand[];
+const isExportCommand = (name: CommandName): name is ExportCommand => exportCommands.includes(name);
+// Every desktop-only command is answered here, never by the shared handler.
+const desktopOnly: readonly CommandName[] = desktopCommandNames;
 
 /** True when the event comes from the main window's top frame showing the app page. */
 export function isTrustedSender(event: IpcMainInvokeEvent, window: BrowserWindow | null, pageUrl: string): boolean {
@@ -64,7 +68,10 @@ export function registerIpc(options: IpcOptions): () => void {
         options.feed.watchTopics(listener, false);
         void options.exports.abortAll();
       }
-      return isExportCommand(name) ? options.exports.run(name, arg, window) : options.handler(name, arg, { listener });
+      if (isExportCommand(name)) return options.exports.run(name, arg, window);
+      if (name === 'checkForUpdates') return options.updates(arg);
+      if (desktopOnly.includes(name)) return forbidden;
+      return options.handler(name, arg, { listener });
     });
   }
   const unsubscribe = options.feed.subscribe(listener);

@@ -25,6 +25,7 @@ export const defaultSettings: HubSettings = Object.freeze({
   mqttPort: 1883,
   mqttsPort: 8883,
   quitOnClose: false,
+  checkForUpdates: false,
 });
 
 function settingsOfDefaults(): RelaySettings {
@@ -63,6 +64,7 @@ interface StoredSettings extends Partial<HubSettings> {
 export function relayOptionsOf(settings: HubSettings): Partial<RelayOptions> {
   const options: Partial<HubSettings> = { ...settings };
   delete options.quitOnClose;
+  delete options.checkForUpdates;
   return options;
 }
 

@@ -38,6 +38,7 @@ export const bridge: RelayHubBridge = {
   exportBegin: command('exportBegin'),
   exportWrite: command('exportWrite'),
   exportEnd: command('exportEnd'),
+  checkForUpdates: command('checkForUpdates'),
   onUpdate(listener) {
     const forward = (_event: IpcRendererEvent, update: HubUpdate): void => listener(update);
     ipcRenderer.on(ipcChannel.update, forward);

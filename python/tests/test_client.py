@@ -184,3 +184,24 @@ def test_stops_for_good_when_the_operator_unregisters_it(hub):
         assert closed.value.code == "closed"
 
     run(main())
+
+
+def test_registers_again_when_the_hub_has_forgotten_it(hub, tmp_path):
+    async def main():
+        async with Client(hub.url, 4, topics=["cats"], backoff=Backoff(base=0.2)) as device:
+            inbox = Inbox(device)
+            await device.wait_for_state("open", 10)
+            first = device.id
+            hub.kill9()
+            await device.wait_for_state("reconnecting", 10)
+            hub.data_dir = str(tmp_path / "fresh")  # a hub that never saw this registration
+            os.makedirs(hub.data_dir)
+            hub.restart()
+            await device.wait_for_state("open", 20)
+            await inbox.subscribed()
+            assert device.id != first
+            assert [payload for event, payload in inbox.events if event == "registered"] == [first, device.id]
+            hub.publish("cats", "after")
+            assert (await inbox.get()).message == "after"
+
+    run(main())

@@ -1,6 +1,7 @@
 import { useStore } from '../store';
 import { CopyButton } from './CopyButton';
 import { QuitOnCloseToggle } from './QuitOnCloseToggle';
+import { UpdateCheck } from './UpdateCheck';
 
 /** The base URLs devices on the LAN use, each with a copy button; plus the browser dashboard link in the app. */
 export function DeviceUrls() {
@@ -21,6 +22,7 @@ export function DeviceUrls() {
       </ul>
       <span className="url-bar-end">
         <QuitOnCloseToggle />
+        <UpdateCheck />
         {dashboard !== null && (
           <span className="url-item">
             <span className="url-bar-label">Browser dashboard</span>

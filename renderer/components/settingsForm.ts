@@ -4,13 +4,15 @@ import { settingsSectionIds, type SettingsSectionId } from '../../shared/options
 import { settingFromText, settingSpecs, settingToText } from '../../shared/settings';
 
 /** A setting the form edits (the window toggle lives in the URL bar). */
-export type FormKey = Exclude<keyof HubSettings, 'quitOnClose'>;
+export type FormKey = Exclude<keyof HubSettings, 'quitOnClose' | 'checkForUpdates'>;
 
 /** The text of every field. */
 export type Drafts = Record<FormKey, string>;
 
 /** The fields of the form, in order. */
-export const formKeys: readonly FormKey[] = settingsKeys.filter((key): key is FormKey => key !== 'quitOnClose');
+export const formKeys: readonly FormKey[] = settingsKeys.filter(
+  (key): key is FormKey => key !== 'quitOnClose' && key !== 'checkForUpdates',
+);
 
 /** A group of fields. */
 export interface SettingsSectionSpec {

@@ -8,7 +8,15 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildInto, installOffline, pack, productionTarballs, startHubProcess, type HubProcess } from '../support/pack';
+import {
+  buildInto,
+  installOffline,
+  pack,
+  productionTarballs,
+  readmeInstallCommand,
+  startHubProcess,
+  type HubProcess,
+} from '../support/pack';
 
 const root = process.cwd();
 let packed: ReturnType<typeof pack>;
@@ -95,8 +103,11 @@ describe('the relay-hub package', () => {
   });
 
   it('starts with npx relay-hub --dashboard from the installed tarball, prints the dashboard URL and serves it', async () => {
-    const args = ['--offline', 'relay-hub', '--dashboard', '--host', '127.0.0.1', '--port', '0'];
-    hub = await startHubProcess('npx', args, project, {
+    // The README's `npx relay-hub`, offline, with the dashboard on, on loopback and a free port.
+    const [npx, ...command] = readmeInstallCommand('npx ');
+    expect([npx, ...command]).toEqual(['npx', 'relay-hub']);
+    const args = ['--offline', ...command, '--dashboard', '--host', '127.0.0.1', '--port', '0'];
+    hub = await startHubProcess(npx ?? 'npx', args, project, {
       RELAY_HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'relay-hub-npx-')),
     });
     const dashboard = /Dashboard: (http:\/\/\S+)/.exec(hub.stdout())?.[1];
@@ -115,5 +126,5 @@ describe('the relay-hub package', () => {
     expect(registered.status).toBe(200);
     expect(readFileSync(join(project, 'node_modules/relay-hub/package.json'), 'utf8')).toContain('"relay-hub"');
     expect(() => readFileSync(join(project, 'node_modules/electron/package.json'))).toThrow();
-  });
+  }, 90_000);
 });

@@ -12,7 +12,16 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sdkBudgetBytes, sdkSize, sdkSizeLine } from '../../scripts/sdk-package.mjs';
-import { buildInto, cachedTarball, installOffline, pack, run, startHubProcess, type HubProcess } from '../support/pack';
+import {
+  buildInto,
+  cachedTarball,
+  installOffline,
+  pack,
+  readmeInstallCommand,
+  run,
+  startHubProcess,
+  type HubProcess,
+} from '../support/pack';
 
 const root = process.cwd();
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -26,7 +35,10 @@ beforeAll(async () => {
   buildInto(out, ['cli', 'client']);
   packed = pack(join(out, 'relay-hub-client'));
   console.log(`relay-hub-client tarball: ${packed.files.length} files, ${packed.size} bytes`);
-  const types = ['@types/ws', '@types/node', 'undici-types'].map(cachedTarball);
+  // The README's `npm install relay-hub-client`, offline: the name becomes the packed tarball.
+  const [, install, name] = readmeInstallCommand('npm install');
+  expect([install, name]).toEqual(['install', 'relay-hub-client']);
+  const types = ['@types/ws', '@types/node', 'undici-types'].map((name) => cachedTarball(name));
   project = installOffline([packed.tarball, cachedTarball('ws'), ...types]);
   hub = await startHubProcess(
     process.execPath,
@@ -134,7 +146,7 @@ device.close();
     writeFileSync(join(project, 'device-ts.mjs'), js.outputText);
     const out = run(process.execPath, ['device-ts.mjs', `http://127.0.0.1:${hub.port}`], project);
     expect(JSON.parse(out)).toEqual({ delivered: 1, topic: 'cats', message: 'from ts', error: 'x' });
-  });
+  }, 90_000);
 
   it('is the very build the hub serves at /sdk/relay-hub-client.mjs', async () => {
     const served = Buffer.from(

@@ -51,7 +51,7 @@ export function update(overrides: Partial<HubUpdate> = {}): HubUpdate {
 /** Settings as a fresh hub has them (the options table's defaults), with `overrides`. */
 export function hubSettings(overrides: Partial<HubSettings> = {}): HubSettings {
   const defaults = Object.fromEntries(guiOptionNames.map((name) => [name, optionDefaults[name]])) as RelaySettings;
-  return { ...defaults, quitOnClose: false, ...overrides };
+  return { ...defaults, quitOnClose: false, checkForUpdates: false, ...overrides };
 }
 
 /** A config: the desktop app's (saved) unless `persisted` is false. */

@@ -60,11 +60,11 @@ export function pack(
  * The registry tarball URL of `name` at the version this repository's lockfile holds: npm's cache
  * has it (npm ci put it there), so `--offline` installs it without asking the registry anything.
  */
-export function cachedTarball(name: string): string {
+export function cachedTarball(name: string, at = `node_modules/${name}`): string {
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, { version?: string }>;
   };
-  const version = lock.packages[`node_modules/${name}`]?.version;
+  const version = lock.packages[at]?.version;
   if (version === undefined) throw new Error(`${name} is not in package-lock.json`);
   const registry = run('npm', ['config', 'get', 'registry'], root).trim().replace(/\/+$/, '');
   return `${registry}/${name}/-/${name.split('/').at(-1) ?? name}-${version}.tgz`;
@@ -117,12 +117,30 @@ export async function startHubProcess(
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The registry tarballs of this repository's production dependency tree (every lockfile entry not marked dev). */
+/**
+ * The registry tarballs of this repository's production dependency tree (every lockfile entry not
+ * marked dev), each at the version of its own entry (a nested copy may differ from the top one).
+ */
 export function productionTarballs(): string[] {
   const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
     packages: Record<string, { dev?: boolean }>;
   };
   return Object.entries(lock.packages)
     .filter(([path, entry]) => path !== '' && entry.dev !== true)
-    .map(([path]) => cachedTarball(path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)));
+    .map(([path]) => cachedTarball(path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length), path));
+}
+
+/**
+ * The command of the README's Install list (`<!-- install-commands -->`) that starts with
+ * `start`, as words: the package tests run these as written, adding only what no network needs.
+ */
+export function readmeInstallCommand(start: string): string[] {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const list = readme.slice(
+    readme.indexOf('<!-- install-commands -->'),
+    readme.indexOf('\n## ', readme.indexOf('## Install')),
+  );
+  const command = [...list.matchAll(/`([^`]+)`/g)].map(([, text]) => text ?? '').find((text) => text.startsWith(start));
+  if (command === undefined) throw new Error(`README's Install list names no \`${start}…\` command`);
+  return command.split(' ');
 }

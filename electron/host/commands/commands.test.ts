@@ -153,6 +153,7 @@ describe('createCommandHandler', () => {
       exportBegin: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app
       exportWrite: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app
       exportEnd: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app
+      checkForUpdates: { ok: false, error: { code: 'unavailable' } }, // the desktop app's own
     };
     expect(Object.keys(expected).sort()).toEqual(Object.keys(commandNames).sort());
     for (const [name, answer] of Object.entries(expected)) {
@@ -322,7 +323,13 @@ describe('createCommandHandler', () => {
 describe('createHubHost', () => {
   it('shows EADDRINUSE as an error status, then restarts on another port without a new process', async () => {
     const taken = await occupy();
-    let saved: HubSettings = { ...settingsOf(defaultRelayOptions), host: '127.0.0.1', port: taken, quitOnClose: false };
+    let saved: HubSettings = {
+      ...settingsOf(defaultRelayOptions),
+      host: '127.0.0.1',
+      port: taken,
+      quitOnClose: false,
+      checkForUpdates: false,
+    };
     host = createHubHost({
       relay: { host: '127.0.0.1', port: taken, heartbeatIntervalMs: 0 },
       settings: { get: () => saved, set: (patch) => (saved = { ...saved, ...patch }) },

@@ -175,6 +175,9 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'exportEnd':
         // The desktop app's main process answers these itself; a browser downloads exports instead.
         return failure('unavailable', 'only the desktop app saves files; the dashboard downloads exports');
+      case 'checkForUpdates':
+        // The desktop app's main process answers it; a headless hub is updated with npm.
+        return failure('unavailable', 'only the desktop app checks for updates');
     }
   };
   const setToken = (token: string | null): void => (host.setAccessToken ?? relay.setAccessToken)(token);

@@ -206,7 +206,7 @@ describe('createHubFeed', () => {
   it('gives a full picture in init() and pushes status changes on refresh()', async () => {
     let status: HubStatus = { state: 'running', listen: null, error: null };
     let config: HubConfig = {
-      settings: { ...settingsOf(defaultRelayOptions), quitOnClose: false },
+      settings: { ...settingsOf(defaultRelayOptions), quitOnClose: false, checkForUpdates: false },
       persisted: true,
       dataDir: '/data',
       tokenFile: null,

@@ -342,7 +342,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
 /** The config of a feed created without one (unit tests): the relay's options, not saved. */
 function fallbackConfig(options: Relay['options']): HubConfig {
   return {
-    settings: { ...settingsOf(options), quitOnClose: false },
+    settings: { ...settingsOf(options), quitOnClose: false, checkForUpdates: false },
     persisted: false,
     dataDir: options.dataDir,
     tokenFile: null,
