@@ -43,6 +43,8 @@ test.describe('Electron app', () => {
         RELAY_HUB_PORT: '0',
         // Never announced over mDNS on this machine's real network.
         RELAY_HUB_MDNS: '0',
+        RELAY_HUB_MQTT_PORT: 'off',
+        RELAY_HUB_MQTTS_PORT: 'off',
         RELAY_HUB_USER_DATA: mkdtempSync(join(tmpdir(), 'relay-hub-electron-')),
       },
     });

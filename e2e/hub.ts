@@ -46,6 +46,8 @@ export async function startHub(
   args.push(...(options.args ?? []));
   const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // MQTT off unless a spec's args turn it on (flags win): never the default ports 1883 and 8883.
+    env: { ...process.env, RELAY_HUB_MQTT_PORT: 'off', RELAY_HUB_MQTTS_PORT: 'off' },
   });
   const stderr: string[] = [];
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));

@@ -42,6 +42,8 @@ export interface CliOnlyFlag {
   env: string;
   /** A switch (`--dashboard`, env `=1`), or a flag with a value. */
   switch: boolean;
+  /** A switch that is on unless turned off (`--no-dashboard`, env `=0`). */
+  defaultOn?: boolean;
   help: string;
 }
 
@@ -51,7 +53,8 @@ export const cliOnlyFlags: readonly CliOnlyFlag[] = [
     flag: 'dashboard',
     env: 'RELAY_HUB_DASHBOARD',
     switch: true,
-    help: 'serve the operator GUI at /dashboard/ (admin token required, printed at start)',
+    defaultOn: true,
+    help: 'serve the operator GUI at /dashboard/ (admin token required, printed at start); --no-dashboard or =0 turns it off',
   },
   {
     flag: 'dashboard-token',
@@ -119,6 +122,7 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     options: { ...Object.fromEntries(flags), help: { type: 'boolean', short: 'h' } },
     strict: true,
     allowPositionals: false,
+    allowNegative: true,
   });
   if (values.help === true) return { kind: 'help' };
   const given = values as Record<string, string | boolean | undefined>;
@@ -127,7 +131,10 @@ export function parseCli(argv: readonly string[], env: Readonly<Record<string, s
     const value = readValue(`--${flag}`, row.kind, given[flag], env[variable]);
     if (value !== undefined) relay[name] = value;
   }
-  const dashboard = given.dashboard === true || isOn(env.RELAY_HUB_DASHBOARD);
+  // On unless turned off: `npx relay-hub` prints the dashboard's URL (its admin token guards it).
+  const dashboardEnv = env.RELAY_HUB_DASHBOARD;
+  const dashboard =
+    typeof given.dashboard === 'boolean' ? given.dashboard : dashboardEnv === undefined || isOn(dashboardEnv);
   const command: CliCommand = { kind: 'run', relay, dashboard };
   const tokenFile = given['token-file'] ?? env.RELAY_HUB_TOKEN_FILE;
   if (typeof tokenFile === 'string' && tokenFile !== '') {

@@ -101,6 +101,9 @@ beforeAll(async () => {
   process.env.RELAY_HUB_PORT = String(taken);
   // The desktop app announces itself over mDNS by default: never on this machine's real network.
   process.env.RELAY_HUB_MDNS = '0';
+  // Nor on the MQTT ports 1883 and 8883 the desktop app opens by default.
+  process.env.RELAY_HUB_MQTT_PORT = 'off';
+  process.env.RELAY_HUB_MQTTS_PORT = 'off';
   delete process.env.RELAY_HUB_HEADLESS;
 });
 

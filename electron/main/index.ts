@@ -64,10 +64,17 @@ function createDesktopHost(settings: SettingsStore): HubHost {
   // RELAY_HUB_MDNS=0 (or 1) the saved announcement (tests never announce on the machine's LAN).
   const envPort = process.env.RELAY_HUB_PORT;
   const envMdns = process.env.RELAY_HUB_MDNS;
+  // RELAY_HUB_MQTT_PORT / RELAY_HUB_MQTTS_PORT (a port, or off) override the saved MQTT ports (tests: off).
+  const mqttPortOf = (value: string | undefined): { value: number | null } | null =>
+    value === 'off' ? { value: null } : value !== undefined && /^\d+$/.test(value) ? { value: Number(value) } : null;
+  const envMqtt = mqttPortOf(process.env.RELAY_HUB_MQTT_PORT);
+  const envMqtts = mqttPortOf(process.env.RELAY_HUB_MQTTS_PORT);
   const fixed = {
     ...(process.env.RELAY_HUB_HOST ? { host: process.env.RELAY_HUB_HOST } : {}),
     ...(envPort !== undefined && /^\d+$/.test(envPort) ? { port: Number(envPort) } : {}),
     ...(envMdns === '0' || envMdns === '1' ? { mdns: envMdns === '1' } : {}),
+    ...(envMqtt !== null ? { mqttPort: envMqtt.value } : {}),
+    ...(envMqtts !== null ? { mqttsPort: envMqtts.value } : {}),
     // Registrations survive restarts and crashes in the app's own folder.
     dataDir: app.getPath('userData'),
     logLevel: isLogLevel(process.env.RELAY_HUB_LOG_LEVEL) ? process.env.RELAY_HUB_LOG_LEVEL : 'info',

@@ -285,8 +285,18 @@ describe('parseCli', () => {
     expect(parseCli(['--host', 'h', '--slow-consumer', 'drop'], { RELAY_HUB_HEARTBEAT_MS: '500' })).toEqual({
       kind: 'run',
       relay: { host: 'h', slowConsumerPolicy: 'drop', heartbeatIntervalMs: 500 },
-      dashboard: false,
+      dashboard: true,
     });
+  });
+  it('serves the dashboard unless --no-dashboard or RELAY_HUB_DASHBOARD=0 turns it off (the flag wins)', () => {
+    const dashboard = (argv: string[], env: Record<string, string> = {}): unknown =>
+      (parseCli(argv, env) as { dashboard: boolean }).dashboard;
+    expect(dashboard([])).toBe(true);
+    expect(dashboard(['--no-dashboard'])).toBe(false);
+    expect(dashboard([], { RELAY_HUB_DASHBOARD: '0' })).toBe(false);
+    expect(dashboard([], { RELAY_HUB_DASHBOARD: '1' })).toBe(true);
+    expect(dashboard(['--dashboard'], { RELAY_HUB_DASHBOARD: '0' })).toBe(true);
+    expect(dashboard(['--no-dashboard'], { RELAY_HUB_DASHBOARD: '1' })).toBe(false);
   });
   it('refuses unknown flags', () => {
     expect(() => parseCli(['--nope'], {})).toThrow();

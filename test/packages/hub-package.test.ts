@@ -102,11 +102,11 @@ describe('the relay-hub package', () => {
     expect(external).not.toContain('electron');
   });
 
-  it('starts with npx relay-hub --dashboard from the installed tarball, prints the dashboard URL and serves it', async () => {
+  it('starts with npx relay-hub from the installed tarball, prints the dashboard URL and serves it', async () => {
     // The README's `npx relay-hub`, offline, with the dashboard on, on loopback and a free port.
     const [npx, ...command] = readmeInstallCommand('npx ');
     expect([npx, ...command]).toEqual(['npx', 'relay-hub']);
-    const args = ['--offline', ...command, '--dashboard', '--host', '127.0.0.1', '--port', '0'];
+    const args = ['--offline', ...command, '--host', '127.0.0.1', '--port', '0'];
     hub = await startHubProcess(npx ?? 'npx', args, project, {
       RELAY_HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'relay-hub-npx-')),
     });

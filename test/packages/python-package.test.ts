@@ -49,6 +49,9 @@ describe('the relay_hub Python library', () => {
         RELAY_HUB_CLI: join(work, 'dist/cli/relay-hub.cjs'),
         RELAY_HUB_NODE: process.execPath,
         RELAY_HUB_EXPECT_INSTALLED: '1',
+        // The library's tests start hubs: MQTT off (never the default ports 1883 and 8883).
+        RELAY_HUB_MQTT_PORT: 'off',
+        RELAY_HUB_MQTTS_PORT: 'off',
         NODE_PATH: join(root, 'node_modules'),
       },
     });

@@ -33,7 +33,9 @@ export function optionsMarkdown(): string {
   }
   for (const flag of cliOnlyFlags) {
     const env = flag.switch ? `${flag.env}=1` : flag.env;
-    rows.push(`| ${code(`--${flag.flag}`)} | ${code(env)} | ${flag.switch ? 'off' : '—'} | ${cell(flag.help)} |`);
+    rows.push(
+      `| ${code(`--${flag.flag}`)} | ${code(env)} | ${flag.switch ? (flag.defaultOn === true ? 'on' : 'off') : '—'} | ${cell(flag.help)} |`,
+    );
   }
   return `${rows.join('\n')}\n`;
 }

@@ -93,7 +93,11 @@ export async function startHubProcess(
   cwd: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<HubProcess> {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
+  // MQTT off unless asked (never the default ports 1883 and 8883 in a test).
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, RELAY_HUB_MQTT_PORT: 'off', RELAY_HUB_MQTTS_PORT: 'off', ...env },
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
