@@ -9,6 +9,7 @@ import { Emitter } from './emitter';
 import { HubList } from './hubs';
 import { HubHttpError, register, registrationExists, socketUrl, withEnvelopes, type FetchLike } from './hub-http';
 import { Outbox, type Pending } from './outbox';
+import { willFrame, type Will } from './will';
 import {
   RelayError,
   type ClientEvents,
@@ -26,6 +27,7 @@ export class RelayClient extends Emitter<ClientEvents> {
   #id: string | null;
   #url: string | null;
   #topics: string[] | null;
+  #will: Will | null;
   /** Per topic, the position of the last message received: what a resubscribe asks to recover from. */
   readonly #positions = new Map<string, { offset: number; epoch: string }>();
   #ws: WebSocketLike | null = null;
@@ -64,6 +66,7 @@ export class RelayClient extends Emitter<ClientEvents> {
     this.#id = options.id ?? null;
     this.#url = options.id === undefined ? null : socketUrl(options.hub, options.id);
     this.#topics = options.topics === undefined ? null : [...options.topics];
+    this.#will = options.will === undefined ? null : { ...options.will };
     this.#outbox = new Outbox(options.queue);
     queueMicrotask(() => void this.#connect());
   }
@@ -108,6 +111,12 @@ export class RelayClient extends Emitter<ClientEvents> {
       if (this.#state === 'open' && this.#ws !== null) this.#send(this.#ws, item);
       else for (const dropped of this.#outbox.push(item)) this.#drop(dropped);
     });
+  }
+
+  /** Sets (null: clears) the last will, now when open and on every reconnect. */
+  setWill(will: Will | null): void {
+    this.#will = will === null ? null : { ...will };
+    if (this.#state === 'open' && this.#ws !== null) this.#ws.send(willFrame(will));
   }
 
   /** Replaces the topic set (sent now when open, and on every reconnect). */
@@ -198,6 +207,7 @@ export class RelayClient extends Emitter<ClientEvents> {
 
   #onOpen(ws: WebSocketLike): void {
     this.#setState('open');
+    if (this.#will !== null) ws.send(willFrame(this.#will));
     this.#sendTopics(ws);
     for (const item of this.#outbox.drain()) this.#send(ws, item);
     this.#heartbeat = setInterval(() => ws.send(JSON.stringify({ ping: ++this.#pingSeq })), this.#heartbeatMs);
