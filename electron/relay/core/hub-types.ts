@@ -20,6 +20,8 @@ export interface PublishSource {
   /** A door's client (an MQTT session) that published it. */
   subscriber?: Subscriber;
   echo?: boolean;
+  /** How many webhooks deep it is (`X-Relay-Hub-Hop` of a receiver's publish; see `core/hops.ts`). */
+  hop?: number;
 }
 
 /** Visits one registration's live counters (no object is built per client). */

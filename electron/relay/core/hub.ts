@@ -152,6 +152,13 @@ export class Hub {
   readonly pairings = new Pairings();
   /** The clients of the other doors (MQTT, HTTP streams): see `core/subscribers.ts`. */
   readonly doors = new Subscribers();
+  /** Listeners that are no clients (the webhooks): every publication they match, never listed or counted. */
+  readonly taps = new Subscribers();
+  #publishHop = 0;
+  /** While the taps get a publication: how many webhooks deep it is (see `core/hops.ts`). */
+  get publishHop(): number {
+    return this.#publishHop;
+  }
   /** Who is online on which topic, and the join/leave events (see `core/presence.ts`). */
   readonly presence: Presence;
 
@@ -315,6 +322,11 @@ export class Hub {
       const doorDelivered = this.doors.deliver(delivery, userId, from?.echo === true ? undefined : from?.subscriber);
       delivered += doorDelivered;
       deliveredBytes += doorDelivered * delivery.raw().length;
+    }
+    if (this.taps.size > 0) {
+      this.#publishHop = from?.hop ?? 0;
+      this.taps.deliver(delivery, undefined, undefined);
+      this.#publishHop = 0;
     }
     this.#registry.notePublished(topic);
     this.#totals.delivered += delivered;
