@@ -80,3 +80,17 @@ export function parseWebhookRequest(body: unknown): Parsed<WebhookRequest> {
   }
   return { ok: true, value };
 }
+
+/** How a test delivery went: the receiver's status (0: no answer) and the latency. */
+export interface WebhookTest {
+  status: number;
+  latencyMs: number;
+  error: string | null;
+}
+
+/** `{id}` of the webhook commands. */
+export function parseWebhookIdArg(value: unknown): Parsed<{ id: string }> {
+  const id = (value as { id?: unknown } | null)?.id;
+  if (typeof id !== 'string' || !/^[\w-]{1,64}$/.test(id)) return bad('expected {"id": "<webhook id>"}');
+  return { ok: true, value: { id } };
+}

@@ -21,6 +21,7 @@ export { deviceSocketUrl } from '../../shared/urls';
 import type { FeedListener, HubFeed } from './feed';
 import { runKeyCommand } from './commands-keys';
 import { runStreamCommand } from './commands-streams';
+import { runWebhookCommand } from './commands-webhooks';
 import { LimitError, type Relay } from '../relay/index';
 
 /** Settings that cannot be applied (invalid together, or the server cannot listen with them): code `invalid_settings`. */
@@ -158,6 +159,11 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'clearRetained':
       case 'clearHistory':
         return runStreamCommand(relay, name, arg);
+      case 'listWebhooks':
+      case 'addWebhook':
+      case 'removeWebhook':
+      case 'testWebhook':
+        return runWebhookCommand(relay, name, arg);
       case 'exportBegin':
       case 'exportWrite':
       case 'exportEnd':
