@@ -35,7 +35,11 @@ function positionId(rng: Rng): string {
     '[]',
     jsonValue(rng, 2),
   ]);
-  return rng.chance(0.7) ? Buffer.from(json).toString('base64url') : stringLiteral(rng, 30);
+  const roll = rng.int(10);
+  if (roll < 6) return Buffer.from(json).toString('base64url');
+  // Base64url of random bytes: the right alphabet, not JSON.
+  if (roll < 8) return rng.bytes(1 + rng.int(40)).toString('base64url');
+  return stringLiteral(rng, 30);
 }
 
 /** One generated door request. */
