@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientsResponse, PresenceResponse } from '../../shared/presence';
 import { Device, nextEvent, rawRequest, register, startHub, type TestHub } from '../support/relay';
+import { socketOn, startCluster, type TestCluster } from '../support/cluster';
 import { StreamReader } from '../support/stream';
 
 let hub: TestHub | null = null;
@@ -109,5 +110,41 @@ describe('presence', () => {
     device.send(JSON.stringify({ topics: ['a'], presence: true }));
     await device.waitForMessages(1);
     expect(JSON.parse(device.messages[0] as string)).toMatchObject({ error: { code: 'bad_frame' } });
+  });
+});
+
+describe('presence in a cluster', () => {
+  let cluster: TestCluster | null = null;
+  afterEach(async () => {
+    for (const device of devices.splice(0)) await device.close();
+    await cluster?.stop();
+    cluster = null;
+  });
+
+  it('counts and announces devices whose sockets are on another hub of the cluster', async () => {
+    cluster = await startCluster(2);
+    const [a, b] = cluster.hubs as [TestHub, TestHub];
+    // A watcher on hub a.
+    const watcherReg = await register(a.port, 1);
+    const watcher = await Device.connect(`${socketOn(a, watcherReg.id)}?format=envelope`);
+    devices.push(watcher);
+    watcher.send(JSON.stringify({ topics: ['room'], presence: true }));
+    await nextEvent(a.relay, 'topics', (event) => event.id === watcherReg.id);
+    // A device of user 2 with its socket on hub b joins the room.
+    const otherReg = await register(b.port, 2);
+    const other = await Device.connect(socketOn(b, otherReg.id));
+    devices.push(other);
+    other.send(JSON.stringify({ topics: ['room'] }));
+    await watcher.waitForMessages(1);
+    expect(presenceFrames(watcher)).toEqual([
+      { topic: 'room', event: 'join', client: { id: otherReg.id, user_id: 2, protocol: 'ws' } },
+    ]);
+    const room = (await rawRequest(a.port, 'GET', '/presence/room')).json as PresenceResponse;
+    expect(room).toEqual({ topic: 'room', clients: 2, users: [1, 2] });
+    const listed = (await rawRequest(a.port, 'GET', '/clients?user_id=2')).json as ClientsResponse;
+    expect(listed.clients).toMatchObject([{ id: otherReg.id, topics: ['room'], hub: expect.any(String) as unknown }]);
+    await other.close();
+    await watcher.waitForMessages(2);
+    expect(presenceFrames(watcher).at(-1)).toMatchObject({ event: 'leave', client: { id: otherReg.id } });
   });
 });

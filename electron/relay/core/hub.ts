@@ -181,7 +181,11 @@ export class Hub {
       expired: this.counters.expired,
     });
     this.#registry = this.registrations.registry;
-    this.presence = new Presence(this.#registry, this.doors);
+    this.presence = new Presence(
+      this.#registry,
+      this.doors,
+      (id) => this.registrations.directory?.locationOf(id) ?? null,
+    );
     this.doors.watch((sub, joined, left) => {
       const client = presenceClient(sub.id, sub.userId, sub.protocol);
       for (const topic of joined) this.presence.announce(topic, 'join', client);
@@ -209,6 +213,11 @@ export class Hub {
       },
       keys: () => this.keys.records(),
       usable: ({ keyId }) => typeof keyId !== 'string' || this.keys.get(keyId) === undefined || this.keys.valid(keyId),
+      presence: (record, before, after, socket) => {
+        // A socket here announces itself; a topics change counts while the socket is on another hub.
+        if (record.link !== null || (!socket && this.registrations.directory?.locationOf(record.id) == null)) return;
+        this.#announceTopics(record, before, after);
+      },
     });
   }
 
