@@ -6,9 +6,12 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postJson, rawRequest, startHub, type TestHub } from '../support/relay';
+import { waitFor } from '../support/sdk';
 import { StreamReader } from '../support/stream';
 
 let hub: TestHub | null = null;
@@ -225,4 +228,41 @@ describe('streams as clients', () => {
     await sse.until((r) => r.ended);
     expect(hub.relay.snapshot().clients.map((c) => c.protocol)).toEqual(['ndjson']);
   });
+});
+
+describe('a stream that does not read', () => {
+  /** Opens `/stream?topic=big` on a raw socket that never reads. */
+  async function stalledStream(port: number): Promise<Socket> {
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('GET /stream?topic=big HTTP/1.1\r\nHost: x\r\n\r\n');
+    socket.pause();
+    return socket;
+  }
+
+  for (const policy of ['close', 'drop'] as const) {
+    it(`meets the slow-consumer policy "${policy}" once its backlog passes maxBufferedBytes`, async () => {
+      hub = await startHub({ maxBufferedBytes: 256 * 1024, slowConsumerPolicy: policy });
+      const socket = await stalledStream(hub.port);
+      try {
+        const h = hub;
+        await waitFor(() => h.relay.snapshot().clients.length === 1, 'the stream listed');
+        const message = 'x'.repeat(32 * 1024);
+        for (let i = 0; i < 400; i++) {
+          await h.relay.publish({ topic: 'big', message });
+          if (h.relay.stats().slowConsumerCloses + h.relay.stats().droppedMessages > 0 && i % 50 === 0) break;
+        }
+        const stats = h.relay.stats();
+        if (policy === 'close') {
+          expect(stats.slowConsumerCloses).toBe(1);
+          await waitFor(() => h.relay.snapshot().clients.length === 0, 'the stream ended');
+        } else {
+          expect(stats.droppedMessages).toBeGreaterThan(0);
+          expect(h.relay.snapshot().clients[0]?.dropped).toBeGreaterThan(0);
+        }
+      } finally {
+        socket.destroy();
+      }
+    });
+  }
 });
