@@ -223,6 +223,12 @@ describe('streams as clients', () => {
       ['sse', ['a'], ['b/#']],
     ]);
     expect(hub.relay.stats().connected).toBe(2);
+    // Their counters reach the GUI's once-a-second scan, as a device's do.
+    await publish('c', 'one');
+    await ndjson.until((r) => r.messages().length === 1);
+    const counters = new Map<string, number>();
+    hub.relay.visitCounters((id, messagesSent) => counters.set(id, messagesSent));
+    expect([...counters.values()].sort()).toEqual([0, 1]);
     const id = clients.find((c) => c.protocol === 'sse')?.id as string;
     expect(hub.relay.unregister(id)).toBe(true);
     await sse.until((r) => r.ended);

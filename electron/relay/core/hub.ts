@@ -514,10 +514,14 @@ export class Hub {
     return this.doors.countInto(this.#registry.topics());
   }
 
-  /** Visits every registration's counters, in registration order, without building objects. */
+  /** Visits every registration's counters, in registration order, without building objects; then the doors' clients. */
   visitCounters(visit: CounterVisitor): void {
     for (const record of this.#registry.all()) {
       visit(record.id, record.messagesSent, record.bytesSent, record.link?.bufferedBytes ?? 0, record.dropped);
+    }
+    for (const sub of this.doors.all()) {
+      const { messagesSent, bytesSent, bufferedBytes, dropped } = sub.info();
+      visit(sub.id, messagesSent, bytesSent, bufferedBytes, dropped);
     }
   }
 

@@ -92,7 +92,7 @@ export class HttpStream implements Subscriber, Flushable {
   }
 
   deliver(delivery: Delivery): boolean {
-    if (this.#closed || !this.settings.allowed(delivery.topic)) return false;
+    if (this.#closed || this.res.destroyed || !this.settings.allowed(delivery.topic)) return false;
     const backlog = this.res.writableLength + this.#pendingBytes;
     if (backlog > this.hub.options.maxBufferedBytes) {
       const policy = this.hub.noteSlowConsumer(this, backlog, this.#dropped === 0);
@@ -146,7 +146,7 @@ export class HttpStream implements Subscriber, Flushable {
 
   flush(): void {
     this.#enlisted = false;
-    if (this.#pending.length === 0 || this.#closed) return;
+    if (this.#pending.length === 0 || this.#closed || this.res.destroyed) return;
     const text = this.#pending.length === 1 ? (this.#pending[0] as string) : this.#pending.join('');
     this.#pending = [];
     this.#pendingBytes = 0;
