@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CreateKeyResponse } from '../../shared/keys';
 import { postJson, rawRequest, startHub, type TestHub } from '../support/relay';
 import { waitFor } from '../support/sdk';
 import { StreamReader } from '../support/stream';
@@ -104,6 +105,22 @@ describe('GET /sse', () => {
     const again = open(`/sse?topic=fresh&since=${id}`);
     await again.event('subscribed');
     expect(again.messages().map((m) => m.message)).toEqual(['f1', 'f2']);
+  });
+
+  it('resumes a filter stream with the missed messages of every matching topic, new topics included', async () => {
+    hub = await startHub();
+    const first = open('/sse?filter=home/%23');
+    await first.event('subscribed');
+    await publish('home/a', 'a1');
+    await first.until((r) => r.messages().length === 1);
+    const lastId = first.lastId() as string;
+    first.close();
+    await publish('home/a', 'a2');
+    await publish('home/b', 'b1'); // a topic born while the stream was away
+    await publish('garden', 'not matching');
+    const again = open('/sse?filter=home/%23', { 'last-event-id': lastId });
+    await again.event('subscribed');
+    expect(again.messages().map((m) => `${String(m.topic)}:${String(m.message)}`)).toEqual(['home/a:a2', 'home/b:b1']);
   });
 
   it('says recovered: false when the history no longer covers the gap', async () => {
@@ -207,6 +224,21 @@ describe('access to the streams', () => {
     );
     await keyed.until((r) => r.messages().length === 2);
     expect(keyed.messages().map((m) => m.message)).toEqual(['in scope', 'for 7']);
+  });
+});
+
+describe('a revoked key', () => {
+  it('ends the streams opened with it at the next heartbeat', async () => {
+    const token = 'stream-revoke-token-0123456789';
+    hub = await startHub({ accessToken: token, streamHeartbeatMs: 20 });
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const body = JSON.stringify({ name: 'gone', users: [1], subscribe: ['*'], publish: [] });
+    const created = (await rawRequest(hub.port, 'POST', '/keys', body, auth)).json as CreateKeyResponse;
+    const stream = open(`/sse?topic=a&token=${created.secret}`);
+    await stream.event('subscribed');
+    expect((await rawRequest(hub.port, 'DELETE', `/keys/${created.key.id}`, undefined, auth)).status).toBe(200);
+    await stream.until((r) => r.ended);
+    expect(hub.relay.snapshot().clients).toEqual([]);
   });
 });
 
