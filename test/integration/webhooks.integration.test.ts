@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -194,6 +194,22 @@ describe('webhooks', () => {
     await publish('echo', 'start');
     await waitFor(() => hub?.relay.webhooks()[0]?.loopsStopped === 1, 'the loop stopped');
     expect(receiver.got.map((r) => r.headers['x-relay-hub-hop'])).toEqual(['1', '2', '3']);
+  });
+
+  it('are read from a hand-written webhooks.json in the data dir at start', async () => {
+    receiver = new Receiver();
+    await receiver.listen();
+    const dataDir = mkdtempSync(join(tmpdir(), 'relay-hub-webhooks-file-'));
+    const url = `http://127.0.0.1:${receiver.port}/`;
+    writeFileSync(
+      join(dataDir, 'webhooks.json'),
+      JSON.stringify({ version: 1, webhooks: [{ url, filters: ['f'], secret }] }),
+    );
+    hub = await startHub({ dataDir, ...quick });
+    await publish('f', 'from the file');
+    await waitFor(() => receiver?.got.length === 1, 'a delivery');
+    expect(receiver.got[0]).toMatchObject({ body: { topic: 'f', message: 'from the file' }, signed: true });
+    expect(hub.relay.webhooks()).toMatchObject([{ url, filters: ['f'], signed: true }]);
   });
 
   it('are for the operator only, and refuse a URL that is not http(s)', async () => {
