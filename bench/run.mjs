@@ -5,6 +5,7 @@
 // Each scenario gets a fresh server process, pinned to CPU 0 (load generator on CPU 1) when
 // `taskset` exists. Server CPU and RSS come from /proc/<pid>.
 import { spawn, spawnSync } from 'node:child_process';
+import { connect as tcpConnect } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,8 @@ const size = quick
       targetedMsgs: 600,
       slowNormal: 20,
       slowMsgs: 600,
+      sseStreams: 1000,
+      sseMsgs: 20,
       ...{ pubClients: 500, pubTopics: 10, publishers: 20, pubInflight: 4, pubMsgs: 2000 },
     }
   : {
@@ -47,6 +50,8 @@ const size = quick
       targetedMsgs: 5000,
       slowNormal: 100,
       slowMsgs: 6000,
+      sseStreams: 1000,
+      sseMsgs: 100,
       // Devices publishing: 100 publishers among 5,000 subscribers on 50 topics (100 each).
       ...{ pubClients: 5000, pubTopics: 50, publishers: 100, pubInflight: 4, pubMsgs: 20000 },
     };
@@ -63,7 +68,7 @@ const hubCommand = (port, extra = []) => [
     ...['--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'],
     // One load generator on one address: the per-IP rate limits and capacity limits would measure themselves.
     ...['--register-rate', '0', '--publish-rate', '0', '--max-registrations', '0', '--max-connections', '0'],
-    ...['--device-publish-rate', '0'],
+    ...['--device-publish-rate', '0', '--stream-heartbeat-ms', '0'],
     ...['--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-bench-'))],
     ...extra,
   ],
@@ -252,7 +257,70 @@ const scenarios = {
   httpTargeted: (server) => publishing(server, 'http', true),
   slow: (server) => slowConsumer(server, true),
   slowControl: (server) => slowConsumer(server, false),
+  sse: (server) => sseAgainstSockets(server),
 };
+
+/** Opens one `GET /sse?topic=cats` on a raw socket; `events()` counts the events received (blank-line ends). */
+function openSse(port) {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(port, '127.0.0.1');
+    let events = 0;
+    let lastNewline = false;
+    socket.on('data', (chunk) => {
+      if (lastNewline && chunk[0] === 10) events++;
+      for (let i = chunk.indexOf('\n\n'); i !== -1; i = chunk.indexOf('\n\n', i + 2)) events++;
+      lastNewline = chunk[chunk.length - 1] === 10;
+    });
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.write(`GET /sse?topic=cats&retained=false HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      resolve({ socket, events: () => events });
+    });
+  });
+}
+
+/**
+ * The same fan-out (`sseStreams` listeners of one topic, `sseMsgs` messages of 64 bytes) over
+ * WebSocket devices, then over SSE streams, on one hub in one run: deliveries/s of each, and the ratio.
+ */
+async function sseAgainstSockets(server) {
+  const publishAll = async () => {
+    const t0 = performance.now();
+    const cpu0 = server.cpuSeconds();
+    await pool(size.sseMsgs, 4, (i) =>
+      httpJson(server.agent, server.port, 'POST', '/publish', { topic: 'cats', message: makeMessage(i, 64) }),
+    );
+    return { t0, cpu0 };
+  };
+  const ws = await prepare(server, size.sseStreams);
+  const wsStart = await publishAll();
+  const expected = size.sseMsgs * size.sseStreams;
+  await waitFor(() => ws.received() >= expected || ws.received());
+  const wsSeconds = (performance.now() - wsStart.t0) / 1000;
+  const wsCpu = server.cpuSeconds() - wsStart.cpu0;
+  const wsDeliveries = ws.received();
+  for (const c of ws.clients) c.socket.destroy();
+  const streams = [];
+  await pool(size.sseStreams, 64, async () => streams.push(await openSse(server.port)));
+  // Each stream is live once it got its retry line and its `subscribed` event.
+  await waitFor(() => streams.every((s) => s.events() >= 2) || streams.reduce((n, s) => n + s.events(), 0));
+  const base = streams.reduce((n, s) => n + s.events(), 0);
+  const sseReceived = () => streams.reduce((n, s) => n + s.events(), 0) - base;
+  const sseStart = await publishAll();
+  await waitFor(() => sseReceived() >= expected || sseReceived());
+  const sseSeconds = (performance.now() - sseStart.t0) / 1000;
+  const sseCpu = server.cpuSeconds() - sseStart.cpu0;
+  const sseDeliveries = sseReceived();
+  for (const s of streams) s.socket.destroy();
+  return {
+    'ws deliveries/s': wsDeliveries / wsSeconds,
+    'sse deliveries/s': sseDeliveries / sseSeconds,
+    'sse/ws': sseDeliveries / sseSeconds / (wsDeliveries / wsSeconds),
+    'ws CPU µs/deliv': (wsCpu * 1e6) / wsDeliveries,
+    'sse CPU µs/deliv': (sseCpu * 1e6) / sseDeliveries,
+    lost: 2 * expected - wsDeliveries - sseDeliveries,
+  };
+}
 
 /** Fan-out of `fanoutMsgs` messages of 1 KiB to `fanout` clients, published as text or as bytes. */
 async function fanoutOf(server, kind) {
@@ -417,6 +485,7 @@ const hubOnly = new Set([
   'httpTargeted',
   'fanoutText',
   'fanoutBinary',
+  'sse',
 ]);
 /** The servers a scenario runs on, in the order of repeat `r` (rotated so none always goes first). */
 function serversFor(name, r) {

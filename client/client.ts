@@ -11,6 +11,7 @@ import { HubHttpError, register, registrationExists, socketUrl, withEnvelopes, t
 import { Inflight } from './inflight';
 import { Outbox, type Pending, publishFrame } from './outbox';
 import { defaultTimeoutMs, TimeoutError, timeoutMessage } from './timeout';
+import { willFrame, type Will } from './will';
 import {
   RelayError,
   type ClientEvents,
@@ -28,6 +29,7 @@ export class RelayClient extends Emitter<ClientEvents> {
   #id: string | null;
   #url: string | null;
   #topics: string[] | null;
+  #will: Will | null;
   /** Per topic, the position of the last message received: what a resubscribe asks to recover from. */
   readonly #positions = new Map<string, { offset: number; epoch: string }>();
   #ws: WebSocketLike | null = null;
@@ -68,6 +70,7 @@ export class RelayClient extends Emitter<ClientEvents> {
     this.#id = options.id ?? null;
     this.#url = options.id === undefined ? null : socketUrl(options.hub, options.id);
     this.#topics = options.topics === undefined ? null : [...options.topics];
+    this.#will = options.will === undefined ? null : { ...options.will };
     this.#outbox = new Outbox(options.queue);
     this.#inflight = new Inflight(options.timeoutMs ?? defaultTimeoutMs);
     queueMicrotask(() => void this.#connect());
@@ -113,6 +116,12 @@ export class RelayClient extends Emitter<ClientEvents> {
       if (this.#state === 'open' && this.#ws !== null) this.#send(this.#ws, item);
       else for (const dropped of this.#outbox.push(item)) this.#drop(dropped);
     });
+  }
+
+  /** Sets (null: clears) the last will, now when open and on every reconnect. */
+  setWill(will: Will | null): void {
+    this.#will = will === null ? null : { ...will };
+    if (this.#state === 'open' && this.#ws !== null) this.#ws.send(willFrame(will));
   }
 
   /** Replaces the topic set (sent now when open, and on every reconnect). */
@@ -211,6 +220,7 @@ export class RelayClient extends Emitter<ClientEvents> {
 
   #onOpen(ws: WebSocketLike): void {
     this.#setState('open');
+    if (this.#will !== null) ws.send(willFrame(this.#will));
     this.#sendTopics(ws);
     for (const item of this.#outbox.drain()) this.#send(ws, item);
     this.#heartbeat = setInterval(() => ws.send(JSON.stringify({ ping: ++this.#pingSeq })), this.#heartbeatMs);

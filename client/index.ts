@@ -25,6 +25,7 @@ export {
 } from './types';
 export { backoffDelay, type BackoffOptions } from './backoff';
 export type { OutboxOptions } from './outbox';
+export type { Will } from './will';
 export type { FetchLike } from './hub-http';
 
 /** Connects a device to a hub: registers (or reuses `id`), opens the socket, and keeps it open. */

@@ -5,6 +5,7 @@
 import type { BackoffOptions } from './backoff';
 import type { FetchLike } from './hub-http';
 import type { OutboxOptions } from './outbox';
+import type { Will } from './will';
 
 /** The connection's state. */
 export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -119,6 +120,11 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Bounds of the offline publish queue. */
   queue?: OutboxOptions;
+  /**
+   * A last will, set on every (re)connect: the hub publishes it for this device when its connection
+   * ends other than by `close()` (a crash, a cut network, a dead heartbeat). See `setWill`.
+   */
+  will?: Will;
   /** WebSocket constructor: needed in Node (`import WebSocket from 'ws'`); browsers have one. */
   WebSocket?: WebSocketConstructor;
   /** Options for the WebSocket constructor (`ws` only, e.g. `{ ca }` for a self-signed hub). */

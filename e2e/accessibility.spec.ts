@@ -66,7 +66,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: 'Remove…' }).click();
     found.push(...(await seriousViolations(page, 'clients, remove stale')));
 
-    for (const view of ['users', 'topics', 'keys', 'charts', 'send', 'log', 'settings'] as const) {
+    for (const view of ['users', 'topics', 'keys', 'webhooks', 'charts', 'send', 'log', 'settings'] as const) {
       await page.getByTestId(`tab-${view}`).click();
       await expect(page.getByTestId(`tab-${view}`)).toHaveAttribute('aria-selected', 'true');
       if (view === 'charts') await expect(page.getByTestId('chart-deliveries').locator('canvas').first()).toBeVisible();
@@ -89,6 +89,13 @@ for (const scheme of ['light', 'dark'] as const) {
         await page.getByRole('button', { name: 'Create a key…' }).click();
         found.push(...(await seriousViolations(page, 'create a key')));
         await page.keyboard.press('Escape');
+      }
+      if (view === 'webhooks') {
+        await page.getByTestId('webhook-url').fill('http://127.0.0.1:9/hook');
+        await page.getByTestId('webhook-filters').fill('kitchen/#');
+        await page.getByTestId('webhook-add').click();
+        await expect(page.getByTestId('webhook-row')).toHaveCount(1);
+        found.push(...(await seriousViolations(page, 'webhooks, one hook')));
       }
       if (view === 'send') {
         await page.getByRole('button', { name: 'Hex', exact: true }).click();

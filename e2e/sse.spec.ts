@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 import { type HubProcess, startHub } from './hub';
 
@@ -58,4 +59,17 @@ test("a browser's EventSource gets every message once, in order, across a kill -
   } finally {
     for (const hub of hubs) await hub.stop();
   }
+});
+
+test('the EventSource page of docs/streams.md shows what is published', async ({ page, hub }) => {
+  const doc = readFileSync('docs/streams.md', 'utf8');
+  const html = /```html\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+  await page.goto(`${hub.baseUrl}/health`);
+  await page.setContent(html.replaceAll('http://127.0.0.1:8000', hub.baseUrl));
+  // The page is live once the hub lists its stream.
+  await expect
+    .poll(async () => ((await (await fetch(`${hub.baseUrl}/clients`)).json()) as { clients: unknown[] }).clients.length)
+    .toBe(1);
+  await publish(hub, 'cats', 'hello from the doc');
+  await expect(page.locator('#list li')).toHaveText(['cats: hello from the doc']);
 });

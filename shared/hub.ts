@@ -51,9 +51,9 @@ export interface MqttClientInfo {
 
 /**
  * The doors a client comes through: a tutorial device's WebSocket, MQTT over TCP (or TLS) and
- * over WebSocket, and the HTTP streams.
+ * over WebSocket, the HTTP streams, and the webhooks (which listen like a client, never listed as one).
  */
-export type ClientProtocol = 'ws' | 'mqtt' | 'mqtt-ws' | 'sse' | 'ndjson';
+export type ClientProtocol = 'ws' | 'mqtt' | 'mqtt-ws' | 'sse' | 'ndjson' | 'webhook';
 
 /** One user with the ids of its registrations. */
 export interface UserInfo {

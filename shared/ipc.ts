@@ -32,6 +32,7 @@ import type {
   PairResponse,
   RevokeKeyResponse,
 } from './keys';
+import type { WebhookInfo, WebhookList, WebhookRequest, WebhookTest } from './webhooks';
 import { guiOptionNames, type GuiOptionName, type OptionValues } from './options';
 import type { ClientCounters, ClientDetail, HubSeries, MessageBatch, MessageFilter, SeriesDelta } from './traffic';
 
@@ -248,6 +249,14 @@ export interface Commands {
   clearRetained(arg: { topic: string }): RetainedClearResponse;
   /** Empties a topic's history; answers how many messages went. */
   clearHistory(arg: { topic: string }): { topic: string; removed: number };
+  /** Every webhook with its state (last status, latency, backlog, failures). */
+  listWebhooks(arg: null): WebhookList;
+  /** Adds a webhook: it gets what is published on its filters from now on. */
+  addWebhook(arg: WebhookRequest): WebhookInfo;
+  /** Removes a webhook (`not_found` when unknown). */
+  removeWebhook(arg: { id: string }): { removed: boolean; id: string };
+  /** Sends a test delivery; answers the receiver's status (0: no answer) and the latency. */
+  testWebhook(arg: { id: string }): WebhookTest;
   /** Desktop only: asks where to save an export (native save dialog) and opens that file. */
   exportBegin(arg: { suggestedName: string }): ExportTarget;
   /** Desktop only: appends a chunk of text to an open export file (waits while the disk catches up). */
@@ -296,6 +305,10 @@ export const commandNames = {
   watchTopics: true,
   clearRetained: true,
   clearHistory: true,
+  listWebhooks: true,
+  addWebhook: true,
+  removeWebhook: true,
+  testWebhook: true,
   exportBegin: true,
   exportWrite: true,
   exportEnd: true,

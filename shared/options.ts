@@ -154,6 +154,20 @@ export const optionTable = {
     env: 'RELAY_HUB_STREAM_HEARTBEAT_MS',
     help: 'keep-alive of the HTTP streams (/sse: a comment, /stream: an empty line) so proxies keep them open (0 = off)',
   },
+  webhookTimeoutMs: {
+    kind: { type: 'integer', min: 100, unit: 'ms' },
+    default: 10_000,
+    flag: 'webhook-timeout-ms',
+    env: 'RELAY_HUB_WEBHOOK_TIMEOUT_MS',
+    help: 'how long a webhook receiver has to answer one delivery (connecting takes at most 5 s of it)',
+  },
+  webhookMaxBackoffMs: {
+    kind: { type: 'integer', min: 10, unit: 'ms' },
+    default: 60_000,
+    flag: 'webhook-max-backoff-ms',
+    env: 'RELAY_HUB_WEBHOOK_MAX_BACKOFF_MS',
+    help: 'longest wait between two attempts of a failing webhook (exponential backoff with full jitter)',
+  },
   mdns: {
     kind: { type: 'flag' },
     default: false,

@@ -31,6 +31,8 @@ export interface LiveClient extends PresenceClient {
   /** When its connection opened (ms since the epoch). */
   connected_at: number | null;
   address: string | null;
+  /** In a cluster: the other hub that holds its socket (its address and time are that hub's to tell). */
+  hub?: string;
 }
 
 /** `GET /clients` answer. */

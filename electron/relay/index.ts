@@ -41,6 +41,8 @@ import { sweepIntervalMs } from './core/access/expiry';
 import { KeyStore } from './core/access/keys';
 import { createStreamDoor } from './doors/stream/index';
 import { MqttDoor, MqttListeners, SessionStore } from './doors/mqtt/index';
+import { createWebhooksDoor } from './doors/webhooks/index';
+import type { WebhookInfo, WebhookRequest } from '../../shared/webhooks';
 
 export type { LiveOptions, RelayOptions } from './core/options';
 export { defaultRelayOptions, resolveOptions, withoutPassword } from './core/options';
@@ -129,6 +131,14 @@ export interface Relay {
   removeDisconnected(ms: number): number;
   /** Resolves once what this hub changed is known to the other hubs of its cluster (at once for a hub alone). */
   settled(): Promise<void>;
+  /** The webhooks with their state (last status, latency, backlog, failures). */
+  webhooks(): WebhookInfo[];
+  /** Adds a webhook (parsed with `parseWebhookRequest`); it gets what is published from now on. */
+  addWebhook(request: WebhookRequest): WebhookInfo;
+  /** Removes a webhook; false when unknown. */
+  removeWebhook(id: string): boolean;
+  /** Sends a test delivery to a webhook: its status (0: no answer) and latency, or null for an unknown id. */
+  testWebhook(id: string): Promise<{ status: number; latencyMs: number; error: string | null } | null>;
   /** With `broker`: the cluster as this hub sees it (members, their devices, Redis reachable or not); else null. */
   cluster(): ClusterInfo | null;
 }
@@ -147,7 +157,8 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
   const hub = new Hub(resolved, { store, log, keys });
   if (store) log.info({ dataDir: resolved.dataDir, registrations: hub.restore() }, 'registrations restored');
   const metrics = createMetrics(hub);
-  const doors = [createStreamDoor(hub)];
+  const webhooks = createWebhooksDoor(hub);
+  const doors = [createStreamDoor(hub), webhooks];
   // MQTT persistent sessions outlive a stop and start (and, with a data dir, a restart).
   const mqttSessions = new SessionStore(
     resolved.dataDir,
@@ -310,5 +321,9 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     revokeKey: (id) => revokeKey(hub, id),
     pair: (scope, base) => pairDevice(hub, scope, base),
     removeDisconnected: (ms) => hub.registrations.removeDisconnected(ms),
+    webhooks: () => webhooks.list(),
+    addWebhook: (request) => webhooks.create(request),
+    removeWebhook: (id) => webhooks.remove(id),
+    testWebhook: (id) => webhooks.test(id) ?? Promise.resolve(null),
   };
 }

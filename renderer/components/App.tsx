@@ -15,6 +15,7 @@ import { SendView } from './SendView';
 import { SettingsView } from './SettingsView';
 import { StatusBanner } from './StatusBanner';
 import { Tabs } from './Tabs';
+import { WebhooksView } from './WebhooksView';
 import { TokenScreen } from './TokenScreen';
 import { TopicsView } from './TopicsView';
 import { UsersView } from './UsersView';
@@ -67,6 +68,8 @@ function CurrentView({ view }: { view: ReturnType<typeof useStore.getState>['vie
       return <TopicsView />;
     case 'keys':
       return <KeysView />;
+    case 'webhooks':
+      return <WebhooksView />;
     case 'send':
       return <SendView />;
     case 'log':

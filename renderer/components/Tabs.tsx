@@ -8,6 +8,7 @@ const tabs: readonly { view: View; label: string }[] = [
   { view: 'users', label: 'Users' },
   { view: 'topics', label: 'Topics' },
   { view: 'keys', label: 'Keys' },
+  { view: 'webhooks', label: 'Webhooks' },
   { view: 'messages', label: 'Messages' },
   { view: 'charts', label: 'Charts' },
   { view: 'send', label: 'Publish & register' },

@@ -126,7 +126,8 @@ export interface ClientSort {
 }
 
 /** The views reachable from the tab bar. */
-export type View = 'clients' | 'users' | 'topics' | 'keys' | 'messages' | 'charts' | 'send' | 'log' | 'settings';
+export type View =
+  'clients' | 'users' | 'topics' | 'keys' | 'webhooks' | 'messages' | 'charts' | 'send' | 'log' | 'settings';
 
 /** Which dialog makes a key: "Add a device" (a key, a phone link and a board snippet) or a bare key. */
 export type KeyDialog = 'device' | 'key';

@@ -6,9 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CreateKeyResponse } from '../../shared/keys';
 import { postJson, rawRequest, startHub, type TestHub } from '../support/relay';
+import { waitFor } from '../support/sdk';
 import { StreamReader } from '../support/stream';
 
 let hub: TestHub | null = null;
@@ -101,6 +105,22 @@ describe('GET /sse', () => {
     const again = open(`/sse?topic=fresh&since=${id}`);
     await again.event('subscribed');
     expect(again.messages().map((m) => m.message)).toEqual(['f1', 'f2']);
+  });
+
+  it('resumes a filter stream with the missed messages of every matching topic, new topics included', async () => {
+    hub = await startHub();
+    const first = open('/sse?filter=home/%23');
+    await first.event('subscribed');
+    await publish('home/a', 'a1');
+    await first.until((r) => r.messages().length === 1);
+    const lastId = first.lastId() as string;
+    first.close();
+    await publish('home/a', 'a2');
+    await publish('home/b', 'b1'); // a topic born while the stream was away
+    await publish('garden', 'not matching');
+    const again = open('/sse?filter=home/%23', { 'last-event-id': lastId });
+    await again.event('subscribed');
+    expect(again.messages().map((m) => `${String(m.topic)}:${String(m.message)}`)).toEqual(['home/a:a2', 'home/b:b1']);
   });
 
   it('says recovered: false when the history no longer covers the gap', async () => {
@@ -207,6 +227,21 @@ describe('access to the streams', () => {
   });
 });
 
+describe('a revoked key', () => {
+  it('ends the streams opened with it at the next heartbeat', async () => {
+    const token = 'stream-revoke-token-0123456789';
+    hub = await startHub({ accessToken: token, streamHeartbeatMs: 20 });
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const body = JSON.stringify({ name: 'gone', users: [1], subscribe: ['*'], publish: [] });
+    const created = (await rawRequest(hub.port, 'POST', '/keys', body, auth)).json as CreateKeyResponse;
+    const stream = open(`/sse?topic=a&token=${created.secret}`);
+    await stream.event('subscribed');
+    expect((await rawRequest(hub.port, 'DELETE', `/keys/${created.key.id}`, undefined, auth)).status).toBe(200);
+    await stream.until((r) => r.ended);
+    expect(hub.relay.snapshot().clients).toEqual([]);
+  });
+});
+
 describe('streams as clients', () => {
   it('are listed for the operator with their protocol and topics, and an unregister ends them', async () => {
     hub = await startHub();
@@ -220,9 +255,52 @@ describe('streams as clients', () => {
       ['sse', ['a'], ['b/#']],
     ]);
     expect(hub.relay.stats().connected).toBe(2);
+    // Their counters reach the GUI's once-a-second scan, as a device's do.
+    await publish('c', 'one');
+    await ndjson.until((r) => r.messages().length === 1);
+    const counters = new Map<string, number>();
+    hub.relay.visitCounters((id, messagesSent) => counters.set(id, messagesSent));
+    expect([...counters.values()].sort()).toEqual([0, 1]);
     const id = clients.find((c) => c.protocol === 'sse')?.id as string;
     expect(hub.relay.unregister(id)).toBe(true);
     await sse.until((r) => r.ended);
     expect(hub.relay.snapshot().clients.map((c) => c.protocol)).toEqual(['ndjson']);
   });
+});
+
+describe('a stream that does not read', () => {
+  /** Opens `/stream?topic=big` on a raw socket that never reads. */
+  async function stalledStream(port: number): Promise<Socket> {
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('GET /stream?topic=big HTTP/1.1\r\nHost: x\r\n\r\n');
+    socket.pause();
+    return socket;
+  }
+
+  for (const policy of ['close', 'drop'] as const) {
+    it(`meets the slow-consumer policy "${policy}" once its backlog passes maxBufferedBytes`, async () => {
+      hub = await startHub({ maxBufferedBytes: 256 * 1024, slowConsumerPolicy: policy });
+      const socket = await stalledStream(hub.port);
+      try {
+        const h = hub;
+        await waitFor(() => h.relay.snapshot().clients.length === 1, 'the stream listed');
+        const message = 'x'.repeat(32 * 1024);
+        for (let i = 0; i < 400; i++) {
+          await h.relay.publish({ topic: 'big', message });
+          if (h.relay.stats().slowConsumerCloses + h.relay.stats().droppedMessages > 0 && i % 50 === 0) break;
+        }
+        const stats = h.relay.stats();
+        if (policy === 'close') {
+          expect(stats.slowConsumerCloses).toBe(1);
+          await waitFor(() => h.relay.snapshot().clients.length === 0, 'the stream ended');
+        } else {
+          expect(stats.droppedMessages).toBeGreaterThan(0);
+          expect(h.relay.snapshot().clients[0]?.dropped).toBeGreaterThan(0);
+        }
+      } finally {
+        socket.destroy();
+      }
+    });
+  }
 });

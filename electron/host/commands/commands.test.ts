@@ -150,6 +150,10 @@ describe('createCommandHandler', () => {
       watchTopics: { ok: false, error: { code: 'invalid_body' } },
       clearRetained: { ok: false, error: { code: 'invalid_body' } },
       clearHistory: { ok: false, error: { code: 'invalid_body' } },
+      listWebhooks: { ok: true, value: { webhooks: [] } },
+      addWebhook: { ok: false, error: { code: 'invalid_body' } },
+      removeWebhook: { ok: false, error: { code: 'invalid_body' } },
+      testWebhook: { ok: false, error: { code: 'invalid_body' } },
       exportBegin: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app
       exportWrite: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app
       exportEnd: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app
@@ -163,6 +167,22 @@ describe('createCommandHandler', () => {
     const current = value(await handle('getAccessToken', null), 'getAccessToken').value;
     expect(current).toEqual({ token: hub.relay.options.accessToken });
     expect(hub.relay.options.accessToken).toMatch(/^[\w-]{43}$/);
+  });
+
+  it('adds, lists, tests and removes a webhook', async () => {
+    const { handle } = await setup();
+    const added = value(await handle('addWebhook', { url: 'http://127.0.0.1:9/', filters: ['a/#'] }), 'addWebhook');
+    expect(added.value).toMatchObject({ url: 'http://127.0.0.1:9/', filters: ['a/#'], signed: false, backlog: 0 });
+    const { id } = added.value;
+    expect(await handle('listWebhooks', null)).toMatchObject({ ok: true, value: { webhooks: [{ id }] } });
+    // Nothing listens on port 9: no answer.
+    expect(await handle('testWebhook', { id })).toMatchObject({ ok: true, value: { status: 0 } });
+    expect(await handle('removeWebhook', { id })).toMatchObject({ ok: true, value: { removed: true, id } });
+    expect(await handle('removeWebhook', { id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await handle('addWebhook', { url: 'file:///etc/passwd', filters: ['#'] })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_body' },
+    });
   });
 
   it('pairs a device on a device URL of the hub, lists its key with the registration, and revokes it (4003)', async () => {

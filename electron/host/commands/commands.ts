@@ -23,6 +23,7 @@ import type { FeedListener, HubFeed } from '../feed/feed';
 import { runKeyCommand } from './commands-keys';
 import { runStreamCommand } from './commands-streams';
 import { LimitError, type Relay } from '../../relay/index';
+import { runWebhookCommand } from '../commands-webhooks';
 
 /** Settings that cannot be applied (invalid together, or the server cannot listen with them): code `invalid_settings`. */
 export class SettingsError extends Error {
@@ -170,6 +171,11 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'getHistory':
       case 'clearHistory':
         return runStreamCommand(relay, name, arg);
+      case 'listWebhooks':
+      case 'addWebhook':
+      case 'removeWebhook':
+      case 'testWebhook':
+        return runWebhookCommand(relay, name, arg);
       case 'exportBegin':
       case 'exportWrite':
       case 'exportEnd':

@@ -22,6 +22,8 @@ export interface PublishSource {
   echo?: boolean;
   /** The MQTT QoS it was published with (default 0): MQTT subscribers get at most this. */
   qos?: 0 | 1 | 2;
+  /** How many webhooks deep it is (`X-Relay-Hub-Hop` of a receiver's publish; see `core/hops.ts`). */
+  hop?: number;
 }
 
 /** The MQTT door's counts, read by the metrics (the door keeps them up to date). */

@@ -154,6 +154,13 @@ export class Hub {
   readonly pairings = new Pairings();
   /** The clients of the other doors (MQTT, HTTP streams): see `core/subscribers.ts`. */
   readonly doors = new Subscribers();
+  /** Listeners that are no clients (the webhooks): every publication they match, never listed or counted. */
+  readonly taps = new Subscribers();
+  #publishHop = 0;
+  /** While the taps get a publication: how many webhooks deep it is (see `core/hops.ts`). */
+  get publishHop(): number {
+    return this.#publishHop;
+  }
   /** Who is online on which topic, and the join/leave events (see `core/presence.ts`). */
   readonly presence: Presence;
 
@@ -176,7 +183,11 @@ export class Hub {
       expired: this.counters.expired,
     });
     this.#registry = this.registrations.registry;
-    this.presence = new Presence(this.#registry, this.doors);
+    this.presence = new Presence(
+      this.#registry,
+      this.doors,
+      (id) => this.registrations.directory?.locationOf(id) ?? null,
+    );
     this.doors.watch((sub, joined, left) => {
       const client = presenceClient(sub.id, sub.userId, sub.protocol);
       for (const topic of joined) this.presence.announce(topic, 'join', client);
@@ -204,6 +215,11 @@ export class Hub {
       },
       keys: () => this.keys.records(),
       usable: ({ keyId }) => typeof keyId !== 'string' || this.keys.get(keyId) === undefined || this.keys.valid(keyId),
+      presence: (record, before, after, socket) => {
+        // A socket here announces itself; a topics change counts while the socket is on another hub.
+        if (record.link !== null || (!socket && this.registrations.directory?.locationOf(record.id) == null)) return;
+        this.#announceTopics(record, before, after);
+      },
     });
   }
 
@@ -318,6 +334,11 @@ export class Hub {
       const doorDelivered = this.doors.deliver(delivery, userId, from?.echo === true ? undefined : from?.subscriber);
       delivered += doorDelivered;
       deliveredBytes += doorDelivered * delivery.raw().length;
+    }
+    if (this.taps.size > 0) {
+      this.#publishHop = from?.hop ?? 0;
+      this.taps.deliver(delivery, undefined, undefined);
+      this.#publishHop = 0;
     }
     this.#registry.notePublished(topic);
     this.#totals.delivered += delivered;
@@ -514,10 +535,14 @@ export class Hub {
     return this.doors.countInto(this.#registry.topics());
   }
 
-  /** Visits every registration's counters, in registration order, without building objects. */
+  /** Visits every registration's counters, in registration order, without building objects; then the doors' clients. */
   visitCounters(visit: CounterVisitor): void {
     for (const record of this.#registry.all()) {
       visit(record.id, record.messagesSent, record.bytesSent, record.link?.bufferedBytes ?? 0, record.dropped);
+    }
+    for (const sub of this.doors.all()) {
+      const { messagesSent, bytesSent, bufferedBytes, dropped } = sub.info();
+      visit(sub.id, messagesSent, bytesSent, bufferedBytes, dropped);
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * Who is online, for every door at once: the live clients of a topic (tutorial devices with a
  * socket, and the doors' subscribers by exact topic or by filter), and the opt-in join/leave
- * events. Watchers (an envelope device with `"presence": true`, a door subscriber with
+ * events; in a cluster, devices whose sockets are on other hubs count too (HTTP streams are per hub).
+ * Watchers (an envelope device with `"presence": true`, a door subscriber with
  * `onPresence`) are few: an event costs nothing while nobody watches.
  */
 import type { ClientProtocol } from '../../../shared/hub';
@@ -24,6 +25,8 @@ export class Presence {
   constructor(
     private readonly registry: Registry<Connection>,
     private readonly doors: Subscribers,
+    /** In a cluster: the other hub that holds a device's socket, or null. */
+    private readonly elsewhere: (id: string) => string | null = () => null,
   ) {}
 
   /** Starts (or stops, `on` false) sending join/leave events of its topics to `watcher`. */
@@ -52,7 +55,7 @@ export class Presence {
     let clients = 0;
     const users = new Set<number>();
     for (const record of this.registry.recipients(topic)) {
-      if (record.link === null) continue;
+      if (record.link === null && this.elsewhere(record.id) === null) continue;
       clients++;
       users.add(record.userId);
     }
@@ -68,16 +71,20 @@ export class Presence {
     const out: LiveClient[] = [];
     for (const record of this.registry.all()) {
       const link = record.link;
-      if (link === null || (userId !== null && record.userId !== userId)) continue;
+      const hub = link === null ? this.elsewhere(record.id) : null;
+      if ((link === null && hub === null) || (userId !== null && record.userId !== userId)) continue;
       if (topic !== null && !record.topics.includes(topic)) continue;
-      out.push({
+      const client: LiveClient = {
         id: record.id,
         user_id: record.userId,
         protocol: 'ws',
         topics: [...record.topics],
-        connected_at: link.connectedAt,
-        address: link.remoteAddress,
-      });
+        connected_at: link?.connectedAt ?? null,
+        address: link?.remoteAddress ?? null,
+      };
+      // In a cluster: a device whose socket is on another hub.
+      if (hub !== null) client.hub = hub;
+      out.push(client);
     }
     for (const sub of this.doors.all()) {
       if (userId !== null && sub.userId !== userId) continue;

@@ -1,6 +1,7 @@
 /**
  * A device's last will (MQTT's idea, for WebSocket devices): a publish it leaves with the hub,
- * made for it when its connection ends in any way but a normal close from the device (1000).
+ * made for it when its connection ends in any way but a normal close from the device (1000, or a
+ * close frame without a code).
  */
 import type { DisconnectReason } from '../../../shared/api';
 
@@ -12,7 +13,8 @@ import type { DisconnectReason } from '../../../shared/api';
 export function willFires(reason: DisconnectReason, code: number): boolean {
   switch (reason) {
     case 'client_closed':
-      return code !== 1000;
+      // 1005: a close frame without a code (a browser's plain `ws.close()`): the device's own close too.
+      return code !== 1000 && code !== 1005;
     case 'error':
     case 'heartbeat_timeout':
     case 'slow_consumer':

@@ -12,6 +12,7 @@ import { bodyKindOf, readBody, readJsonBody } from './body';
 import { HttpError, errorJson } from '../core/errors';
 import type { Hub } from '../core/hub';
 import { credentialOf, forbidden } from './auth';
+import { hopHeader, hopOf } from '../core/hops';
 import { handleOnboarding, isOnboardingPath, onboardingMethods } from './onboarding-routes';
 import type { RateLimiter } from './ratelimit';
 import { corsHeaders, decodeSegment, fail as failHub, guard as guardHub, requestId, sendJson } from './respond';
@@ -342,7 +343,8 @@ function deliver(
     fail(ctx, res, new HttpError(413, 'message_too_large', `message is larger than ${max} bytes (UTF-8)`));
     return;
   }
-  const receipt = ctx.hub.publish(topic, message, userId, { origin: 'http' }, retain === true);
+  const hop = hopOf(res.req.headers[hopHeader]); // from a webhook receiver: how deep (see core/hops.ts)
+  const receipt = ctx.hub.publish(topic, message, userId, { origin: 'http', hop }, retain === true);
   if (receipt instanceof Promise) {
     receipt.then(
       (done) => sendJson(res, 200, JSON.stringify(done)),

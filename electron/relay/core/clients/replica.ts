@@ -29,6 +29,11 @@ export interface ReplicaAccess {
   keys(): Iterable<StoredKey>;
   /** False for a registration made with a key this hub knows was revoked or has expired (it would answer 404). */
   usable(entry: SharedRegistration): boolean;
+  /**
+   * Presence: a device with its socket on another hub went from topics `before` to `after` (a
+   * topics change there: `socket` false; its socket opened or closed there: `socket` true).
+   */
+  presence(record: Record, before: readonly string[], after: readonly string[], socket: boolean): void;
 }
 
 /** The replica of `hub`. */
@@ -50,7 +55,9 @@ export function replicaOf(
       // Fields a newer hub added travel as they are.
       Object.assign(record, extraFieldsOf(entry));
       if (record.topics.join('\n') !== entry.topics.join('\n')) {
+        const before = record.topics;
         registry.setTopics(record, entry.topics);
+        if (known) access.presence(record, before, record.topics, false);
         if (known) store?.topicsChanged(record.id, record.topics);
         const { id, userId, topics } = record;
         if (known) access.emit(() => ({ type: 'topics', id, userId, topics: [...topics] }));
@@ -74,6 +81,7 @@ export function replicaOf(
       if (close === null) record.everConnected = true;
       store?.seen(id, record.lastSeen, close === null);
       const { userId } = record;
+      access.presence(record, close === null ? [] : record.topics, close === null ? record.topics : [], true);
       if (close === null) {
         const client = { ...access.info(record), remoteAddress };
         access.emit(() => ({ type: 'connected', client, hub }));

@@ -30,6 +30,9 @@ export interface StreamSettings {
 let lastDelivery: Delivery | null = null;
 let lastEnvelope = '';
 let lastSingleId = '';
+// The whole event of that delivery for a stream of one topic, per protocol (the same for all of them).
+let lastSingleSse = '';
+let lastSingleNdjson = '';
 
 function envelopeOf(delivery: Delivery): string {
   if (lastDelivery === delivery) return lastEnvelope;
@@ -46,8 +49,13 @@ function envelopeOf(delivery: Delivery): string {
   lastDelivery = delivery;
   lastEnvelope = JSON.stringify(envelope);
   lastSingleId = '';
+  lastSingleSse = '';
+  lastSingleNdjson = '';
   return lastEnvelope;
 }
+
+const eventText = (protocol: 'sse' | 'ndjson', envelope: string, id: string): string =>
+  protocol === 'sse' ? `id: ${id}\ndata: ${envelope}\n\n` : `${envelope.slice(0, -1)},"id":"${id}"}\n`;
 
 /** A live HTTP stream. */
 export class HttpStream implements Subscriber, Flushable {
@@ -84,7 +92,7 @@ export class HttpStream implements Subscriber, Flushable {
   }
 
   deliver(delivery: Delivery): boolean {
-    if (this.#closed || !this.settings.allowed(delivery.topic)) return false;
+    if (this.#closed || this.res.destroyed || !this.settings.allowed(delivery.topic)) return false;
     const backlog = this.res.writableLength + this.#pendingBytes;
     if (backlog > this.hub.options.maxBufferedBytes) {
       const policy = this.hub.noteSlowConsumer(this, backlog, this.#dropped === 0);
@@ -94,12 +102,15 @@ export class HttpStream implements Subscriber, Flushable {
     }
     const envelope = envelopeOf(delivery);
     if (!delivery.retained) this.positions.set(delivery.topic, { epoch: delivery.epoch, offset: delivery.offset });
-    // Streams of one topic share the id of a delivery: encoded once.
-    let id: string;
-    if (this.positions.size === 1 && !delivery.retained) id = lastSingleId ||= encodePositions(this.positions);
-    else id = encodePositions(this.positions);
-    const text =
-      this.protocol === 'sse' ? `id: ${id}\ndata: ${envelope}\n\n` : `${envelope.slice(0, -1)},"id":"${id}"}\n`;
+    let text: string;
+    if (this.positions.size === 1 && !delivery.retained) {
+      // Streams of one topic share the whole event of a delivery: built once.
+      lastSingleId ||= encodePositions(this.positions);
+      text =
+        this.protocol === 'sse'
+          ? (lastSingleSse ||= eventText('sse', envelope, lastSingleId))
+          : (lastSingleNdjson ||= eventText('ndjson', envelope, lastSingleId));
+    } else text = eventText(this.protocol, envelope, encodePositions(this.positions));
     this.#queue(text);
     this.#messagesSent++;
     this.#bytesSent += text.length;
@@ -135,7 +146,7 @@ export class HttpStream implements Subscriber, Flushable {
 
   flush(): void {
     this.#enlisted = false;
-    if (this.#pending.length === 0 || this.#closed) return;
+    if (this.#pending.length === 0 || this.#closed || this.res.destroyed) return;
     const text = this.#pending.length === 1 ? (this.#pending[0] as string) : this.#pending.join('');
     this.#pending = [];
     this.#pendingBytes = 0;
