@@ -34,8 +34,8 @@ import type { Identity, Registry } from './clients/registry';
 import { Registrations } from './clients/registrations';
 import type { RegistrationStore } from './storage/store';
 import { Subscribers, type Subscriber } from './clients/subscribers';
-import { Presence, presenceClient } from './presence';
-import { willFires } from './will';
+import { Presence, presenceClient } from './clients/presence';
+import { willFires } from './clients/will';
 
 export type { RelayListener } from './events';
 

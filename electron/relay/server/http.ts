@@ -12,7 +12,7 @@ import { bodyKindOf, readBody, readJsonBody } from './body';
 import { HttpError, errorJson } from '../core/errors';
 import type { Hub } from '../core/hub';
 import { credentialOf, forbidden } from './auth';
-import { hopHeader, hopOf } from '../core/hops';
+import { hopHeader, hopOf } from '../core/clients/hops';
 import { handleOnboarding, isOnboardingPath, onboardingMethods } from './onboarding-routes';
 import type { RateLimiter } from './ratelimit';
 import { corsHeaders, decodeSegment, fail as failHub, guard as guardHub, requestId, sendJson } from './respond';

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseStreamQuery } from '../../../../shared/stream-query';
 import { maySubscribe, type Credential } from '../../core/access/access';
-import { catchUp } from '../../core/catch-up';
+import { catchUp } from '../../core/clients/catch-up';
 import type { DoorRequest, HttpDoor } from '../../core/door';
 import { HttpError } from '../../core/errors';
 import { FlushScheduler } from '../../core/clients/fanout';

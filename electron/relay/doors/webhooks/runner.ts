@@ -12,7 +12,7 @@ import { filterMatches } from '../../../../shared/topic-filter';
 import type { WebhookInfo } from '../../../../shared/webhooks';
 import type { Publication } from '../../core/history/types';
 import type { Delivery } from '../../core/clients/fanout';
-import { hopHeader } from '../../core/hops';
+import { hopHeader } from '../../core/clients/hops';
 import type { Hub } from '../../core/hub';
 import type { Subscriber } from '../../core/clients/subscribers';
 import { post, type Attempt } from './sender';

@@ -4,10 +4,11 @@
  * data dir they live in memory only. A cursor is, per topic, the position of the last message the
  * receiver acknowledged with a 2xx.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StreamPosition } from '../../../../shared/api';
 import { parseWebhookRequest, type WebhookRequest } from '../../../../shared/webhooks';
+import { writeFileAtomic } from '../../core/storage/atomic-file';
 
 /** One stored hook. */
 export interface StoredHook extends WebhookRequest {
@@ -74,10 +75,8 @@ export class HookStore {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#path === null) return;
-    const temporary = `${this.#path}.tmp`;
     try {
-      writeFileSync(temporary, `${JSON.stringify({ version: 1, webhooks: this.snapshot() }, null, 1)}\n`);
-      renameSync(temporary, this.#path);
+      writeFileAtomic(this.#path, `${JSON.stringify({ version: 1, webhooks: this.snapshot() }, null, 1)}\n`);
     } catch (error) {
       this.warn(`cannot write ${this.#path}: ${(error as Error).message}`);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DisconnectReason } from '../../../shared/api';
+import type { DisconnectReason } from '../../../../shared/api';
 import { willFires } from './will';
 
 describe('willFires', () => {

@@ -3,7 +3,7 @@
  * made for it when its connection ends in any way but a normal close from the device (1000, or a
  * close frame without a code).
  */
-import type { DisconnectReason } from '../../../shared/api';
+import type { DisconnectReason } from '../../../../shared/api';
 
 /**
  * True when a connection that ended for `reason` with `code` leaves its will behind: a crash or a

@@ -4,12 +4,12 @@
  * subscribed, in the same turn, so no publish falls between the replay and the live messages (the
  * seam rule of `core/subscribe.ts`, for every door). Filters find their topics among the engine's.
  */
-import type { StreamPosition } from '../../../shared/api';
-import type { RecoveryResult } from '../../../shared/protocol';
-import { filterMatches } from '../../../shared/topic-filter';
-import type { Engine, Publication } from './history/types';
-import { Delivery } from './clients/fanout';
-import type { Subscriber, Subscribers } from './clients/subscribers';
+import type { StreamPosition } from '../../../../shared/api';
+import type { RecoveryResult } from '../../../../shared/protocol';
+import { filterMatches } from '../../../../shared/topic-filter';
+import type { Engine, Publication } from '../history/types';
+import { Delivery } from './fanout';
+import type { Subscriber, Subscribers } from './subscribers';
 
 /** What to subscribe to and from where. */
 export interface CatchUpRequest {

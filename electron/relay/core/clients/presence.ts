@@ -5,18 +5,18 @@
  * Watchers (an envelope device with `"presence": true`, a door subscriber with
  * `onPresence`) are few: an event costs nothing while nobody watches.
  */
-import type { ClientProtocol } from '../../../shared/hub';
+import type { ClientProtocol } from '../../../../shared/hub';
 import {
   presenceJson,
   type LiveClient,
   type PresenceClient,
   type PresenceEvent,
   type PresenceResponse,
-} from '../../../shared/presence';
-import { filterMatches } from '../../../shared/topic-filter';
-import type { Connection } from './clients/connection';
-import type { Registry } from './clients/registry';
-import type { Subscriber, Subscribers } from './clients/subscribers';
+} from '../../../../shared/presence';
+import { filterMatches } from '../../../../shared/topic-filter';
+import type { Connection } from './connection';
+import type { Registry } from './registry';
+import type { Subscriber, Subscribers } from './subscribers';
 
 /** The presence of a hub's clients. */
 export class Presence {
