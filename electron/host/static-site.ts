@@ -1,12 +1,37 @@
 /**
  * A folder of built files served under a path on the hub's port (the dashboard at `/dashboard/`,
  * the phone page at `/device/`): GET and HEAD only, no way out of the folder, HTML pages with their
- * Content-Security-Policy and no framing, JSON errors like every other route.
+ * Content-Security-Policy and no framing, JSON errors like every other route. Every file has an
+ * ETag (304 when the browser has it); a file whose name carries its content hash (`assets/x-3fA9c1_b.js`,
+ * as Vite names them) is `immutable` for a year, the rest is revalidated at each load.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
+
+/** Vite's output names: `<name>-<8+ character content hash>.<ext>` under `assets/`. */
+const hashedName = /(^|\/)assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
+
+/** Cache-Control for a file: a hashed one never changes under its name. */
+export function cacheControlOf(relative: string): string {
+  return hashedName.test(relative) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
+/** A strong-enough validator from size and modification time (the files are build outputs). */
+function etagOf(size: number, mtimeMs: number): string {
+  return `"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
+}
+
+/** True when the request's If-None-Match names `etag` (or `*`). */
+function fresh(req: IncomingMessage, etag: string): boolean {
+  const header = req.headers['if-none-match'];
+  if (header === undefined) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+  });
+}
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -52,7 +77,8 @@ export function createStaticSite(
   const root = resolve(dir);
   const bare = prefix.slice(0, -1);
 
-  const serveFile = async (res: ServerResponse, relative: string, head: boolean): Promise<void> => {
+  const serveFile = async (req: IncomingMessage, res: ServerResponse, relative: string): Promise<void> => {
+    const head = req.method === 'HEAD';
     let decoded: string;
     try {
       decoded = decodeURIComponent(relative);
@@ -70,9 +96,17 @@ export function createStaticSite(
       sendError(res, 404, 'not_found', 'no such file');
       return;
     }
+    const etag = etagOf(info.size, info.mtimeMs);
+    const cacheControl = cacheControlOf(decoded);
+    if (fresh(req, etag)) {
+      send(res, 304, { ETag: etag, 'Cache-Control': cacheControl });
+      return;
+    }
     const headers: Record<string, string> = {
       'Content-Type': contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': String(info.size),
+      ETag: etag,
+      'Cache-Control': cacheControl,
     };
     if (file.endsWith('.html')) {
       headers['Content-Security-Policy'] = csp;
@@ -82,7 +116,7 @@ export function createStaticSite(
       send(res, 200, headers);
       return;
     }
-    res.writeHead(200, { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache', ...headers });
+    res.writeHead(200, { 'X-Content-Type-Options': 'nosniff', ...headers });
     createReadStream(file)
       .on('error', () => res.destroy())
       .pipe(res);
@@ -100,7 +134,7 @@ export function createStaticSite(
       send(res, 301, { Location: prefix });
       return true;
     }
-    serveFile(res, path === bare ? '' : path.slice(prefix.length), req.method === 'HEAD').catch(() => {
+    serveFile(req, res, path === bare ? '' : path.slice(prefix.length)).catch(() => {
       if (!res.headersSent) sendError(res, 500, 'not_found', 'cannot read the file');
       else res.destroy();
     });
