@@ -4,6 +4,8 @@
 // hub/naive ratios. Sizes finish in a few minutes on 2 cores; `--quick` is a smoke run.
 // Each scenario gets a fresh server process, pinned to CPU 0 (load generator on CPU 1) when
 // `taskset` exists. Server CPU and RSS come from /proc/<pid>.
+// `--compare <git-ref>` builds that commit's CLI in a temp dir (bench/compare.mjs) and runs it as
+// `base` beside the hub in every scenario, with hub/base ratios: a claim is against the code it replaces.
 import { spawn, spawnSync } from 'node:child_process';
 import { connect as tcpConnect } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { clusterBench } from './cluster.mjs';
+import { buildRef, knownFlags } from './compare.mjs';
 import {
   httpBytes,
   httpJson,
@@ -25,7 +28,12 @@ import {
 } from './loadgen.mjs';
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: 'boolean' }, repeats: { type: 'string' }, only: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean' },
+    repeats: { type: 'string' },
+    only: { type: 'string' },
+    compare: { type: 'string' },
+  },
 });
 const quick = flags.quick === true;
 const repeats = Number(flags.repeats ?? (quick ? 1 : 3));
@@ -59,18 +67,28 @@ const size = quick
 const pin = spawnSync('taskset', ['-c', '1', 'true']).status === 0;
 if (pin) spawnSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
 
+/** The other build (`--compare`): its CLI, and the flags it knows (an older hub lacks some). */
+const base = flags.compare === undefined ? null : buildRef(flags.compare);
+const baseFlags = base === null ? null : knownFlags(base.cli);
+
 /** The hub as its CLI ships, on a fresh data dir (history on disk, or in Redis with `--broker`), with `extra` flags. */
-const hubCommand = (port, extra = []) => [
+const hubCommand = (port, extra = [], cli = 'dist/cli/relay-hub.cjs', known = null) => [
   'node',
   [
     '--max-semi-space-size=1', // as the CLI's shebang runs it
-    'dist/cli/relay-hub.cjs',
-    ...['--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'],
-    // One load generator on one address: the per-IP rate limits and capacity limits would measure themselves.
-    ...['--register-rate', '0', '--publish-rate', '0', '--max-registrations', '0', '--max-connections', '0'],
-    ...['--device-publish-rate', '0', '--stream-heartbeat-ms', '0'],
-    ...['--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-bench-'))],
-    ...extra,
+    cli,
+    ...[
+      ...['--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'],
+      // One load generator on one address: the per-IP rate limits and capacity limits would measure themselves.
+      ...['--register-rate', '0', '--publish-rate', '0', '--max-registrations', '0', '--max-connections', '0'],
+      ...['--device-publish-rate', '0', '--stream-heartbeat-ms', '0'],
+      ...['--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-bench-'))],
+      ...extra,
+    ].filter((arg, i, all) => {
+      // For an older build: drop the flags it does not know (and their values).
+      const flag = arg.startsWith('--') ? arg : (all[i - 1] ?? '');
+      return known === null || !flag.startsWith('--') || known.has(flag);
+    }),
   ],
 ];
 const servers = {
@@ -78,6 +96,7 @@ const servers = {
   naive: (port) => ['node', ['bench/naive-server.mjs', '--port', String(port)]],
   // The same hub with its history off: what keeping every message (on disk) costs.
   'hub-no-history': (port) => hubCommand(port, ['--history-size', '0']),
+  base: (port) => hubCommand(port, [], base?.cli, baseFlags),
 };
 
 let nextPort = 19400 + Math.floor(Math.random() * 500);
@@ -489,20 +508,33 @@ const hubOnly = new Set([
 ]);
 /** The servers a scenario runs on, in the order of repeat `r` (rotated so none always goes first). */
 function serversFor(name, r) {
-  if (hubOnly.has(name)) return ['hub'];
-  const names = name === 'fanout' ? ['hub', 'naive', 'hub-no-history'] : ['hub', 'naive'];
+  const names = hubOnly.has(name) ? ['hub'] : name === 'fanout' ? ['hub', 'naive', 'hub-no-history'] : ['hub', 'naive'];
+  if (base !== null) names.push('base');
   return names.map((_, i) => names[(i + r) % names.length]);
 }
+if (base !== null) console.log(`base: ${flags.compare} = ${base.commit.slice(0, 12)} (${base.cli})`);
 for (const name of wanted) {
   if (name === 'cluster') continue;
-  const runs = { hub: [], naive: [], 'hub-no-history': [] };
+  const runs = { hub: [], naive: [], 'hub-no-history': [], base: [] };
   const times = name === 'connect' || name.startsWith('slow') ? 1 : repeats;
   for (let r = 0; r < times; r++) {
     const order = serversFor(name, r);
     for (const serverName of order) {
       const server = await startServer(serverName);
       try {
-        const result = await scenarios[name](server);
+        const scenario = scenarios[name](server);
+        // An older build that never answers (no socket publishing) must not hold the run up.
+        const limit =
+          serverName === 'base'
+            ? sleep(120_000, null, { ref: false }).then(() => Promise.reject(new Error('no result in 120 s')))
+            : null;
+        const result = await (limit === null ? scenario : Promise.race([scenario, limit])).catch((error) => {
+          // An older build may lack what a scenario needs (socket publishing): noted, not fatal.
+          if (serverName !== 'base') throw error;
+          console.log(`  ${name} r${r + 1} base failed: ${error.message}`);
+          return null;
+        });
+        if (result === null) continue;
         runs[serverName].push(result);
         console.log(
           `  ${name} r${r + 1} ${serverName.padEnd(5)} ${Object.entries(result)
@@ -517,16 +549,22 @@ for (const name of wanted) {
   results[name] = runs;
 }
 
-console.log('\n| scenario | metric | hub | naive | hub/naive |\n|---|---|---:|---:|---:|');
+const baseColumns = base === null ? '' : ` base ${flags.compare} | hub/base |`;
+console.log(
+  `\n| scenario | metric | hub | naive | hub/naive |${baseColumns}\n|---|---|---:|---:|---:|${base === null ? '' : '---:|---:|'}`,
+);
 for (const [name, runs] of Object.entries(results)) {
   for (const metric of Object.keys(runs.hub[0] ?? {})) {
     const pick = (server) => {
+      if (runs[server].length === 0) return '—';
       const vals = runs[server].map((r) => r[metric]);
       return typeof vals[0] === 'number' ? median(vals) : vals.join(', ');
     };
-    const [h, n] = [pick('hub'), runs.naive.length > 0 ? pick('naive') : '—'];
-    const ratio = typeof h === 'number' && typeof n === 'number' && n !== 0 ? `${(h / n).toFixed(2)}×` : '';
-    console.log(`| ${name} | ${metric} | ${fmt(h)} | ${fmt(n)} | ${ratio} |`);
+    const ratioOf = (a, b) =>
+      typeof a === 'number' && typeof b === 'number' && b !== 0 ? `${(a / b).toFixed(2)}×` : '';
+    const [h, n, b] = [pick('hub'), pick('naive'), pick('base')];
+    const against = base === null ? '' : ` ${fmt(b)} | ${ratioOf(h, b)} |`;
+    console.log(`| ${name} | ${metric} | ${fmt(h)} | ${fmt(n)} | ${ratioOf(h, n)} |${against}`);
   }
 }
 const withHistory = results.fanout?.hub;

@@ -426,7 +426,7 @@ export const optionTable = {
     default: false,
     flag: 'fsync',
     env: 'RELAY_HUB_FSYNC',
-    help: 'fsync every acknowledged registration change and publish: survives power loss too, costs a disk flush each',
+    help: 'fsync acknowledged registration changes and publishes (one per event-loop turn): survives power loss',
   },
   expireUnconnectedMs: {
     kind: { type: 'integer', min: 0, unit: 'ms' },

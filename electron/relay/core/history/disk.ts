@@ -41,6 +41,7 @@ interface Segment {
 export class DiskEngine extends MemoryEngine {
   readonly #dir: string;
   readonly #options: Required<Omit<DiskEngineOptions, 'warn'>>;
+  readonly #warn: ((message: string) => void) | undefined;
   readonly #segments = new Map<number, Segment>();
   #active: Segment | null = null;
   #fd: number | null = null;
@@ -62,6 +63,7 @@ export class DiskEngine extends MemoryEngine {
   constructor(dataDir: string, limits: HistoryLimits, options: DiskEngineOptions) {
     super(limits);
     this.#dir = join(dataDir, 'history');
+    this.#warn = options.warn;
     this.#options = {
       fsync: options.fsync,
       segmentBytes: options.segmentBytes ?? 8 << 20,
@@ -86,7 +88,7 @@ export class DiskEngine extends MemoryEngine {
       // Their epochs changed: the live publications are written again under the new ones.
       for (const entry of [...this.streams.live()]) this.#move(entry);
     }
-    this.commit();
+    this.#commitNow();
   }
 
   /**
@@ -114,7 +116,7 @@ export class DiskEngine extends MemoryEngine {
   /** Keeps a publication and writes it before returning (no group commit: for callers outside the hub's path). */
   override append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean) {
     const appended = this.#keep(topic, message, userId, ts, retain);
-    this.commit();
+    this.#commitNow();
     return appended;
   }
 
@@ -147,6 +149,16 @@ export class DiskEngine extends MemoryEngine {
    * writes that turn's frames to the devices' sockets); at once for anything else that must be durable.
    */
   override commit(): void {
+    try {
+      this.#commitNow();
+    } catch (error) {
+      // Nobody waited for what failed (the waiting receipts got the error): warn, never crash.
+      this.#warn?.(`cannot write the history log: ${(error as Error).message}`);
+    }
+  }
+
+  /** The same, throwing when the disk refuses (for callers that answer with the error themselves). */
+  #commitNow(): void {
     const waiting = this.#waiting;
     const waitingFor = this.#waitingFor;
     if (waiting.length > 0) {
@@ -163,8 +175,7 @@ export class DiskEngine extends MemoryEngine {
     } catch (error) {
       // The disk refused (full, failing): no receipt for what was not written.
       for (const { reject } of waiting) reject(error);
-      if (waiting.length === 0) throw error;
-      return;
+      throw error;
     }
     for (let i = 0; i < waiting.length; i++) waiting[i]?.resolve(waitingFor[i] as Published);
   }
@@ -203,7 +214,7 @@ export class DiskEngine extends MemoryEngine {
 
   override close(): void {
     super.close();
-    this.commit();
+    this.#commitNow();
     if (this.#fd !== null) closeSync(this.#fd);
     this.#fd = null;
   }
@@ -252,7 +263,7 @@ export class DiskEngine extends MemoryEngine {
   /** Writes a record the hub acknowledges: on disk (flushed with `fsync`) when this returns, behind what is pending. */
   #acknowledged(record: LogRecord): void {
     this.#write(record);
-    this.commit();
+    this.#commitNow();
   }
 
   /** Queues a record for the group commit, in the active segment. */
@@ -296,7 +307,7 @@ export class DiskEngine extends MemoryEngine {
     }
     if (previous !== null && previous.live <= 0) {
       // The positions are on disk before the segment that held them goes.
-      this.commit();
+      this.#commitNow();
       this.#delete(previous);
     }
   }

@@ -73,7 +73,8 @@ export interface Engine {
   /**
    * Writes what this turn published and answers its receipts (the disk engine's group commit): the
    * hub runs it before it writes a turn's frames to the devices, so no device has a message that
-   * is not yet on disk. A no-op elsewhere.
+   * is not yet on disk. Never throws: a write the disk refuses fails the receipts that waited for
+   * it. A no-op elsewhere.
    */
   commit?(): void;
   /** Sets the hub's fan-out (once, before anything is published). */

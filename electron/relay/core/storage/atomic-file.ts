@@ -21,23 +21,68 @@ export interface AtomicWriteOptions {
  * Throws, leaving the old file as it was, when the folder is not writable or the disk refuses.
  */
 export function writeFileAtomic(path: string, data: string | Buffer, options: AtomicWriteOptions = {}): void {
-  const sync = options.sync ?? fsyncSync;
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    const fd = openSync(temp, 'w', options.mode ?? 0o600);
+  const writer = new AtomicFileWriter(path, options);
+  writer.write(data);
+  writer.commit();
+}
+
+let nextTemp = 0;
+
+/**
+ * The same, written in parts (a large file written in slices of a few ms): `write` as often as
+ * needed, then `commit` (fsync, rename, folder fsync), or `abort` to leave the old file as it was.
+ */
+export class AtomicFileWriter {
+  readonly #path: string;
+  readonly #temp: string;
+  readonly #sync: (fd: number) => void;
+  #fd: number | null;
+
+  constructor(path: string, options: AtomicWriteOptions = {}) {
+    this.#path = path;
+    this.#sync = options.sync ?? fsyncSync;
+    this.#temp = join(dirname(path), `.${basename(path)}.${process.pid}.${nextTemp++}.tmp`);
+    this.#fd = openSync(this.#temp, 'w', options.mode ?? 0o600);
+  }
+
+  /** Appends to the new content. */
+  write(data: string | Buffer): void {
+    const fd = this.#open();
     try {
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at);
-      sync(fd);
-    } finally {
-      closeSync(fd);
+    } catch (error) {
+      this.abort();
+      throw error;
     }
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
   }
-  syncFolder(dirname(path), sync);
+
+  /** Puts the new content in place, durably. */
+  commit(): void {
+    const fd = this.#open();
+    try {
+      this.#sync(fd);
+      closeSync(fd);
+      this.#fd = null;
+      renameSync(this.#temp, this.#path);
+    } catch (error) {
+      this.abort();
+      throw error;
+    }
+    syncFolder(dirname(this.#path), this.#sync);
+  }
+
+  /** Drops the new content (the old file stays as it was). */
+  abort(): void {
+    if (this.#fd !== null) closeSync(this.#fd);
+    this.#fd = null;
+    rmSync(this.#temp, { force: true });
+  }
+
+  #open(): number {
+    if (this.#fd === null) throw new Error(`${this.#path}: this write was already committed or aborted`);
+    return this.#fd;
+  }
 }
 
 /** Makes a rename in `dir` durable. Windows cannot open or fsync a folder; its rename is durable enough there. */

@@ -17,37 +17,16 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic-file';
+import { AtomicFileWriter } from './atomic-file';
+import { toEntry, toStored, type Entry, type StoredRegistration } from '../store-lines';
 
-/** One registration as stored. Times are epoch milliseconds. */
-export interface StoredRegistration {
-  id: string;
-  userId: number;
-  topics: readonly string[];
-  registeredAt: number;
-  /** Last connect or disconnect (or the registration), for idle expiry. */
-  lastSeen: number;
-  /** Its name (`POST /register {"name"}`), or null. */
-  name: string | null;
-  /** The device key it registered with, or null. */
-  keyId: string | null;
-  /** A socket opened on it at least once (registrations that never connect expire sooner). */
-  everConnected: boolean;
-}
+export type { StoredRegistration } from '../store-lines';
 
 /** Who registered, besides the user: the optional name and key. */
 export interface StoredIdentity {
   name: string | null;
   keyId: string | null;
 }
-
-/** A journal line: `add` and `del` are acknowledged to devices; `topics` and `seen` follow. */
-type Entry =
-  | { op: 'add'; id: string; user: number; topics: readonly string[]; at: number; name?: string; key?: string }
-  | { op: 'del'; id: string; at: number }
-  | { op: 'topics'; id: string; topics: readonly string[]; at: number }
-  // `c`: this activity was a connect.
-  | { op: 'seen'; id: string; at: number; c?: 1 };
 
 /** A data directory the store cannot read safely (the hub refuses to start rather than lose data). */
 export class StoreError extends Error {
@@ -67,6 +46,9 @@ export interface StoreOptions {
 export const journalFile = 'registrations.jsonl';
 export const snapshotFile = 'registrations.json';
 export const lockFile = 'hub.pid';
+
+/** How long one slice of a background compaction may run. */
+const compactionSliceMs = 4;
 
 /** Lock files this process holds, removed when it exits (a crash leaves one behind: its pid is dead). */
 const heldLocks = new Set<string>();
@@ -120,6 +102,11 @@ export class RegistrationStore {
   #fd: number | null = null;
   #journalLines = 0;
   #compactQueued = false;
+  /** A compaction in slices: the snapshot being written, and the journal lines appended since it began. */
+  #slicing: { file: AtomicFileWriter; records: Iterator<StoredRegistration>; first: boolean; tail: string[] } | null =
+    null;
+  /** The longest slice of a background compaction so far, in ms of CPU (for the tests). */
+  longestSliceCpuMs = 0;
 
   /** Opens (creating if needed) a data directory and loads it. Throws a StoreError on corruption. */
   constructor(dir: string, options: StoreOptions = {}) {
@@ -182,36 +169,107 @@ export class RegistrationStore {
     if (this.#records.has(id)) this.#append(connected ? { op: 'seen', id, at, c: 1 } : { op: 'seen', id, at }, false);
   }
 
-  /** Writes the snapshot atomically and empties the journal. */
+  /** Writes the snapshot atomically and empties the journal, now (a compaction in slices is dropped). */
   compact(): void {
-    const body = JSON.stringify({ version: 1, savedAt: Date.now(), registrations: [...this.#records.values()] });
-    writeFileAtomic(join(this.#dir, snapshotFile), body, { sync: (fd) => this.#sync(fd) });
-    // A crash before this truncate replays the journal onto the snapshot: every entry is idempotent.
-    const journal = this.#journal();
-    ftruncateSync(journal, 0);
-    this.#sync(journal);
-    this.#journalLines = 0;
+    this.#slicing?.file.abort();
+    this.#slicing = null;
+    const file = this.#snapshotWriter();
+    file.write(`${JSON.stringify([...this.#records.values()]).slice(1, -1)}]}`);
+    this.#install(file, []);
   }
 
+  #snapshotWriter(): AtomicFileWriter {
+    const file = new AtomicFileWriter(join(this.#dir, snapshotFile), { sync: (fd) => this.#sync(fd) });
+    file.write(`{"version":1,"savedAt":${Date.now()},"registrations":[`);
+    return file;
+  }
+
+  /**
+   * The snapshot in place, then the journal emptied but for `tail` (lines written after the
+   * snapshot began). A crash before that replays the whole journal onto the snapshot: every entry
+   * is idempotent.
+   */
+  #install(file: AtomicFileWriter, tail: string[]): void {
+    file.commit();
+    if (tail.length === 0) {
+      const journal = this.#journal();
+      ftruncateSync(journal, 0);
+      this.#sync(journal);
+    } else {
+      if (this.#fd !== null) closeSync(this.#fd);
+      this.#fd = null;
+      const journal = new AtomicFileWriter(join(this.#dir, journalFile), { sync: (fd) => this.#sync(fd) });
+      journal.write(tail.join(''));
+      journal.commit();
+    }
+    this.#journalLines = tail.length;
+  }
+
+  /**
+   * A compaction that never holds the event loop for more than a few ms: the registrations are
+   * written to the new snapshot in slices, the journal goes on meanwhile (its new lines are kept
+   * for the journal that follows), and the snapshot is put in place when the last slice is done.
+   */
+  #compactInSlices(): void {
+    this.#slicing ??= {
+      file: this.#snapshotWriter(),
+      records: this.#records.values(),
+      first: true,
+      tail: [],
+    };
+    const job = this.#slicing;
+    const cpu = process.cpuUsage();
+    const deadline = performance.now() + compactionSliceMs;
+    let done = false;
+    for (let n = 1; ; n++) {
+      const next = job.records.next();
+      if (next.done === true) {
+        done = true;
+        break;
+      }
+      job.file.write(`${job.first ? '' : ','}${JSON.stringify(next.value)}`);
+      job.first = false;
+      if ((n & 255) === 0 && performance.now() > deadline) break;
+    }
+    if (done) {
+      this.#slicing = null;
+      job.file.write(']}');
+      this.#install(job.file, job.tail);
+    } else {
+      setImmediate(() => {
+        if (this.#slicing === job) this.#compactInSlices();
+      }).unref();
+    }
+    const used = process.cpuUsage(cpu);
+    this.longestSliceCpuMs = Math.max(this.longestSliceCpuMs, (used.user + used.system) / 1000);
+  }
   /** Compacts and closes the journal (it reopens on the next change). */
   close(): void {
-    if (this.#journalLines > 0) this.compact();
+    if (this.#journalLines > 0 || this.#slicing !== null) this.compact();
     if (this.#fd !== null) closeSync(this.#fd);
     this.#fd = null;
   }
 
   #append(entry: Entry, acknowledged: boolean): void {
     const fd = this.#journal();
-    writeSync(fd, `${JSON.stringify(entry)}\n`);
+    const line = `${JSON.stringify(entry)}\n`;
+    writeSync(fd, line);
     if (acknowledged && this.#fsync) this.#sync(fd);
+    this.#slicing?.tail.push(line);
     this.#apply(entry);
     this.#journalLines++;
-    if (!this.#compactQueued && this.#journalLines > this.#records.size + this.#compactAfter) {
+    if (
+      !this.#compactQueued &&
+      this.#slicing === null &&
+      this.#journalLines > this.#records.size + this.#compactAfter
+    ) {
       this.#compactQueued = true;
       // After the caller has answered: compaction is never on an acknowledgement's path.
       setImmediate(() => {
         this.#compactQueued = false;
-        if (this.#journalLines > this.#records.size + this.#compactAfter) this.compact();
+        if (this.#slicing === null && this.#journalLines > this.#records.size + this.#compactAfter) {
+          this.#compactInSlices();
+        }
       }).unref();
     }
   }
@@ -312,52 +370,5 @@ export class RegistrationStore {
       }
       start = end + 1;
     }
-  }
-}
-
-const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-const isTopics = (value: unknown): value is string[] =>
-  Array.isArray(value) && value.every((topic) => typeof topic === 'string');
-
-function toStored(item: unknown): StoredRegistration | null {
-  if (typeof item !== 'object' || item === null) return null;
-  const r = item as Record<string, unknown>;
-  if (!isId(r.id) || !Number.isSafeInteger(r.userId) || !isTopics(r.topics)) return null;
-  if (!isTime(r.registeredAt) || !isTime(r.lastSeen)) return null;
-  const name = typeof r.name === 'string' ? r.name : null;
-  const keyId = typeof r.keyId === 'string' ? r.keyId : null;
-  // Snapshots written before this field: any activity after registering was a connect.
-  const everConnected = typeof r.everConnected === 'boolean' ? r.everConnected : r.lastSeen > r.registeredAt;
-  const { id, userId, topics, registeredAt, lastSeen } = r as unknown as StoredRegistration;
-  return { id, userId, topics, registeredAt, lastSeen, name, keyId, everConnected };
-}
-
-function toEntry(line: string): Entry | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const e = value as Record<string, unknown>;
-  if (!isId(e.id) || !isTime(e.at)) return null;
-  switch (e.op) {
-    case 'add': {
-      if (!Number.isSafeInteger(e.user) || !isTopics(e.topics)) return null;
-      const entry: Entry = { op: 'add', id: e.id, user: e.user as number, topics: e.topics, at: e.at };
-      if (typeof e.name === 'string') entry.name = e.name;
-      if (typeof e.key === 'string') entry.key = e.key;
-      return entry;
-    }
-    case 'topics':
-      return isTopics(e.topics) ? { op: 'topics', id: e.id, topics: e.topics, at: e.at } : null;
-    case 'del':
-      return { op: 'del', id: e.id, at: e.at };
-    case 'seen':
-      return e.c === 1 ? { op: 'seen', id: e.id, at: e.at, c: 1 } : { op: 'seen', id: e.id, at: e.at };
-    default:
-      return null;
   }
 }
