@@ -18,9 +18,9 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { AtomicFileWriter } from './atomic-file';
-import { toEntry, toStored, type Entry, type StoredRegistration } from '../store-lines';
+import { toEntry, toStored, type Entry, type StoredRegistration } from './store-lines';
 
-export type { StoredRegistration } from '../store-lines';
+export type { StoredRegistration } from './store-lines';
 
 /** Who registered, besides the user: the optional name and key. */
 export interface StoredIdentity {

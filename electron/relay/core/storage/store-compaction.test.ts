@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { RegistrationStore } from './storage/store';
+import { RegistrationStore } from './store';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
