@@ -43,7 +43,11 @@ export function ClientDetail({ id }: { id: string }) {
         </dd>
         <dt>Topics</dt>
         <dd>
-          {client.topics.length === 0 ? <span className="muted">none</span> : <TopicList topics={client.topics} />}
+          {client.topics.length === 0 ? (
+            <span className="muted">none</span>
+          ) : (
+            <TopicList topics={client.topics} max={Number.POSITIVE_INFINITY} wrap />
+          )}
         </dd>
         <dt>Status</dt>
         <dd data-testid="detail-status">{client.connected ? 'Connected' : 'Waiting to connect'}</dd>

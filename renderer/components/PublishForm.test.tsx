@@ -157,7 +157,7 @@ describe('PublishForm', () => {
     fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'on' } });
     fireEvent.click(screen.getByRole('checkbox', { name: /Retain/ }));
     fireEvent.click(screen.getByRole('button', { name: 'Publish' }));
-    expect((await screen.findByTestId('publish-position')).textContent).toBe(' · offset 42 · epoch ep-7');
+    expect((await screen.findByTestId('publish-position')).textContent).toBe('Offset 42 · epoch ep-7');
     expect(screen.getByRole('region', { name: 'Recent publishes' }).textContent).toContain('lamp · on · retained');
 
     fireEvent.change(screen.getByLabelText('Save as'), { target: { value: 'Lamp on' } });

@@ -121,14 +121,14 @@ export function PublishForm() {
               {outcome.retained && ' · retained'}
             </span>
           )}
-          {outcome?.kind === 'delivered' && (
-            <span className="muted" data-testid="publish-position">
-              {` · offset ${outcome.offset} · epoch `}
-              <code>{outcome.epoch}</code>
-            </span>
-          )}
           {outcome?.kind === 'failed' && <span className="error">{outcome.message}</span>}
         </p>
+        {outcome?.kind === 'delivered' && (
+          <p className="form-outcome muted" data-testid="publish-position">
+            {`Offset ${outcome.offset} · epoch `}
+            <code>{outcome.epoch}</code>
+          </p>
+        )}
       </div>
       <PublishLibraryPanel
         library={library.library}
