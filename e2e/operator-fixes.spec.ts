@@ -1,6 +1,8 @@
 /**
  * What an operator found trying the GUI (issue 28), fixed: each in Chromium against a real hub.
  */
+import { once } from 'node:events';
+import WebSocket from 'ws';
 import { expect, test } from './fixtures';
 
 test('the dashboard has a tab icon of its own: no request for a missing /favicon.ico', async ({ page, hub }) => {
@@ -21,4 +23,59 @@ test('the dashboard has a tab icon of its own: no request for a missing /favicon
   );
   expect(icon).toEqual({ status: 200, type: 'image/svg+xml' });
   expect(missing).toEqual([]);
+});
+
+test('every filter box shows its whole placeholder', async ({ page, hub, device }) => {
+  await device(1, ['kitchen/light']);
+  await page.goto(hub.dashboardUrl);
+  await expect(page.getByTestId('client-row')).toHaveCount(1);
+  const cut: string[] = [];
+  for (const view of ['clients', 'users', 'topics', 'messages', 'log'] as const) {
+    await page.getByTestId(`tab-${view}`).click();
+    await expect(page.getByTestId(`tab-${view}`)).toHaveAttribute('aria-selected', 'true');
+    cut.push(
+      ...(await page.locator('.toolbar input[placeholder]').evaluateAll((inputs) =>
+        inputs.flatMap((element) => {
+          const input = element as HTMLInputElement;
+          const style = getComputedStyle(input);
+          const context = document.createElement('canvas').getContext('2d');
+          if (context === null) return ['no canvas'];
+          context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24; // the clear button
+          const needed = context.measureText(input.placeholder).width;
+          return needed <= room ? [] : [`${input.placeholder} (${Math.round(needed)} px in ${Math.round(room)})`];
+        }),
+      )),
+    );
+  }
+  expect(cut).toEqual([]);
+});
+
+test('a client’s panel keeps its buttons, the table’s Unregister column and all its topics in view at 900 px', async ({
+  page,
+  hub,
+  device,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const topics = Array.from({ length: 12 }, (_, i) => `sensors/room-${i}/temp`);
+  const phone = await device(3, topics);
+  // Ten reconnects: a long list of disconnects in the panel.
+  phone.close();
+  await phone.closed;
+  for (let i = 0; i < 10; i++) {
+    const socket = new WebSocket(phone.url);
+    await once(socket, 'open');
+    socket.close(4100 + i, 'again');
+    await once(socket, 'close');
+  }
+  await page.goto(hub.dashboardUrl);
+  const row = page.locator(`[data-testid="client-row"][data-row-id="${phone.id}"]`);
+  await row.getByRole('cell').nth(1).click();
+  const detail = page.getByTestId('client-detail');
+  await expect(detail.getByTestId('disconnects').locator('li')).toHaveCount(10);
+  await expect(detail.getByRole('button', { name: /^Copy URL/ })).toBeInViewport();
+  await expect(detail.getByRole('button', { name: /^Unregister client/ })).toBeInViewport();
+  await expect(row.getByTestId('unregister')).toBeInViewport();
+  await expect(detail.getByTestId('topic-chips').locator('.chip')).toHaveCount(12);
+  await expect(detail.getByTestId('topic-chips').locator('.chips-shared')).toHaveText('sensors/…/temp');
 });
