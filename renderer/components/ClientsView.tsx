@@ -9,7 +9,6 @@ import { clientColumns } from './clientColumns';
 import { RemoveStale } from './RemoveStale';
 import { VirtualTable } from './VirtualTable';
 
-
 // With a client's panel open, the panel shows its address, times and counters: the table keeps
 // what fits beside it, so its Unregister column stays in view instead of scrolling off.
 const narrowClientColumns = clientColumns.filter(
