@@ -3,6 +3,7 @@
  */
 import { once } from 'node:events';
 import WebSocket from 'ws';
+import { publish } from './devices';
 import { expect, test } from './fixtures';
 
 test('the dashboard has a tab icon of its own: no request for a missing /favicon.ico', async ({ page, hub }) => {
@@ -78,4 +79,19 @@ test('a client’s panel keeps its buttons, the table’s Unregister column and 
   await expect(row.getByTestId('unregister')).toBeInViewport();
   await expect(detail.getByTestId('topic-chips').locator('.chip')).toHaveCount(12);
   await expect(detail.getByTestId('topic-chips').locator('.chips-shared')).toHaveText('sensors/…/temp');
+});
+
+test('the message whose detail is open stays in view while newer messages arrive above it', async ({ page, hub }) => {
+  await page.goto(hub.dashboardUrl);
+  await page.getByTestId('tab-messages').click();
+  await expect(page.getByTestId('inspector-status')).toHaveAttribute('data-state', 'live');
+  for (let i = 0; i < 3; i++) await publish(hub.baseUrl, { topic: `first/${i}`, message: `m${i}` });
+  await expect(page.getByTestId('message-row')).toHaveCount(3);
+  await page.getByTestId('message-row').filter({ hasText: 'first/1' }).getByRole('cell').nth(2).click();
+  await expect(page.getByTestId('message-detail')).toContainText('first/1');
+  for (let i = 0; i < 60; i++) await publish(hub.baseUrl, { topic: `later/${i}`, message: `n${i}` });
+  await expect(page.locator('[role=table][aria-label=Messages]')).toHaveAttribute('aria-rowcount', '64');
+  const selected = page.locator('[data-testid="message-row"].is-selected');
+  await expect(selected).toContainText('first/1');
+  await expect(selected).toBeInViewport();
 });
