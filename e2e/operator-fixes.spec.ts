@@ -95,3 +95,32 @@ test('the message whose detail is open stays in view while newer messages arrive
   await expect(selected).toContainText('first/1');
   await expect(selected).toBeInViewport();
 });
+
+test('in Settings, a label that wraps moves no input out of line with its row', async ({ page, hub }) => {
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.goto(hub.dashboardUrl);
+  await page.getByTestId('tab-settings').click();
+  const misaligned = await page.locator('.settings-grid').evaluateAll((grids) =>
+    grids.flatMap((grid) => {
+      // Fields whose tops line up form a row: their inputs must line up too.
+      const rows = new Map<number, { label: string; top: number; wraps: boolean }[]>();
+      for (const field of grid.querySelectorAll(':scope > .field')) {
+        const label = field.querySelector('label');
+        const input = field.querySelector('input:not([type=checkbox]), select, textarea');
+        if (label === null || input === null) continue;
+        const top = Math.round(field.getBoundingClientRect().top);
+        const wraps = label.getBoundingClientRect().height > 24;
+        rows.set(top, [
+          ...(rows.get(top) ?? []),
+          { label: label.textContent ?? '', top: Math.round(input.getBoundingClientRect().top), wraps },
+        ]);
+      }
+      return [...rows.values()].flatMap((row) =>
+        row.some((f) => f.wraps) && new Set(row.map((f) => f.top)).size > 1
+          ? [row.map((f) => `${f.label}@${f.top}`).join(' | ')]
+          : [],
+      );
+    }),
+  );
+  expect(misaligned).toEqual([]);
+});
