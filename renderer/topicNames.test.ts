@@ -17,7 +17,11 @@ describe('distinctNames', () => {
   });
 
   it('cuts nothing from one topic, nor what a cut would leave empty or alike', () => {
-    expect(distinctNames(['sensors/kitchen/temp'])).toEqual({ prefix: '', suffix: '', short: ['sensors/kitchen/temp'] });
+    expect(distinctNames(['sensors/kitchen/temp'])).toEqual({
+      prefix: '',
+      suffix: '',
+      short: ['sensors/kitchen/temp'],
+    });
     expect(distinctNames(['a/b', 'a/b/c'])).toEqual({ prefix: 'a/', suffix: '', short: ['b', 'b/c'] });
     expect(distinctNames(['a', 'a/b']).short).toEqual(['a', 'a/b']);
   });

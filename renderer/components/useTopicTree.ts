@@ -104,9 +104,6 @@ export function useTopicTree(): { root: TreeNode; rows: TreeRow[]; matched: numb
     () => ({ root: refreshed.root, count: model.filter(topicMatcher(filter)) }),
     [model, filter, refreshed],
   );
-  const rows = useMemo(
-    () => visibleRows(matched.root, expanded, filter.trim() !== ''),
-    [expanded, filter, matched],
-  );
+  const rows = useMemo(() => visibleRows(matched.root, expanded, filter.trim() !== ''), [expanded, filter, matched]);
   return { root: model.root, rows, matched: matched.count, total: model.size };
 }
