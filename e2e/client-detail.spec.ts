@@ -42,6 +42,10 @@ test('clicking a client opens its detail: counters, a reconnect’s close code, 
   await expect(detail.getByRole('button', { name: `Copy URL: ${phone.url}` })).toBeVisible();
   const replacingClosed = once(replacing, 'close');
   await detail.getByRole('button', { name: /^Unregister client/ }).click();
+  await expect(async () => {
+    await detail.getByRole('button', { name: /^Yes, unregister client/ }).click({ timeout: 1_000 });
+    await expect(detail).toContainText('This registration no longer exists.', { timeout: 1_000 });
+  }).toPass();
   const [closedWith] = (await replacingClosed) as [number];
   expect(closedWith).toBe(4000);
   await expect(detail).toContainText('This registration no longer exists.');

@@ -36,7 +36,15 @@ test.describe('Clients', () => {
     const gone = await device(2, ['news']);
     await page.goto(hub.dashboardUrl);
     await expect(page.getByTestId('client-row')).toHaveCount(2);
-    await row(page, gone.id).getByTestId('unregister').click();
+    // A double-click only asks; the confirmation removes it.
+    await row(page, gone.id).getByTestId('unregister').dblclick();
+    await expect(row(page, gone.id).getByTestId('unregister-confirm')).toBeVisible();
+    await expect(page.getByTestId('client-row')).toHaveCount(2);
+    const confirm = row(page, gone.id).getByTestId('unregister-confirm');
+    await expect(async () => {
+      await confirm.click({ timeout: 1_000 });
+      await expect(row(page, gone.id)).toHaveCount(0, { timeout: 1_000 });
+    }).toPass();
     expect(await gone.closed).toBe(4000);
     await expect(row(page, gone.id)).toHaveCount(0);
     await expect(row(page, keep.id)).toBeVisible();
@@ -49,7 +57,13 @@ test.describe('Clients', () => {
     const other = await device(6);
     await page.goto(hub.dashboardUrl);
     await page.getByTestId('tab-users').click();
-    await page.locator('[data-testid="user-row"][data-row-id="5"]').getByTestId('unregister').click();
+    const user = page.locator('[data-testid="user-row"][data-row-id="5"]');
+    await user.getByTestId('unregister').click();
+    await expect(user.getByRole('group', { name: /^Confirm: Unregister all 2 clients of user 5/ })).toBeVisible();
+    await expect(async () => {
+      await user.getByTestId('unregister-confirm').click({ timeout: 1_000 });
+      await expect(page.getByTestId('user-row')).toHaveCount(1, { timeout: 1_000 });
+    }).toPass();
     expect(await Promise.all([a.closed, b.closed])).toEqual([4000, 4000]);
     await expect(page.getByTestId('user-row')).toHaveCount(1);
     await page.getByTestId('tab-clients').click();

@@ -54,8 +54,14 @@ test('the GUI is usable from the keyboard', async ({ page, hub, device }) => {
     await page.keyboard.press('Tab');
     await expect(stop).toBeFocused();
   }
+  // Enter asks (Cancel takes the focus); Shift+Tab then Enter confirms.
   await page.keyboard.press('Enter');
-  await expect(page.getByText('No devices registered yet')).toBeVisible();
+  await expect(page.getByTestId('unregister-cancel')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(async () => {
+    await page.keyboard.press('Enter');
+    await expect(page.getByText('No devices registered yet')).toBeVisible({ timeout: 1_000 });
+  }).toPass();
 });
 
 test('the live log exports what it shows, oldest first, to NDJSON and CSV', async ({ page, hub, device }) => {

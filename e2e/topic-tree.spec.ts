@@ -116,3 +116,17 @@ test('a live tree of a deep topic set: values, rollups, wildcard filter, keyboar
   await publish(hub.baseUrl, { topic: 'home/kitchen/temp', message: 'x' });
   expect(await watcher.next()).toBeDefined();
 });
+
+test('a message in the inspector opens its topic in the tree, its branches expanded', async ({ page, hub }) => {
+  await page.goto(hub.dashboardUrl);
+  await page.getByTestId('tab-messages').click();
+  await expect(page.getByTestId('inspector-status')).toHaveAttribute('data-state', 'live');
+  await publish(hub.baseUrl, { topic: 'plant/line-2/press/pressure', message: '{"bar":4.2}' });
+  await page.getByTestId('message-row').first().getByRole('cell').nth(2).click();
+  await page.getByTestId('message-detail').getByRole('button', { name: 'Show in topic tree' }).click();
+  const detail = page.getByTestId('topic-detail');
+  await expect(detail.getByRole('heading', { name: 'plant/line-2/press/pressure' })).toBeVisible();
+  await expect(node(page, 'plant/line-2/press/pressure')).toHaveAttribute('aria-selected', 'true');
+  await expect(node(page, 'plant/line-2')).toHaveAttribute('aria-expanded', 'true');
+  await expect(detail.getByRole('button', { name: 'Copy #1' })).toBeVisible();
+});

@@ -11,8 +11,13 @@ export interface ChartData {
   publishes: number[];
   connections: number[];
   slowConsumer: number[];
-  /** The busiest topics over the window, each with its publishes per second. */
-  topics: { topic: string; values: number[] }[];
+  /** The busiest topics over the window, each with its publishes per second and their average. */
+  topics: { topic: string; values: number[]; average: number }[];
+  /**
+   * When the load is even (the topic after the drawn ones got about as much as the busiest):
+   * how many topics share it, so the chart says it shows a few of many. Null otherwise.
+   */
+  evenAcross: number | null;
   /** The window shown, epoch seconds. */
   range: [number, number];
 }
@@ -31,10 +36,12 @@ export function chartData(ring: SeriesRing, now: number): ChartData {
   const totals = new Map<string, number>();
   for (const sample of samples)
     for (const [topic, rate] of sample.topics) totals.set(topic, (totals.get(topic) ?? 0) + rate);
-  const busiest = [...totals]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, chartTopics)
-    .map(([topic]) => topic);
+  const ranked = [...totals].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const busiest = ranked.slice(0, chartTopics).map(([topic]) => topic);
+  const top = ranked[0]?.[1] ?? 0;
+  const next = ranked[chartTopics]?.[1] ?? 0;
+  // Within 10 %: the drawn topics are examples of an even load, not its leaders.
+  const evenAcross = top > 0 && next >= top * 0.9 ? ranked.filter(([, total]) => total >= top * 0.9).length : null;
   return {
     times: column((s) => s.at / 1000),
     deliveries: column((s) => s.deliveries),
@@ -44,7 +51,9 @@ export function chartData(ring: SeriesRing, now: number): ChartData {
     topics: busiest.map((topic) => ({
       topic,
       values: samples.map((s) => s.topics.find(([name]) => name === topic)?.[1] ?? 0),
+      average: (totals.get(topic) ?? 0) / Math.max(1, samples.length),
     })),
+    evenAcross,
     range: [start / 1000, end / 1000],
   };
 }

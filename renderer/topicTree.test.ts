@@ -114,6 +114,29 @@ describe('TopicTreeModel', () => {
   });
 });
 
+describe('TopicTreeModel growing in steps', () => {
+  it('adds at most `budget` new topics per update, and ends where one update would', () => {
+    const many = Array.from({ length: 25 }, (_, i) => leaf(`a/${i % 3}/t${i}`, i));
+    const stepped = new TopicTreeModel();
+    stepped.filter(topicMatcher('a/1/#'));
+    const steps: boolean[] = [];
+    for (let done = false; !done;) steps.push((done = stepped.update(many, 10)));
+    expect(steps).toEqual([false, false, true]);
+    const whole = new TopicTreeModel();
+    whole.filter(topicMatcher('a/1/#'));
+    expect(whole.update(many)).toBe(true);
+    const shape = (model: TopicTreeModel) =>
+      visibleRows(model.root, new Set(), true).map((r) => [
+        r.node.path,
+        r.node.topics,
+        r.node.matched,
+        r.node.messages,
+      ]);
+    expect(shape(stepped)).toEqual(shape(whole));
+    expect(stepped.root).toMatchObject({ topics: 25, matched: 8, messages: 300 });
+  });
+});
+
 describe('TopicTreeModel refreshes', () => {
   it('adds only what changed, and ends where a tree built afresh would', () => {
     const topics = ['a/x/1', 'a/x/2', 'a/y', 'a', 'b/z'];

@@ -171,24 +171,34 @@ export class TopicTreeModel {
     return this.#byTopic.size;
   }
 
-  /** Gives every topic its current data, reshaping the tree when topics came or went. */
-  update(leaves: readonly TopicLeaf[]): void {
-    let same = leaves.length === this.#byTopic.size;
-    for (let i = 0; same && i < leaves.length; i++) same = this.#byTopic.has((leaves[i] as TopicLeaf).topic);
-    if (!same) {
-      this.#reshape(leaves);
-      this.#rollUp();
-      this.filter(this.#match);
-      return;
-    }
-    // The same topics: what matches (names only) stays; only what changed moves the totals.
+  /**
+   * Gives every topic its current data: a changed topic adds its change to the nodes above it, a
+   * new one its node. At most `budget` new topics per call (a tree of 10,000 grows over a few
+   * tasks instead of one long one); answers false while some are still to add. A topic gone
+   * starts the tree again.
+   */
+  update(leaves: readonly TopicLeaf[], budget = Number.POSITIVE_INFINITY): boolean {
+    let known = 0;
+    const added: TopicLeaf[] = [];
     for (const leaf of leaves) {
-      const node = this.#byTopic.get(leaf.topic) as TreeNode;
+      const node = this.#byTopic.get(leaf.topic);
+      if (node === undefined) {
+        added.push(leaf);
+        continue;
+      }
+      known++;
       const before = node.leaf as TopicLeaf;
       if (sameLeaf(before, leaf)) continue;
       node.leaf = leaf;
       applyDelta(node, before, leaf);
     }
+    if (known < this.#byTopic.size) {
+      this.#clear();
+      return this.update(leaves, budget);
+    }
+    const now = added.length <= budget ? added : added.slice(0, budget);
+    for (const leaf of now) this.#add(leaf);
+    return now.length === added.length;
   }
 
   /** Marks the topics `match` lets through (all when null), on every node above them, now and after each update; answers how many. */
@@ -209,68 +219,42 @@ export class TopicTreeModel {
     return this.root.matched;
   }
 
-  #reshape(leaves: readonly TopicLeaf[]): void {
+  #clear(): void {
     const root = this.root;
-    root.children = [];
-    root.childByName = null;
-    root.sorted = false;
+    Object.assign(root, newNode('', '', null));
     this.#byTopic.clear();
     this.#made = [];
-    for (const leaf of leaves) {
-      let node = root;
-      let start = 0;
-      for (;;) {
-        const slash = leaf.topic.indexOf('/', start);
-        const end = slash === -1 ? leaf.topic.length : slash;
-        const name = leaf.topic.slice(start, end);
-        node.childByName ??= new Map();
-        let child = node.childByName.get(name);
-        if (child === undefined) {
-          child = newNode(leaf.topic.slice(0, end), name, node);
-          node.childByName.set(name, child);
-          node.children.push(child);
-          this.#made.push(child);
-        }
-        node = child;
-        if (slash === -1) break;
-        start = slash + 1;
-      }
-      node.leaf = leaf;
-      this.#byTopic.set(leaf.topic, node);
-    }
   }
 
-  #rollUp(): void {
-    const made = this.#made;
-    const root = this.root;
-    const reset = (node: TreeNode): void => {
-      const leaf = node.leaf;
-      const live = leaf?.live ?? null;
-      node.topics = leaf === null ? 0 : 1;
-      node.messages = live?.messages ?? 0;
-      node.perSecond = live?.perSecond ?? 0;
-      node.subscribers = leaf?.subscribers ?? 0;
-      node.retained = live?.retained === true ? 1 : 0;
-      // A copy: the branches' sums are added into it.
-      node.protocols =
-        leaf === null || leaf.subscribers === 0
-          ? null
-          : leaf.protocols === null
-            ? { ws: leaf.subscribers }
-            : { ...leaf.protocols };
-    };
-    reset(root);
-    for (const node of made) reset(node);
-    for (let i = made.length - 1; i >= 0; i--) {
-      const node = made[i] as TreeNode;
-      const parent = node.parent as TreeNode;
-      parent.topics += node.topics;
-      parent.messages += node.messages;
-      parent.perSecond = Math.round((parent.perSecond + node.perSecond) * 10) / 10;
-      parent.subscribers += node.subscribers;
-      parent.retained += node.retained;
-      if (node.protocols !== null) addProtocols(parent, node.protocols);
+  /** Adds a topic's node (and the branches above it), then its totals to every node above it. */
+  #add(leaf: TopicLeaf): void {
+    let node = this.root;
+    let start = 0;
+    for (;;) {
+      const slash = leaf.topic.indexOf('/', start);
+      const end = slash === -1 ? leaf.topic.length : slash;
+      const name = leaf.topic.slice(start, end);
+      node.childByName ??= new Map();
+      let child = node.childByName.get(name);
+      if (child === undefined) {
+        child = newNode(leaf.topic.slice(0, end), name, node);
+        node.childByName.set(name, child);
+        node.children.push(child);
+        node.sorted = false;
+        this.#made.push(child);
+      }
+      node = child;
+      if (slash === -1) break;
+      start = slash + 1;
     }
+    node.leaf = leaf;
+    this.#byTopic.set(leaf.topic, node);
+    const matches = this.#match === null || this.#match(leaf.topic);
+    for (let at: TreeNode | null = node; at !== null; at = at.parent) {
+      at.topics++;
+      if (matches) at.matched++;
+    }
+    applyDelta(node, { topic: leaf.topic, subscribers: 0, protocols: null, live: null }, leaf);
   }
 }
 

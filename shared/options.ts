@@ -144,7 +144,7 @@ export const optionTable = {
     gui: {
       section: 'network',
       label: 'Heartbeat interval',
-      hint: 'Milliseconds between pings; a client missing one is cut. 0: off',
+      hint: 'Time between pings (30 s, 1 min); a client missing one is cut. 0: off',
     },
   },
   streamHeartbeatMs: {
@@ -302,7 +302,7 @@ export const optionTable = {
     gui: {
       section: 'limits',
       label: 'Grace before cutting',
-      hint: 'Milliseconds a closed slow client may keep its backlog',
+      hint: 'How long a closed slow client may keep its backlog (10 s, 1 min)',
     },
   },
   // The rate defaults (docs/rate-limits.md): a script that sets up 1,000 devices from one machine
@@ -410,7 +410,7 @@ export const optionTable = {
     gui: {
       section: 'storage',
       label: 'History age limit',
-      hint: 'Milliseconds a message stays in the history. 0: no limit',
+      hint: 'How long a message stays in the history (1 h, 7 d). 0: no limit',
     },
   },
   historyMaxBytes: {

@@ -3,6 +3,19 @@ import { settingsKeys } from './ipc';
 import { accessTokenProblem, isAccessToken, settingFromText, settingSpecs, settingToText } from './settings';
 
 describe('settings rules', () => {
+  it('reads and writes milliseconds as durations (30 s, 7 d), plain milliseconds too', () => {
+    expect(settingFromText('heartbeatIntervalMs', '30 s')).toEqual({ ok: true, value: 30_000 });
+    expect(settingFromText('expireIdleMs', '7 d')).toEqual({ ok: true, value: 604_800_000 });
+    expect(settingFromText('historyTtlMs', '86400000')).toEqual({ ok: true, value: 86_400_000 });
+    expect(settingFromText('heartbeatIntervalMs', 'soon')).toEqual({
+      ok: false,
+      message: 'Heartbeat interval must be a duration like 30 s, 15 min or 7 d',
+    });
+    expect(settingToText('expireIdleMs', 604_800_000)).toBe('7 d');
+    expect(settingToText('heartbeatIntervalMs', 0)).toBe('0');
+    expect(settingToText('maxTopicLength', 256)).toBe('256');
+  });
+
   it('has a spec for every settings key', () => {
     expect(Object.keys(settingSpecs).sort()).toEqual([...settingsKeys].sort());
   });

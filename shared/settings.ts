@@ -4,6 +4,7 @@
  * bounds, hint); this module adds the desktop app's own setting and the text ↔ value conversion of
  * the form's inputs.
  */
+import { formatDurationExact, parseDuration } from './duration';
 import type { HubSettings } from './ipc';
 import { guiOptionNames, kindProblem, optionRow, type OptionKind, type SettingsSectionId } from './options';
 
@@ -58,7 +59,10 @@ export function settingProblem(key: keyof HubSettings, value: unknown): string |
 export function settingToText(key: keyof HubSettings, value: HubSettings[keyof HubSettings]): string {
   if (value === null) return '';
   if (Array.isArray(value)) return value.join('\n');
-  if (settingSpecs[key].kind.type === 'flag') return value === true ? 'true' : 'false';
+  const { kind } = settingSpecs[key];
+  if (kind.type === 'flag') return value === true ? 'true' : 'false';
+  // Milliseconds read as a duration: `30 s`, `7 d`.
+  if (kind.type === 'integer' && kind.unit === 'ms' && typeof value === 'number') return formatDurationExact(value);
   return String(value);
 }
 
@@ -72,7 +76,13 @@ export function settingFromText(
   let value: unknown;
   switch (kind.type) {
     case 'integer':
-      value = /^\d{1,16}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+      if (kind.unit === 'ms') {
+        const ms = parseDuration(trimmed);
+        if (ms === null) {
+          return { ok: false, message: `${settingSpecs[key].label} must be a duration like 30 s, 15 min or 7 d` };
+        }
+        value = ms;
+      } else value = /^\d{1,16}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
       break;
     case 'url':
     case 'path':

@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseDuration } from '../../shared/duration';
 import { optionNames, optionRow, type OptionKind, type OptionRow } from '../../shared/options';
 import type { RelayOptions } from '../relay/index';
 
@@ -164,7 +165,7 @@ function readValue(
   if (raw === undefined || raw === '') return undefined;
   switch (kind.type) {
     case 'integer':
-      return toInt(name, raw);
+      return kind.unit === 'ms' ? toDuration(name, raw) : toInt(name, raw);
     case 'port':
       return raw === 'off' ? null : toInt(name, raw);
     case 'origins':
@@ -193,6 +194,16 @@ export function tokenFromFile(path: string, read: (path: string) => string): str
   const token = text.split(/\r?\n/, 1)[0]?.trim() ?? '';
   if (token === '') throw new Error(`the token file ${path} is empty (to open the hub, restart it without a token)`);
   return token;
+}
+
+/** Milliseconds from a duration (`30s`, `7d`, `1h30m`) or plain milliseconds. */
+function toDuration(name: string, raw: string): number {
+  const ms = parseDuration(raw);
+  if (ms === null)
+    throw new TypeError(
+      `${name} must be a duration like 30s, 15min or 7d (or milliseconds), got ${JSON.stringify(raw)}`,
+    );
+  return ms;
 }
 
 function toInt(name: string, raw: string): number {

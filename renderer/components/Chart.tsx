@@ -17,7 +17,14 @@ export interface ChartProps {
   height?: number;
   /** The y axis starts at 0 (counts, rates); false: it fits the values (a temperature). */
   fromZero?: boolean;
+  /** The y axis ticks whole numbers only (a count: no 0.5 connection). */
+  integer?: boolean;
 }
+
+/** Tick steps of a count axis: whole numbers only. */
+export const integerIncrements = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 1_000_000,
+];
 
 const dark = (): MediaQueryList => window.matchMedia('(prefers-color-scheme: dark)');
 const cssVar = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -31,7 +38,14 @@ const clockSeconds = new Intl.DateTimeFormat(undefined, {
   hourCycle: 'h23',
 });
 
-function options(width: number, height: number, lines: readonly ChartLine[], fromZero = true): uPlot.Options {
+/** The chart's uPlot options (exported for tests). */
+export function chartOptions(
+  width: number,
+  height: number,
+  lines: readonly ChartLine[],
+  fromZero = true,
+  integer = false,
+): uPlot.Options {
   const muted = cssVar('--text-muted');
   const grid = cssVar('--border');
   const axis = {
@@ -62,7 +76,12 @@ function options(width: number, height: number, lines: readonly ChartLine[], fro
         values: (_u, ticks, _axis, _space, step) =>
           ticks.map((t) => (step < 60 ? clockSeconds : clock).format(t * 1000)),
       },
-      { ...axis, size: 48, values: (_u, ticks) => ticks.map((t) => short.format(t)) },
+      {
+        ...axis,
+        size: 48,
+        ...(integer ? { incrs: integerIncrements } : {}),
+        values: (_u, ticks) => ticks.map((t) => short.format(t)),
+      },
     ],
     series: [
       {},
@@ -78,7 +97,7 @@ function options(width: number, height: number, lines: readonly ChartLine[], fro
  * A time-series chart drawn by uPlot on a canvas (a few milliseconds per update even at 900
  * points a line), sized to its container and redrawn in the system's light or dark colours.
  */
-export function Chart({ times, lines, xRange, height = 150, fromZero = true }: ChartProps) {
+export function Chart({ times, lines, xRange, height = 150, fromZero = true, integer = false }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [theme, setTheme] = useState(() => dark().matches);
@@ -96,7 +115,8 @@ export function Chart({ times, lines, xRange, height = 150, fromZero = true }: C
   useEffect(() => {
     const element = box.current;
     if (element === null) return;
-    const created = new uPlot(options(Math.max(element.clientWidth, 100), height, lines, fromZero), data, element);
+    const width = Math.max(element.clientWidth, 100);
+    const created = new uPlot(chartOptions(width, height, lines, fromZero, integer), data, element);
     plot.current = created;
     const resize = new ResizeObserver(() => created.setSize({ width: Math.max(element.clientWidth, 100), height }));
     resize.observe(element);
@@ -107,7 +127,7 @@ export function Chart({ times, lines, xRange, height = 150, fromZero = true }: C
     };
     // Only the shape, the height and the theme rebuild the chart.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, height, theme, fromZero]);
+  }, [shape, height, theme, fromZero, integer]);
 
   useEffect(() => {
     const current = plot.current;

@@ -1,8 +1,9 @@
-import { chartData, peak } from '../charts';
+import { chartData } from '../charts';
 import { formatCount, formatRate } from '../format';
 import { useStore } from '../store';
 import type { ChartRange } from '../store/types';
-import { Chart, type ChartLine } from './Chart';
+import type { ChartLine } from './Chart';
+import { ChartCard, type ChartCardProps } from './ChartCard';
 
 const ranges: readonly { range: ChartRange; label: string; words: string }[] = [
   { range: '15m', label: '15 minutes', words: 'the last 15 minutes' },
@@ -19,7 +20,13 @@ export function ChartsView() {
   // The window ends at the hub's latest sample (both rings end together).
   const data = chartData(ring, series.fine.samples.at(-1)?.at ?? 0);
   const words = ranges.find((r) => r.range === range)?.words ?? '';
-  const card = (title: string, testId: string, lines: ChartLine[], format: (n: number) => string) => (
+  const card = (
+    title: string,
+    testId: string,
+    lines: ChartLine[],
+    format: (n: number) => string,
+    extra: Pick<ChartCardProps, 'averages' | 'note' | 'integer'> = {},
+  ) => (
     <ChartCard
       title={title}
       testId={testId}
@@ -28,6 +35,7 @@ export function ChartsView() {
       xRange={data.range}
       lines={lines}
       format={format}
+      {...extra}
     />
   );
   return (
@@ -69,6 +77,7 @@ export function ChartsView() {
           'chart-connections',
           [{ label: 'connections', color: '--chart-3', values: data.connections }],
           formatCount,
+          { integer: true },
         )}
         {card(
           'Slow-consumer events per second',
@@ -81,56 +90,16 @@ export function ChartsView() {
           'chart-topics',
           data.topics.map((t, i) => ({ label: t.topic, color: topicColors[i] ?? '--chart-1', values: t.values })),
           formatRate,
+          {
+            averages: data.topics.map((t) => t.average),
+            ...(data.evenAcross === null
+              ? {}
+              : {
+                  note: `The load is even across ${formatCount(data.evenAcross)} topics: these are ${data.topics.length} of them.`,
+                }),
+          },
         )}
       </div>
     </section>
-  );
-}
-
-interface ChartCardProps {
-  title: string;
-  testId: string;
-  words: string;
-  times: number[];
-  xRange: [number, number];
-  lines: ChartLine[];
-  format: (n: number) => string;
-}
-
-/** A chart with its title, its latest value and peak in words (what a screen reader reads), and a legend. */
-function ChartCard({ title, testId, words, times, xRange, lines, format }: ChartCardProps) {
-  const summary =
-    lines.length === 0
-      ? `No publishes to subscribed topics in ${words}.`
-      : lines.map((l) => `${l.label}: now ${format(l.values.at(-1) ?? 0)}, peak ${format(peak(l.values))}`).join('; ');
-  const first = lines[0];
-  return (
-    <figure
-      className="card chart-card"
-      data-testid={testId}
-      data-points={times.length}
-      data-last={first?.values.at(-1) ?? 0}
-    >
-      <figcaption className="chart-head">
-        <h2>{title}</h2>
-        {lines.length === 1 && first !== undefined && (
-          <span className="chart-now">{format(first.values.at(-1) ?? 0)}</span>
-        )}
-      </figcaption>
-      <p className="visually-hidden">{`${title} over ${words}. ${summary}`}</p>
-      <Chart times={times} lines={lines} xRange={xRange} />
-      {lines.length !== 1 ? (
-        <ul className="chart-legend">
-          {lines.map((l) => (
-            <li key={l.label} className={`legend-${l.color.slice(2)}`}>
-              <span className="legend-swatch" aria-hidden="true" />
-              {l.label}
-              <span className="muted"> {format(l.values.at(-1) ?? 0)}</span>
-            </li>
-          ))}
-          {lines.length === 0 && <li className="muted">No publishes to subscribed topics yet.</li>}
-        </ul>
-      ) : null}
-    </figure>
   );
 }

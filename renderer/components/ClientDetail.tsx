@@ -24,6 +24,11 @@ export function ClientDetail({ id }: { id: string }) {
   }
   return (
     <DetailPanel title={`Client ${id.slice(0, 8)}`} onClose={close} testId="client-detail">
+      {/* First: in view at any window height, however long the lists below. */}
+      <div className="detail-actions">
+        {base !== null && <CopyButton text={deviceSocketUrl(base, client.id)} label="Copy URL" />}
+        <UnregisterButton id={client.id} label={`Unregister client ${id.slice(0, 8)} of user ${client.userId}`} />
+      </div>
       <dl className="detail-list">
         <dt>Id</dt>
         <dd>
@@ -43,7 +48,11 @@ export function ClientDetail({ id }: { id: string }) {
         </dd>
         <dt>Topics</dt>
         <dd>
-          {client.topics.length === 0 ? <span className="muted">none</span> : <TopicList topics={client.topics} />}
+          {client.topics.length === 0 ? (
+            <span className="muted">none</span>
+          ) : (
+            <TopicList topics={client.topics} max={Number.POSITIVE_INFINITY} wrap />
+          )}
         </dd>
         <dt>Status</dt>
         <dd data-testid="detail-status">{client.connected ? 'Connected' : 'Waiting to connect'}</dd>
@@ -79,10 +88,6 @@ export function ClientDetail({ id }: { id: string }) {
           ))}
         </ol>
       )}
-      <div className="detail-actions">
-        {base !== null && <CopyButton text={deviceSocketUrl(base, client.id)} label="Copy URL" />}
-        <UnregisterButton id={client.id} label={`Unregister client ${id.slice(0, 8)} of user ${client.userId}`} />
-      </div>
     </DetailPanel>
   );
 }

@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useStore } from '../store';
 import { client, update } from '../../test/renderer/store';
 import { recordingTransport } from '../../test/renderer/transport';
 import { ClientsView } from './ClientsView';
+import { confirmGuardMs } from './UnregisterButton';
 
 // jsdom does no layout: give the scroll container a height so the virtualizer has a window to fill.
 beforeAll(() => {
@@ -65,14 +66,21 @@ describe('ClientsView', () => {
     expect(screen.getByRole('columnheader', { name: /User/ }).getAttribute('aria-sort')).toBe('ascending');
   });
 
-  it('unregisters a client from its row and drops the row when the hub says it is gone', async () => {
+  it('asks before unregistering a client from its row, and drops the row when the hub says it is gone', async () => {
     const transport = recordingTransport({ unregister: { removed: true, id: client('a').id } });
     useStore.getState().connect(transport);
     useStore.getState().setClients([client('a'), client('b')]);
     render(<ClientsView />);
     const row = rows().find((r) => r.dataset.rowId === client('a').id);
     if (row === undefined) throw new Error('row a missing');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    // A double-click only asks: the second click comes too soon to confirm.
     fireEvent.click(within(row).getByTestId('unregister'));
+    fireEvent.click(within(row).getByTestId('unregister-confirm'));
+    expect(transport.calls.filter((c) => c.name === 'unregister')).toEqual([]);
+    vi.setSystemTime(Date.now() + confirmGuardMs);
+    fireEvent.click(within(row).getByTestId('unregister-confirm'));
+    vi.useRealTimers();
     await act(async () => {
       transport.push(update({ removed: [client('a').id] }));
       await Promise.resolve();

@@ -9,6 +9,12 @@ import { clientColumns } from './clientColumns';
 import { RemoveStale } from './RemoveStale';
 import { VirtualTable } from './VirtualTable';
 
+// With a client's panel open, the panel shows its address, times and counters: the table keeps
+// what fits beside it, so its Unregister column stays in view instead of scrolling off.
+const narrowClientColumns = clientColumns.filter(
+  (c) => !['remoteAddress', 'connectedSince', 'messagesSent', 'published', 'bufferedBytes'].includes(c.id),
+);
+
 /** The clients table: every registration, filterable, sortable, virtualised. */
 export function ClientsView() {
   const rows = useStore(hubSelectors.visibleClients);
@@ -53,8 +59,8 @@ export function ClientsView() {
     <section className="view view-with-detail" aria-label="Clients">
       <div className="toolbar">
         <FilterBox
-          label="Filter clients"
-          placeholder="Filter: id, name, user, topic, address — or user:7 topic:cats"
+          label="Filter clients by id, name, user, topic or address; user:7 and topic:cats match exactly"
+          placeholder="Filter: id, name, topic… or user:7"
           value={filter}
           onChange={setClientFilter}
           testId="client-filter"
@@ -99,7 +105,7 @@ export function ClientsView() {
         ) : (
           <VirtualTable
             label="Clients"
-            columns={clientColumns}
+            columns={detail === null ? clientColumns : narrowClientColumns}
             rows={rows}
             rowKey={(c) => c.id}
             rowTestId="client-row"

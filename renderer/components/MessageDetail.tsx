@@ -18,7 +18,16 @@ export function MessageDetail({ messageKey }: { messageKey: number }) {
     <DetailPanel title={`Message to ${message.topic}`} onClose={() => selectMessage(null)} testId="message-detail">
       <dl className="detail-list">
         <dt>Topic</dt>
-        <dd>{message.topic}</dd>
+        <dd>
+          {message.topic}{' '}
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => useStore.getState().revealTopic(message.topic)}
+          >
+            Show in topic tree
+          </button>
+        </dd>
         <dt>For</dt>
         <dd>{message.userId === null ? 'every subscriber' : `user ${message.userId}`}</dd>
         <dt>From</dt>

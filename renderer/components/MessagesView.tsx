@@ -45,6 +45,7 @@ export function MessagesView() {
             rowHeight={34}
             onRowClick={(m) => selectMessage(m.key)}
             selectedKey={selected === null ? null : String(selected)}
+            anchorSelected
           />
         )}
         {selected !== null && <MessageDetail messageKey={selected} />}

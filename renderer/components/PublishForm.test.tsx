@@ -11,6 +11,7 @@ const form = (fields: Partial<PublishFields>): PublishFields => ({ ...emptyPubli
 
 beforeEach(() => {
   useStore.setState(useStore.getInitialState(), true);
+  localStorage.clear();
 });
 afterEach(cleanup);
 
@@ -146,5 +147,37 @@ describe('PublishForm', () => {
       encoding: 'base64',
       retain: true,
     });
+  });
+
+  it('shows the receipt’s offset and epoch, keeps recent publishes to send again, and saves named payloads', async () => {
+    const transport = recordingTransport({ publish: { delivered: 1, offset: 42, epoch: 'ep-7' } });
+    useStore.getState().connect(transport);
+    const { unmount } = render(<PublishForm />);
+    fireEvent.change(screen.getByLabelText('Topic'), { target: { value: 'lamp' } });
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'on' } });
+    fireEvent.click(screen.getByRole('checkbox', { name: /Retain/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Publish' }));
+    expect((await screen.findByTestId('publish-position')).textContent).toBe('Offset 42 · epoch ep-7');
+    expect(screen.getByRole('region', { name: 'Recent publishes' }).textContent).toContain('lamp · on · retained');
+
+    fireEvent.change(screen.getByLabelText('Save as'), { target: { value: 'Lamp on' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save payload' }));
+    // Saved in this browser: a new form lists it.
+    unmount();
+    render(<PublishForm />);
+    expect(screen.getByRole('region', { name: 'Saved payloads' }).textContent).toContain('Lamp on');
+    fireEvent.click(screen.getByRole('button', { name: 'Use Lamp on' }));
+    expect(screen.getByLabelText<HTMLInputElement>('Topic').value).toBe('lamp');
+    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: /Retain/ }).checked).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Send again: lamp · on · retained' }));
+    await screen.findByTestId('publish-position');
+    expect(transport.calls.filter((c) => c.name === 'publish').map((c) => c.arg)).toEqual([
+      { topic: 'lamp', message: 'on', retain: true },
+      { topic: 'lamp', message: 'on', retain: true },
+    ]);
+    // Sent twice, listed once.
+    expect(screen.getAllByTestId('library-entry')).toHaveLength(2);
+    fireEvent.click(screen.getByRole('button', { name: 'Delete Lamp on' }));
+    expect(screen.queryByRole('region', { name: 'Saved payloads' })).toBeNull();
   });
 });

@@ -5,9 +5,13 @@ import { hubSelectors } from '../store/selectors';
 import { Field, fieldNoteId } from './Field';
 import { MessageBodyField } from './MessageBodyField';
 import { emptyPublishFields, type PublishErrors, type PublishFields, validatePublish } from './publishForm';
+import { PublishLibraryPanel } from './PublishLibraryPanel';
+import { usePublishLibrary } from './usePublishLibrary';
 
 type Outcome =
-  { kind: 'delivered'; count: number; topic: string; retained: boolean } | { kind: 'failed'; message: string } | null;
+  | { kind: 'delivered'; count: number; topic: string; retained: boolean; offset: number; epoch: string }
+  | { kind: 'failed'; message: string }
+  | null;
 
 /** Publish a message (text or bytes) to a topic, optionally only to one user's devices, optionally retained. */
 export function PublishForm() {
@@ -18,6 +22,7 @@ export function PublishForm() {
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(null);
+  const library = usePublishLibrary();
 
   const update = (patch: Partial<PublishFields>): void => {
     const next = { ...fields, ...patch };
@@ -28,10 +33,9 @@ export function PublishForm() {
       setErrors(checked.ok ? {} : checked.errors);
     }
   };
-  const onSubmit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
+  const send = async (sent: PublishFields): Promise<void> => {
     setTried(true);
-    const checked = validatePublish(fields);
+    const checked = validatePublish(sent);
     if (!checked.ok) {
       setErrors(checked.errors);
       setOutcome(null);
@@ -48,13 +52,20 @@ export function PublishForm() {
             count: result.value.delivered,
             topic: checked.value.topic,
             retained: checked.value.retain === true,
+            offset: result.value.offset,
+            epoch: result.value.epoch,
           }
         : { kind: 'failed', message: result.error.message },
     );
+    if (result.ok) library.published(sent);
+  };
+  const onSubmit = (event: FormEvent): void => {
+    event.preventDefault();
+    void send(fields);
   };
 
   return (
-    <form className="card form" aria-labelledby="publish-title" noValidate onSubmit={(e) => void onSubmit(e)}>
+    <form className="card form" aria-labelledby="publish-title" noValidate onSubmit={onSubmit}>
       <h2 id="publish-title">Publish a message</h2>
       <Field id="publish-topic" label="Topic" error={errors.topic}>
         <input
@@ -112,7 +123,25 @@ export function PublishForm() {
           )}
           {outcome?.kind === 'failed' && <span className="error">{outcome.message}</span>}
         </p>
+        {outcome?.kind === 'delivered' && (
+          <p className="form-outcome muted" data-testid="publish-position">
+            {`Offset ${outcome.offset} · epoch `}
+            <code>{outcome.epoch}</code>
+          </p>
+        )}
       </div>
+      <PublishLibraryPanel
+        library={library.library}
+        canSave={fields.mode !== 'file'}
+        onSave={(name) => library.save(fields, name)}
+        onUse={(entry) => setFields(library.fieldsOf(entry))}
+        onResend={(entry) => {
+          const next = library.fieldsOf(entry);
+          setFields(next);
+          void send(next);
+        }}
+        onDelete={library.remove}
+      />
     </form>
   );
 }

@@ -52,19 +52,35 @@ export function SettingField({
       break;
     case 'integer':
     case 'port':
+      // Milliseconds take a duration (`30 s`, `7 d`): free text, not the numeric keypad.
       input = (
         <input
           {...common}
-          inputMode="numeric"
+          inputMode={kind.type === 'integer' && kind.unit === 'ms' ? 'text' : 'numeric'}
           placeholder={kind.type === 'port' ? 'off' : undefined}
+          spellCheck={false}
           onChange={(e) => onChange(name, e.target.value)}
         />
       );
       break;
+    case 'flag': {
+      // On or off: a switch, not a text box holding "false".
+      const { value: _text, ...rest } = common;
+      input = (
+        <input
+          {...rest}
+          type="checkbox"
+          role="switch"
+          className="switch"
+          checked={value === 'true'}
+          onChange={(e) => onChange(name, e.target.checked ? 'true' : 'false')}
+        />
+      );
+      break;
+    }
     case 'url':
     case 'path':
     case 'host':
-    case 'flag':
     case 'secret':
       input = (
         <input

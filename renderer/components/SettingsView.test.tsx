@@ -60,7 +60,8 @@ describe('SettingsView', () => {
     expect(screen.getByTestId('settings-data-dir').textContent).toBe('/home/op/.config/Relay Hub');
     // Sizes and durations read in units, not only in bytes and milliseconds.
     expect(screen.getByText('Bytes per published message (1 MiB)')).toBeTruthy();
-    expect(screen.getByText(/a client missing one is cut\. 0: off \(30 s\)$/)).toBeTruthy();
+    expect(screen.getByText(/a client missing one is cut\. 0: off$/)).toBeTruthy();
+    expect(input('heartbeatIntervalMs').value).toBe('30 s');
     for (const title of ['Network', 'Access', 'Limits', 'Rates', 'TLS', 'Storage']) {
       expect(screen.getByRole('heading', { name: title })).toBeTruthy();
     }
@@ -92,6 +93,24 @@ describe('SettingsView', () => {
     ]);
     expect(useStore.getState().config).toEqual(saved);
     expect(input('maxTopicLength').value).toBe('12');
+  });
+
+  it('shows mDNS as a switch and durations in readable units, and sends milliseconds', async () => {
+    const saved = hubConfig({ mdns: true, heartbeatIntervalMs: 45_000, expireIdleMs: 172_800_000 });
+    const { calls } = show(hubConfig(), { setSettings: () => ({ ok: true, value: saved }) });
+    const mdns = screen.getByRole('switch', { name: /mDNS/ });
+    expect(mdns).toHaveProperty('checked', false);
+    expect(input('heartbeatIntervalMs').value).toBe('30 s');
+    expect(input('expireIdleMs').value).toBe('7 d');
+    fireEvent.click(mdns);
+    fireEvent.change(input('heartbeatIntervalMs'), { target: { value: '45s' } });
+    fireEvent.change(input('expireIdleMs'), { target: { value: '2 days' } });
+    save();
+    await screen.findByText('Saved and applied.');
+    expect(calls.filter((c) => c.name === 'setSettings').map((c) => c.arg)).toEqual([
+      { mdns: true, heartbeatIntervalMs: 45_000, expireIdleMs: 172_800_000 },
+    ]);
+    expect(input('expireIdleMs').value).toBe('2 d');
   });
 
   it('shows the hub’s refusal and keeps the edits', async () => {

@@ -58,7 +58,8 @@ export function TopicNodeDetail({ node }: { node: TreeNode }) {
           <button type="button" className="btn btn-small" onClick={() => publishTo(topic)}>
             Publish…
           </button>
-          {live?.last != null && <CopyButton text={live.last.message} label="Copy value" />}
+          {/* A preview cut short is no value to copy: each message of the history below has its own Copy. */}
+          {live?.last != null && !live.last.truncated && <CopyButton text={live.last.message} label="Copy value" />}
           {live?.retained === true && (
             <ConfirmButton
               label="Delete retained"

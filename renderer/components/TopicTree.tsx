@@ -53,7 +53,8 @@ export function TopicTree({ rows, filtering }: { rows: readonly TreeRow[]; filte
   const selected = useStore((s) => s.treeSelected);
   const { toggleTreeNode, selectTreeNode } = useStore.getState();
   // The active row (where the keyboard is) by path: it stays on its node when rows come and go.
-  const [activePath, setActivePath] = useState<string | null>(null);
+  // Opened on a topic (Show in topic tree): the keyboard starts there, scrolled into view.
+  const [activePath, setActivePath] = useState<string | null>(() => useStore.getState().treeSelected);
   const current = useMemo(() => {
     const at = activePath === null ? -1 : rows.findIndex((r) => r.node.path === activePath);
     return Math.max(0, at);

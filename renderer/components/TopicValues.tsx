@@ -4,6 +4,7 @@ import { formatCount, formatTime, hexDump, prettyBody } from '../format';
 import { jsonDiff, parseJson, shortJson } from '../jsonValues';
 import { useStore } from '../store';
 import { ConfirmButton } from './ConfirmButton';
+import { CopyButton } from './CopyButton';
 
 /** Messages per page of a topic's history. */
 export const historyPageSize = 50;
@@ -108,6 +109,7 @@ function HistoryValue({ item, before }: { item: HistoryItem; before: HistoryItem
         <span className="muted">{formatTime(item.ts)}</span>
         {binary && <span className="chip">binary · hex</span>}
         {item.retain === true && <span className="chip">retained</span>}
+        <CopyButton text={item.message} label={binary ? `Copy #${item.offset} as base64` : `Copy #${item.offset}`} />
       </div>
       {diff !== null && (
         <ul className="diff-list" data-testid="history-diff" aria-label={`Changes from #${before?.offset ?? ''}`}>

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, type ReactNode, useRef } from 'react';
+import { memo, type ReactNode, useLayoutEffect, useRef } from 'react';
 
 /** One column of a virtual table. */
 export interface Column<T> {
@@ -29,6 +29,11 @@ export interface VirtualTableProps<T> {
    */
   onRowClick?: (row: T) => void;
   selectedKey?: string | null;
+  /**
+   * Rows arriving above the selected one (a live list, newest first) push it down: keep it where
+   * it is on screen instead, so the row whose detail is open never slides out of view.
+   */
+  anchorSelected?: boolean;
 }
 
 const headerHeight = 36;
@@ -56,8 +61,19 @@ export function VirtualTable<T>({
   sort,
   onRowClick,
   selectedKey = null,
+  anchorSelected = false,
 }: VirtualTableProps<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const anchor = useRef<{ key: string; index: number } | null>(null);
+  useLayoutEffect(() => {
+    const index = !anchorSelected || selectedKey === null ? -1 : rows.findIndex((row) => rowKey(row) === selectedKey);
+    const before = anchor.current;
+    const element = scrollRef.current;
+    if (index !== -1 && before?.key === selectedKey && before.index !== index && element !== null) {
+      element.scrollTop += (index - before.index) * rowHeight;
+    }
+    anchor.current = index === -1 || selectedKey === null ? null : { key: selectedKey, index };
+  }, [rows, selectedKey, anchorSelected, rowKey, rowHeight]);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read only during render, never memoised
   const virtualizer = useVirtualizer({
     count: rows.length,

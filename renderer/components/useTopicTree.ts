@@ -15,6 +15,9 @@ import {
 /** The tree is rebuilt from live data at most this often (ms): values move visibly, the page stays idle. */
 export const treeRefreshMs = 500;
 
+/** New topics the tree adds per task: 10,000 arrive as a few short tasks, not one long one. */
+export const treeGrowthPerTask = 2_000;
+
 /**
  * Starts the hub's topic tree for this page while the calling view is shown (and the hub is
  * reachable), and stops it when the view goes away: the hub then follows no topic for this GUI.
@@ -95,10 +98,17 @@ export function useTopicTree(): { root: TreeNode; rows: TreeRow[]; matched: numb
   // One model per view: a refresh changes its nodes in place (its shape only when topics come or go).
   const [model] = useState(() => new TopicTreeModel());
   const protocols = useMemo(() => protocolsByTopic(clients), [clients]);
+  // Bumped to add the next new topics in a task of their own.
+  const [step, setStep] = useState(0);
   const refreshed = useMemo(() => {
-    model.update(leavesOf(topics, useStore.getState().topicLive, protocols));
-    return { version, root: model.root };
-  }, [model, topics, version, protocols]);
+    const done = model.update(leavesOf(topics, useStore.getState().topicLive, protocols), treeGrowthPerTask);
+    return { version, step, done, root: model.root };
+  }, [model, topics, version, protocols, step]);
+  useEffect(() => {
+    if (refreshed.done) return;
+    const timer = setTimeout(() => setStep((n) => n + 1), 0);
+    return () => clearTimeout(timer);
+  }, [refreshed]);
   // A new object with every refresh and filter change: the rows follow both.
   const matched = useMemo(
     () => ({ root: refreshed.root, count: model.filter(topicMatcher(filter)) }),

@@ -301,4 +301,11 @@ describe('parseCli', () => {
   it('refuses unknown flags', () => {
     expect(() => parseCli(['--nope'], {})).toThrow();
   });
+  it('takes durations for millisecond options (30s, 7d), and says what it expects', () => {
+    expect(parseCli(['--heartbeat-ms', '30s', '--expire-idle-ms', '7d'], {})).toMatchObject({
+      relay: { heartbeatIntervalMs: 30_000, expireIdleMs: 604_800_000 },
+    });
+    expect(parseCli([], { RELAY_HUB_HISTORY_TTL_MS: '1 h' })).toMatchObject({ relay: { historyTtlMs: 3_600_000 } });
+    expect(() => parseCli(['--heartbeat-ms', 'soon'], {})).toThrow(/must be a duration like 30s/);
+  });
 });

@@ -87,13 +87,14 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'unregister': {
         const parsed = parseIdArg(arg);
         if (!parsed.ok) return invalid(parsed);
-        const removed = relay.unregister(parsed.value.id);
+        const removed = feed.asOperator(() => relay.unregister(parsed.value.id));
         await relay.settled(); // in a cluster: its socket on another hub is closed too
         return { ok: true, value: { removed, id: parsed.value.id } };
       }
       case 'unregisterUser': {
         const parsed = parseUserIdArg(arg);
-        return parsed.ok ? { ok: true, value: { removed: relay.unregisterUser(parsed.value) } } : invalid(parsed);
+        if (!parsed.ok) return invalid(parsed);
+        return { ok: true, value: { removed: feed.asOperator(() => relay.unregisterUser(parsed.value)) } };
       }
       case 'publish': {
         const parsed = parseGuiPublish(arg, relay.options);
@@ -154,7 +155,7 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'revokeKey':
       case 'pairDevice':
       case 'removeDisconnected':
-        return runKeyCommand(relay, name, arg);
+        return feed.asOperator(() => runKeyCommand(relay, name, arg));
       case 'watchTopics': {
         const parsed = parseWatchTopicsArg(arg);
         if (!parsed.ok) return invalid(parsed);

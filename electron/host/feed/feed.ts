@@ -66,6 +66,8 @@ export interface HubFeed {
    * that changed. Answers every topic as it is now (empty when stopping), or null when not subscribed.
    */
   watchTopics(listener: FeedListener, watch: boolean): TopicLive[] | null;
+  /** Runs `run` (a GUI command): the registrations it removes are logged as removed by the operator. */
+  asOperator<T>(run: () => T): T;
   /** The operator cleared a topic's retained message (the tree's marker goes). */
   retainedCleared(topic: string): void;
   /** One registration with its last disconnects, or null when unknown. */
@@ -127,6 +129,13 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   let lastStatus = statusKey();
   let lastConfig = JSON.stringify(config());
   let closed = false;
+  /** True while a GUI command runs: the log says the operator did what it did. */
+  let operatorActing = false;
+  const byWhom = (event: RelayEvent): string => {
+    if (event.type !== 'unregistered' || event.reason !== 'request') return '';
+    if (operatorActing) return ' by the operator (GUI)';
+    return relay.cluster() === null ? ' by DELETE /register' : ' by DELETE /register (here or on another hub)';
+  };
 
   const onEvent = (event: RelayEvent): void => {
     changes.note(event);
@@ -149,7 +158,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       case 'topics':
         history.note(event);
         // Logged even while nobody watches, so a GUI that opens later sees recent history.
-        log.append(event.type, describeEvent(event));
+        log.append(event.type, describeEvent(event) + byWhom(event));
         break;
     }
     changed = true;
@@ -310,6 +319,14 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       topicWatch.start();
       schedule();
       return topicWatch.snapshot();
+    },
+    asOperator(run) {
+      operatorActing = true;
+      try {
+        return run();
+      } finally {
+        operatorActing = false;
+      }
     },
     retainedCleared(topic) {
       topicWatch.retainedCleared(topic);

@@ -3,7 +3,7 @@ import type { HubStatus, HubUpdate, TopicLive } from '../../../shared/ipc';
 import { createCommandHandler } from '../commands/commands';
 import { createHubFeed, type FeedListener, type HubFeed } from './feed';
 import { livePreviewChars } from './topic-watch';
-import { postJson, startHub, type TestHub } from '../../../test/support/relay';
+import { postJson, startHub, type TestHub, rawRequest, register } from '../../../test/support/relay';
 
 let hub: TestHub | null = null;
 let feed: HubFeed | null = null;
@@ -103,5 +103,25 @@ describe('TopicWatch', () => {
     const handle = createCommandHandler(hub.relay, feed);
     expect(await handle('watchTopics', { watch: 'yes' })).toMatchObject({ ok: false, error: { code: 'invalid_body' } });
     expect(await handle('watchTopics', { watch: true })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  });
+});
+
+describe('the log says who unregistered a device', () => {
+  it('names the operator for the GUI and DELETE /register for a request', async () => {
+    const { hub, feed } = await setup();
+    const handle = createCommandHandler(hub.relay, feed);
+    const byGui = await register(hub.port, 1);
+    const byHttp = await register(hub.port, 2);
+    expect(await handle('unregister', { id: byGui.id })).toMatchObject({ ok: true, value: { removed: true } });
+    const deleted = await rawRequest(hub.port, 'DELETE', `/register/${byHttp.id}`);
+    expect(deleted.status).toBe(200);
+    const lines = feed
+      .init()
+      .log.filter((entry) => entry.kind === 'unregistered')
+      .map((entry) => entry.text);
+    expect(lines).toEqual([
+      `user 1 ${byGui.id.slice(0, 8)}… unregistered by the operator (GUI)`,
+      `user 2 ${byHttp.id.slice(0, 8)}… unregistered by DELETE /register`,
+    ]);
   });
 });
