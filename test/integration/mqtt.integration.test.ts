@@ -20,7 +20,7 @@ import {
   nextMessages,
   python,
 } from '../support/mqtt';
-import { Device, postJson, rawRequest, register, startHub, type TestHub } from '../support/relay';
+import { Device, metricSample, postJson, rawRequest, register, startHub, type TestHub } from '../support/relay';
 import type { RelayOptions } from '../../electron/relay/index';
 
 let hubs: TestHub[] = [];
@@ -247,6 +247,11 @@ c.disconnect(); c.loop_stop()
       const history = (await rawRequest(hub.port, 'GET', `/history/${topic}`)).json as HistoryResponse;
       expect(history.messages.map((m) => m.message)).toEqual([message]);
     }
+    // Counted for the operator.
+    expect(await metricSample(hub.port, 'relay_hub_mqtt_connections')).toBe(1);
+    expect(await metricSample(hub.port, 'relay_hub_mqtt_packets_received_total{type="publish"}')).toBe(2);
+    expect(await metricSample(hub.port, 'relay_hub_mqtt_packets_received_total{type="pubrel"}')).toBe(1);
+    expect(await metricSample(hub.port, 'relay_hub_mqtt_packets_sent_total{type="publish"}')).toBe(1);
     // A subscriber's QoS caps the delivery; the publish's QoS too.
     await client.subscribeAsync('q/zero', { qos: 0 });
     const zero = nextMessages(client, 1);
