@@ -1,5 +1,6 @@
 import { useStore } from '../store';
 import { CopyButton } from './CopyButton';
+import { MqttAddress } from './MqttAddress';
 import { QuitOnCloseToggle } from './QuitOnCloseToggle';
 
 /** The base URLs devices on the LAN use, each with a copy button; plus the browser dashboard link in the app. */
@@ -19,6 +20,7 @@ export function DeviceUrls() {
           </li>
         ))}
       </ul>
+      <MqttAddress />
       <span className="url-bar-end">
         <QuitOnCloseToggle />
         {dashboard !== null && (
