@@ -8,6 +8,7 @@
 import type { ErrorCode, PublishRequest, StreamPosition } from './api';
 import { defaultTopicLimits, type TopicLimits } from './limits';
 import { parseJson, parsePublishRequest, parseTopicList, type Parsed } from './parse';
+import { filterProblem } from './topic-filter';
 
 /** How a connection receives deliveries: the message text alone (the tutorial's), or a JSON envelope. */
 export type DeliveryFormat = 'raw' | 'envelope';
@@ -23,7 +24,14 @@ export type ClientFrame =
    * `{"topics": [...], "format"?, "since"?}`: replaces the topic set (and switches the delivery
    * format); `since` asks, per topic, for what was published after that position (envelopes only).
    */
-  | { kind: 'topics'; topics: string[]; format?: DeliveryFormat; since?: Record<string, StreamPosition> }
+  | {
+      kind: 'topics';
+      topics: string[];
+      format?: DeliveryFormat;
+      since?: Record<string, StreamPosition>;
+      /** MQTT filters (`sensors/+/temp`, `alerts/#`), envelope devices only: each delivery names its topic. */
+      filters?: string[];
+    }
   /** `{"publish": {...}, "id"?, "echo"?}`: delivers like `POST /publish`; with an id, acknowledged. */
   | { kind: 'publish'; publish: PublishRequest; id?: FrameId; echo: boolean }
   /** `{"ping": x}`: answered `{"pong": x}` (browsers cannot send protocol pings). */
@@ -108,6 +116,11 @@ function topicsFrame(
     }
     value.format = frame.format;
   }
+  if (frame.filters !== undefined) {
+    const filters = parseFilters(frame.filters, limits);
+    if (typeof filters === 'string') return refuse('bad_frame', filters);
+    value.filters = filters;
+  }
   if (frame.since !== undefined) {
     const since = parseSince(frame.since, topics.value);
     if (since === null) {
@@ -116,6 +129,21 @@ function topicsFrame(
     value.since = since;
   }
   return { ok: true, value };
+}
+
+/** `filters`: a list of valid MQTT filters within the topic limits, or why not. */
+function parseFilters(value: unknown, limits: TopicLimits): string[] | string {
+  if (!Array.isArray(value) || value.length > limits.maxTopics) {
+    return `filters must be a list of at most ${limits.maxTopics} MQTT filters`;
+  }
+  for (const filter of value) {
+    if (typeof filter !== 'string' || filter.length > limits.maxTopicLength) {
+      return `each filter must be a string of at most ${limits.maxTopicLength} characters`;
+    }
+    const problem = filterProblem(filter);
+    if (problem !== null) return problem;
+  }
+  return [...new Set(value as string[])];
 }
 
 const maxEpochLength = 64;

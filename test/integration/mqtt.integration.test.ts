@@ -22,6 +22,8 @@ import {
 } from '../support/mqtt';
 import { Device, metricSample, postJson, rawRequest, register, startHub, type TestHub } from '../support/relay';
 import type { RelayOptions } from '../../electron/relay/index';
+import { connect as connectSdk } from '../../client/index';
+import { sdkOptions, waitForState } from '../support/sdk';
 
 let hubs: TestHub[] = [];
 const closers: (() => unknown)[] = [];
@@ -218,6 +220,47 @@ describe('MQTT: one topic space with HTTP and WebSocket devices', () => {
     expect((await rawRequest(hub.port, 'DELETE', '/retained/status/light')).status).toBe(200);
     const later = await mosquittoRun('mosquitto_sub', hub.mqtt, ['-t', 'status/#', '-W', '1', '-F', '%r %t %p']);
     expect(later.stdout).not.toContain('status/light on');
+  });
+});
+
+describe('MQTT filters for WebSocket devices (opt-in)', () => {
+  it('delivers to an envelope device by its filters, naming the concrete topic (raw frames and the SDK)', async () => {
+    const hub = await hubWith();
+    const { url } = await register(hub.port, 1);
+    const dev = await Device.connect(`${url}?format=envelope`);
+    closers.push(() => dev.close());
+    await dev.setTopics(hub, ['cats']);
+    dev.send(JSON.stringify({ topics: ['cats'], filters: ['sensors/+/temp', 'alerts/#'] }));
+    await until(() => (hub.relay.snapshot().clients.find((c) => c.filters !== undefined)?.filters ?? []).length === 2);
+    await mosquittoPub(hub.mqtt, ['-t', 'sensors/attic/temp', '-m', '18']);
+    await mosquittoPub(hub.mqtt, ['-t', 'sensors/attic/humidity', '-m', '60']);
+    await postJson(hub.port, '/publish', { topic: 'alerts/smoke/kitchen', message: 'smoke' });
+    await postJson(hub.port, '/publish', { topic: 'cats', message: 'meow' });
+    await dev.waitForMessages(3);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(dev.messages.map((m) => (JSON.parse(m) as { topic: string }).topic)).toEqual([
+      'sensors/attic/temp',
+      'alerts/smoke/kitchen',
+      'cats',
+    ]);
+    // A raw (tutorial) device cannot: it would not know which topic a message came on.
+    const raw = await device(hub, 2, ['cats']);
+    raw.send(JSON.stringify({ topics: ['cats'], filters: ['a/#'] }));
+    await raw.waitForMessages(1);
+    expect(JSON.parse(raw.messages[0] ?? '{}')).toMatchObject({ error: { code: 'bad_frame' } });
+    // Invalid filters are refused.
+    dev.send(JSON.stringify({ topics: ['cats'], filters: ['a/#/b'] }));
+    await dev.waitForMessages(4);
+    expect(JSON.parse(dev.messages[3] ?? '{}')).toMatchObject({ error: { code: 'bad_frame' } });
+
+    // The device SDK sends them on every (re)connect.
+    const sdk = connectSdk({ ...sdkOptions(hub.port), userId: 3, topics: [], filters: ['home/#'] });
+    closers.push(() => sdk.close());
+    await waitForState(sdk, 'open');
+    await until(() => hub.relay.snapshot().clients.some((c) => c.userId === 3 && c.filters?.[0] === 'home/#'));
+    const got = new Promise<string>((resolve) => sdk.on('message', (m) => resolve(`${m.topic} ${String(m.message)}`)));
+    await mosquittoPub(hub.mqtt, ['-t', 'home/garage/door', '-m', 'open']);
+    expect(await got).toBe('home/garage/door open');
   });
 });
 

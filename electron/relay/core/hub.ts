@@ -34,6 +34,7 @@ import type { Identity, Registry } from './registry';
 import { Registrations } from './registrations';
 import type { RegistrationStore } from './store';
 import { Subscribers, type Subscriber } from './subscribers';
+import { DeviceFilters } from './device-filters';
 
 export type { RelayListener } from './events';
 
@@ -76,17 +77,18 @@ export class Hub {
     heartbeatTerminations: 0,
   };
   readonly #hooks: ConnectionHooks = {
-    onTopics: (connection, topics, since) => {
+    onTopics: (connection, topics, since, filters = []) => {
       // In a cluster this hub may lag the one the device came from by a moment: caught up first.
       this.engine.whenCurrent(since, () => {
         const record = connection.record;
         if (this.#registry.get(record.id) !== record) return;
-        const refused = this.registrations.keyCheck(record, (key) => maySubscribe(key, topics));
+        const refused = this.registrations.keyCheck(record, (key) => maySubscribe(key, [...topics, ...filters]));
         if (refused !== null) {
           this.noteRejected('forbidden');
           connection.sendError('forbidden', refused);
           return;
         }
+        this.#deviceFilters.set(connection, filters);
         if (!this.registrations.setTopics(record, topics)) return;
         this.#emit(() => ({ type: 'topics', id: record.id, userId: record.userId, topics: [...record.topics] }));
         // What a subscribe brings: what was missed (asked with `since`), or the retained message.
@@ -130,6 +132,8 @@ export class Hub {
   readonly keys: KeyStore;
   /** One-time pairing codes for the phone page (in memory). */
   readonly pairings = new Pairings();
+  /** MQTT filters of envelope devices (opt-in wildcards). */
+  readonly #deviceFilters = new DeviceFilters();
   /** The clients of the other doors (MQTT, HTTP streams): see `core/subscribers.ts`. */
   readonly doors = new Subscribers();
 
@@ -284,6 +288,11 @@ export class Hub {
       delivered++;
       deliveredBytes += delivery.frame(link.format).length;
     }
+    this.#deviceFilters.match(topic, userId, skip, (connection) => {
+      if (!connection.deliver(delivery)) return;
+      delivered++;
+      deliveredBytes += delivery.frame(connection.format).length;
+    });
     if (this.doors.size > 0) {
       const doorDelivered = this.doors.deliver(delivery, userId, from?.echo === true ? undefined : from?.subscriber);
       delivered += doorDelivered;
@@ -464,7 +473,7 @@ export class Hub {
   /** One registration as the operator sees it, or null when unknown. */
   client(id: string): ClientInfo | null {
     const record = this.#registry.get(id);
-    if (record) return this.registrations.info(record);
+    if (record) return this.#info(record);
     return this.doors.get(id)?.info() ?? null;
   }
 
@@ -491,7 +500,7 @@ export class Hub {
     return {
       startedAt: this.startedAt,
       clients: [
-        ...Array.from(this.#registry.all(), (record) => this.registrations.info(record)),
+        ...Array.from(this.#registry.all(), (record) => this.#info(record)),
         ...Array.from(this.doors.all(), (sub) => sub.info()),
       ],
       users: this.#registry.users(),
@@ -500,8 +509,17 @@ export class Hub {
     };
   }
 
+  /** A registration as the operator sees it, with the MQTT filters of its connection when it has some. */
+  #info(record: Parameters<Registrations['info']>[0]): ClientInfo {
+    const info = this.registrations.info(record);
+    const filters = record.link === null ? [] : this.#deviceFilters.of(record.link);
+    if (filters.length > 0) info.filters = [...filters];
+    return info;
+  }
+
   #onClose(connection: Connection, reason: DisconnectReason, code: number): void {
     this.#connections.delete(connection);
+    this.#deviceFilters.remove(connection);
     const { record } = connection;
     if (record.link === connection) record.link = null;
     this.registrations.disconnected(record, { reason, code });
