@@ -5,7 +5,11 @@
  * binary payloads byte-exact, QoS 0/1/2 with the acknowledgement after the history append, wills,
  * keep-alive, MQTT 5 refused with CONNACK 1.
  */
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { connect, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -223,6 +227,28 @@ describe('MQTT: one topic space with HTTP and WebSocket devices', () => {
   });
 });
 
+describe('docs/mqtt.md', () => {
+  it('has mosquitto lines that work as written (host and port swapped for the test hub)', async () => {
+    const hub = await hubWith({ accessToken: 'the-operators-access-token-0123' });
+    const doc = readFileSync(join(process.cwd(), 'docs', 'mqtt.md'), 'utf8');
+    const block = /```sh\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const lines = block.split('\n').filter((line) => line.startsWith('mosquitto_'));
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    const env = { ...process.env, RELAY_HUB_TOKEN: 'the-operators-access-token-0123' };
+    const local = (line: string): string =>
+      line.replaceAll('192.168.1.20', '127.0.0.1').replaceAll('-p 1883', `-p ${hub.mqtt}`);
+    // The open-hub lines, given the token the test hub asks for.
+    const withToken = (line: string): string =>
+      line.includes(' -P ') ? line : line.replace(` -p ${hub.mqtt}`, ` -p ${hub.mqtt} -u me -P "$RELAY_HUB_TOKEN"`);
+    for (const line of lines.filter((l) => l.startsWith('mosquitto_pub'))) {
+      await execShell(withToken(local(line)), env);
+    }
+    const sub = await execShell(`${withToken(local(lines[0] ?? ''))} -W 1 || true`, env);
+    expect(sub).toContain('home/door open');
+    expect(sub).not.toContain('meow'); // not retained: published before the subscriber came
+  });
+});
+
 describe('MQTT filters for WebSocket devices (opt-in)', () => {
   it('delivers to an envelope device by its filters, naming the concrete topic (raw frames and the SDK)', async () => {
     const hub = await hubWith();
@@ -365,6 +391,12 @@ c.disconnect(); c.loop_stop()
     expect(history.messages.map((m) => m.message)).toEqual(['mqttv31', 'mqttv311']);
   });
 });
+
+/** Runs one shell line (as the docs write it); resolves with its stdout. */
+async function execShell(line: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await promisify(execFile)('/bin/sh', ['-c', line], { env, timeout: 10_000 });
+  return stdout;
+}
 
 /** Resolves once `check()` holds (polled; the hub's side of a connect lags the client's CONNACK by a turn). */
 async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
