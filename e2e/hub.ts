@@ -18,12 +18,15 @@ export interface HubProcess {
   /** The printed dashboard URL, token included (`…/dashboard/#token=…`). */
   dashboardUrl: string;
   token: string;
+  /** The MQTT port it printed (start it with `args: ['--mqtt-port', '0']`), or null: MQTT over TCP off. */
+  mqttPort: number | null;
   /** Sends SIGTERM and waits for the process to exit. */
   stop(): Promise<void>;
 }
 
 const listeningLine = /^Relay Hub listening on 127\.0\.0\.1:(\d+)$/;
 const dashboardLine = /^Dashboard: (\S+#token=(\S+))$/;
+const mqttLine = /^MQTT: mqtt:\/\/[^:]+:(\d+)/;
 
 /**
  * Starts a hub (default: any free port, random token; `args`: more flags) and resolves once it
@@ -39,14 +42,17 @@ export async function startHub(options: { port?: number; token?: string; args?: 
   args.push(...(options.args ?? []));
   const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // MQTT over TCP off unless a spec asks (`--mqtt-port 0`): never the default port 1883.
+    env: { ...process.env, RELAY_HUB_MQTT_PORT: 'off', RELAY_HUB_MQTTS_PORT: 'off' },
   });
   const stderr: string[] = [];
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
   const exited = once(child, 'exit');
-  const found: { port: number | null; url: string | null; token: string | null } = {
+  const found: { port: number | null; url: string | null; token: string | null; mqtt: number | null } = {
     port: null,
     url: null,
     token: null,
+    mqtt: null,
   };
   const lines = createInterface({ input: child.stdout });
   try {
@@ -58,6 +64,8 @@ export async function startHub(options: { port?: number; token?: string; args?: 
         if (listening?.[1] !== undefined) found.port = Number(listening[1]);
         const dash = dashboardLine.exec(line.trim());
         if (dash?.[1] !== undefined && dash[2] !== undefined) [found.url, found.token] = [dash[1], dash[2]];
+        const mqtt = mqttLine.exec(line.trim());
+        if (mqtt?.[1] !== undefined) found.mqtt = Number(mqtt[1]);
         if (found.port !== null && found.url !== null) {
           clearTimeout(timer);
           resolve();
@@ -75,6 +83,9 @@ export async function startHub(options: { port?: number; token?: string; args?: 
     baseUrl: `http://127.0.0.1:${port}`,
     dashboardUrl: url,
     token: decodeURIComponent(token),
+    get mqttPort() {
+      return found.mqtt;
+    },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
