@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { clusterBench } from './cluster.mjs';
+import { mqttBench } from './mqtt.mjs';
 import {
   httpBytes,
   httpJson,
@@ -65,6 +66,8 @@ const hubCommand = (port, extra = []) => [
     ...['--register-rate', '0', '--publish-rate', '0', '--max-registrations', '0', '--max-connections', '0'],
     ...['--device-publish-rate', '0'],
     ...['--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-bench-'))],
+    // MQTT over TCP only where a scenario asks (never the default port 1883).
+    ...(extra.includes('--mqtt-port') ? [] : ['--mqtt-port', 'off']),
     ...extra,
   ],
 ];
@@ -403,8 +406,10 @@ const median = (xs) => {
 const fmt = (v) =>
   typeof v !== 'number' ? String(v) : Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(1)}k` : v.toPrecision(3);
 
-// The cluster scenario starts its own servers (Redis and two hubs, against one hub).
+// The cluster scenario starts its own servers (Redis and two hubs, against one hub); so does the
+// MQTT one (the hub's MQTT door against Debian's mosquitto).
 scenarios.cluster = null;
+scenarios.mqtt = null;
 const wanted = flags.only ? flags.only.split(',') : Object.keys(scenarios);
 console.log(`relay-hub bench: ${quick ? 'quick' : 'full'} sizes, ${repeats} repeat(s), pinned=${pin}`);
 console.log(`sizes: ${JSON.stringify(size)}\n`);
@@ -425,7 +430,7 @@ function serversFor(name, r) {
   return names.map((_, i) => names[(i + r) % names.length]);
 }
 for (const name of wanted) {
-  if (name === 'cluster') continue;
+  if (name === 'cluster' || name === 'mqtt') continue;
   const runs = { hub: [], naive: [], 'hub-no-history': [] };
   const times = name === 'connect' || name.startsWith('slow') ? 1 : repeats;
   for (let r = 0; r < times; r++) {
@@ -507,5 +512,9 @@ if (wanted.includes('cluster')) {
     fmt,
     median,
   });
+}
+if (wanted.includes('mqtt')) {
+  console.log('');
+  await mqttBench({ quick, repeats, pin, hubArgs: hubCommand, nextPort: () => nextPort++, fmt, median });
 }
 console.log('\nMedians over repeats; the machine is noisy, so read the ratios (same run) and the CPU columns.');
