@@ -49,6 +49,8 @@ export class MqttDoor {
   readonly #protocols = new WeakMap<Duplex, ClientProtocol>();
   readonly #buckets = new WeakMap<Client, Bucket>();
   readonly #timedOut = new WeakSet<Client>();
+  /** Connections past their CONNACK, until their socket closes. */
+  readonly #live = new Set<Client>();
   readonly #ctx: SessionContext;
   #sweep: NodeJS.Timeout | null = null;
 
@@ -132,6 +134,7 @@ export class MqttDoor {
       this.#sessions.delete(session.clientId);
       this.hub.detachSubscriber(session, 'shutdown', 1001);
     }
+    this.#live.clear();
     this.hub.counters.mqtt.connections = 0;
     this.store.flush();
   }
@@ -301,6 +304,8 @@ export class MqttDoor {
   }
 
   #ready(client: AedesClient): void {
+    // Gone between the CONNACK and now (its socket's close has passed: nothing to wait for).
+    if (client.closed || client.conn.destroyed) return;
     const identity = this.#identities.get(client) ?? { userId: null, key: null };
     const protocol = this.#protocols.get(client.conn) ?? 'mqtt';
     const keyId = identity.key?.id ?? null;
@@ -310,7 +315,17 @@ export class MqttDoor {
       session = undefined;
     }
     const counters = this.hub.counters.mqtt;
-    counters.connections++;
+    // Counted from the CONNACK to the socket's close, whatever aedes says in between (a client
+    // taken over by another with its id is never "disconnected" by aedes).
+    if (!this.#live.has(client)) {
+      this.#live.add(client);
+      counters.connections = this.#live.size;
+      client.conn.once('close', () => {
+        this.#live.delete(client);
+        counters.connections = this.#live.size;
+        this.#gone(client);
+      });
+    }
     const fresh = session === undefined;
     session ??= new MqttSession(client.id, identity.userId, keyId, client.clean, this.#ctx, protocol);
     session.client = client;
@@ -344,7 +359,6 @@ export class MqttDoor {
   #gone(client: AedesClient): void {
     const session = this.#sessions.get(client.id);
     if (session === undefined || session.client !== client) return;
-    this.hub.counters.mqtt.connections--;
     session.client = null;
     session.lastSeen = Date.now();
     const reason: DisconnectReason =
