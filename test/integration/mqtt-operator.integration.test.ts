@@ -81,6 +81,7 @@ describe('MQTT for the operator', () => {
     await client.subscribeAsync('jobs/#', { qos: 1 });
     await client.endAsync();
     await until(() => hub.relay.client('mqtt:away')?.connected === false);
+    expect(hub.relay.stats().connected).toBe(0); // listed, not connected
     await hub.relay.publish({ topic: 'jobs/1', message: 'queued' }, 'gui');
     const receipt = await hub.relay.publish({ topic: 'jobs/2', message: 'queued at QoS 1', qos: 1 }, 'gui');
     expect(receipt.delivered).toBe(1);

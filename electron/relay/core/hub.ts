@@ -132,6 +132,8 @@ export class Hub {
   readonly keys: KeyStore;
   /** One-time pairing codes for the phone page (in memory). */
   readonly pairings = new Pairings();
+  /** Door clients kept while their connection is away (MQTT persistent sessions): not counted as connected. */
+  readonly #away = new Set<Subscriber>();
   /** MQTT filters of envelope devices (opt-in wildcards). */
   readonly #deviceFilters = new DeviceFilters();
   /** The clients of the other doors (MQTT, HTTP streams): see `core/subscribers.ts`. */
@@ -393,6 +395,7 @@ export class Hub {
   /** A door's client is gone (`reason`, and the close code or protocol reason code it got). */
   detachSubscriber(sub: Subscriber, reason: DisconnectReason, code: number): void {
     if (!this.doors.remove(sub)) return;
+    this.#away.delete(sub);
     const key = `${reason} ${code}`;
     this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
     this.log.info({ client: sub.id, user: sub.userId, protocol: sub.protocol, reason, code }, 'disconnected');
@@ -406,9 +409,11 @@ export class Hub {
   subscriberLinked(sub: Subscriber, online: boolean, reason: DisconnectReason = 'client_closed', code = 0): void {
     if (this.doors.get(sub.id) !== sub) return;
     if (online) {
+      this.#away.delete(sub);
       this.#emit(() => ({ type: 'connected', client: sub.info() }));
       return;
     }
+    this.#away.add(sub);
     const key = `${reason} ${code}`;
     this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
     this.log.info({ client: sub.id, user: sub.userId, protocol: sub.protocol, reason, code }, 'disconnected');
@@ -463,7 +468,7 @@ export class Hub {
   stats(): HubStats {
     return {
       registered: this.#registry.size,
-      connected: this.#connections.size + this.doors.size,
+      connected: this.#connections.size + this.doors.size - this.#away.size,
       users: this.#registry.userCount,
       topics: this.#registry.topicCount,
       ...this.#totals,
