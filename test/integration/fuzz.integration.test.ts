@@ -289,7 +289,8 @@ describe('fuzz (CLI child process)', () => {
       args.push('--max-body-bytes', String(limits.maxBodyBytes), '--max-payload-bytes', String(limits.maxPayloadBytes));
       args.push('--max-message-bytes', String(limits.maxMessageBytes), '--dashboard', '--log-level', 'warn');
       const started = spawn(process.execPath, [cli, ...args], {
-        env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') },
+        // MQTT off: never the default port 1883.
+        env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), RELAY_HUB_MQTT_PORT: 'off' },
       });
       child = started;
       started.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

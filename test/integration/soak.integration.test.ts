@@ -65,7 +65,7 @@ async function startCli(): Promise<{ child: ChildProcessWithoutNullStreams; port
   args.push('--history-max-bytes', String(4 * MiB));
   // As the shipped CLI runs (its shebang: `node --max-semi-space-size=1`).
   const child = spawn(process.execPath, ['--max-semi-space-size=1', cli, ...args], {
-    env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') },
+    env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules'), RELAY_HUB_MQTT_PORT: 'off' },
   });
   hub = child;
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -79,7 +79,8 @@ export class MqttListeners {
         code === 'EADDRINUSE'
           ? `MQTT off: port ${port} in use — change it in Settings`
           : `MQTT off: cannot listen on port ${port} (${code ?? String(error)})`;
-      this.hub.log.error({ port, code }, problem);
+      // The hub runs on without it: a warning, said once.
+      this.hub.log.warn({ port, code }, problem);
       problems.push(problem);
       return null;
     }
