@@ -32,6 +32,7 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
       </span>
     ),
   },
+  { id: 'userId', header: 'User', width: '56px', sortable: true, render: (c) => c.userId ?? '—' },
   {
     id: 'protocol',
     header: 'Protocol',
@@ -43,7 +44,6 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
       </span>
     ),
   },
-  { id: 'userId', header: 'User', width: '56px', sortable: true, render: (c) => c.userId ?? '—' },
   {
     id: 'topics',
     header: 'Topics',
