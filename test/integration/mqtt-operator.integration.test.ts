@@ -92,6 +92,25 @@ describe('MQTT for the operator', () => {
     expect(message).toMatchObject({ topic: 'jobs/2', qos: 1 });
   });
 
+  it('moves MQTT to another port on a restart from the Settings, keeping persistent sessions (no data dir)', async () => {
+    const hub = await hubWith();
+    const first = hub.relay.address()?.mqtt?.port ?? 0;
+    const client = await mqttJs(`mqtt://127.0.0.1:${first}`, { clientId: 'mover', clean: false });
+    await client.subscribeAsync('moves', { qos: 1 });
+    await client.endAsync();
+    await hub.relay.stop();
+    const info = await hub.relay.start({ mqttPort: 0 });
+    const second = info.mqtt?.port ?? 0;
+    expect(second).toBeGreaterThan(0);
+    expect(hub.relay.client('mqtt:mover')).toMatchObject({ connected: false });
+    await hub.relay.publish({ topic: 'moves', message: 'kept for you', qos: 1 }, 'gui');
+    const back = await mqttJs(`mqtt://127.0.0.1:${second}`, { clientId: 'mover', clean: false });
+    closers.push(() => back.endAsync(true));
+    expect((await nextMessages(back, 1))[0]?.payload.toString()).toBe('kept for you');
+    await hub.relay.stop();
+    expect((await hub.relay.start({ mqttPort: null })).mqtt?.port).toBeNull();
+  });
+
   it('applies the slow-consumer policy to an MQTT client that does not read', async () => {
     const hub = await hubWith({ maxBufferedBytes: 64 * 1024, slowConsumerPolicy: 'close' });
     const port = hub.relay.address()?.mqtt?.port ?? 0;
