@@ -303,7 +303,12 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       Object.assign(resolved, resolveOptions({ ...resolved, accessToken: token }));
       server?.announceAgain();
     },
-    reloadTls: () => server?.reloadTls() ?? Promise.resolve(false),
+    async reloadTls() {
+      const reloaded = (await server?.reloadTls()) ?? false;
+      // MQTT over TLS serves the same certificate.
+      if (reloaded) await mqtt?.listeners.reloadTls();
+      return reloaded;
+    },
     on: (listener, types) => hub.on(listener, types),
     keys: () => listKeys(hub),
     createKey: (scope) => createKey(hub, scope),

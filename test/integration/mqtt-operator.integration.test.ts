@@ -4,7 +4,8 @@
  * persistent session, a slow MQTT consumer handled by the slow-consumer policy, and a publish from
  * the GUI with QoS 1 and retain reaching MQTT subscribers so.
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RelayOptions } from '../../electron/relay/index';
@@ -38,11 +39,11 @@ const until = async (check: () => boolean, timeoutMs = 5_000): Promise<void> => 
 
 describe('MQTT for the operator', () => {
   it('serves MQTT over TLS with the hub’s certificate (mosquitto_sub --cafile, MQTT.js mqtts)', async () => {
-    const hub = await hubWith({
-      mqttsPort: 0,
-      tlsCertFile: join(fixtures, 'test-cert.pem'),
-      tlsKeyFile: join(fixtures, 'test-key.pem'),
-    });
+    const dir = mkdtempSync(join(tmpdir(), 'relay-hub-mqtts-'));
+    const [certFile, keyFile] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    copyFileSync(join(fixtures, 'test-cert.pem'), certFile);
+    copyFileSync(join(fixtures, 'test-key.pem'), keyFile);
+    const hub = await hubWith({ mqttsPort: 0, tlsCertFile: certFile, tlsKeyFile: keyFile });
     const port = hub.relay.address()?.mqtt?.tlsPort;
     if (typeof port !== 'number') throw new Error('no MQTT over TLS port');
     const sub = await mosquittoSub(port, ['--cafile', join(fixtures, 'test-cert.pem'), '-t', 'secure/#', '-v']);
@@ -53,6 +54,21 @@ describe('MQTT for the operator', () => {
     // Plain MQTT on the TLS port is refused by the handshake.
     const plain = await mosquittoRun('mosquitto_pub', port, ['-t', 'x', '-m', 'x']);
     expect(plain.code).not.toBe(0);
+    // A renewed certificate (SIGHUP, the GUI): new MQTT connections get it, without a restart.
+    copyFileSync(join(fixtures, 'renewed-cert.pem'), certFile);
+    copyFileSync(join(fixtures, 'renewed-key.pem'), keyFile);
+    expect(await hub.relay.reloadTls()).toBe(true);
+    const renewed = await mosquittoRun('mosquitto_pub', port, ['--cafile', certFile, '-t', 'secure/door', '-m', 'x']);
+    expect(renewed.code).toBe(0);
+    const old = await mosquittoRun('mosquitto_pub', port, [
+      '--cafile',
+      join(fixtures, 'test-cert.pem'),
+      '-t',
+      'a',
+      '-m',
+      'x',
+    ]);
+    expect(old.code).not.toBe(0);
   });
 
   it('disconnects a client from the operator’s unregister and forgets its persistent session', async () => {
