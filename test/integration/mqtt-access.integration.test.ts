@@ -103,6 +103,18 @@ describe('MQTT access', () => {
     const hub = await hubWith();
     const open = await mosquittoRun('mosquitto_pub', hub.mqtt, ['-t', 'a', '-m', 'open hub']);
     expect(open.code).toBe(0);
+    // Whatever a client's settings carry: an open hub asks nothing.
+    const anyPassword = await mosquittoRun('mosquitto_pub', hub.mqtt, [
+      '-u',
+      'ha',
+      '-P',
+      'whatever',
+      '-t',
+      'a',
+      '-m',
+      'x',
+    ]);
+    expect(anyPassword.code).toBe(0);
     const { secret } = await createKey(hub, { users: [7], subscribe: ['sensors/*'], publish: ['sensors/*'] });
     const anonymous = await mosquittoRun('mosquitto_pub', hub.mqtt, ['-t', 'a', '-m', 'x']);
     expect(anonymous.stderr).toMatch(/not authori[sz]ed/i);
