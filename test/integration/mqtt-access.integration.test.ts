@@ -146,6 +146,15 @@ describe('MQTT access', () => {
     expect(again.stderr).toMatch(/not authori[sz]ed/i);
   });
 
+  it('disconnects the MQTT clients of a key when it expires', async () => {
+    const hub = await hubWith({ accessToken: token });
+    const { secret } = await createKey(hub, { users: [4], subscribe: ['*'], publish: ['*'], expires_in_ms: 1_500 });
+    const client = await js(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'expiring', username: 'x', password: secret });
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    await closed;
+    expect(hub.relay.client('mqtt:expiring')).toBeNull();
+  });
+
   it('limits publishes per connection (over the rate: acknowledged, dropped and counted)', async () => {
     const hub = await hubWith({ devicePublishRatePerSec: 1, devicePublishBurst: 3 });
     const client = await js(`mqtt://127.0.0.1:${hub.mqtt}`);
