@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { clusterBench } from './cluster.mjs';
 import { buildRef, knownFlags } from './compare.mjs';
+import { mqttBench } from './mqtt.mjs';
 import {
   httpBytes,
   httpJson,
@@ -83,6 +84,8 @@ const hubCommand = (port, extra = [], cli = 'dist/cli/relay-hub.cjs', known = nu
       ...['--register-rate', '0', '--publish-rate', '0', '--max-registrations', '0', '--max-connections', '0'],
       ...['--device-publish-rate', '0', '--stream-heartbeat-ms', '0'],
       ...['--data-dir', mkdtempSync(join(tmpdir(), 'relay-hub-bench-'))],
+      // MQTT over TCP only where a scenario asks (never the default port 1883).
+      ...(extra.includes('--mqtt-port') ? [] : ['--mqtt-port', 'off']),
       ...extra,
     ].filter((arg, i, all) => {
       // For an older build: drop the flags it does not know (and their values).
@@ -490,8 +493,10 @@ const median = (xs) => {
 const fmt = (v) =>
   typeof v !== 'number' ? String(v) : Math.abs(v) >= 1000 ? `${(v / 1000).toFixed(1)}k` : v.toPrecision(3);
 
-// The cluster scenario starts its own servers (Redis and two hubs, against one hub).
+// The cluster scenario starts its own servers (Redis and two hubs, against one hub); so does the
+// MQTT one (the hub's MQTT door against Debian's mosquitto).
 scenarios.cluster = null;
+scenarios.mqtt = null;
 const wanted = flags.only ? flags.only.split(',') : Object.keys(scenarios);
 console.log(`relay-hub bench: ${quick ? 'quick' : 'full'} sizes, ${repeats} repeat(s), pinned=${pin}`);
 console.log(`sizes: ${JSON.stringify(size)}\n`);
@@ -514,7 +519,7 @@ function serversFor(name, r) {
 }
 if (base !== null) console.log(`base: ${flags.compare} = ${base.commit.slice(0, 12)} (${base.cli})`);
 for (const name of wanted) {
-  if (name === 'cluster') continue;
+  if (name === 'cluster' || name === 'mqtt') continue;
   const runs = { hub: [], naive: [], 'hub-no-history': [], base: [] };
   const times = name === 'connect' || name.startsWith('slow') ? 1 : repeats;
   for (let r = 0; r < times; r++) {
@@ -614,5 +619,9 @@ if (wanted.includes('cluster')) {
     fmt,
     median,
   });
+}
+if (wanted.includes('mqtt')) {
+  console.log('');
+  await mqttBench({ quick, repeats, pin, hubArgs: hubCommand, nextPort: () => nextPort++, fmt, median });
 }
 console.log('\nMedians over repeats; the machine is noisy, so read the ratios (same run) and the CPU columns.');

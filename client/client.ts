@@ -142,7 +142,12 @@ export class RelayClient extends Emitter<ClientEvents> {
     if (topics === null) return;
     const since: Record<string, { offset: number; epoch: string }> = {};
     for (const topic of topics) since[topic] = this.#positions.get(topic) ?? { offset: 0, epoch: '' };
-    ws.send(JSON.stringify({ topics, format: 'envelope', since }));
+    const filters = this.#options.filters;
+    ws.send(
+      JSON.stringify(
+        filters === undefined ? { topics, format: 'envelope', since } : { topics, filters, format: 'envelope', since },
+      ),
+    );
   }
 
   /** Closes for good: no reconnect; waiting publishes reject with `closed`. */

@@ -98,6 +98,11 @@ export interface ConnectOptions {
   userId: number;
   /** Topics to subscribe to, sent on every (re)connect (default: the registration's, `["cats"]` when new). */
   topics?: string[];
+  /**
+   * MQTT filters to subscribe to besides `topics` (`sensors/+/temp`, `alerts/#`), sent on every
+   * (re)connect: each message names its concrete topic. `+` and `#` in `topics` stay literal.
+   */
+  filters?: string[];
   /** The hub's access token, or a device key (`rhk_…`), when it requires one to register. */
   token?: string;
   /**

@@ -20,6 +20,8 @@ export interface HubProcess {
   token: string;
   /** Its data dir (a fresh one unless given). */
   dataDir: string;
+  /** The MQTT port it printed (start it with `args: ['--mqtt-port', '0']`), or null: MQTT over TCP off. */
+  mqttPort: number | null;
   /** Sends SIGTERM and waits for the process to exit. */
   stop(): Promise<void>;
   /** Kills it with SIGKILL (a crash: nothing is flushed or closed) and waits for the exit. */
@@ -28,6 +30,7 @@ export interface HubProcess {
 
 const listeningLine = /^Relay Hub listening on 127\.0\.0\.1:(\d+)$/;
 const dashboardLine = /^Dashboard: (\S+#token=(\S+))$/;
+const mqttLine = /^MQTT: mqtt:\/\/[^:]+:(\d+)/;
 
 /**
  * Starts a hub (default: any free port, random token; `args`: more flags) and resolves once it
@@ -52,10 +55,11 @@ export async function startHub(
   const stderr: string[] = [];
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
   const exited = once(child, 'exit');
-  const found: { port: number | null; url: string | null; token: string | null } = {
+  const found: { port: number | null; url: string | null; token: string | null; mqtt: number | null } = {
     port: null,
     url: null,
     token: null,
+    mqtt: null,
   };
   const lines = createInterface({ input: child.stdout });
   try {
@@ -67,6 +71,8 @@ export async function startHub(
         if (listening?.[1] !== undefined) found.port = Number(listening[1]);
         const dash = dashboardLine.exec(line.trim());
         if (dash?.[1] !== undefined && dash[2] !== undefined) [found.url, found.token] = [dash[1], dash[2]];
+        const mqtt = mqttLine.exec(line.trim());
+        if (mqtt?.[1] !== undefined) found.mqtt = Number(mqtt[1]);
         if (found.port !== null && found.url !== null) {
           clearTimeout(timer);
           resolve();
@@ -89,6 +95,9 @@ export async function startHub(
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');
       await exited;
+    },
+    get mqttPort() {
+      return found.mqtt;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

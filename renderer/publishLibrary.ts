@@ -70,7 +70,7 @@ export function entryOf(fields: PublishFields, name?: string): LibraryEntry | nu
 /** The form filled from an entry. */
 export function fieldsOf(entry: LibraryEntry): PublishFields {
   const { topic, userId, message, mode, retain } = entry;
-  return { topic, userId, message, mode, retain, file: null };
+  return { topic, userId, message, mode, retain, qos: 0, file: null };
 }
 
 const samePublish = (a: LibraryEntry, b: LibraryEntry): boolean =>

@@ -136,6 +136,14 @@ describe('command argument parsers', () => {
     }
     expect(parseGuiPublish({ topic: 'a', message: 'x', encoding: 'hex' })).toMatchObject({ code: 'invalid_body' });
     expect(parseGuiPublish({ topic: '', message: 'x' })).toMatchObject({ code: 'invalid_topic' });
+    // The QoS MQTT subscribers get it with.
+    expect(parseGuiPublish({ topic: 'a', message: 'AP8=', encoding: 'base64', qos: 2 })).toEqual({
+      ok: true,
+      value: { topic: 'a', message: 'AP8=', encoding: 'base64', qos: 2 },
+    });
+    for (const qos of [3, -1, '1', 1.5]) {
+      expect(parseGuiPublish({ topic: 'a', message: 'x', qos }), String(qos)).toMatchObject({ code: 'invalid_body' });
+    }
     expect(isBase64(btoa(String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i))))).toBe(true);
   });
 

@@ -134,16 +134,19 @@ export function isBase64(value: string): boolean {
 /** `publish` from the GUI: a `POST /publish` body plus `encoding` (`base64`: the message is bytes). */
 export function parseGuiPublish(value: unknown, limits: TopicLimits = defaultTopicLimits): Parsed<GuiPublishRequest> {
   if (!isRecord(value)) return parsePublishRequest(value, limits);
-  const { encoding, ...body } = value;
+  const { encoding, qos, ...body } = value;
   if (encoding !== undefined && encoding !== 'text' && encoding !== 'base64') {
     return invalid('encoding must be "text" or "base64"');
   }
+  if (qos !== undefined && qos !== 0 && qos !== 1 && qos !== 2) return invalid('qos must be 0, 1 or 2');
   const parsed = parsePublishRequest(body, limits);
-  if (!parsed.ok || encoding !== 'base64') return parsed;
+  if (!parsed.ok) return parsed;
+  const request: GuiPublishRequest = qos === undefined ? parsed.value : { ...parsed.value, qos };
+  if (encoding !== 'base64') return { ok: true, value: request };
   if (!isBase64(parsed.value.message)) {
     return { ok: false, code: 'invalid_message', message: 'message must be base64 when encoding is "base64"' };
   }
-  return { ok: true, value: { ...parsed.value, encoding } };
+  return { ok: true, value: { ...request, encoding } };
 }
 
 /** `createKey`: a `POST /keys` body (`now` turns `expires_in_ms` into a time). */

@@ -179,6 +179,8 @@ export interface ExportTarget {
  */
 export interface GuiPublishRequest extends PublishRequest {
   encoding?: 'text' | 'base64';
+  /** The QoS MQTT subscribers get it with (at most their subscription's; default 0). */
+  qos?: 0 | 1 | 2;
 }
 
 /** `pairDevice`: a `POST /pair` body, and which of the hub's device URLs the link uses (default: the first). */

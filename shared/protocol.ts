@@ -8,6 +8,7 @@
 import type { ErrorCode, PublishRequest, StreamPosition } from './api';
 import { defaultTopicLimits, type TopicLimits } from './limits';
 import { parseJson, parsePublishRequest, parseTopicList, type Parsed } from './parse';
+import { filterProblem } from './topic-filter';
 
 /** How a connection receives deliveries: the message text alone (the tutorial's), or a JSON envelope. */
 export type DeliveryFormat = 'raw' | 'envelope';
@@ -30,6 +31,8 @@ export type ClientFrame =
       since?: Record<string, StreamPosition>;
       /** `"presence": true`: join/leave events of the other clients of these topics (envelopes only). */
       presence?: boolean;
+      /** MQTT filters (`sensors/+/temp`, `alerts/#`), envelope devices only: each delivery names its topic. */
+      filters?: string[];
     }
   /** `{"publish": {...}, "id"?, "echo"?}`: delivers like `POST /publish`; with an id, acknowledged. */
   | { kind: 'publish'; publish: PublishRequest; id?: FrameId; echo: boolean }
@@ -128,6 +131,11 @@ function topicsFrame(
     }
     value.format = frame.format;
   }
+  if (frame.filters !== undefined) {
+    const filters = parseFilters(frame.filters, limits);
+    if (typeof filters === 'string') return refuse('bad_frame', filters);
+    value.filters = filters;
+  }
   if (frame.since !== undefined) {
     const since = parseSince(frame.since, topics.value);
     if (since === null) {
@@ -140,6 +148,21 @@ function topicsFrame(
     value.presence = frame.presence;
   }
   return { ok: true, value };
+}
+
+/** `filters`: a list of valid MQTT filters within the topic limits, or why not. */
+function parseFilters(value: unknown, limits: TopicLimits): string[] | string {
+  if (!Array.isArray(value) || value.length > limits.maxTopics) {
+    return `filters must be a list of at most ${limits.maxTopics} MQTT filters`;
+  }
+  for (const filter of value) {
+    if (typeof filter !== 'string' || filter.length > limits.maxTopicLength) {
+      return `each filter must be a string of at most ${limits.maxTopicLength} characters`;
+    }
+    const problem = filterProblem(filter);
+    if (problem !== null) return problem;
+  }
+  return [...new Set(value as string[])];
 }
 
 const maxEpochLength = 64;

@@ -57,7 +57,11 @@ export { tokensMatch } from './core/access/secrets';
 export { writeFileAtomic } from './core/storage/atomic-file';
 
 /** A publish of text, or of bytes (delivered as binary frames, kept as bytes in the history). */
-export type RelayPublishRequest = Omit<PublishRequest, 'message'> & { message: string | Buffer };
+export type RelayPublishRequest = Omit<PublishRequest, 'message'> & {
+  message: string | Buffer;
+  /** The QoS MQTT subscribers get it with (at most their subscription's; default 0). */
+  qos?: 0 | 1 | 2;
+};
 
 /** A relay: the hub's state plus the server that exposes it. */
 export interface Relay {
@@ -290,12 +294,12 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     },
     unregister: (id) => hub.unregister(id),
     unregisterUser: (userId) => hub.unregisterUser(userId),
-    async publish({ topic, message, user_id: userId, retain }, origin = 'gui') {
+    async publish({ topic, message, user_id: userId, retain, qos }, origin = 'gui') {
       if (hub.messageTooLarge(message)) {
         const text = `message is larger than ${resolved.maxMessageBytes} bytes (UTF-8)`;
         throw new LimitError('message_too_large', text);
       }
-      return hub.publish(topic, message, userId, { origin }, retain === true);
+      return hub.publish(topic, message, userId, qos === undefined ? { origin } : { origin, qos }, retain === true);
     },
     history: (topic, since = 0, limit = 100) => historyOf(hub.engine, topic, since, limit),
     clearRetained: (topic) => hub.engine.clearRetained(topic),
@@ -314,7 +318,12 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
       Object.assign(resolved, resolveOptions({ ...resolved, accessToken: token }));
       server?.announceAgain();
     },
-    reloadTls: () => server?.reloadTls() ?? Promise.resolve(false),
+    async reloadTls() {
+      const reloaded = (await server?.reloadTls()) ?? false;
+      // MQTT over TLS serves the same certificate.
+      if (reloaded) await mqtt?.listeners.reloadTls();
+      return reloaded;
+    },
     on: (listener, types) => hub.on(listener, types),
     keys: () => listKeys(hub),
     createKey: (scope) => createKey(hub, scope),

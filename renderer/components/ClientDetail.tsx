@@ -6,6 +6,7 @@ import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
 import { CopyButton } from './CopyButton';
 import { DetailPanel } from './DetailPanel';
+import { MqttDetails } from './MqttDetails';
 import { TopicList } from './TopicList';
 import { UnregisterButton } from './UnregisterButton';
 
@@ -26,8 +27,13 @@ export function ClientDetail({ id }: { id: string }) {
     <DetailPanel title={`Client ${id.slice(0, 8)}`} onClose={close} testId="client-detail">
       {/* First: in view at any window height, however long the lists below. */}
       <div className="detail-actions">
-        {base !== null && <CopyButton text={deviceSocketUrl(base, client.id)} label="Copy URL" />}
-        <UnregisterButton id={client.id} label={`Unregister client ${id.slice(0, 8)} of user ${client.userId}`} />
+        {base !== null && client.protocol === undefined && (
+          <CopyButton text={deviceSocketUrl(base, client.id)} label="Copy URL" />
+        )}
+        <UnregisterButton
+          id={client.id}
+          label={`${client.mqtt === undefined ? 'Unregister' : 'Disconnect'} client ${id.slice(0, 8)} of user ${client.userId ?? 'none'}`}
+        />
       </div>
       <dl className="detail-list">
         <dt>Id</dt>
@@ -36,8 +42,10 @@ export function ClientDetail({ id }: { id: string }) {
         </dd>
         <dt>Name</dt>
         <dd>{client.name ?? <span className="muted">none</span>}</dd>
+        <dt>Protocol</dt>
+        <dd data-testid="detail-protocol">{client.protocol ?? 'ws'}</dd>
         <dt>User</dt>
-        <dd>{client.userId}</dd>
+        <dd>{client.userId ?? <span className="muted">none (the access token, or an open hub)</span>}</dd>
         <dt>Device key</dt>
         <dd>
           {client.keyId === null ? (
@@ -73,6 +81,7 @@ export function ClientDetail({ id }: { id: string }) {
         <dt>Dropped</dt>
         <dd>{formatCount(client.dropped)}</dd>
       </dl>
+      {client.mqtt !== undefined && <MqttDetails mqtt={client.mqtt} protocol={client.protocol ?? 'mqtt'} />}
       <h3>Last disconnects</h3>
       {disconnects === null ? (
         <p className="muted">Loading…</p>

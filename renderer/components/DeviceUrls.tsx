@@ -1,5 +1,6 @@
 import { useStore } from '../store';
 import { CopyButton } from './CopyButton';
+import { MqttAddress } from './MqttAddress';
 import { QuitOnCloseToggle } from './QuitOnCloseToggle';
 import { UpdateCheck } from './UpdateCheck';
 
@@ -20,6 +21,7 @@ export function DeviceUrls() {
           </li>
         ))}
       </ul>
+      <MqttAddress />
       <span className="url-bar-end">
         <QuitOnCloseToggle />
         <UpdateCheck />

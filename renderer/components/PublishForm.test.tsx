@@ -112,6 +112,20 @@ describe('PublishForm', () => {
     expect(sent).toEqual({ topic: 'cats', user_id: 4, message: 'meow' });
   });
 
+  it('sends the QoS MQTT subscribers get, with retain', async () => {
+    const transport = recordingTransport({ publish: { delivered: 1, offset: 1, epoch: 'e' } });
+    useStore.getState().connect(transport);
+    render(<PublishForm />);
+    fireEvent.change(screen.getByLabelText('Topic'), { target: { value: 'home/door' } });
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'open' } });
+    fireEvent.change(screen.getByLabelText('MQTT QoS'), { target: { value: '1' } });
+    fireEvent.click(screen.getByRole('checkbox'));
+    fireEvent.click(screen.getByRole('button', { name: 'Publish' }));
+    expect(await screen.findByText(/Delivered to 1 client/)).toBeTruthy();
+    const sent = transport.calls.find((c) => c.name === 'publish')?.arg;
+    expect(sent).toEqual({ topic: 'home/door', message: 'open', retain: true, qos: 1 });
+  });
+
   it('suggests the topics the hub knows', () => {
     useStore.setState({
       topics: [

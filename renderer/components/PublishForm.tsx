@@ -109,6 +109,23 @@ export function PublishForm() {
           message clears it)
         </span>
       </label>
+      <Field
+        id="publish-qos"
+        label="MQTT QoS"
+        hint="What MQTT subscribers get it with (at most their own QoS)"
+        error={undefined}
+      >
+        <select
+          id="publish-qos"
+          value={fields.qos}
+          aria-describedby={fieldNoteId('publish-qos')}
+          onChange={(e) => update({ qos: Number(e.target.value) as 0 | 1 | 2 })}
+        >
+          <option value={0}>0 — at most once</option>
+          <option value={1}>1 — at least once</option>
+          <option value={2}>2 — exactly once</option>
+        </select>
+      </Field>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {busy ? 'Publishing…' : 'Publish'}

@@ -32,13 +32,24 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
       </span>
     ),
   },
-  { id: 'userId', header: 'User', width: '56px', sortable: true, render: (c) => c.userId },
+  { id: 'userId', header: 'User', width: '56px', sortable: true, render: (c) => c.userId ?? '—' },
+  {
+    id: 'protocol',
+    header: 'Protocol',
+    width: '76px',
+    // Tutorial devices carry no protocol: `ws`.
+    render: (c) => (
+      <span className={`protocol protocol-${c.protocol ?? 'ws'}`} data-testid="client-protocol">
+        {c.protocol ?? 'ws'}
+      </span>
+    ),
+  },
   {
     id: 'topics',
     header: 'Topics',
     width: 'minmax(110px, 1fr)',
     sortable: true,
-    render: (c) => <TopicList topics={c.topics} />,
+    render: (c) => <TopicList topics={c.filters === undefined ? c.topics : [...c.topics, ...c.filters]} />,
   },
   {
     id: 'connected',
@@ -88,6 +99,8 @@ export const clientColumns: readonly Column<ClientInfo>[] = [
     header: '',
     width: '112px',
     align: 'end',
-    render: (c) => <UnregisterButton id={c.id} label={`Unregister client ${shortId(c.id)} of user ${c.userId}`} />,
+    render: (c) => (
+      <UnregisterButton id={c.id} label={`Unregister client ${shortId(c.id)} of user ${c.userId ?? 'none'}`} />
+    ),
   },
 ];

@@ -19,12 +19,14 @@ export interface PublishFields {
   message: string;
   mode: BodyMode;
   retain: boolean;
+  /** The QoS MQTT subscribers get it with. */
+  qos: 0 | 1 | 2;
   file: PickedFile | null;
 }
 
 /** An empty form (optionally with a topic). */
 export function emptyPublishFields(topic = ''): PublishFields {
-  return { topic, userId: '', message: '', mode: 'text', retain: false, file: null };
+  return { topic, userId: '', message: '', mode: 'text', retain: false, qos: 0, file: null };
 }
 
 /** Per-field messages, only for the fields that are wrong. */
@@ -82,8 +84,9 @@ export function validatePublish(
     return { ok: false, errors: { message: sentence(parsed.message) } };
   }
   if (!bytes.ok) return { ok: false, errors: { message: bytes.error } };
-  if (bytes.bytes === null) return parsed;
-  return { ok: true, value: { ...parsed.value, message: toBase64(bytes.bytes), encoding: 'base64' } };
+  const value: GuiPublishRequest = fields.qos === 0 ? parsed.value : { ...parsed.value, qos: fields.qos };
+  if (bytes.bytes === null) return { ok: true, value };
+  return { ok: true, value: { ...value, message: toBase64(bytes.bytes), encoding: 'base64' } };
 }
 
 const sentence = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

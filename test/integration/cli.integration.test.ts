@@ -29,6 +29,9 @@ function run(args: string[], env: Record<string, string> = {}): Running {
       NODE_PATH: join(process.cwd(), 'node_modules'),
       // Never the user's own data dir.
       RELAY_HUB_DATA_DIR: mkdtempSync(join(tmpdir(), 'relay-hub-data-')),
+      // MQTT off: never the default ports 1883 and 8883.
+      RELAY_HUB_MQTT_PORT: 'off',
+      RELAY_HUB_MQTTS_PORT: 'off',
       ...env,
     },
   });

@@ -28,7 +28,7 @@ const { spawn } = require('node:child_process');
 const [cli, discoverPath, dataDir, ...hubArgs] = process.argv.slice(2);
 const { discover } = require(discoverPath);
 const hub = spawn(process.execPath, [cli, '--host', '127.0.0.1', '--port', '0', '--mdns', ...hubArgs], {
-  env: { ...process.env, RELAY_HUB_DATA_DIR: dataDir },
+  env: { ...process.env, RELAY_HUB_DATA_DIR: dataDir, RELAY_HUB_MQTT_PORT: 'off' },
 });
 let out = '';
 hub.stdout.on('data', async (chunk) => {

@@ -103,6 +103,18 @@ describe('MQTT access', () => {
     const hub = await hubWith();
     const open = await mosquittoRun('mosquitto_pub', hub.mqtt, ['-t', 'a', '-m', 'open hub']);
     expect(open.code).toBe(0);
+    // Whatever a client's settings carry: an open hub asks nothing.
+    const anyPassword = await mosquittoRun('mosquitto_pub', hub.mqtt, [
+      '-u',
+      'ha',
+      '-P',
+      'whatever',
+      '-t',
+      'a',
+      '-m',
+      'x',
+    ]);
+    expect(anyPassword.code).toBe(0);
     const { secret } = await createKey(hub, { users: [7], subscribe: ['sensors/*'], publish: ['sensors/*'] });
     const anonymous = await mosquittoRun('mosquitto_pub', hub.mqtt, ['-t', 'a', '-m', 'x']);
     expect(anonymous.stderr).toMatch(/not authori[sz]ed/i);
@@ -132,6 +144,15 @@ describe('MQTT access', () => {
     expect(hub.relay.client('mqtt:revoked')).toBeNull();
     const again = await mosquittoRun('mosquitto_pub', hub.mqtt, ['-u', 'x', '-P', secret, '-t', 'a', '-m', 'x']);
     expect(again.stderr).toMatch(/not authori[sz]ed/i);
+  });
+
+  it('disconnects the MQTT clients of a key when it expires', async () => {
+    const hub = await hubWith({ accessToken: token });
+    const { secret } = await createKey(hub, { users: [4], subscribe: ['*'], publish: ['*'], expires_in_ms: 1_500 });
+    const client = await js(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'expiring', username: 'x', password: secret });
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    await closed;
+    expect(hub.relay.client('mqtt:expiring')).toBeNull();
   });
 
   it('limits publishes per connection (over the rate: acknowledged, dropped and counted)', async () => {

@@ -5,7 +5,11 @@
  * binary payloads byte-exact, QoS 0/1/2 with the acknowledgement after the history append, wills,
  * keep-alive, MQTT 5 refused with CONNACK 1.
  */
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { connect, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,8 +24,10 @@ import {
   nextMessages,
   python,
 } from '../support/mqtt';
-import { Device, postJson, rawRequest, register, startHub, type TestHub } from '../support/relay';
+import { Device, metricSample, postJson, rawRequest, register, startHub, type TestHub } from '../support/relay';
 import type { RelayOptions } from '../../electron/relay/index';
+import { connect as connectSdk } from '../../client/index';
+import { sdkOptions, waitForState } from '../support/sdk';
 
 let hubs: TestHub[] = [];
 const closers: (() => unknown)[] = [];
@@ -221,6 +227,69 @@ describe('MQTT: one topic space with HTTP and WebSocket devices', () => {
   });
 });
 
+describe('docs/mqtt.md', () => {
+  it('has mosquitto lines that work as written (host and port swapped for the test hub)', async () => {
+    const hub = await hubWith({ accessToken: 'the-operators-access-token-0123' });
+    const doc = readFileSync(join(process.cwd(), 'docs', 'mqtt.md'), 'utf8');
+    const block = /```sh\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const lines = block.split('\n').filter((line) => line.startsWith('mosquitto_'));
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    const env = { ...process.env, RELAY_HUB_TOKEN: 'the-operators-access-token-0123' };
+    const local = (line: string): string =>
+      line.replaceAll('192.168.1.20', '127.0.0.1').replaceAll('-p 1883', `-p ${hub.mqtt}`);
+    // The open-hub lines, given the token the test hub asks for.
+    const withToken = (line: string): string =>
+      line.includes(' -P ') ? line : line.replace(` -p ${hub.mqtt}`, ` -p ${hub.mqtt} -u me -P "$RELAY_HUB_TOKEN"`);
+    for (const line of lines.filter((l) => l.startsWith('mosquitto_pub'))) {
+      await execShell(withToken(local(line)), env);
+    }
+    const sub = await execShell(`${withToken(local(lines[0] ?? ''))} -W 1 || true`, env);
+    expect(sub).toContain('home/door open');
+    expect(sub).not.toContain('meow'); // not retained: published before the subscriber came
+  });
+});
+
+describe('MQTT filters for WebSocket devices (opt-in)', () => {
+  it('delivers to an envelope device by its filters, naming the concrete topic (raw frames and the SDK)', async () => {
+    const hub = await hubWith();
+    const { url } = await register(hub.port, 1);
+    const dev = await Device.connect(`${url}?format=envelope`);
+    closers.push(() => dev.close());
+    await dev.setTopics(hub, ['cats']);
+    dev.send(JSON.stringify({ topics: ['cats'], filters: ['sensors/+/temp', 'alerts/#'] }));
+    await until(() => (hub.relay.snapshot().clients.find((c) => c.filters !== undefined)?.filters ?? []).length === 2);
+    await mosquittoPub(hub.mqtt, ['-t', 'sensors/attic/temp', '-m', '18']);
+    await mosquittoPub(hub.mqtt, ['-t', 'sensors/attic/humidity', '-m', '60']);
+    await postJson(hub.port, '/publish', { topic: 'alerts/smoke/kitchen', message: 'smoke' });
+    await postJson(hub.port, '/publish', { topic: 'cats', message: 'meow' });
+    await dev.waitForMessages(3);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(dev.messages.map((m) => (JSON.parse(m) as { topic: string }).topic)).toEqual([
+      'sensors/attic/temp',
+      'alerts/smoke/kitchen',
+      'cats',
+    ]);
+    // A raw (tutorial) device cannot: it would not know which topic a message came on.
+    const raw = await device(hub, 2, ['cats']);
+    raw.send(JSON.stringify({ topics: ['cats'], filters: ['a/#'] }));
+    await raw.waitForMessages(1);
+    expect(JSON.parse(raw.messages[0] ?? '{}')).toMatchObject({ error: { code: 'bad_frame' } });
+    // Invalid filters are refused.
+    dev.send(JSON.stringify({ topics: ['cats'], filters: ['a/#/b'] }));
+    await dev.waitForMessages(4);
+    expect(JSON.parse(dev.messages[3] ?? '{}')).toMatchObject({ error: { code: 'bad_frame' } });
+
+    // The device SDK sends them on every (re)connect.
+    const sdk = connectSdk({ ...sdkOptions(hub.port), userId: 3, topics: [], filters: ['home/#'] });
+    closers.push(() => sdk.close());
+    await waitForState(sdk, 'open');
+    await until(() => hub.relay.snapshot().clients.some((c) => c.userId === 3 && c.filters?.[0] === 'home/#'));
+    const got = new Promise<string>((resolve) => sdk.on('message', (m) => resolve(`${m.topic} ${String(m.message)}`)));
+    await mosquittoPub(hub.mqtt, ['-t', 'home/garage/door', '-m', 'open']);
+    expect(await got).toBe('home/garage/door open');
+  });
+});
+
 describe('MQTT: QoS, wills, keep-alive and versions', () => {
   it('acknowledges QoS 1 (paho) and QoS 2 (MQTT.js) only once the message is in the history', async () => {
     const hub = await hubWith();
@@ -247,6 +316,11 @@ c.disconnect(); c.loop_stop()
       const history = (await rawRequest(hub.port, 'GET', `/history/${topic}`)).json as HistoryResponse;
       expect(history.messages.map((m) => m.message)).toEqual([message]);
     }
+    // Counted for the operator.
+    expect(await metricSample(hub.port, 'relay_hub_mqtt_connections')).toBe(1);
+    expect(await metricSample(hub.port, 'relay_hub_mqtt_packets_received_total{type="publish"}')).toBe(2);
+    expect(await metricSample(hub.port, 'relay_hub_mqtt_packets_received_total{type="pubrel"}')).toBe(1);
+    expect(await metricSample(hub.port, 'relay_hub_mqtt_packets_sent_total{type="publish"}')).toBe(1);
     // A subscriber's QoS caps the delivery; the publish's QoS too.
     await client.subscribeAsync('q/zero', { qos: 0 });
     const zero = nextMessages(client, 1);
@@ -317,6 +391,12 @@ c.disconnect(); c.loop_stop()
     expect(history.messages.map((m) => m.message)).toEqual(['mqttv31', 'mqttv311']);
   });
 });
+
+/** Runs one shell line (as the docs write it); resolves with its stdout. */
+async function execShell(line: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const { stdout } = await promisify(execFile)('/bin/sh', ['-c', line], { env, timeout: 10_000 });
+  return stdout;
+}
 
 /** Resolves once `check()` holds (polled; the hub's side of a connect lags the client's CONNACK by a turn). */
 async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {

@@ -311,7 +311,12 @@ describe('relay-hub CLI with --tls-cert and --tls-key', () => {
   function run(args: string[]): { child: ReturnType<typeof spawn>; output: () => string } {
     const dataDir = mkdtempSync(join(tmpdir(), 'relay-hub-data-'));
     const child = spawn(process.execPath, [cli, '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', ...args], {
-      env: { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') },
+      env: {
+        ...process.env,
+        NODE_PATH: join(process.cwd(), 'node_modules'),
+        RELAY_HUB_MQTT_PORT: 'off',
+        RELAY_HUB_MQTTS_PORT: 'off',
+      },
     });
     let text = '';
     child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));

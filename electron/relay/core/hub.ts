@@ -36,6 +36,7 @@ import type { RegistrationStore } from './storage/store';
 import { Subscribers, type Subscriber } from './clients/subscribers';
 import { Presence, presenceClient } from './clients/presence';
 import { willFires } from './clients/will';
+import { DeviceFilters } from './device-filters';
 
 export type { RelayListener } from './events';
 
@@ -79,18 +80,19 @@ export class Hub {
     heartbeatTerminations: 0,
   };
   readonly #hooks: ConnectionHooks = {
-    onTopics: (connection, topics, since) => {
+    onTopics: (connection, topics, since, filters = []) => {
       // In a cluster this hub may lag the one the device came from by a moment: caught up first.
       this.engine.whenCurrent(since, () => {
         const record = connection.record;
         if (this.#registry.get(record.id) !== record) return;
-        const refused = this.registrations.keyCheck(record, (key) => maySubscribe(key, topics));
+        const refused = this.registrations.keyCheck(record, (key) => maySubscribe(key, [...topics, ...filters]));
         if (refused !== null) {
           this.noteRejected('forbidden');
           connection.sendError('forbidden', refused);
           return;
         }
         const before = record.topics;
+        this.#deviceFilters.set(connection, filters);
         if (!this.registrations.setTopics(record, topics)) return;
         this.presence.watch(connection, connection.presence);
         this.#announceTopics(record, before, record.topics);
@@ -152,6 +154,10 @@ export class Hub {
   readonly keys: KeyStore;
   /** One-time pairing codes for the phone page (in memory). */
   readonly pairings = new Pairings();
+  /** Door clients kept while their connection is away (MQTT persistent sessions): not counted as connected. */
+  readonly #away = new Set<Subscriber>();
+  /** MQTT filters of envelope devices (opt-in wildcards). */
+  readonly #deviceFilters = new DeviceFilters();
   /** The clients of the other doors (MQTT, HTTP streams): see `core/subscribers.ts`. */
   readonly doors = new Subscribers();
   /** Listeners that are no clients (the webhooks): every publication they match, never listed or counted. */
@@ -330,6 +336,11 @@ export class Hub {
       delivered++;
       deliveredBytes += delivery.frame(link.format).length;
     }
+    this.#deviceFilters.match(topic, userId, skip, (connection) => {
+      if (!connection.deliver(delivery)) return;
+      delivered++;
+      deliveredBytes += delivery.frame(connection.format).length;
+    });
     if (this.doors.size > 0) {
       const doorDelivered = this.doors.deliver(delivery, userId, from?.echo === true ? undefined : from?.subscriber);
       delivered += doorDelivered;
@@ -440,6 +451,7 @@ export class Hub {
   detachSubscriber(sub: Subscriber, reason: DisconnectReason, code: number): void {
     this.presence.watch(sub, false);
     if (!this.doors.remove(sub)) return;
+    this.#away.delete(sub);
     const key = `${reason} ${code}`;
     this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
     this.log.info({ client: sub.id, user: sub.userId, protocol: sub.protocol, reason, code }, 'disconnected');
@@ -453,9 +465,11 @@ export class Hub {
   subscriberLinked(sub: Subscriber, online: boolean, reason: DisconnectReason = 'client_closed', code = 0): void {
     if (this.doors.get(sub.id) !== sub) return;
     if (online) {
+      this.#away.delete(sub);
       this.#emit(() => ({ type: 'connected', client: sub.info() }));
       return;
     }
+    this.#away.add(sub);
     const key = `${reason} ${code}`;
     this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
     this.log.info({ client: sub.id, user: sub.userId, protocol: sub.protocol, reason, code }, 'disconnected');
@@ -510,7 +524,7 @@ export class Hub {
   stats(): HubStats {
     return {
       registered: this.#registry.size,
-      connected: this.#connections.size + this.doors.size,
+      connected: this.#connections.size + this.doors.size - this.#away.size,
       users: this.#registry.userCount,
       topics: this.#registry.topicCount,
       ...this.#totals,
@@ -520,7 +534,7 @@ export class Hub {
   /** One registration as the operator sees it, or null when unknown. */
   client(id: string): ClientInfo | null {
     const record = this.#registry.get(id);
-    if (record) return this.registrations.info(record);
+    if (record) return this.#info(record);
     return this.doors.get(id)?.info() ?? null;
   }
 
@@ -551,7 +565,7 @@ export class Hub {
     return {
       startedAt: this.startedAt,
       clients: [
-        ...Array.from(this.#registry.all(), (record) => this.registrations.info(record)),
+        ...Array.from(this.#registry.all(), (record) => this.#info(record)),
         ...Array.from(this.doors.all(), (sub) => sub.info()),
       ],
       users: this.#registry.users(),
@@ -578,8 +592,17 @@ export class Hub {
     for (const topic of after) if (!before.includes(topic)) this.presence.announce(topic, 'join', client);
   }
 
+  /** A registration as the operator sees it, with the MQTT filters of its connection when it has some. */
+  #info(record: Parameters<Registrations['info']>[0]): ClientInfo {
+    const info = this.registrations.info(record);
+    const filters = record.link === null ? [] : this.#deviceFilters.of(record.link);
+    if (filters.length > 0) info.filters = [...filters];
+    return info;
+  }
+
   #onClose(connection: Connection, reason: DisconnectReason, code: number): void {
     this.#connections.delete(connection);
+    this.#deviceFilters.remove(connection);
     const { record } = connection;
     this.presence.watch(connection, false);
     if (record.link === connection) {

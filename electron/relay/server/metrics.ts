@@ -36,7 +36,7 @@ export function createMetrics(hub: Hub): RelayMetrics {
   const gauge = (name: string, help: string, read: () => number): void => scrapedGauge(registry, name, help, read);
   const counter = (name: string, help: string, read: () => number): void => scrapedCounter(registry, name, help, read);
 
-  gauge('relay_hub_connections', 'Live device WebSocket connections.', () => hub.stats().connected);
+  gauge('relay_hub_connections', 'Live device WebSocket connections.', () => hub.connections().size);
   gauge('relay_hub_registrations', 'Registrations (connected or not).', () => hub.stats().registered);
   gauge('relay_hub_users', 'Distinct users with at least one registration.', () => hub.stats().users);
   gauge('relay_hub_topics', 'Topics with at least one subscriber.', () => hub.stats().topics);
@@ -154,6 +154,27 @@ export function createMetrics(hub: Hub): RelayMetrics {
   counter('relay_hub_history_fsyncs_total', 'fsyncs of the history log (--fsync).', () => {
     return hub.engine.storage()?.fsyncs ?? 0;
   });
+  const mqtt = hub.counters.mqtt;
+  gauge('relay_hub_mqtt_connections', 'Live MQTT connections (TCP, TLS and WebSocket).', () => mqtt.connections);
+  gauge('relay_hub_mqtt_sessions_stored', 'MQTT persistent sessions kept (clean session 0).', () => mqtt.sessions);
+  counter('relay_hub_mqtt_dropped_total', 'MQTT messages not delivered: a slow consumer, a full session queue.', () => {
+    return mqtt.dropped;
+  });
+  for (const [direction, map, help] of [
+    ['received', mqtt.packetsIn, 'MQTT packets received, by type.'],
+    ['sent', mqtt.packetsOut, 'MQTT packets sent, by type (PUBLISH and CONNACK).'],
+  ] as const) {
+    new Counter({
+      name: `relay_hub_mqtt_packets_${direction}_total`,
+      help,
+      labelNames: ['type'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [type, count] of map) this.inc({ type }, count);
+      },
+    });
+  }
   new Gauge({
     name: 'relay_hub_resident_memory_bytes',
     help: 'Resident memory of the hub process (relay_hub_process_resident_memory_bytes).',

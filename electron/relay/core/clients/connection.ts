@@ -24,7 +24,12 @@ import type { ClientRecord } from './registry';
 /** What a connection tells the hub. */
 export interface ConnectionHooks {
   /** A new topic set; `since` (envelope connections only) asks, per topic, for what was missed. */
-  onTopics(connection: Connection, topics: string[], since: Record<string, StreamPosition> | undefined): void;
+  onTopics(
+    connection: Connection,
+    topics: string[],
+    since: Record<string, StreamPosition> | undefined,
+    filters?: string[],
+  ): void;
   /**
    * A publish over the socket, already parsed and allowed by the rate: delivers it (not back to the
    * sender unless `echo`) and returns the receipt, or an error code when a hub limit refuses it.
@@ -274,9 +279,14 @@ export class Connection implements Flushable {
           this.sendError('bad_frame', 'presence needs envelope deliveries: ?format=envelope, or "format": "envelope"');
           return;
         }
+        if (value.filters !== undefined && (value.format ?? this.format) !== 'envelope') {
+          // Wildcards are opt-in for envelope devices: each delivery must name its concrete topic.
+          this.sendError('bad_frame', 'filters need envelope deliveries: ?format=envelope, or "format": "envelope"');
+          return;
+        }
         if (value.format !== undefined) this.format = value.format;
         if (value.presence !== undefined) this.presence = value.presence;
-        this.hooks.onTopics(this, value.topics, value.since);
+        this.hooks.onTopics(this, value.topics, value.since, value.filters);
         return;
       case 'will': {
         const refused = this.hooks.onWill(this, value.will);

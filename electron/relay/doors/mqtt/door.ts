@@ -14,28 +14,19 @@
  * MQTT 5 is not supported by aedes: a v5 CONNECT gets CONNACK return code 1 and is closed.
  */
 import { Aedes, type AedesPublishPacket, type Client, type Subscription } from 'aedes';
-import { isUtf8 } from 'node:buffer';
 import type { Duplex } from 'node:stream';
 import type { DisconnectReason } from '../../../../shared/api';
 import type { ClientProtocol } from '../../../../shared/hub';
-import type { DeviceKeyInfo } from '../../../../shared/keys';
-import { filterMatches, filterProblem, hasWildcard } from '../../../../shared/topic-filter';
+import { filterProblem, hasWildcard } from '../../../../shared/topic-filter';
 import { mayPublish } from '../../core/access/access';
 import { fullBucket, takeToken, type Bucket } from '../../core/clients/bucket';
-import { Delivery } from '../../core/clients/fanout';
 import type { Hub } from '../../core/hub';
-import { keyIdOf, topicAllowed } from '../../core/access/keys';
-import { tokensMatch } from '../../core/access/secrets';
+import { topicAllowed } from '../../core/access/keys';
 import { type SessionStore } from './persistence';
 import { MqttSession, type AedesClient, type SessionContext } from './session';
+import { identify, limitPacketSize, remoteOf, split, textOrBytes, type Identity } from './wire';
 
 type Qos = 0 | 1 | 2;
-
-/** Who a connecting client is, from its CONNECT password. */
-interface Identity {
-  userId: number | null;
-  key: DeviceKeyInfo | null;
-}
 
 /** Close codes the operator sees for an MQTT client (no WebSocket close code applies). */
 const mqttCode = { normal: 0, error: 1, keepalive: 2, slow: 4002, revoked: 4003, unregistered: 4000 } as const;
@@ -49,6 +40,8 @@ export class MqttDoor {
   readonly #protocols = new WeakMap<Duplex, ClientProtocol>();
   readonly #buckets = new WeakMap<Client, Bucket>();
   readonly #timedOut = new WeakSet<Client>();
+  /** Connections past their CONNACK, until their socket closes. */
+  readonly #live = new Set<Client>();
   readonly #ctx: SessionContext;
   #sweep: NodeJS.Timeout | null = null;
 
@@ -132,6 +125,7 @@ export class MqttDoor {
       this.#sessions.delete(session.clientId);
       this.hub.detachSubscriber(session, 'shutdown', 1001);
     }
+    this.#live.clear();
     this.hub.counters.mqtt.connections = 0;
     this.store.flush();
   }
@@ -183,35 +177,18 @@ export class MqttDoor {
       this.hub.noteRejected(returnCode === 3 ? 'too_many_connections' : 'unauthorized');
       done(Object.assign(new Error(message), { returnCode }), null);
     };
-    const { maxConnections, accessToken } = this.hub.options;
+    const { maxConnections } = this.hub.options;
     if (maxConnections > 0 && this.hub.connections().size + this.connections >= maxConnections) {
       refuse(3, `the hub holds its maximum of ${maxConnections} connections`);
       return;
     }
-    const secret = password?.toString('utf8');
-    let identity: Identity | null = null;
-    if (secret !== undefined && keyIdOf(secret) !== null) {
-      const key = this.hub.keys.verify(secret);
-      if (key !== null) {
-        // The username may pick one of the key's users; else the key's first user.
-        const named = username !== undefined && /^\d+$/.test(username) ? Number(username) : NaN;
-        identity = { key, userId: key.users.includes(named) ? named : (key.users[0] ?? null) };
-      }
-    } else if (accessToken !== null && secret !== undefined && tokensMatch(secret, accessToken)) {
-      identity = { key: null, userId: null };
-    } else if (accessToken === null && !this.#keysInUse() && (secret === undefined || secret === '')) {
-      identity = { key: null, userId: null };
-    }
+    const identity = identify(this.hub, username, password?.toString('utf8'));
     if (identity === null) {
       refuse(5, 'send a device key secret (or the access token) as the MQTT password');
       return;
     }
     this.#identities.set(client, identity);
     done(null, true);
-  }
-
-  #keysInUse(): boolean {
-    return this.hub.keys.records().some((key) => this.hub.keys.valid(key.id));
   }
 
   /** aedes calls this before acknowledging a PUBLISH (and for a will): the hub publishes it here. */
@@ -301,6 +278,8 @@ export class MqttDoor {
   }
 
   #ready(client: AedesClient): void {
+    // Gone between the CONNACK and now (its socket's close has passed: nothing to wait for).
+    if (client.closed || client.conn.destroyed) return;
     const identity = this.#identities.get(client) ?? { userId: null, key: null };
     const protocol = this.#protocols.get(client.conn) ?? 'mqtt';
     const keyId = identity.key?.id ?? null;
@@ -310,7 +289,17 @@ export class MqttDoor {
       session = undefined;
     }
     const counters = this.hub.counters.mqtt;
-    counters.connections++;
+    // Counted from the CONNACK to the socket's close, whatever aedes says in between (a client
+    // taken over by another with its id is never "disconnected" by aedes).
+    if (!this.#live.has(client)) {
+      this.#live.add(client);
+      counters.connections = this.#live.size;
+      client.conn.once('close', () => {
+        this.#live.delete(client);
+        counters.connections = this.#live.size;
+        this.#gone(client);
+      });
+    }
     const fresh = session === undefined;
     session ??= new MqttSession(client.id, identity.userId, keyId, client.clean, this.#ctx, protocol);
     session.client = client;
@@ -344,7 +333,6 @@ export class MqttDoor {
   #gone(client: AedesClient): void {
     const session = this.#sessions.get(client.id);
     if (session === undefined || session.client !== client) return;
-    this.hub.counters.mqtt.connections--;
     session.client = null;
     session.lastSeen = Date.now();
     const reason: DisconnectReason =
@@ -394,7 +382,10 @@ export class MqttDoor {
     for (const { topic, qos } of granted) session.qos.set(topic, qos);
     this.hub.doors.subscribe(session, split(granted.map((sub) => sub.topic)));
     this.hub.subscriberChanged(session);
-    this.#sendRetained(session, granted);
+    session.sendRetained(
+      this.hub.engine,
+      granted.map((sub) => sub.topic),
+    );
   }
 
   #unsubscribed(client: AedesClient, topics: string[]): void {
@@ -405,63 +396,9 @@ export class MqttDoor {
     this.hub.subscriberChanged(session);
   }
 
-  /** The hub's retained messages of what was just subscribed to (this user's, or no user's), with retain set. */
-  #sendRetained(session: MqttSession, subs: Subscription[]): void {
-    const engine = this.hub.engine;
-    const sent = new Set<string>();
-    for (const { topic: filter } of subs) {
-      const topics = hasWildcard(filter)
-        ? engine.topics().flatMap((t) => (t.retained !== null && filterMatches(filter, t.topic) ? [t.topic] : []))
-        : [filter];
-      for (const topic of topics) {
-        if (sent.has(topic)) continue;
-        const retained = engine.retained(topic);
-        if (retained === null) continue;
-        if (retained.userId !== undefined && retained.userId !== session.userId) continue;
-        sent.add(topic);
-        const { message, userId, ts, offset } = retained;
-        const position = engine.position(topic);
-        const delivery = new Delivery(topic, message, userId, ts, offset, position?.epoch ?? '', true);
-        delivery.qos = 1;
-        session.deliver(delivery);
-      }
-    }
-  }
-
   #sweepKeys(): void {
     for (const session of this.#sessions.values()) {
       if (session.keyId !== null && !this.hub.keys.valid(session.keyId)) this.#end(session, 'revoked', true);
     }
   }
-}
-
-/** Splits subscriptions into exact topics (a map lookup in the core) and wildcard filters. */
-function split(subs: Iterable<string>): { topics: string[]; filters: string[] } {
-  const topics: string[] = [];
-  const filters: string[] = [];
-  for (const sub of subs) (hasWildcard(sub) ? filters : topics).push(sub);
-  return { topics, filters };
-}
-
-/** A payload as the hub keeps it: text when it is valid UTF-8, else the bytes. */
-function textOrBytes(payload: Buffer): string | Buffer {
-  return isUtf8(payload) ? payload.toString('utf8') : Buffer.from(payload);
-}
-
-function remoteOf(client: Client): string | null {
-  return (client as unknown as { remote?: string }).remote ?? null;
-}
-
-/** Refuses a packet longer than `max` bytes as soon as its length is read (not after buffering it). */
-function limitPacketSize(client: Client, max: number): void {
-  const parser = (client as unknown as { _parser: Record<string, unknown> })._parser;
-  const parseLength = parser._parseLength as () => boolean;
-  parser._parseLength = function (this: { packet: { length: number }; _emitError(error: Error): void }): boolean {
-    const ok = parseLength.call(this);
-    if (ok && this.packet.length > max) {
-      this._emitError(new Error(`packet of ${this.packet.length} bytes is over the limit of ${max}`));
-      return false;
-    }
-    return ok;
-  };
 }

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createServer as createTlsServer } from 'node:tls';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { MqttListenInfo } from '../../../../shared/hub';
 import type { Hub } from '../../core/hub';
@@ -79,7 +79,8 @@ export class MqttListeners {
         code === 'EADDRINUSE'
           ? `MQTT off: port ${port} in use — change it in Settings`
           : `MQTT off: cannot listen on port ${port} (${code ?? String(error)})`;
-      this.hub.log.error({ port, code }, problem);
+      // The hub runs on without it: a warning, said once.
+      this.hub.log.warn({ port, code }, problem);
       problems.push(problem);
       return null;
     }
@@ -108,6 +109,14 @@ export class MqttListeners {
       this.#serve(stream, 'mqtt-ws', remote);
     });
     return true;
+  }
+
+  /** Re-reads the certificate and key (a renewal, like the HTTPS side's): new connections get them. */
+  async reloadTls(): Promise<void> {
+    const { tlsCertFile, tlsKeyFile } = this.hub.options;
+    if (this.#tls === null || tlsCertFile === null || tlsKeyFile === null) return;
+    const tls = await loadTls(tlsCertFile, tlsKeyFile);
+    (this.#tls as TlsServer).setSecureContext({ cert: tls.options.cert, key: tls.options.key, minVersion: 'TLSv1.2' });
   }
 
   /** Closes the listeners (the door closes the connections). */

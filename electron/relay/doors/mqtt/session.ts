@@ -9,9 +9,10 @@ import type { Client } from 'aedes';
 import mqttPacket from 'mqtt-packet';
 import type { DisconnectReason } from '../../../../shared/api';
 import type { ClientInfo, ClientProtocol, MqttClientInfo } from '../../../../shared/hub';
-import { filterMatches } from '../../../../shared/topic-filter';
-import type { Delivery } from '../../core/clients/fanout';
+import { filterMatches, hasWildcard } from '../../../../shared/topic-filter';
 import type { Subscriber } from '../../core/clients/subscribers';
+import type { Engine } from '../../core/history/types';
+import { Delivery } from '../../core/clients/fanout';
 import type { SessionStore, StoredPacket } from './persistence';
 
 type Qos = 0 | 1 | 2;
@@ -192,6 +193,29 @@ export class MqttSession implements Subscriber {
 
   close(reason: DisconnectReason): void {
     this.ctx.close(this, reason);
+  }
+
+  /**
+   * The hub's retained messages of what was just subscribed to (this session's user's, or no
+   * user's), each once, with the retain flag: one store for every protocol.
+   */
+  sendRetained(engine: Engine, filters: readonly string[]): void {
+    const sent = new Set<string>();
+    for (const filter of filters) {
+      const topics = hasWildcard(filter)
+        ? engine.topics().flatMap((t) => (t.retained !== null && filterMatches(filter, t.topic) ? [t.topic] : []))
+        : [filter];
+      for (const topic of topics) {
+        const retained = sent.has(topic) ? null : engine.retained(topic);
+        if (retained === null || (retained.userId !== undefined && retained.userId !== this.userId)) continue;
+        sent.add(topic);
+        const { message, userId, ts, offset } = retained;
+        const epoch = engine.position(topic)?.epoch ?? '';
+        const delivery = new Delivery(topic, message, userId, ts, offset, epoch, true);
+        delivery.qos = 1;
+        this.deliver(delivery);
+      }
+    }
   }
 }
 
