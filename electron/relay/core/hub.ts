@@ -33,10 +33,11 @@ import type { RelayOptions } from './options';
 import type { Identity, Registry } from './clients/registry';
 import { Registrations } from './clients/registrations';
 import type { RegistrationStore } from './storage/store';
-import { Subscribers, type Subscriber } from './clients/subscribers';
+import { Subscribers } from './clients/subscribers';
 import { Presence, presenceClient } from './clients/presence';
 import { willFires } from './clients/will';
-import { DeviceFilters } from './device-filters';
+import { DoorClients } from './door-clients';
+import { DeviceFilters } from './clients/device-filters';
 
 export type { RelayListener } from './events';
 
@@ -154,8 +155,6 @@ export class Hub {
   readonly keys: KeyStore;
   /** One-time pairing codes for the phone page (in memory). */
   readonly pairings = new Pairings();
-  /** Door clients kept while their connection is away (MQTT persistent sessions): not counted as connected. */
-  readonly #away = new Set<Subscriber>();
   /** MQTT filters of envelope devices (opt-in wildcards). */
   readonly #deviceFilters = new DeviceFilters();
   /** The clients of the other doors (MQTT, HTTP streams): see `core/subscribers.ts`. */
@@ -169,6 +168,8 @@ export class Hub {
   }
   /** Who is online on which topic, and the join/leave events (see `core/presence.ts`). */
   readonly presence: Presence;
+  /** The doors' clients as the operator sees them (see `core/door-clients.ts`). */
+  readonly doorClients: DoorClients;
 
   constructor(
     readonly options: RelayOptions,
@@ -194,6 +195,16 @@ export class Hub {
       this.doors,
       (id) => this.registrations.directory?.locationOf(id) ?? null,
     );
+    this.doorClients = new DoorClients({
+      doors: this.doors,
+      presence: this.presence,
+      log: this.log,
+      counters: this.counters,
+      totals: this.#totals,
+      options,
+      registered: (id) => this.#registry.get(id) !== undefined,
+      emit: (build) => this.#emit(build),
+    });
     this.doors.watch((sub, joined, left) => {
       const client = presenceClient(sub.id, sub.userId, sub.protocol);
       for (const topic of joined) this.presence.announce(topic, 'join', client);
@@ -292,7 +303,7 @@ export class Hub {
     if (sub !== undefined) {
       // A door's client has no registration: the operator's unregister disconnects it.
       sub.close('unregistered');
-      this.detachSubscriber(sub, 'unregistered', CloseCode.unregistered);
+      this.doorClients.detach(sub, 'unregistered', CloseCode.unregistered);
       return true;
     }
     return this.registrations.unregister(id, req, reason, shared);
@@ -434,56 +445,6 @@ export class Hub {
     return connection;
   }
 
-  /** A door's new client: listed for the operator from now on (false: its id is taken). */
-  attachSubscriber(sub: Subscriber): boolean {
-    if (this.#registry.get(sub.id) !== undefined || !this.doors.add(sub)) return false;
-    if (sub.onPresence !== undefined) this.presence.watch(sub, true);
-    const info = sub.info();
-    this.log.info(
-      { client: sub.id, user: sub.userId, protocol: sub.protocol, remote: info.remoteAddress },
-      'connected',
-    );
-    this.#emit(() => ({ type: 'connected', client: sub.info() }));
-    return true;
-  }
-
-  /** A door's client is gone (`reason`, and the close code or protocol reason code it got). */
-  detachSubscriber(sub: Subscriber, reason: DisconnectReason, code: number): void {
-    this.presence.watch(sub, false);
-    if (!this.doors.remove(sub)) return;
-    this.#away.delete(sub);
-    const key = `${reason} ${code}`;
-    this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
-    this.log.info({ client: sub.id, user: sub.userId, protocol: sub.protocol, reason, code }, 'disconnected');
-    this.#emit(() => ({ type: 'disconnected', id: sub.id, userId: sub.userId, reason, code }));
-  }
-
-  /**
-   * A door's client kept while offline (an MQTT persistent session) lost or regained its
-   * connection: the operator sees it disconnected or connected, it stays a subscriber.
-   */
-  subscriberLinked(sub: Subscriber, online: boolean, reason: DisconnectReason = 'client_closed', code = 0): void {
-    if (this.doors.get(sub.id) !== sub) return;
-    if (online) {
-      this.#away.delete(sub);
-      this.#emit(() => ({ type: 'connected', client: sub.info() }));
-      return;
-    }
-    this.#away.add(sub);
-    const key = `${reason} ${code}`;
-    this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
-    this.log.info({ client: sub.id, user: sub.userId, protocol: sub.protocol, reason, code }, 'disconnected');
-    this.#emit(() => ({ type: 'disconnected', id: sub.id, userId: sub.userId, reason, code }));
-  }
-
-  /** A door's client changed what it listens to (after `doors.subscribe`/`unsubscribe`). */
-  subscriberChanged(sub: Subscriber): void {
-    this.#emit(() => {
-      const { topics } = this.doors.subscriptions(sub);
-      return { type: 'topics', id: sub.id, userId: sub.userId, topics };
-    });
-  }
-
   /** One heartbeat round: terminate clients that missed the previous ping, ping the rest. */
   heartbeat(): void {
     for (const connection of this.#connections) {
@@ -524,7 +485,7 @@ export class Hub {
   stats(): HubStats {
     return {
       registered: this.#registry.size,
-      connected: this.#connections.size + this.doors.size - this.#away.size,
+      connected: this.#connections.size + this.doorClients.connected,
       users: this.#registry.userCount,
       topics: this.#registry.topicCount,
       ...this.#totals,
@@ -572,17 +533,6 @@ export class Hub {
       topics: this.topics(),
       stats: this.stats(),
     };
-  }
-
-  /** A door's client that cannot keep up: counted and logged; returns what to do with it. */
-  noteSlowConsumer(sub: Subscriber, bufferedBytes: number, first: boolean): 'close' | 'drop' {
-    const policy = this.options.slowConsumerPolicy;
-    if (policy === 'drop') this.#totals.droppedMessages++;
-    else this.#totals.slowConsumerCloses++;
-    if (first || policy === 'close') {
-      this.log.warn({ client: sub.id, user: sub.userId, bufferedBytes, policy }, 'slow consumer');
-    }
-    return policy;
   }
 
   /** Join and leave events for a device whose live topics went from `before` to `after`. */

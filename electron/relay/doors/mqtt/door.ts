@@ -123,7 +123,7 @@ export class MqttDoor {
     await new Promise<void>((resolve) => this.broker.close(() => resolve()));
     for (const session of [...this.#sessions.values()]) {
       this.#sessions.delete(session.clientId);
-      this.hub.detachSubscriber(session, 'shutdown', 1001);
+      this.hub.doorClients.detach(session, 'shutdown', 1001);
     }
     this.#live.clear();
     this.hub.counters.mqtt.connections = 0;
@@ -318,16 +318,16 @@ export class MqttDoor {
     if (fresh) this.#adopt(session, true);
     else {
       this.hub.doors.subscribe(session, split(session.qos.keys()));
-      this.hub.subscriberLinked(session, true);
+      this.hub.doorClients.linked(session, true);
     }
     counters.sessions = this.store.sessions().size;
   }
 
   #adopt(session: MqttSession, online: boolean): void {
-    if (!this.hub.attachSubscriber(session)) return;
+    if (!this.hub.doorClients.attach(session)) return;
     this.#sessions.set(session.clientId, session);
     this.hub.doors.subscribe(session, split(session.qos.keys()));
-    if (!online) this.hub.subscriberLinked(session, false, 'shutdown', mqttCode.normal);
+    if (!online) this.hub.doorClients.linked(session, false, 'shutdown', mqttCode.normal);
   }
 
   #gone(client: AedesClient): void {
@@ -356,13 +356,13 @@ export class MqttDoor {
                 : mqttCode.error;
     const forget = session.closing === 'unregistered' || session.closing === 'revoked';
     if (session.clean || forget) this.#drop(session, reason, code);
-    else this.hub.subscriberLinked(session, false, reason, code);
+    else this.hub.doorClients.linked(session, false, reason, code);
   }
 
   /** Removes a session for good (a clean one's end, the operator's unregister, a revoked key). */
   #drop(session: MqttSession, reason: DisconnectReason, code: number): void {
     if (this.#sessions.get(session.clientId) === session) this.#sessions.delete(session.clientId);
-    this.hub.detachSubscriber(session, reason, code);
+    this.hub.doorClients.detach(session, reason, code);
     if (!session.clean || reason === 'unregistered' || reason === 'revoked') this.store.forget(session.clientId);
     this.hub.counters.mqtt.sessions = this.store.sessions().size;
   }
@@ -381,7 +381,7 @@ export class MqttDoor {
     const granted = subs.filter((sub) => (sub.qos as number) !== 128);
     for (const { topic, qos } of granted) session.qos.set(topic, qos);
     this.hub.doors.subscribe(session, split(granted.map((sub) => sub.topic)));
-    this.hub.subscriberChanged(session);
+    this.hub.doorClients.changed(session);
     session.sendRetained(
       this.hub.engine,
       granted.map((sub) => sub.topic),
@@ -393,7 +393,7 @@ export class MqttDoor {
     if (session === undefined || session.client !== client) return;
     for (const topic of topics) session.qos.delete(topic);
     this.hub.doors.unsubscribe(session, split(topics));
-    this.hub.subscriberChanged(session);
+    this.hub.doorClients.changed(session);
   }
 
   #sweepKeys(): void {

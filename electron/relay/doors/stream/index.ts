@@ -67,12 +67,12 @@ export function createStreamDoor(hub: Hub): HttpDoor {
       allowed: key === null ? () => true : (topic) => topicAllowed(key.subscribe, topic),
       presence,
     });
-    if (!hub.attachSubscriber(stream)) return fail(new HttpError(500, 'internal_error', 'stream id taken'));
+    if (!hub.doorClients.attach(stream)) return fail(new HttpError(500, 'internal_error', 'stream id taken'));
     streams.add(stream);
     res.on('close', () => {
       streams.delete(stream);
       const reason = stream.endReason ?? 'client_closed';
-      hub.detachSubscriber(stream, reason, reason === 'slow_consumer' ? 4002 : 1000);
+      hub.doorClients.detach(stream, reason, reason === 'slow_consumer' ? 4002 : 1000);
     });
     res.writeHead(200, protocol === 'sse' ? sseHeaders : ndjsonHeaders);
     // EventSource reconnects after this many ms (its default is seconds).
@@ -89,7 +89,7 @@ export function createStreamDoor(hub: Hub): HttpDoor {
       ({ positions, recovery }) => {
         for (const [topic, position] of positions) stream.positions.set(topic, position);
         stream.ready(recovery);
-        hub.subscriberChanged(stream);
+        hub.doorClients.changed(stream);
       },
     );
   };

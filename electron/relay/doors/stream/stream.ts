@@ -95,7 +95,7 @@ export class HttpStream implements Subscriber, Flushable {
     if (this.#closed || this.res.destroyed || !this.settings.allowed(delivery.topic)) return false;
     const backlog = this.res.writableLength + this.#pendingBytes;
     if (backlog > this.hub.options.maxBufferedBytes) {
-      const policy = this.hub.noteSlowConsumer(this, backlog, this.#dropped === 0);
+      const policy = this.hub.doorClients.slowConsumer(this, backlog, this.#dropped === 0);
       if (policy === 'drop') this.#dropped++;
       else this.close('slow_consumer');
       return false;

@@ -4,8 +4,8 @@
  * device sends them again, as the SDK does). Matched by the same trie as the doors' filters;
  * tutorial devices never come here, so `+` and `#` in their topic lists stay literal.
  */
-import type { Connection } from './clients/connection';
-import { FilterIndex } from './clients/filter-index';
+import type { Connection } from './connection';
+import { FilterIndex } from './filter-index';
 
 export class DeviceFilters {
   readonly #index = new FilterIndex<Connection>();
