@@ -13,7 +13,7 @@ test('a device’s socket publish shows in the live log by its id and in its Pub
   const receiver = await device(2, ['chat']);
   await page.goto(hub.dashboardUrl);
   const row = page.locator(`[data-testid="client-row"][data-row-id="${sender.id}"]`);
-  await expect(row.getByRole('cell').nth(7)).toHaveText('0');
+  await expect(row.getByRole('cell').nth(8)).toHaveText('0');
 
   sender.socket.send(JSON.stringify({ publish: { topic: 'chat', message: 'hi from a device' }, id: 1 }));
   expect(JSON.parse(await sender.next())).toMatchObject({ ack: 1, delivered: 1 });
@@ -21,7 +21,7 @@ test('a device’s socket publish shows in the live log by its id and in its Pub
   sender.socket.send(JSON.stringify({ publish: { topic: 'chat', message: 'again' }, id: 2 }));
   expect(JSON.parse(await sender.next())).toMatchObject({ ack: 2, delivered: 1 });
 
-  await expect(row.getByRole('cell').nth(7)).toHaveText('2');
+  await expect(row.getByRole('cell').nth(8)).toHaveText('2');
   await page.getByTestId('tab-log').click();
   const line = page.getByTestId('log-row').filter({ hasText: `device ${sender.id.slice(0, 8)}… published` });
   await expect(line.first()).toContainText('to chat: delivered to');

@@ -69,7 +69,7 @@ test('a device added in the GUI pairs from its link on a phone, talks both ways,
   await expect(phone.page.getByText('Sent to 1 device')).toBeVisible();
   expect(await listener.next()).toBe('hello from the phone');
   await page.getByTestId('tab-clients').click();
-  await expect(phoneRow.getByRole('cell').nth(7)).toHaveText('1'); // Published
+  await expect(phoneRow.getByRole('cell').nth(8)).toHaveText('1'); // Published
 
   // Revoking its key from the keys list cuts it off at once, and says so everywhere.
   await page.getByTestId('tab-keys').click();

@@ -43,9 +43,9 @@ test('stale registrations are shown by name and state, and removed after a confi
   await page.goto(hub.dashboardUrl);
   await expect(page.getByTestId('client-row')).toHaveCount(4);
   const row = (name: string) => page.getByTestId('client-row').filter({ hasText: name });
-  await expect(row('boot-a').getByRole('cell').nth(3)).toHaveText('Never connected');
-  await expect(row('boot-b').getByRole('cell').nth(3)).toHaveText('Never connected');
-  await expect(row('sensor-1').getByRole('cell').nth(3)).toHaveText(/^Idle since \d\d:\d\d$/);
+  await expect(row('boot-a').getByRole('cell').nth(4)).toHaveText('Never connected');
+  await expect(row('boot-b').getByRole('cell').nth(4)).toHaveText('Never connected');
+  await expect(row('sensor-1').getByRole('cell').nth(4)).toHaveText(/^Idle since \d\d:\d\d$/);
   await expect(page.getByTestId(`client-row`).filter({ hasText: live.id.slice(0, 8) })).toContainText('Connected');
   await page.getByTestId('client-filter').fill('boot');
   await expect(page.getByTestId('client-row')).toHaveCount(2);
