@@ -15,7 +15,7 @@ import type {
   UnregisterReason,
   UserInfo,
 } from '../../../shared/hub';
-import { mayPublish, maySubscribe } from './access/access';
+import { maySubscribe } from './access/access';
 import type { DeliveryFormat } from '../../../shared/protocol';
 import type { Directory } from './clients/cluster';
 import { Connection, type ConnectionHooks } from './clients/connection';
@@ -37,6 +37,8 @@ import { Subscribers } from './clients/subscribers';
 import { Presence, presenceClient } from './clients/presence';
 import { willFires } from './clients/will';
 import { DoorClients } from './door-clients';
+import { publishFromDevice, setWill } from './device-publish';
+import { fanOut, publishedEvent, type Recipients } from './publishing';
 import { DeviceFilters } from './clients/device-filters';
 
 export type { RelayListener } from './events';
@@ -102,38 +104,8 @@ export class Hub {
         answerSubscribe(this.engine, connection, topics, since);
       });
     },
-    onPublish: (connection, { topic, message, user_id: userId, retain }, echo) => {
-      const refused = this.registrations.keyCheck(connection.record, (key) => mayPublish(key, topic));
-      if (refused !== null) {
-        this.noteRejected('forbidden');
-        return { code: 'forbidden', message: refused };
-      }
-      if (this.messageTooLarge(message)) {
-        this.noteRejected('message_too_large');
-        return {
-          code: 'message_too_large',
-          message: `message is larger than ${this.options.maxMessageBytes} bytes (UTF-8)`,
-        };
-      }
-      connection.record.published++;
-      return this.publish(topic, message, userId, { origin: 'device', from: connection, echo }, retain === true);
-    },
-    onWill: (connection, will) => {
-      if (will === null) {
-        connection.will = null;
-        return null;
-      }
-      const refused = this.registrations.keyCheck(connection.record, (key) => mayPublish(key, will.topic));
-      if (this.options.devicePublish === 'deny') {
-        return { code: 'forbidden', message: 'publishing over the socket is turned off on this hub' };
-      }
-      if (refused !== null) return { code: 'forbidden', message: refused };
-      if (this.messageTooLarge(will.message)) {
-        return { code: 'message_too_large', message: `message is larger than ${this.options.maxMessageBytes} bytes` };
-      }
-      connection.will = will;
-      return null;
-    },
+    onPublish: (connection, request, echo) => publishFromDevice(this, connection, request, echo),
+    onWill: (connection, will) => setWill(this, connection, will),
     onSlowConsumer: (connection, bufferedBytes) => {
       const policy = this.options.slowConsumerPolicy;
       const { id, userId, dropped } = connection.record;
@@ -162,6 +134,7 @@ export class Hub {
   /** Listeners that are no clients (the webhooks): every publication they match, never listed or counted. */
   readonly taps = new Subscribers();
   #publishHop = 0;
+  readonly #recipients: Recipients;
   /** While the taps get a publication: how many webhooks deep it is (see `core/hops.ts`). */
   get publishHop(): number {
     return this.#publishHop;
@@ -190,6 +163,13 @@ export class Hub {
       expired: this.counters.expired,
     });
     this.#registry = this.registrations.registry;
+    this.#recipients = {
+      registry: this.#registry,
+      deviceFilters: this.#deviceFilters,
+      doors: this.doors,
+      taps: this.taps,
+      setHop: (hop) => (this.#publishHop = hop),
+    };
     this.presence = new Presence(
       this.#registry,
       this.doors,
@@ -338,30 +318,7 @@ export class Hub {
     const delivery = new Delivery(topic, message, userId, ts, offset, epoch);
     const from = source === undefined ? undefined : (source as PublishSource);
     if (from?.qos !== undefined) delivery.qos = from.qos;
-    const skip = from?.echo === true ? undefined : from?.from;
-    let delivered = 0;
-    let deliveredBytes = 0;
-    for (const record of this.#registry.recipients(topic, userId)) {
-      const link = record.link;
-      if (link === null || link === skip || !link.deliver(delivery)) continue;
-      delivered++;
-      deliveredBytes += delivery.frame(link.format).length;
-    }
-    this.#deviceFilters.match(topic, userId, skip, (connection) => {
-      if (!connection.deliver(delivery)) return;
-      delivered++;
-      deliveredBytes += delivery.frame(connection.format).length;
-    });
-    if (this.doors.size > 0) {
-      const doorDelivered = this.doors.deliver(delivery, userId, from?.echo === true ? undefined : from?.subscriber);
-      delivered += doorDelivered;
-      deliveredBytes += doorDelivered * delivery.raw().length;
-    }
-    if (this.taps.size > 0) {
-      this.#publishHop = from?.hop ?? 0;
-      this.taps.deliver(delivery, undefined, undefined);
-      this.#publishHop = 0;
-    }
+    const { delivered, bytes: deliveredBytes } = fanOut(this.#recipients, delivery, userId, from);
     this.#registry.notePublished(topic);
     this.#totals.delivered += delivered;
     this.counters.deliveredBytes += deliveredBytes;
@@ -369,18 +326,7 @@ export class Hub {
     if (from !== undefined) this.counters.publishedBytes += bytes;
     else if (this.#events.firehose) {
       // Another hub's publication, delivered here.
-      const receipt: PublishReceipt = { delivered, offset, epoch };
-      this.#emit(() => ({
-        type: 'published',
-        topic,
-        userId: userId ?? null,
-        bytes,
-        receipt,
-        origin: 'cluster',
-        clientId: null,
-        message,
-        ...(publication.retain ? { retain: true as const } : {}),
-      }));
+      this.#emit(() => publishedEvent(publication, { delivered, offset, epoch }, 'cluster', null, bytes));
     }
     return delivered;
   };
@@ -391,19 +337,9 @@ export class Hub {
     if (cluster !== undefined) receipt.cluster = cluster;
     if (this.#events.firehose) {
       const { origin, from, subscriber } = source;
-      const { topic, userId, message } = publication;
       const clientId = from?.record.id ?? subscriber?.id ?? null;
-      this.#emit(() => ({
-        type: 'published',
-        topic,
-        userId: userId ?? null,
-        bytes: rawFrameLength(message),
-        receipt,
-        origin,
-        clientId,
-        message,
-        ...(publication.retain ? { retain: true as const } : {}),
-      }));
+      const bytes = rawFrameLength(publication.message);
+      this.#emit(() => publishedEvent(publication, receipt, origin, clientId, bytes));
     }
     return receipt;
   }
