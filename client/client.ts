@@ -7,6 +7,7 @@ import { parseBinaryServerFrame, parseServerFrame, type Envelope } from '../shar
 import { backoffDefaults, backoffDelay } from './backoff';
 import { Emitter } from './emitter';
 import { HubList } from './hubs';
+import { implementationsOf, stopCodes } from './implementations';
 import { HubHttpError, register, registrationExists, socketUrl, withEnvelopes, type FetchLike } from './hub-http';
 import { Inflight } from './inflight';
 import { Outbox, type Pending, publishFrame } from './outbox';
@@ -21,8 +22,6 @@ import {
   type WebSocketConstructor,
   type WebSocketLike,
 } from './types';
-
-const stopCodes = { unregistered: 4000, replaced: 4001, revoked: 4003 } as const;
 
 export class RelayClient extends Emitter<ClientEvents> {
   #state: ClientState = 'connecting';
@@ -51,20 +50,8 @@ export class RelayClient extends Emitter<ClientEvents> {
 
   constructor(options: ConnectOptions) {
     super();
-    if (!Number.isSafeInteger(options.userId) || options.userId < 0) {
-      throw new TypeError('userId must be a non-negative integer');
-    }
-    const WebSocketImpl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (WebSocketImpl === undefined) {
-      throw new TypeError(
-        "no WebSocket here: pass one, e.g. connect({ ..., WebSocket }) with import WebSocket from 'ws'",
-      );
-    }
-    const fetchImpl = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
-    if (fetchImpl === undefined) throw new TypeError('no fetch here: pass one with connect({ ..., fetch })');
+    ({ WebSocket: this.#WebSocket, fetch: this.#fetch } = implementationsOf(options));
     this.#options = options;
-    this.#WebSocket = WebSocketImpl;
-    this.#fetch = fetchImpl;
     this.#heartbeatMs = options.heartbeatMs ?? 15_000;
     this.#hubs = new HubList(options.hub, options.hubs);
     this.#id = options.id ?? null;
@@ -385,12 +372,10 @@ export class RelayClient extends Emitter<ClientEvents> {
   }
 
   #clearConnectionTimers(): void {
-    if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
-    if (this.#watchdog !== null) clearTimeout(this.#watchdog);
-    if (this.#opening !== null) clearTimeout(this.#opening);
-    this.#heartbeat = null;
-    this.#watchdog = null;
-    this.#opening = null;
+    clearInterval(this.#heartbeat ?? undefined);
+    clearTimeout(this.#watchdog ?? undefined);
+    clearTimeout(this.#opening ?? undefined);
+    this.#heartbeat = this.#watchdog = this.#opening = null;
   }
 
   #later(ms: number, run: () => void): void {

@@ -11,61 +11,20 @@
  * late; what Redis no longer holds is counted as missed.
  */
 import type { StreamPosition } from '../../../shared/api';
-import type { Logger } from '../core/log';
-import { MemoryEngine, newEpoch } from '../core/history/memory';
-import type { Entry, Streams } from '../core/history/streams';
+import { newEpoch } from '../core/history/memory';
+import type { Entry } from '../core/history/streams';
 import type { Deliver, Engine, HistoryLimits, Payload, Published } from '../core/history/types';
 import { decodeWire, encodeHead, type Wire } from './codec';
-import type { RedisLink } from './link';
 import { loadStreams, type Loaded } from './load';
-import type { ClusterKeys } from './redis';
 import { Receipts, type PublishRequest } from './receipts';
+import { Copy, type EngineCluster, type EngineCounters } from './engine-parts';
+
+export type { EngineCluster, EngineCounters } from './engine-parts';
 
 /** Bus messages held while the copy is reloaded, at most (beyond it the hub rejoins again). */
 const maxHeldBytes = 64 * 1024 * 1024;
 /** How long a subscribe waits for this hub to catch up with the position a device gives, at most. */
 const catchUpMs = 500;
-
-/** What the engine counts for the metrics and the GUI. */
-export interface EngineCounters {
-  /** Publishes made here while Redis was unreachable (other hubs never got them). */
-  unshared: number;
-  /** Other hubs' publications delivered here late, when this hub rejoined. */
-  late: number;
-  /** Other hubs' publications this hub's devices never got. */
-  missed: number;
-  /** Publications of other hubs delivered here. */
-  received: number;
-}
-
-/** The cluster around the engine. */
-export interface EngineCluster {
-  readonly link: RedisLink;
-  readonly keys: ClusterKeys;
-  readonly self: string;
-  readonly log: Logger;
-  /** The ids of the other hubs that are live members now. */
-  otherHubs(): string[];
-  /** Joins (or leaves) the cluster with the engine's start (stop). */
-  start(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** This hub's copy of the cluster's streams: a memory engine whose streams a reload replaces. */
-class Copy extends MemoryEngine {
-  get data(): Streams {
-    return this.streams;
-  }
-
-  set data(streams: Streams) {
-    this.streams = streams;
-  }
-
-  /** Empty streams with these limits (a reload fills them). */
-  fresh(limits: HistoryLimits): Streams {
-    return this.newStreams(limits);
-  }
-}
 
 const nobody: Deliver = () => 0;
 

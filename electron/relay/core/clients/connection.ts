@@ -66,7 +66,6 @@ const coalesceLimit = 16 * 1024;
 
 const kConnection = Symbol('relay-hub.connection');
 type TaggedSocket = WebSocket & { [kConnection]: Connection };
-
 const connectionOf = (ws: WebSocket): Connection => (ws as TaggedSocket)[kConnection];
 
 // One set of handlers for every socket (`this` is the WebSocket): no closures per connection.

@@ -25,11 +25,7 @@ import { topicAllowed } from '../../core/access/keys';
 import { type SessionStore } from './persistence';
 import { MqttSession, type AedesClient, type SessionContext } from './session';
 import { identify, limitPacketSize, remoteOf, split, textOrBytes, type Identity } from './wire';
-
-type Qos = 0 | 1 | 2;
-
-/** Close codes the operator sees for an MQTT client (no WebSocket close code applies). */
-const mqttCode = { normal: 0, error: 1, keepalive: 2, slow: 4002, revoked: 4003, unregistered: 4000 } as const;
+import { mqttCode, type Qos } from './codes';
 
 /** An MQTT broker speaking for one hub. */
 export class MqttDoor {
