@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { inBatches, publish } from './devices';
 import { download, parseCsv, parseNdjson } from './exports';
 import { expect, test } from './fixtures';
@@ -48,6 +48,32 @@ test.describe('Message inspector', () => {
     await other.close();
     await expect(rows(page).first()).toContainText('from the operator');
     await expect(rows(page).first()).toContainText('GUI');
+  });
+
+  test('a message is chosen where the mouse presses it, though a newer one pushes it down before the release', async ({
+    page,
+    hub,
+  }) => {
+    await openInspector(page, hub.dashboardUrl);
+    const detail = page.getByTestId('message-detail');
+    // Pressed on its body button, or anywhere else on its row: a newer message arrives while the
+    // button is down, so the release lands on another row (the browser then sends no click to either).
+    const targets = [(row: Locator) => row.locator('.body-btn'), (row: Locator) => row.getByRole('cell').first()];
+    for (const [i, target] of targets.entries()) {
+      await publish(hub.baseUrl, { topic: 'press', message: `pressed ${i}` });
+      await expect(rows(page).first()).toContainText(`pressed ${i}`);
+      const box = await target(rows(page).first()).boundingBox();
+      if (box === null) throw new Error('the row is not on screen');
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await publish(hub.baseUrl, { topic: 'press', message: `newer ${i}` });
+      await expect(rows(page).first()).toContainText(`newer ${i}`);
+      await page.mouse.up();
+      await expect(page.getByTestId('message-body')).toHaveText(`pressed ${i}`);
+      await expect(page.locator('[data-testid="message-row"].is-selected')).toContainText(`pressed ${i}`);
+      await page.keyboard.press('Escape');
+      await expect(detail).toHaveCount(0);
+    }
   });
 
   test('pause holds new messages until resumed', async ({ page, hub }) => {

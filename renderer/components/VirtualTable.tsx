@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, type ReactNode, useLayoutEffect, useRef } from 'react';
+import { memo, type MouseEvent, type ReactNode, useLayoutEffect, useRef } from 'react';
 
 /** One column of a virtual table. */
 export interface Column<T> {
@@ -165,6 +165,17 @@ interface RowProps<T> {
 
 function RowView<T>({ row, index, top, height, template, columns, testId, rowId, selected, onClick }: RowProps<T>) {
   const classes = `vtable-row${index % 2 === 1 ? ' vtable-row-alt' : ''}${selected ? ' is-selected' : ''}`;
+  // Chosen on the press, as a list box does: in a live table a newer row can push this one away
+  // before the release, and the browser then sends no click to either. The click still chooses
+  // (a click without a press, from assistive technology). The row's own controls (unregister,
+  // copy, the row's button) act alone.
+  const choose =
+    onClick === undefined
+      ? undefined
+      : (event: MouseEvent) => {
+          if (event.type === 'mousedown' && event.button !== 0) return;
+          if ((event.target as Element).closest('button, a, input, select, textarea') === null) onClick(row);
+        };
   return (
     <div
       role="row"
@@ -173,14 +184,8 @@ function RowView<T>({ row, index, top, height, template, columns, testId, rowId,
       data-testid={testId}
       data-row-id={rowId}
       style={{ gridTemplateColumns: template, height, transform: `translateY(${top}px)` }}
-      onClick={
-        onClick === undefined
-          ? undefined
-          : (event) => {
-              // The row's own controls (unregister, copy, the row's button) act alone.
-              if ((event.target as Element).closest('button, a, input, select, textarea') === null) onClick(row);
-            }
-      }
+      onMouseDown={choose}
+      onClick={choose}
     >
       {columns.map((column) => (
         <div role="cell" key={column.id} className={`vcell${column.align === 'end' ? ' vcell-end' : ''}`}>

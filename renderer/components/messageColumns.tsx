@@ -51,6 +51,11 @@ export const messageColumns: readonly Column<HeldMessage>[] = [
         type="button"
         className="body-btn"
         title="Show the whole message"
+        // Chosen on the press (a newer message can push the row away before the release, and then
+        // no click comes); the click is the keyboard's way (Enter, Space).
+        onMouseDown={(event) => {
+          if (event.button === 0) useStore.getState().selectMessage(m.key);
+        }}
         onClick={() => useStore.getState().selectMessage(m.key)}
       >
         <code>{preview(bodySummary(m.body, m.bytes))}</code>
