@@ -67,3 +67,11 @@ export function setWill(hub: DevicePublishHost, connection: Connection, will: De
   connection.will = will;
   return null;
 }
+
+/** True when `message` is over `max` bytes in UTF-8 (measured only when it could be). */
+export function overLimit(message: Payload, max: number): boolean {
+  if (typeof message !== 'string') return message.length > max;
+  // UTF-8 takes 1 to 3 bytes per UTF-16 code unit: most messages need no measuring.
+  if (message.length * 3 <= max) return false;
+  return message.length > max || Buffer.byteLength(message) > max;
+}

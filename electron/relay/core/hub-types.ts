@@ -91,3 +91,17 @@ export interface HubExtras {
   /** In a cluster: where registrations and sockets are shared with the other hubs. */
   directory?: Directory | null;
 }
+
+/** Counters at zero. */
+export function newCounters(): HubCounters {
+  return {
+    publishedBytes: 0,
+    deliveredBytes: 0,
+    rejected: new Map(),
+    disconnects: new Map(),
+    tlsHandshakeFailures: 0,
+    tlsNotAfter: null,
+    expired: new Map(),
+    mqtt: { connections: 0, sessions: 0, dropped: 0, packetsIn: new Map(), packetsOut: new Map() },
+  };
+}

@@ -3,7 +3,7 @@
  * publishing, heartbeats, statistics and events. `server.ts` feeds it sockets and requests.
  */
 import type { WebSocket } from 'ws';
-import { CloseCode, type DisconnectReason, type PublishReceipt } from '../../../shared/api';
+import { CloseCode, type PublishReceipt } from '../../../shared/api';
 import type {
   ClientInfo,
   ClusterInfo,
@@ -15,29 +15,34 @@ import type {
   UnregisterReason,
   UserInfo,
 } from '../../../shared/hub';
-import { maySubscribe } from './access/access';
 import type { DeliveryFormat } from '../../../shared/protocol';
 import type { Directory } from './clients/cluster';
-import { Connection, type ConnectionHooks } from './clients/connection';
+import type { Connection } from './clients/connection';
 import { MemoryEngine } from './history/memory';
 import type { Engine, HistoryLimits, Payload, Publication, Published } from './history/types';
 import { replicaOf } from './clients/replica';
 import { Delivery, FlushScheduler, rawFrameLength } from './clients/fanout';
-import { answerSubscribe } from './clients/subscribe';
 import { KeyStore } from './access/keys';
 import { Pairings } from './access/pairing';
 import { RelayEvents, type RelayListener } from './events';
-import type { CounterVisitor, HubCounters, HubExtras, PublishSource, Totals } from './hub-types';
+import {
+  newCounters,
+  type CounterVisitor,
+  type HubCounters,
+  type HubExtras,
+  type PublishSource,
+  type Totals,
+} from './hub-types';
 import { createLogger, type Logger } from './log';
 import type { RelayOptions } from './options';
 import type { Identity, Registry } from './clients/registry';
 import { Registrations } from './clients/registrations';
 import type { RegistrationStore } from './storage/store';
 import { Subscribers } from './clients/subscribers';
-import { Presence, presenceClient } from './clients/presence';
-import { willFires } from './clients/will';
+import { Presence } from './clients/presence';
 import { DoorClients } from './door-clients';
-import { publishFromDevice, setWill } from './device-publish';
+import { overLimit } from './device-publish';
+import { Devices } from './devices';
 import { fanOut, publishedEvent, type Recipients } from './publishing';
 import { DeviceFilters } from './clients/device-filters';
 
@@ -56,22 +61,10 @@ export class Hub {
   /** Registrations: made, restored, named, expired, removed. */
   readonly registrations: Registrations;
   readonly #registry: Registry<Connection>;
-  readonly #connIds = new WeakMap<Connection, number>();
-  #connSeq = 0;
   /** Counters for the metrics. */
-  readonly counters: HubCounters = {
-    publishedBytes: 0,
-    deliveredBytes: 0,
-    rejected: new Map(),
-    disconnects: new Map(),
-    tlsHandshakeFailures: 0,
-    tlsNotAfter: null,
-    expired: new Map(),
-    mqtt: { connections: 0, sessions: 0, dropped: 0, packetsIn: new Map(), packetsOut: new Map() },
-  };
+  readonly counters: HubCounters = newCounters();
   /** The structured log. */
   readonly log: Logger;
-  readonly #connections = new Set<Connection>();
   readonly #events = new RelayEvents();
   // The engine's group commit goes first: a device never has a message that is not yet on disk.
   readonly #scheduler = new FlushScheduler(() => this.engine.commit?.());
@@ -82,45 +75,6 @@ export class Hub {
     slowConsumerCloses: 0,
     heartbeatTerminations: 0,
   };
-  readonly #hooks: ConnectionHooks = {
-    onTopics: (connection, topics, since, filters = []) => {
-      // In a cluster this hub may lag the one the device came from by a moment: caught up first.
-      this.engine.whenCurrent(since, () => {
-        const record = connection.record;
-        if (this.#registry.get(record.id) !== record) return;
-        const refused = this.registrations.keyCheck(record, (key) => maySubscribe(key, [...topics, ...filters]));
-        if (refused !== null) {
-          this.noteRejected('forbidden');
-          connection.sendError('forbidden', refused);
-          return;
-        }
-        const before = record.topics;
-        this.#deviceFilters.set(connection, filters);
-        if (!this.registrations.setTopics(record, topics)) return;
-        this.presence.watch(connection, connection.presence);
-        this.#announceTopics(record, before, record.topics);
-        this.#emit(() => ({ type: 'topics', id: record.id, userId: record.userId, topics: [...record.topics] }));
-        // What a subscribe brings: what was missed (asked with `since`), or the retained message.
-        answerSubscribe(this.engine, connection, topics, since);
-      });
-    },
-    onPublish: (connection, request, echo) => publishFromDevice(this, connection, request, echo),
-    onWill: (connection, will) => setWill(this, connection, will),
-    onSlowConsumer: (connection, bufferedBytes) => {
-      const policy = this.options.slowConsumerPolicy;
-      const { id, userId, dropped } = connection.record;
-      if (policy === 'drop') this.#totals.droppedMessages++;
-      else this.#totals.slowConsumerCloses++;
-      // One line per connection, not per dropped frame: the disconnect line gives the total.
-      if (policy === 'close' || dropped === 0) {
-        const conn = this.#connIds.get(connection);
-        this.log.warn({ conn, client: id, user: userId, bufferedBytes, policy }, 'slow consumer');
-      }
-      if (this.#events.firehose) this.#emit(() => ({ type: 'slow-consumer', id, userId, bufferedBytes, policy }));
-    },
-    onClose: (connection, reason, code) => this.#onClose(connection, reason, code),
-  };
-
   /** Where publications get their offsets, and where history and retained messages live. */
   engine: Engine;
   /** The device keys. */
@@ -143,6 +97,8 @@ export class Hub {
   readonly presence: Presence;
   /** The doors' clients as the operator sees them (see `core/door-clients.ts`). */
   readonly doorClients: DoorClients;
+  /** The device sockets (see `core/devices.ts`). */
+  readonly devices: Devices;
 
   constructor(
     readonly options: RelayOptions,
@@ -175,21 +131,20 @@ export class Hub {
       this.doors,
       (id) => this.registrations.directory?.locationOf(id) ?? null,
     );
-    this.doorClients = new DoorClients({
-      doors: this.doors,
-      presence: this.presence,
-      log: this.log,
-      counters: this.counters,
+    this.doorClients = new DoorClients(this, {
       totals: this.#totals,
-      options,
       registered: (id) => this.#registry.get(id) !== undefined,
       emit: (build) => this.#emit(build),
     });
-    this.doors.watch((sub, joined, left) => {
-      const client = presenceClient(sub.id, sub.userId, sub.protocol);
-      for (const topic of joined) this.presence.announce(topic, 'join', client);
-      for (const topic of left) this.presence.announce(topic, 'leave', client);
+    this.devices = new Devices(this, {
+      registry: this.#registry,
+      deviceFilters: this.#deviceFilters,
+      scheduler: this.#scheduler,
+      totals: this.#totals,
+      firehose: () => this.#events.firehose,
+      emit: (build) => this.#emit(build),
     });
+    this.presence.follow(this.doors);
   }
 
   /** Switches to another engine, and cluster directory (between a stop and a start: no socket is open). */
@@ -206,7 +161,7 @@ export class Hub {
       emit: (build) => this.#emit(build),
       info: (record) => this.registrations.info(record),
       unregister: (id) => this.registrations.unregister(id, undefined, 'request', false),
-      connections: () => this.#connections,
+      connections: () => this.devices.all,
       adoptKey: (key) => {
         if (this.registrations.adoptKey(key) === 'revoked') this.pairings.forgetKey(key.id);
       },
@@ -215,7 +170,7 @@ export class Hub {
       presence: (record, before, after, socket) => {
         // A socket here announces itself; a topics change counts while the socket is on another hub.
         if (record.link !== null || (!socket && this.registrations.directory?.locationOf(record.id) == null)) return;
-        this.#announceTopics(record, before, after);
+        this.devices.announceTopics(record, before, after);
       },
     });
   }
@@ -262,11 +217,7 @@ export class Hub {
 
   /** True when `message` is over `maxMessageBytes` in UTF-8 (measured only when it could be). */
   messageTooLarge(message: Payload): boolean {
-    const max = this.options.maxMessageBytes;
-    if (typeof message !== 'string') return message.length > max;
-    // UTF-8 takes 1 to 3 bytes per UTF-16 code unit: most messages need no measuring.
-    if (message.length * 3 <= max) return false;
-    return message.length > max || Buffer.byteLength(message) > max;
+    return overLimit(message, this.options.maxMessageBytes);
   }
 
   /** True when the id is registered. */
@@ -352,53 +303,17 @@ export class Hub {
     format: DeliveryFormat = 'raw',
     waitForSubscribe = false,
   ): Connection | null {
-    const record = this.#registry.get(id);
-    if (!record) {
-      // Unregistered while the upgrade was in flight.
-      ws.close(CloseCode.unregistered, 'unregistered');
-      return null;
-    }
-    record.link?.close(CloseCode.replaced, 'replaced');
-    const connection = new Connection(
-      ws,
-      record,
-      this.options,
-      this.#scheduler,
-      this.#hooks,
-      remoteAddress,
-      format,
-      waitForSubscribe,
-    );
-    record.link = connection;
-    this.registrations.connected(record, connection.remoteAddress);
-    this.#connections.add(connection);
-    const conn = ++this.#connSeq;
-    this.#connIds.set(connection, conn);
-    this.log.info({ conn, client: id, user: record.userId, remote: remoteAddress }, 'connected');
-    const info = this.registrations.info(record);
-    this.#emit(() => ({ type: 'connected', client: info }));
-    this.#announceTopics(record, [], record.topics);
-    return connection;
+    return this.devices.attach(id, ws, remoteAddress, format, waitForSubscribe);
   }
 
   /** One heartbeat round: terminate clients that missed the previous ping, ping the rest. */
   heartbeat(): void {
-    for (const connection of this.#connections) {
-      if (!connection.isAlive) {
-        this.#totals.heartbeatTerminations++;
-        const { id, userId } = connection.record;
-        this.log.warn({ conn: this.#connIds.get(connection), client: id, user: userId }, 'heartbeat timeout');
-        connection.terminate('heartbeat_timeout');
-        continue;
-      }
-      connection.isAlive = false;
-      connection.ws.ping();
-    }
+    this.devices.heartbeat();
   }
 
   /** Live connections (for shutdown). */
   connections(): ReadonlySet<Connection> {
-    return this.#connections;
+    return this.devices.all;
   }
 
   /** Flushes corked sockets now. */
@@ -421,7 +336,7 @@ export class Hub {
   stats(): HubStats {
     return {
       registered: this.#registry.size,
-      connected: this.#connections.size + this.doorClients.connected,
+      connected: this.devices.all.size + this.doorClients.connected,
       users: this.#registry.userCount,
       topics: this.#registry.topicCount,
       ...this.#totals,
@@ -471,47 +386,12 @@ export class Hub {
     };
   }
 
-  /** Join and leave events for a device whose live topics went from `before` to `after`. */
-  #announceTopics(record: { id: string; userId: number }, before: readonly string[], after: readonly string[]): void {
-    const client = presenceClient(record.id, record.userId, 'ws');
-    for (const topic of before) if (!after.includes(topic)) this.presence.announce(topic, 'leave', client);
-    for (const topic of after) if (!before.includes(topic)) this.presence.announce(topic, 'join', client);
-  }
-
   /** A registration as the operator sees it, with the MQTT filters of its connection when it has some. */
   #info(record: Parameters<Registrations['info']>[0]): ClientInfo {
     const info = this.registrations.info(record);
     const filters = record.link === null ? [] : this.#deviceFilters.of(record.link);
     if (filters.length > 0) info.filters = [...filters];
     return info;
-  }
-
-  #onClose(connection: Connection, reason: DisconnectReason, code: number): void {
-    this.#connections.delete(connection);
-    this.#deviceFilters.remove(connection);
-    const { record } = connection;
-    this.presence.watch(connection, false);
-    if (record.link === connection) {
-      record.link = null;
-      this.#announceTopics(record, record.topics, []);
-    }
-    if (connection.will !== null && willFires(reason, code)) {
-      // Exactly a publish from this device (its key's scope, the message limit), made for it now.
-      const will = connection.will;
-      connection.will = null;
-      const outcome = this.#hooks.onPublish(connection, will, false);
-      if (outcome instanceof Promise) outcome.catch(() => undefined);
-      this.log.info({ client: record.id, user: record.userId, topic: will.topic }, 'last will published');
-    }
-    this.registrations.disconnected(record, { reason, code });
-    const key = `${reason} ${code}`;
-    this.counters.disconnects.set(key, (this.counters.disconnects.get(key) ?? 0) + 1);
-    const conn = this.#connIds.get(connection);
-    this.log.info(
-      { conn, client: record.id, user: record.userId, reason, code, dropped: record.dropped },
-      'disconnected',
-    );
-    this.#emit(() => ({ type: 'disconnected', id: record.id, userId: record.userId, reason, code }));
   }
 
   #emit(build: () => RelayEvent): void {

@@ -29,6 +29,15 @@ export class Presence {
     private readonly elsewhere: (id: string) => string | null = () => null,
   ) {}
 
+  /** Announces the joins and leaves of every door client of `doors` (their subscribes and ends). */
+  follow(doors: Subscribers): void {
+    doors.watch((sub, joined, left) => {
+      const client = presenceClient(sub.id, sub.userId, sub.protocol);
+      for (const topic of joined) this.announce(topic, 'join', client);
+      for (const topic of left) this.announce(topic, 'leave', client);
+    });
+  }
+
   /** Starts (or stops, `on` false) sending join/leave events of its topics to `watcher`. */
   watch(watcher: Connection | Subscriber, on: boolean): void {
     if (on) this.#watchers.add(watcher);
