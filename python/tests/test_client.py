@@ -205,3 +205,29 @@ def test_registers_again_when_the_hub_has_forgotten_it(hub, tmp_path):
             assert (await inbox.get()).message == "after"
 
     run(main())
+
+
+def test_its_will_is_published_when_its_connection_is_cut_and_not_when_it_closes(hub):
+    async def main():
+        will = {"topic": "status", "message": "sensor-1 is gone"}
+        async with Client(hub.url, 1, topics=["status"]) as reader:
+            inbox = Inbox(reader)
+            await inbox.subscribed()
+            async with Client(hub.url, 2, topics=["cats"], will=will, backoff=Backoff(base=5)) as device:
+                await device.wait_for_state("open", 10)
+                # The will frame follows the open: a publish answered after it was taken.
+                assert await device.publish("cats", "hello") == 0
+                device._ws.transport.abort()  # a cut network: no close frame reaches the hub
+                message = await inbox.get()
+                assert (message.topic, message.message) == ("status", "sensor-1 is gone")
+            async with Client(hub.url, 3, topics=["cats"], will=will) as polite:
+                await polite.wait_for_state("open", 10)
+                assert await polite.publish("cats", "hello") == 0
+            # Closed normally (1000): no will. A publish after it arrives first, alone.
+            async with Client(hub.url, 4, topics=["dogs"]) as writer:
+                await writer.wait_for_state("open", 10)
+                await writer.publish("status", "still here")
+            message = await inbox.get()
+            assert (message.topic, message.message) == ("status", "still here")
+
+    run(main())
