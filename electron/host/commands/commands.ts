@@ -23,7 +23,7 @@ import type { FeedListener, HubFeed } from '../feed/feed';
 import { runKeyCommand } from './commands-keys';
 import { runStreamCommand } from './commands-streams';
 import { LimitError, type Relay } from '../../relay/index';
-import { runWebhookCommand } from '../commands-webhooks';
+import { runWebhookCommand } from './commands-webhooks';
 
 /** Settings that cannot be applied (invalid together, or the server cannot listen with them): code `invalid_settings`. */
 export class SettingsError extends Error {

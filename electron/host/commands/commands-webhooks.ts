@@ -2,10 +2,10 @@
  * The GUI's webhook commands: list (with each hook's state), add, remove, send a test. Arguments
  * are parsed with the same pure parser as `POST /webhooks`.
  */
-import { parseNoArg } from '../../shared/command-args';
-import type { CommandName, CommandResult } from '../../shared/ipc';
-import { parseWebhookIdArg, parseWebhookRequest } from '../../shared/webhooks';
-import type { Relay } from '../relay/index';
+import { parseNoArg } from '../../../shared/command-args';
+import type { CommandName, CommandResult } from '../../../shared/ipc';
+import { parseWebhookIdArg, parseWebhookRequest } from '../../../shared/webhooks';
+import type { Relay } from '../../relay/index';
 
 /** The commands answered here. */
 export type WebhookCommand = Extract<CommandName, 'listWebhooks' | 'addWebhook' | 'removeWebhook' | 'testWebhook'>;
