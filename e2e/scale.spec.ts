@@ -155,22 +155,39 @@ test(`${deviceCount.toLocaleString('en-US')} connected devices under a fan-out l
     await measure('users, topics, keys, log, clients under load', since);
 
     // A second dashboard opened now, on the busy hub: its first answer holds all 10,000 clients.
+    const freshFrom = await page.evaluate(() => performance.now());
     const fresh = await page.context().newPage();
     await fresh.goto(hub.dashboardUrl);
     await expect(fresh.getByTestId('client-count')).toHaveText(`${total} clients`);
     const opened = await longest(fresh);
     await fresh.close();
+    const freshTo = await page.evaluate(() => performance.now());
+    // The first page while the second one opens (the hub builds a 10,000-client snapshot meanwhile):
+    // held to the opening's budget, and reported; every other moment to the tighter one below.
+    const whileOpening = await page.evaluate(
+      ([from, to]) =>
+        Math.round(Math.max(0, ...window.longTasks.filter((t) => t.at >= from && t.at <= to).map((t) => t.ms))),
+      [freshFrom, freshTo] as const,
+    );
 
     const done = await load.stop();
     load = null;
     const perSecond = Math.round(done.delivered / done.seconds).toLocaleString('en-US');
     console.log(`load: ${done.published} publishes in ${done.seconds.toFixed(1)} s, ${perSecond} deliveries/s`);
-    const all = await longest(page, loaded);
+    const all = await page.evaluate(
+      ([from, skipFrom, skipTo]) => {
+        const tasks = window.longTasks.filter((t) => t.at >= from && (t.at < skipFrom || t.at > skipTo));
+        return { ms: Math.round(Math.max(0, ...tasks.map((t) => t.ms))), count: tasks.length };
+      },
+      [loaded, freshFrom, freshTo] as const,
+    );
     for (const [name, result] of phases) console.log(`  longest task, ${name}: ${result.ms} ms (${result.count} long)`);
     console.log(`longest main-thread task with ${total} devices under load: ${all.ms} ms (${all.count} long tasks)`);
     console.log(`a dashboard opened on the busy hub (its start and the ${total}-client snapshot): ${opened.ms} ms`);
+    console.log(`the first dashboard meanwhile: longest task ${whileOpening} ms`);
     expect(all.ms).toBeLessThanOrEqual(longestAllowedMs);
     expect(opened.ms).toBeLessThanOrEqual(longestOpeningMs);
+    expect(whileOpening).toBeLessThanOrEqual(longestOpeningMs);
   } finally {
     await load?.stop();
     for (const device of devices) device.close();
