@@ -24,8 +24,10 @@ export default defineConfig({
   forbidOnly: process.env.CI !== undefined,
   projects: [
     { name: 'gui', testIgnore: /scale\.spec\.ts/ },
-    // The scale spec measures the main thread's long tasks: it runs alone, after the others.
-    { name: 'scale', testMatch: /scale\.spec\.ts/, dependencies: ['gui'] },
+    // The scale spec measures the main thread's long tasks: it runs alone, after the others. A
+    // 2-core machine shows a stray long task in about one run of six (0–77 ms usually, 176 ms
+    // once): a measurement over budget is taken again once and reported as flaky; two in a row fail.
+    { name: 'scale', testMatch: /scale\.spec\.ts/, dependencies: ['gui'], retries: 1 },
   ],
   use: {
     browserName: 'chromium',

@@ -16,7 +16,7 @@ import {
 export const treeRefreshMs = 500;
 
 /** New topics the tree adds per task: 10,000 arrive as a few short tasks, not one long one. */
-export const treeGrowthPerTask = 2_000;
+export const treeGrowthPerTask = 500;
 
 /**
  * Starts the hub's topic tree for this page while the calling view is shown (and the hub is
