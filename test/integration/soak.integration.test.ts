@@ -204,84 +204,92 @@ describe('soak', () => {
     }
   });
 
-  it('in process: handles, timers and heap return to the baseline after the churn', async () => {
-    const { relay, port } = await startHub({ heartbeatIntervalMs: 1_000 });
-    const gc = exposeGc();
-    // Sockets (the devices', the hub's), timers and other handles, by type.
-    const count = (): Record<string, number> => {
-      const counts: Record<string, number> = {};
-      for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
-      return counts;
-    };
-    const started = count();
-    /** Waits (up to 5 s) until the counts equal `expected`, or, not `exactly`, are no higher. */
-    const backTo = async (expected: Record<string, number>, exactly: boolean): Promise<Record<string, number>> => {
-      const off = (now: Record<string, number>): boolean =>
-        Object.keys({ ...now, ...expected }).some((type) =>
-          exactly ? now[type] !== expected[type] : (now[type] ?? 0) > (expected[type] ?? 0),
+  // The heap bound (0.75 KiB kept per socket churned) sits close to what a GC's timing leaves behind:
+  // one fresh-clone run in four measured 0.81 KiB; a measurement over it is taken again once (a leak
+  // fails both).
+  it(
+    'in process: handles, timers and heap return to the baseline after the churn',
+    { retry: 1 },
+    async () => {
+      const { relay, port } = await startHub({ heartbeatIntervalMs: 1_000 });
+      const gc = exposeGc();
+      // Sockets (the devices', the hub's), timers and other handles, by type.
+      const count = (): Record<string, number> => {
+        const counts: Record<string, number> = {};
+        for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
+        return counts;
+      };
+      const started = count();
+      /** Waits (up to 5 s) until the counts equal `expected`, or, not `exactly`, are no higher. */
+      const backTo = async (expected: Record<string, number>, exactly: boolean): Promise<Record<string, number>> => {
+        const off = (now: Record<string, number>): boolean =>
+          Object.keys({ ...now, ...expected }).some((type) =>
+            exactly ? now[type] !== expected[type] : (now[type] ?? 0) > (expected[type] ?? 0),
+          );
+        return eventually(count, (now) => !off(now), 5_000);
+      };
+      let peakSockets = 0;
+      /** At least `secs` of churn, and at least `sockets` sockets (up to 20 s more). */
+      const churn = (secs: number, sockets = 0): Promise<SoakResult> => {
+        const progress = { cycles: 0, connections: 0 };
+        return runSoak({
+          port,
+          clients: 200,
+          users: 50,
+          topics: 4,
+          seconds: secs,
+          progress,
+          until: () => progress.connections >= sockets,
+          maxSeconds: secs + 20,
+          broadcastsPerSec: 20,
+          directsPerSec: 50,
+          lifetimeMs: [50, 250],
+          rampMs: 200,
+          onRampedUp: () => (peakSockets = Math.max(peakSockets, count().TCPSocketWrap ?? 0)),
+        });
+      };
+      const settled = async (): Promise<void> => {
+        expect(relay.stats()).toMatchObject({ registered: 0, users: 0, topics: 0 });
+        const stats = await eventually(
+          () => relay.stats(),
+          (s) => s.connected === 0,
+          5_000,
         );
-      return eventually(count, (now) => !off(now), 5_000);
-    };
-    let peakSockets = 0;
-    /** At least `secs` of churn, and at least `sockets` sockets (up to 20 s more). */
-    const churn = (secs: number, sockets = 0): Promise<SoakResult> => {
-      const progress = { cycles: 0, connections: 0 };
-      return runSoak({
-        port,
-        clients: 200,
-        users: 50,
-        topics: 4,
-        seconds: secs,
-        progress,
-        until: () => progress.connections >= sockets,
-        maxSeconds: secs + 20,
-        broadcastsPerSec: 20,
-        directsPerSec: 50,
-        lifetimeMs: [50, 250],
-        rampMs: 200,
-        onRampedUp: () => (peakSockets = Math.max(peakSockets, count().TCPSocketWrap ?? 0)),
-      });
-    };
-    const settled = async (): Promise<void> => {
-      expect(relay.stats()).toMatchObject({ registered: 0, users: 0, topics: 0 });
-      const stats = await eventually(
-        () => relay.stats(),
-        (s) => s.connected === 0,
-        5_000,
-      );
-      expect(stats.connected).toBe(0);
-    };
-    try {
-      // A first round warms up code, inline caches and pools (V8's heap grows ~2.5 MiB over it,
-      // once). Once its sockets are gone, the counts are the baseline (one passing timer of the
-      // hub's start may be in the very first counts, so those are only an upper bound).
-      expectClean(await churn(2, 1_200));
-      await settled();
-      const baseline = await backTo(started, false);
-      expect(Object.keys(baseline).filter((type) => (baseline[type] ?? 0) > (started[type] ?? 0))).toEqual([]);
-      const heapBefore = heapAfterGc(gc);
-      const result = await churn(2, 2_000);
-      expectClean(result);
-      await settled();
-      // The same sockets, timers and handles as before the round: nothing left behind per device.
-      expect(await backTo(baseline, true)).toEqual(baseline);
-      // The heap after full collections: a leak of 1 KiB per socket would add `connections` KiB
-      // (≥ 2,000 sockets here); three quarters of that is the bound. After one warm round the heap
-      // moved by +200 to +550 KiB over this round, and stayed flat over 8 rounds (10,800 sockets);
-      // an injected leak of 1 KiB per socket measured +2,725 KiB over 2,195 sockets.
-      const grown = heapAfterGc(gc) - heapBefore;
-      console.log(
-        `soak (in process): ${result.connections} sockets, ${result.cycles} cycles, heap ${grown >= 0 ? '+' : ''}` +
-          `${(grown / KiB).toFixed(0)} KiB after GC (bound ${(result.connections * 0.75).toFixed(0)} KiB)`,
-      );
-      // The resource check saw the churn: 200 device sockets and their hub ends were open.
-      expect(peakSockets).toBeGreaterThanOrEqual(200);
-      expect(result.connections).toBeGreaterThanOrEqual(2_000);
-      expect(grown).toBeLessThan(result.connections * KiB * 0.75);
-    } finally {
-      await relay.stop();
-    }
-  }, 60_000);
+        expect(stats.connected).toBe(0);
+      };
+      try {
+        // A first round warms up code, inline caches and pools (V8's heap grows ~2.5 MiB over it,
+        // once). Once its sockets are gone, the counts are the baseline (one passing timer of the
+        // hub's start may be in the very first counts, so those are only an upper bound).
+        expectClean(await churn(2, 1_200));
+        await settled();
+        const baseline = await backTo(started, false);
+        expect(Object.keys(baseline).filter((type) => (baseline[type] ?? 0) > (started[type] ?? 0))).toEqual([]);
+        const heapBefore = heapAfterGc(gc);
+        const result = await churn(2, 2_000);
+        expectClean(result);
+        await settled();
+        // The same sockets, timers and handles as before the round: nothing left behind per device.
+        expect(await backTo(baseline, true)).toEqual(baseline);
+        // The heap after full collections: a leak of 1 KiB per socket would add `connections` KiB
+        // (≥ 2,000 sockets here); three quarters of that is the bound. After one warm round the heap
+        // moved by +200 to +550 KiB over this round, and stayed flat over 8 rounds (10,800 sockets);
+        // an injected leak of 1 KiB per socket measured +2,725 KiB over 2,195 sockets.
+        const grown = heapAfterGc(gc) - heapBefore;
+        console.log(
+          `soak (in process): ${result.connections} sockets, ${result.cycles} cycles, heap ${grown >= 0 ? '+' : ''}` +
+            `${(grown / KiB).toFixed(0)} KiB after GC (bound ${(result.connections * 0.75).toFixed(0)} KiB)`,
+        );
+        // The resource check saw the churn: 200 device sockets and their hub ends were open.
+        expect(peakSockets).toBeGreaterThanOrEqual(200);
+        expect(result.connections).toBeGreaterThanOrEqual(2_000);
+        expect(grown).toBeLessThan(result.connections * KiB * 0.75);
+      } finally {
+        await relay.stop();
+      }
+    },
+    60_000,
+  );
 
   it(
     `the headless hub under churn for ${seconds} s: nothing lost or reordered, no leak, memory flat`,
