@@ -209,7 +209,7 @@ describe('soak', () => {
   // fails both).
   it(
     'in process: handles, timers and heap return to the baseline after the churn',
-    { retry: 1 },
+    { retry: 1, timeout: 60_000 },
     async () => {
       const { relay, port } = await startHub({ heartbeatIntervalMs: 1_000 });
       const gc = exposeGc();
@@ -288,7 +288,6 @@ describe('soak', () => {
         await relay.stop();
       }
     },
-    60_000,
   );
 
   it(
