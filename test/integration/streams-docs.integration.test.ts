@@ -72,5 +72,7 @@ it('the Python receiver gets a signed delivery from a hook added with the curl o
     return receiver.lines.length > 0;
   }, 'a delivery');
   expect(receiver.lines[0]).toContain("'topic': 'sensors/t'");
+  // The receiver prints before its 204 reaches the hub: the hook's state follows the answer.
+  await waitFor(() => hub?.relay.webhooks()[0]?.lastStatus !== 0, "the receiver's answer");
   expect(hub.relay.webhooks()[0]).toMatchObject({ lastStatus: 204, rejected: 0 });
 });
