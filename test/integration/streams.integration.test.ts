@@ -55,8 +55,11 @@ describe('GET /stream', () => {
       });
       expect(res.status).toBe(200);
       await publish('text', 'héllo\nworld');
-      await until(() => lines.length >= 3);
-      const [binary, text] = lines.slice(1);
+      // A message after the multi-byte one: the chunk framing (length in bytes) kept the stream whole.
+      await publish('text', 'après ✓');
+      await until(() => lines.length >= 4);
+      const [binary, text, after] = lines.slice(1);
+      expect(after).toMatchObject({ topic: 'text', message: 'après ✓', offset: 2 });
       expect(binary).toMatchObject({ topic: 'bin', encoding: 'base64', offset: 1 });
       expect(Buffer.from(binary?.message as string, 'base64').equals(bytes)).toBe(true);
       expect(text).toMatchObject({ topic: 'text', message: 'héllo\nworld', offset: 1 });

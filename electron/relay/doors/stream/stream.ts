@@ -54,6 +54,20 @@ function envelopeOf(delivery: Delivery): string {
   return lastEnvelope;
 }
 
+// The last chunk framed for the wire (chunked encoding), with the text it frames.
+let lastChunkText = '';
+let lastChunk: Buffer = Buffer.alloc(0);
+
+/** `text` as one HTTP/1.1 chunk; the same text (one event fanned out to many streams) is framed once. */
+function chunkOf(text: string): Buffer {
+  if (text !== lastChunkText) {
+    const body = Buffer.from(text);
+    lastChunk = Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n')]);
+    lastChunkText = text;
+  }
+  return lastChunk;
+}
+
 const eventText = (protocol: 'sse' | 'ndjson', envelope: string, id: string): string =>
   protocol === 'sse' ? `id: ${id}\ndata: ${envelope}\n\n` : `${envelope.slice(0, -1)},"id":"${id}"}\n`;
 
@@ -150,7 +164,14 @@ export class HttpStream implements Subscriber, Flushable {
     const text = this.#pending.length === 1 ? (this.#pending[0] as string) : this.#pending.join('');
     this.#pending = [];
     this.#pendingBytes = 0;
-    this.res.write(text);
+    const { res } = this;
+    const socket = res.socket;
+    // Once the head is out and nothing waits inside the response, a chunk goes straight to the
+    // socket, framed here: one write instead of the four `res.write()` makes for chunked encoding,
+    // and the bytes of an event shared by many streams are encoded once.
+    if (res.chunkedEncoding && res.headersSent && socket !== null && res.writableLength === socket.writableLength) {
+      socket.write(chunkOf(text));
+    } else res.write(text);
   }
 
   #queue(text: string): void {
