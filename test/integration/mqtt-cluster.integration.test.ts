@@ -10,26 +10,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCluster, waitForMembers, waitForState, type TestCluster } from '../support/cluster';
 import { Gate } from '../support/gate';
-import { killMosquittos, mosquittoPub, mosquittoRun, mosquittoSub } from '../support/mqtt';
-import { startRedis } from '../support/redis';
-import { postJson, startHub, type TestHub } from '../support/relay';
+import { closeMqtt, mosquittoPub, mosquittoRun, mosquittoSub, mqttHub, mqttPortOf } from '../support/mqtt';
+import { startRedis, type TestRedis } from '../support/redis';
+import { postJson, type TestHub } from '../support/relay';
 import { waitFor } from '../support/sdk';
 
 let cluster: TestCluster | null = null;
-/** What a test started by hand, stopped in reverse order. */
-const stops: (() => Promise<unknown>)[] = [];
+let redis: TestRedis | null = null;
+let gate: Gate | null = null;
 afterEach(async () => {
-  killMosquittos();
+  await closeMqtt();
   await cluster?.stop();
   cluster = null;
-  for (const stop of stops.splice(0).reverse()) await stop();
+  await gate?.shut();
+  gate = null;
+  await redis?.stop();
+  redis = null;
 });
-
-const mqttPort = (hub: TestHub): number => {
-  const port = hub.relay.address()?.mqtt?.port;
-  if (typeof port !== 'number') throw new Error('no MQTT port');
-  return port;
-};
 
 /** `mosquitto_sub` printing each message as `<qos> <topic> <payload>`. */
 const withQos = ['-F', '%q %t %p'];
@@ -38,17 +35,17 @@ describe('MQTT in a cluster', () => {
   it('delivers a publish made over MQTT on hub A to an MQTT subscriber on hub B, and shares retained messages', async () => {
     cluster = await startCluster(2, { mqttPort: 0 });
     const [a, b] = cluster.hubs as [TestHub, TestHub];
-    const sub = await mosquittoSub(mqttPort(b), ['-t', 'plant/#', '-v', '-q', '1']);
-    await mosquittoPub(mqttPort(a), ['-t', 'plant/pump', '-m', 'on', '-q', '1']);
+    const sub = await mosquittoSub(mqttPortOf(b), ['-t', 'plant/#', '-v', '-q', '1']);
+    await mosquittoPub(mqttPortOf(a), ['-t', 'plant/pump', '-m', 'on', '-q', '1']);
     await postJson(a.port, '/publish', { topic: 'plant/valve', message: 'closed' });
     expect(await sub.waitFor(2)).toEqual(['plant/pump on', 'plant/valve closed']);
 
-    await mosquittoPub(mqttPort(a), ['-t', 'plant/level', '-m', '73%', '-r', '-q', '1']);
-    const later = await mosquittoSub(mqttPort(b), ['-t', 'plant/level', '-F', '%r %t %p']);
+    await mosquittoPub(mqttPortOf(a), ['-t', 'plant/level', '-m', '73%', '-r', '-q', '1']);
+    const later = await mosquittoSub(mqttPortOf(b), ['-t', 'plant/level', '-F', '%r %t %p']);
     expect(await later.waitFor(1)).toEqual(['1 plant/level 73%']);
     // A retained message goes out at QoS 1 (at most the subscription's) from every hub, as from one.
     const [onA, onB] = await Promise.all(
-      [a, b].map((hub) => mosquittoSub(mqttPort(hub), ['-t', 'plant/level', '-q', '2', '-F', '%q %r %t %p'])),
+      [a, b].map((hub) => mosquittoSub(mqttPortOf(hub), ['-t', 'plant/level', '-q', '2', '-F', '%q %r %t %p'])),
     );
     expect(await onA?.waitFor(1)).toEqual(['1 1 plant/level 73%']);
     expect(await onB?.waitFor(1)).toEqual(['1 1 plant/level 73%']);
@@ -58,13 +55,13 @@ describe('MQTT in a cluster', () => {
     cluster = await startCluster(2, { mqttPort: 0 });
     const [a, b] = cluster.hubs as [TestHub, TestHub];
     const [localAt2, remoteAt2, remoteAt1] = await Promise.all([
-      mosquittoSub(mqttPort(a), ['-t', 'qos/#', '-q', '2', ...withQos]),
-      mosquittoSub(mqttPort(b), ['-t', 'qos/#', '-q', '2', ...withQos]),
-      mosquittoSub(mqttPort(b), ['-t', 'qos/#', '-q', '1', ...withQos]),
+      mosquittoSub(mqttPortOf(a), ['-t', 'qos/#', '-q', '2', ...withQos]),
+      mosquittoSub(mqttPortOf(b), ['-t', 'qos/#', '-q', '2', ...withQos]),
+      mosquittoSub(mqttPortOf(b), ['-t', 'qos/#', '-q', '1', ...withQos]),
     ]);
-    await mosquittoPub(mqttPort(a), ['-t', 'qos/one', '-m', 'at least once', '-q', '1']);
-    await mosquittoPub(mqttPort(a), ['-t', 'qos/two', '-m', 'exactly once', '-q', '2']);
-    await mosquittoPub(mqttPort(a), ['-t', 'qos/zero', '-m', 'at most once', '-q', '0']);
+    await mosquittoPub(mqttPortOf(a), ['-t', 'qos/one', '-m', 'at least once', '-q', '1']);
+    await mosquittoPub(mqttPortOf(a), ['-t', 'qos/two', '-m', 'exactly once', '-q', '2']);
+    await mosquittoPub(mqttPortOf(a), ['-t', 'qos/zero', '-m', 'at most once', '-q', '0']);
     // The GUI's publish form sets the QoS MQTT subscribers get (its command calls this); HTTP has none.
     await a.relay.publish({ topic: 'qos/gui', message: 'from the GUI', qos: 2 }, 'gui');
     await postJson(a.port, '/publish', { topic: 'qos/http', message: 'over HTTP' });
@@ -86,33 +83,29 @@ describe('MQTT in a cluster', () => {
     const [a, b] = cluster.hubs as [TestHub, TestHub];
     const session = ['-c', '-i', 'away-on-b', '-q', '2', '-t', 'inbox/#'];
     // Subscribes with clean session 0, then leaves.
-    expect((await mosquittoRun('mosquitto_sub', mqttPort(b), [...session, '-E'])).code).toBe(0);
+    expect((await mosquittoRun('mosquitto_sub', mqttPortOf(b), [...session, '-E'])).code).toBe(0);
     await waitFor(() => b.relay.client('mqtt:away-on-b')?.connected === false, 'the session away');
-    await mosquittoPub(mqttPort(a), ['-t', 'inbox/one', '-m', 'kept at QoS 1', '-q', '1']);
-    await mosquittoPub(mqttPort(a), ['-t', 'inbox/two', '-m', 'kept at QoS 2', '-q', '2']);
-    await mosquittoPub(mqttPort(a), ['-t', 'inbox/zero', '-m', 'not kept', '-q', '0']);
+    await mosquittoPub(mqttPortOf(a), ['-t', 'inbox/one', '-m', 'kept at QoS 1', '-q', '1']);
+    await mosquittoPub(mqttPortOf(a), ['-t', 'inbox/two', '-m', 'kept at QoS 2', '-q', '2']);
+    await mosquittoPub(mqttPortOf(a), ['-t', 'inbox/zero', '-m', 'not kept', '-q', '0']);
     // The QoS 1/2 PUBACKs came once hub B had counted its delivery: queued there by then.
     expect(b.relay.client('mqtt:away-on-b')?.mqtt?.queued).toBe(2);
-    const back = await mosquittoRun('mosquitto_sub', mqttPort(b), [...session, ...withQos, '-W', '2']);
+    const back = await mosquittoRun('mosquitto_sub', mqttPortOf(b), [...session, ...withQos, '-W', '2']);
     expect(back.stdout.trim().split('\n')).toEqual(['1 inbox/one kept at QoS 1', '2 inbox/two kept at QoS 2']);
   }, 30_000);
 
   it('delivers late at their QoS the publishes made on hub A while hub B was cut off from Redis', async () => {
-    const redis = await startRedis();
-    stops.push(() => redis.stop());
-    const gate = await Gate.open(redis.port);
-    stops.push(() => gate.shut());
-    const a = await startHub({ broker: redis.url, mqttPort: 0 });
-    stops.push(() => a.relay.stop());
-    const b = await startHub({ broker: `redis://127.0.0.1:${gate.port}/0`, mqttPort: 0 });
-    stops.push(() => b.relay.stop());
+    redis = await startRedis();
+    gate = await Gate.open(redis.port);
+    const a = await mqttHub({ broker: redis.url });
+    const b = await mqttHub({ broker: `redis://127.0.0.1:${gate.port}/0` });
     await waitForMembers(a, 2);
     await waitForMembers(b, 2);
-    const sub = await mosquittoSub(mqttPort(b), ['-t', 'late/#', '-q', '2', ...withQos]);
+    const sub = await mosquittoSub(b.mqtt, ['-t', 'late/#', '-q', '2', ...withQos]);
     await gate.shut();
     await waitForState(b, 'degraded');
-    await mosquittoPub(mqttPort(a), ['-t', 'late/one', '-m', 'while B was away', '-q', '1']);
-    await mosquittoPub(mqttPort(a), ['-t', 'late/two', '-m', 'while B was away', '-q', '2']);
+    await mosquittoPub(a.mqtt, ['-t', 'late/one', '-m', 'while B was away', '-q', '1']);
+    await mosquittoPub(a.mqtt, ['-t', 'late/two', '-m', 'while B was away', '-q', '2']);
     expect(sub.lines).toEqual([]);
     await gate.reopen();
     await waitForState(b, 'up');
