@@ -11,38 +11,13 @@ import { connect, type Socket } from 'node:net';
 import mqttPacket from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryResponse } from '../../shared/api';
-import type { RelayOptions } from '../../electron/relay/index';
-import { killMosquittos, mosquittoRun, mqttJs, nextMessages } from '../support/mqtt';
-import { Device, metricSample, rawRequest, register, startHub, type TestHub } from '../support/relay';
+import { closeAfter, closeMqtt, mosquittoRun, mqttClient, mqttHub, nextMessages } from '../support/mqtt';
+import { Device, metricSample, rawRequest, register, type TestHub } from '../support/relay';
 
 const token = 'the-operators-access-token-0123';
 const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
-let hubs: TestHub[] = [];
-const closers: (() => unknown)[] = [];
-afterEach(async () => {
-  killMosquittos();
-  await Promise.all(closers.splice(0).map((close) => close()));
-  await Promise.all(hubs.map((hub) => hub.relay.stop()));
-  hubs = [];
-});
-
-async function hubWith(options: Partial<RelayOptions> = {}): Promise<TestHub & { mqtt: number }> {
-  const hub = await startHub({ mqttPort: 0, ...options });
-  hubs.push(hub);
-  const mqtt = hub.relay.address()?.mqtt?.port;
-  if (typeof mqtt !== 'number') throw new Error('no MQTT port');
-  return { ...hub, mqtt };
-}
-
-async function js(
-  url: string,
-  options: Parameters<typeof mqttJs>[1] = {},
-): Promise<Awaited<ReturnType<typeof mqttJs>>> {
-  const client = await mqttJs(url, options);
-  closers.push(() => client.endAsync(true));
-  return client;
-}
+afterEach(closeMqtt);
 
 async function createKey(hub: TestHub, scope: Record<string, unknown>): Promise<{ id: string; secret: string }> {
   const res = await rawRequest(hub.port, 'POST', '/keys', JSON.stringify({ name: 'mqtt device', ...scope }), auth);
@@ -70,7 +45,7 @@ const connectPacket = (clientId: string): Buffer =>
 
 describe('MQTT access', () => {
   it('asks for the access token or a device key as the password (CONNACK 5 otherwise)', async () => {
-    const hub = await hubWith({ accessToken: token });
+    const hub = await mqttHub({ accessToken: token });
     const none = await mosquittoRun('mosquitto_pub', hub.mqtt, ['-t', 'a', '-m', 'x']);
     expect(none.stderr).toMatch(/not authori[sz]ed/i);
     const wrong = await mosquittoRun('mosquitto_pub', hub.mqtt, [
@@ -100,7 +75,7 @@ describe('MQTT access', () => {
   });
 
   it('on an open hub with device keys, refuses anonymous clients and applies a key’s topic scope', async () => {
-    const hub = await hubWith();
+    const hub = await mqttHub();
     const open = await mosquittoRun('mosquitto_pub', hub.mqtt, ['-t', 'a', '-m', 'open hub']);
     expect(open.code).toBe(0);
     // Whatever a client's settings carry: an open hub asks nothing.
@@ -119,7 +94,11 @@ describe('MQTT access', () => {
     const anonymous = await mosquittoRun('mosquitto_pub', hub.mqtt, ['-t', 'a', '-m', 'x']);
     expect(anonymous.stderr).toMatch(/not authori[sz]ed/i);
 
-    const client = await js(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'scoped', username: 'x', password: secret });
+    const client = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`, {
+      clientId: 'scoped',
+      username: 'x',
+      password: secret,
+    });
     // SUBACK 0x80 outside the scope (MQTT.js rejects a SUBACK with a refusal, carrying the packet).
     const suback = await client.subscribeAsync(['sensors/+/temp', 'alerts/#', '#']).then(
       () => null,
@@ -135,9 +114,13 @@ describe('MQTT access', () => {
   });
 
   it('disconnects the MQTT clients of a revoked key', async () => {
-    const hub = await hubWith({ accessToken: token });
+    const hub = await mqttHub({ accessToken: token });
     const { id, secret } = await createKey(hub, { users: [3], subscribe: ['*'], publish: ['*'] });
-    const client = await js(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'revoked', username: 'x', password: secret });
+    const client = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`, {
+      clientId: 'revoked',
+      username: 'x',
+      password: secret,
+    });
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     expect((await rawRequest(hub.port, 'DELETE', `/keys/${id}`, undefined, auth)).status).toBe(200);
     await closed;
@@ -147,32 +130,36 @@ describe('MQTT access', () => {
   });
 
   it('disconnects the MQTT clients of a key when it expires', async () => {
-    const hub = await hubWith({ accessToken: token });
+    const hub = await mqttHub({ accessToken: token });
     const { secret } = await createKey(hub, { users: [4], subscribe: ['*'], publish: ['*'], expires_in_ms: 1_500 });
-    const client = await js(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'expiring', username: 'x', password: secret });
+    const client = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`, {
+      clientId: 'expiring',
+      username: 'x',
+      password: secret,
+    });
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     await closed;
     expect(hub.relay.client('mqtt:expiring')).toBeNull();
   });
 
   it('limits publishes per connection (over the rate: acknowledged, dropped and counted)', async () => {
-    const hub = await hubWith({ devicePublishRatePerSec: 1, devicePublishBurst: 3 });
-    const client = await js(`mqtt://127.0.0.1:${hub.mqtt}`);
+    const hub = await mqttHub({ devicePublishRatePerSec: 1, devicePublishBurst: 3 });
+    const client = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`);
     for (let i = 0; i < 6; i++) await client.publishAsync('burst', `m${i}`, { qos: 1 });
     expect(await history(hub, 'burst')).toEqual(['m0', 'm1', 'm2']);
     expect(await metricSample(hub.port, 'relay_hub_rejected_requests_total{reason="rate_limited"}')).toBe(3);
   });
 
   it('shares the connection limit with WebSocket devices (CONNACK 3 when full)', async () => {
-    const hub = await hubWith({ maxConnections: 1 });
+    const hub = await mqttHub({ maxConnections: 1 });
     const { url } = await register(hub.port, 1);
     const device = await Device.connect(url);
-    closers.push(() => device.close());
+    closeAfter(() => device.close());
     const refused = await mosquittoRun('mosquitto_pub', hub.mqtt, ['-t', 'a', '-m', 'x']);
     expect(refused.stderr).toMatch(/unavailable/i);
     await device.close();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const client = await js(`mqtt://127.0.0.1:${hub.mqtt}`);
+    const client = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`);
     expect(client.connected).toBe(true);
     const { url: second } = await register(hub.port, 2);
     const res = await rawRequest(hub.port, 'GET', new URL(second).pathname, undefined, {
@@ -187,8 +174,8 @@ describe('MQTT access', () => {
 
 describe('MQTT bad input', () => {
   it('closes malformed packets, a wrong protocol name, invalid filters, a PUBLISH to a wildcard and an oversized packet; the hub keeps serving', async () => {
-    const hub = await hubWith({ maxMessageBytes: 1_000 });
-    const listener = await js(`mqtt://127.0.0.1:${hub.mqtt}`);
+    const hub = await mqttHub({ maxMessageBytes: 1_000 });
+    const listener = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`);
     await listener.subscribeAsync('ok');
     const cases: [string, Buffer[]][] = [
       ['garbage', [Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x02])]],
@@ -256,7 +243,7 @@ describe('MQTT bad input', () => {
   });
 
   it('closes a connection whose CONNECT never comes (after 10 s)', async () => {
-    const hub = await hubWith();
+    const hub = await mqttHub();
     const socket = await rawSocket(hub.mqtt);
     const opened = Date.now();
     const closedAt = await socket.closedAt;

@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../fuzz/gen';
 import { mqttCase, type MqttCase } from '../fuzz/mqtt';
-import { mqttJs, nextMessages } from '../support/mqtt';
+import { mqttJs, mqttPortOf, nextMessages } from '../support/mqtt';
 import { Device, metricSample, postJson, register, startHub, type TestHub } from '../support/relay';
 
 const seed = Number(process.env.FUZZ_SEED ?? randomInt(2 ** 31));
@@ -24,7 +24,7 @@ let hub: TestHub;
 let mqttPort = 0;
 beforeAll(async () => {
   hub = await startHub({ mqttPort: 0, maxMessageBytes: 4 * 1024 });
-  mqttPort = hub.relay.address()?.mqtt?.port ?? 0;
+  mqttPort = mqttPortOf(hub);
 });
 afterAll(async () => {
   await hub.relay.stop();

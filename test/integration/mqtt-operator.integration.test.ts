@@ -8,34 +8,13 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RelayOptions } from '../../electron/relay/index';
-import { killMosquittos, mosquittoRun, mosquittoSub, mqttJs, nextMessages } from '../support/mqtt';
-import { metricSample, startHub, type TestHub } from '../support/relay';
+import { closeMqtt, mosquittoRun, mosquittoSub, mqttClient, mqttHub, mqttJs, nextMessages } from '../support/mqtt';
+import { metricSample } from '../support/relay';
+import { waitFor } from '../support/sdk';
 
 const fixtures = join(process.cwd(), 'test', 'fixtures');
 
-let hubs: TestHub[] = [];
-const closers: (() => unknown)[] = [];
-afterEach(async () => {
-  killMosquittos();
-  await Promise.all(closers.splice(0).map((close) => close()));
-  await Promise.all(hubs.map((hub) => hub.relay.stop()));
-  hubs = [];
-});
-
-async function hubWith(options: Partial<RelayOptions> = {}): Promise<TestHub> {
-  const hub = await startHub({ mqttPort: 0, ...options });
-  hubs.push(hub);
-  return hub;
-}
-
-const until = async (check: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
+afterEach(closeMqtt);
 
 describe('MQTT for the operator', () => {
   it('serves MQTT over TLS with the hub’s certificate (mosquitto_sub --cafile, MQTT.js mqtts)', async () => {
@@ -43,12 +22,11 @@ describe('MQTT for the operator', () => {
     const [certFile, keyFile] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
     copyFileSync(join(fixtures, 'test-cert.pem'), certFile);
     copyFileSync(join(fixtures, 'test-key.pem'), keyFile);
-    const hub = await hubWith({ mqttsPort: 0, tlsCertFile: certFile, tlsKeyFile: keyFile });
+    const hub = await mqttHub({ mqttsPort: 0, tlsCertFile: certFile, tlsKeyFile: keyFile });
     const port = hub.relay.address()?.mqtt?.tlsPort;
     if (typeof port !== 'number') throw new Error('no MQTT over TLS port');
     const sub = await mosquittoSub(port, ['--cafile', join(fixtures, 'test-cert.pem'), '-t', 'secure/#', '-v']);
-    const client = await mqttJs(`mqtts://127.0.0.1:${port}`, { ca: readFileSync(join(fixtures, 'test-cert.pem')) });
-    closers.push(() => client.endAsync(true));
+    const client = await mqttClient(`mqtts://127.0.0.1:${port}`, { ca: readFileSync(join(fixtures, 'test-cert.pem')) });
     await client.publishAsync('secure/door', 'locked', { qos: 1 });
     expect(await sub.waitFor(1)).toEqual(['secure/door locked']);
     // Plain MQTT on the TLS port is refused by the handshake.
@@ -72,46 +50,40 @@ describe('MQTT for the operator', () => {
   });
 
   it('disconnects a client from the operator’s unregister and forgets its persistent session', async () => {
-    const hub = await hubWith();
-    const port = hub.relay.address()?.mqtt?.port ?? 0;
-    const client = await mqttJs(`mqtt://127.0.0.1:${port}`, { clientId: 'kept', clean: false });
-    closers.push(() => client.endAsync(true));
+    const hub = await mqttHub();
+    const client = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'kept', clean: false });
     await client.subscribeAsync('jobs', { qos: 1 });
-    await until(() => hub.relay.client('mqtt:kept')?.mqtt?.qos.jobs === 1);
+    await waitFor(() => hub.relay.client('mqtt:kept')?.mqtt?.qos.jobs === 1, 'mqtt:kept subscribed');
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     expect(hub.relay.unregister('mqtt:kept')).toBe(true);
     await closed;
     expect(hub.relay.client('mqtt:kept')).toBeNull();
     expect(await metricSample(hub.port, 'relay_hub_mqtt_sessions_stored')).toBe(0);
     // Back with clean session 0: no session was kept.
-    const again = await mqttJs(`mqtt://127.0.0.1:${port}`, { clientId: 'kept', clean: false });
-    closers.push(() => again.endAsync(true));
-    await until(() => hub.relay.client('mqtt:kept') !== null);
+    await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'kept', clean: false });
+    await waitFor(() => hub.relay.client('mqtt:kept') !== null, 'mqtt:kept back');
     expect(hub.relay.client('mqtt:kept')?.mqtt?.qos).toEqual({});
   });
 
   it('keeps a persistent session listed while its client is away, queueing QoS 1 messages for it', async () => {
-    const hub = await hubWith();
-    const port = hub.relay.address()?.mqtt?.port ?? 0;
-    const client = await mqttJs(`mqtt://127.0.0.1:${port}`, { clientId: 'away', clean: false });
+    const hub = await mqttHub();
+    const client = await mqttJs(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'away', clean: false });
     await client.subscribeAsync('jobs/#', { qos: 1 });
     await client.endAsync();
-    await until(() => hub.relay.client('mqtt:away')?.connected === false);
+    await waitFor(() => hub.relay.client('mqtt:away')?.connected === false, 'mqtt:away away');
     expect(hub.relay.stats().connected).toBe(0); // listed, not connected
     await hub.relay.publish({ topic: 'jobs/1', message: 'queued' }, 'gui');
     const receipt = await hub.relay.publish({ topic: 'jobs/2', message: 'queued at QoS 1', qos: 1 }, 'gui');
     expect(receipt.delivered).toBe(1);
     expect(hub.relay.client('mqtt:away')?.mqtt?.queued).toBe(1);
-    const back = await mqttJs(`mqtt://127.0.0.1:${port}`, { clientId: 'away', clean: false });
-    closers.push(() => back.endAsync(true));
+    const back = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'away', clean: false });
     const [message] = await nextMessages(back, 1);
     expect(message).toMatchObject({ topic: 'jobs/2', qos: 1 });
   });
 
   it('moves MQTT to another port on a restart from the Settings, keeping persistent sessions (no data dir)', async () => {
-    const hub = await hubWith();
-    const first = hub.relay.address()?.mqtt?.port ?? 0;
-    const client = await mqttJs(`mqtt://127.0.0.1:${first}`, { clientId: 'mover', clean: false });
+    const hub = await mqttHub();
+    const client = await mqttJs(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'mover', clean: false });
     await client.subscribeAsync('moves', { qos: 1 });
     await client.endAsync();
     await hub.relay.stop();
@@ -120,18 +92,15 @@ describe('MQTT for the operator', () => {
     expect(second).toBeGreaterThan(0);
     expect(hub.relay.client('mqtt:mover')).toMatchObject({ connected: false });
     await hub.relay.publish({ topic: 'moves', message: 'kept for you', qos: 1 }, 'gui');
-    const back = await mqttJs(`mqtt://127.0.0.1:${second}`, { clientId: 'mover', clean: false });
-    closers.push(() => back.endAsync(true));
+    const back = await mqttClient(`mqtt://127.0.0.1:${second}`, { clientId: 'mover', clean: false });
     expect((await nextMessages(back, 1))[0]?.payload.toString()).toBe('kept for you');
     await hub.relay.stop();
     expect((await hub.relay.start({ mqttPort: null })).mqtt?.port).toBeNull();
   });
 
   it('applies the slow-consumer policy to an MQTT client that does not read', async () => {
-    const hub = await hubWith({ maxBufferedBytes: 64 * 1024, slowConsumerPolicy: 'close' });
-    const port = hub.relay.address()?.mqtt?.port ?? 0;
-    const client = await mqttJs(`mqtt://127.0.0.1:${port}`, { clientId: 'slow' });
-    closers.push(() => client.endAsync(true));
+    const hub = await mqttHub({ maxBufferedBytes: 64 * 1024, slowConsumerPolicy: 'close' });
+    const client = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'slow' });
     await client.subscribeAsync('firehose');
     client.stream.pause(); // reads nothing from now on
     const big = 'x'.repeat(32 * 1024);
@@ -139,7 +108,7 @@ describe('MQTT for the operator', () => {
       await hub.relay.publish({ topic: 'firehose', message: big }, 'gui');
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await until(() => hub.relay.client('mqtt:slow') === null);
+    await waitFor(() => hub.relay.client('mqtt:slow') === null, 'mqtt:slow closed');
     expect(await metricSample(hub.port, 'relay_hub_mqtt_dropped_total')).toBeGreaterThan(0);
   });
 });

@@ -16,56 +16,34 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryResponse, PublishReceipt } from '../../shared/api';
 import { decodeBinaryFrame } from '../../shared/protocol';
 import {
-  killMosquittos,
+  closeAfter,
+  closeMqtt,
   mosquittoPub,
   mosquittoRun,
   mosquittoSub,
+  mqttClient,
+  mqttHub,
   mqttJs,
   nextMessages,
   python,
 } from '../support/mqtt';
-import { Device, metricSample, postJson, rawRequest, register, startHub, type TestHub } from '../support/relay';
-import type { RelayOptions } from '../../electron/relay/index';
+import { Device, metricSample, postJson, rawRequest, register, type TestHub } from '../support/relay';
 import { connect as connectSdk } from '../../client/index';
-import { sdkOptions, waitForState } from '../support/sdk';
+import { sdkOptions, waitFor, waitForState } from '../support/sdk';
 
-let hubs: TestHub[] = [];
-const closers: (() => unknown)[] = [];
-afterEach(async () => {
-  killMosquittos();
-  await Promise.all(closers.splice(0).map((close) => close()));
-  await Promise.all(hubs.map((hub) => hub.relay.stop()));
-  hubs = [];
-});
-
-async function hubWith(options: Partial<RelayOptions> = {}): Promise<TestHub & { mqtt: number }> {
-  const hub = await startHub({ mqttPort: 0, ...options });
-  hubs.push(hub);
-  const mqtt = hub.relay.address()?.mqtt?.port;
-  if (typeof mqtt !== 'number') throw new Error('no MQTT port');
-  return { ...hub, mqtt };
-}
-
-async function js(
-  url: string,
-  options: Parameters<typeof mqttJs>[1] = {},
-): Promise<Awaited<ReturnType<typeof mqttJs>>> {
-  const client = await mqttJs(url, options);
-  closers.push(() => client.endAsync(true));
-  return client;
-}
+afterEach(closeMqtt);
 
 async function device(hub: TestHub, userId: number, topics: string[], envelope = false): Promise<Device> {
   const { url } = await register(hub.port, userId);
   const dev = await Device.connect(envelope ? `${url}?format=envelope` : url);
-  closers.push(() => dev.close());
+  closeAfter(() => dev.close());
   await dev.setTopics(hub, topics);
   return dev;
 }
 
 describe('MQTT: one topic space with HTTP and WebSocket devices', () => {
   it('delivers HTTP and WebSocket-device publishes to mosquitto_sub, and MQTT publishes to raw and envelope devices', async () => {
-    const hub = await hubWith();
+    const hub = await mqttHub();
     const sub = await mosquittoSub(hub.mqtt, ['-V', 'mqttv311', '-t', 'sensors/+/temp', '-t', 'cats', '-v']);
     // HTTP → MQTT (a filter and an exact topic)
     expect((await postJson(hub.port, '/publish', { topic: 'sensors/kitchen/temp', message: '21.5' })).status).toBe(200);
@@ -94,7 +72,7 @@ describe('MQTT: one topic space with HTTP and WebSocket devices', () => {
   });
 
   it('keeps + and # literal for tutorial devices, and delivers MQTT → MQTT with wildcards over TCP and WebSocket', async () => {
-    const hub = await hubWith();
+    const hub = await mqttHub();
     // `a/+` over HTTP is a plain topic: a tutorial device on that literal topic gets it (200).
     const literal = await device(hub, 1, ['a/+']);
     const res = await postJson(hub.port, '/publish', { topic: 'a/+', message: 'literal' });
@@ -106,8 +84,8 @@ describe('MQTT: one topic space with HTTP and WebSocket devices', () => {
     await other.waitForMessages(1);
     expect(literal.messages).toEqual(['literal']); // `+` matched nothing for the tutorial device
 
-    const tcp = await js(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'js-tcp' });
-    const ws = await js(`ws://127.0.0.1:${hub.port}/mqtt`, { clientId: 'js-ws' });
+    const tcp = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`, { clientId: 'js-tcp' });
+    const ws = await mqttClient(`ws://127.0.0.1:${hub.port}/mqtt`, { clientId: 'js-ws' });
     await tcp.subscribeAsync('home/#');
     await ws.subscribeAsync('home/+/light');
     const gotTcp = nextMessages(tcp, 2);
@@ -129,14 +107,14 @@ describe('MQTT: one topic space with HTTP and WebSocket devices', () => {
   });
 
   it('carries binary payloads byte-exact both ways, as binary frames to raw devices', async () => {
-    const hub = await hubWith();
+    const hub = await mqttHub();
     const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     const raw = await device(hub, 1, ['bin']);
     const envelope = await device(hub, 2, ['bin'], true);
-    const listener = await js(`mqtt://127.0.0.1:${hub.mqtt}`);
+    const listener = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`);
     await listener.subscribeAsync('bin');
     const got = nextMessages(listener, 2);
-    const publisher = await js(`mqtt://127.0.0.1:${hub.mqtt}`);
+    const publisher = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`);
     await publisher.publishAsync('bin', everyByte, { qos: 1 });
     // And HTTP bytes → MQTT.
     const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x80]);
@@ -160,24 +138,24 @@ describe('MQTT: one topic space with HTTP and WebSocket devices', () => {
 
   it('delivers a publish aimed at a user only to MQTT clients connected with that user’s key', async () => {
     const token = 'the-operators-access-token-0123';
-    const hub = await hubWith({ accessToken: token });
+    const hub = await mqttHub({ accessToken: token });
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const key = async (users: number[]): Promise<string> => {
       const body = JSON.stringify({ name: `user ${users[0]}`, users, subscribe: ['*'], publish: ['*'] });
       const res = await rawRequest(hub.port, 'POST', '/keys', body, auth);
       return (res.json as { secret: string }).secret;
     };
-    const seven = await js(`mqtt://127.0.0.1:${hub.mqtt}`, {
+    const seven = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`, {
       clientId: 'seven',
       username: 'any',
       password: await key([7]),
     });
-    const eight = await js(`mqtt://127.0.0.1:${hub.mqtt}`, {
+    const eight = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`, {
       clientId: 'eight',
       username: 'eight',
       password: await key([8]),
     });
-    const operator = await js(`mqtt://127.0.0.1:${hub.mqtt}`, {
+    const operator = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`, {
       clientId: 'op',
       username: 'operator',
       password: token,
@@ -205,7 +183,7 @@ describe('MQTT: one topic space with HTTP and WebSocket devices', () => {
   });
 
   it('keeps one retained store: MQTT retain → every protocol, HTTP retain → new MQTT subscribers (retain flag), empty clears', async () => {
-    const hub = await hubWith();
+    const hub = await mqttHub();
     await mosquittoPub(hub.mqtt, ['-t', 'status/door', '-m', 'open', '-r', '-q', '1']);
     expect(hub.relay.streams().find((s) => s.topic === 'status/door')?.retained).toMatchObject({ message: 'open' });
     const envelope = await device(hub, 1, ['status/door'], true);
@@ -229,7 +207,7 @@ describe('MQTT: one topic space with HTTP and WebSocket devices', () => {
 
 describe('docs/mqtt.md', () => {
   it('has mosquitto lines that work as written (host and port swapped for the test hub)', async () => {
-    const hub = await hubWith({ accessToken: 'the-operators-access-token-0123' });
+    const hub = await mqttHub({ accessToken: 'the-operators-access-token-0123' });
     const doc = readFileSync(join(process.cwd(), 'docs', 'mqtt.md'), 'utf8');
     const block = /```sh\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
     const lines = block.split('\n').filter((line) => line.startsWith('mosquitto_'));
@@ -251,13 +229,16 @@ describe('docs/mqtt.md', () => {
 
 describe('MQTT filters for WebSocket devices (opt-in)', () => {
   it('delivers to an envelope device by its filters, naming the concrete topic (raw frames and the SDK)', async () => {
-    const hub = await hubWith();
+    const hub = await mqttHub();
     const { url } = await register(hub.port, 1);
     const dev = await Device.connect(`${url}?format=envelope`);
-    closers.push(() => dev.close());
+    closeAfter(() => dev.close());
     await dev.setTopics(hub, ['cats']);
     dev.send(JSON.stringify({ topics: ['cats'], filters: ['sensors/+/temp', 'alerts/#'] }));
-    await until(() => (hub.relay.snapshot().clients.find((c) => c.filters !== undefined)?.filters ?? []).length === 2);
+    await waitFor(
+      () => (hub.relay.snapshot().clients.find((c) => c.filters !== undefined)?.filters ?? []).length === 2,
+      'the device’s two filters',
+    );
     await mosquittoPub(hub.mqtt, ['-t', 'sensors/attic/temp', '-m', '18']);
     await mosquittoPub(hub.mqtt, ['-t', 'sensors/attic/humidity', '-m', '60']);
     await postJson(hub.port, '/publish', { topic: 'alerts/smoke/kitchen', message: 'smoke' });
@@ -281,9 +262,12 @@ describe('MQTT filters for WebSocket devices (opt-in)', () => {
 
     // The device SDK sends them on every (re)connect.
     const sdk = connectSdk({ ...sdkOptions(hub.port), userId: 3, topics: [], filters: ['home/#'] });
-    closers.push(() => sdk.close());
+    closeAfter(() => sdk.close());
     await waitForState(sdk, 'open');
-    await until(() => hub.relay.snapshot().clients.some((c) => c.userId === 3 && c.filters?.[0] === 'home/#'));
+    await waitFor(
+      () => hub.relay.snapshot().clients.some((c) => c.userId === 3 && c.filters?.[0] === 'home/#'),
+      'the SDK’s filter',
+    );
     const got = new Promise<string>((resolve) => sdk.on('message', (m) => resolve(`${m.topic} ${String(m.message)}`)));
     await mosquittoPub(hub.mqtt, ['-t', 'home/garage/door', '-m', 'open']);
     expect(await got).toBe('home/garage/door open');
@@ -292,7 +276,7 @@ describe('MQTT filters for WebSocket devices (opt-in)', () => {
 
 describe('MQTT: QoS, wills, keep-alive and versions', () => {
   it('acknowledges QoS 1 (paho) and QoS 2 (MQTT.js) only once the message is in the history', async () => {
-    const hub = await hubWith();
+    const hub = await mqttHub();
     const script = `
 import sys, paho.mqtt.client as mqtt
 c = mqtt.Client(client_id="paho-q1")
@@ -304,7 +288,7 @@ print("acked" if info.is_published() else "not acked")
 c.disconnect(); c.loop_stop()
 `;
     expect((await python(script, [String(hub.mqtt)])).trim()).toBe('acked');
-    const client = await js(`mqtt://127.0.0.1:${hub.mqtt}`);
+    const client = await mqttClient(`mqtt://127.0.0.1:${hub.mqtt}`);
     await client.subscribeAsync('q/two', { qos: 2 });
     const got = nextMessages(client, 1);
     await client.publishAsync('q/two', 'exactly once', { qos: 2 }); // resolves on PUBCOMP
@@ -329,13 +313,13 @@ c.disconnect(); c.loop_stop()
   });
 
   it('sends the will of a client cut without DISCONNECT, and of one silent past 1.5× its keep-alive', async () => {
-    const hub = await hubWith();
+    const hub = await mqttHub();
     const sub = await mosquittoSub(hub.mqtt, ['-t', 'wills/#', '-v']);
     const dying = await mqttJs(`mqtt://127.0.0.1:${hub.mqtt}`, {
       clientId: 'dying',
       will: { topic: 'wills/dying', payload: Buffer.from('gone'), qos: 1, retain: false },
     });
-    await until(() => hub.relay.client('mqtt:dying') !== null);
+    await waitFor(() => hub.relay.client('mqtt:dying') !== null, 'mqtt:dying listed');
     expect(hub.relay.client('mqtt:dying')?.mqtt?.will).toEqual({ topic: 'wills/dying', qos: 1, retain: false });
     dying.stream.destroy(); // no DISCONNECT
     expect(await sub.waitFor(1)).toEqual(['wills/dying gone']);
@@ -363,7 +347,7 @@ c.disconnect(); c.loop_stop()
   });
 
   it('refuses MQTT 5 with CONNACK 1 (mosquitto_sub -V 5, MQTT.js v5), and serves 3.1 and 3.1.1', async () => {
-    const hub = await hubWith();
+    const hub = await mqttHub();
     const v5 = await mosquittoRun('mosquitto_sub', hub.mqtt, ['-V', '5', '-t', 'x', '-W', '3']);
     expect(v5.code).not.toBe(0);
     expect(v5.stderr).toMatch(/Unsupported Protocol Version/);
@@ -396,15 +380,6 @@ c.disconnect(); c.loop_stop()
 async function execShell(line: string, env: NodeJS.ProcessEnv): Promise<string> {
   const { stdout } = await promisify(execFile)('/bin/sh', ['-c', line], { env, timeout: 10_000 });
   return stdout;
-}
-
-/** Resolves once `check()` holds (polled; the hub's side of a connect lags the client's CONNACK by a turn). */
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** The first packet the server sends on `socket`, parsed with mqtt-packet for `protocolVersion`. */

@@ -1,12 +1,16 @@
 /**
  * MQTT clients nobody here wrote, for the MQTT door's tests: Debian's `mosquitto_sub` and
  * `mosquitto_pub` as child processes, Debian's paho (python3-paho-mqtt) through small scripts,
- * and MQTT.js from npm. Every helper talks to a port the test gives (never 1883).
+ * and MQTT.js from npm. Every helper talks to a port the test gives (never 1883). And the MQTT
+ * tests' setup: hubs with MQTT on a free port, and MQTT.js clients, that `closeMqtt()` (the
+ * tests' afterEach) closes with every other thing a test handed to `closeAfter`.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { RelayOptions } from '../../electron/relay/index';
+import { startHub, type TestHub } from './relay';
 
 const run = promisify(execFile);
 
@@ -126,4 +130,46 @@ export function nextMessages(
     };
     client.on('message', onMessage);
   });
+}
+
+/** A started hub with MQTT over TCP, and its MQTT port. */
+export type MqttHub = TestHub & { mqtt: number };
+
+const hubs: TestHub[] = [];
+const closers: (() => unknown)[] = [];
+
+/** The MQTT-over-TCP port of a started hub (throws when it has none). */
+export function mqttPortOf(hub: TestHub): number {
+  const port = hub.relay.address()?.mqtt?.port;
+  if (typeof port !== 'number') throw new Error('no MQTT port');
+  return port;
+}
+
+/** Starts a hub with MQTT over TCP on a free port (see `startHub`), stopped by `closeMqtt()`. */
+export async function mqttHub(options: Partial<RelayOptions> = {}): Promise<MqttHub> {
+  const hub = await startHub({ mqttPort: 0, ...options });
+  hubs.push(hub);
+  return { ...hub, mqtt: mqttPortOf(hub) };
+}
+
+/** An MQTT.js client (see `mqttJs`), ended at once by `closeMqtt()`. */
+export async function mqttClient(url: string, options: IClientOptions = {}): Promise<MqttClient> {
+  const client = await mqttJs(url, options);
+  closeAfter(() => client.endAsync(true));
+  return client;
+}
+
+/** Runs `close` in `closeMqtt()`, with the clients, before the hubs stop. */
+export function closeAfter(close: () => unknown): void {
+  closers.push(close);
+}
+
+/**
+ * Closes what the test opened (call in afterEach): kills the `mosquitto_sub`s, ends the MQTT.js
+ * clients and runs what was given to `closeAfter`, then stops the hubs of `mqttHub`.
+ */
+export async function closeMqtt(): Promise<void> {
+  killMosquittos();
+  await Promise.all(closers.splice(0).map((close) => close()));
+  await Promise.all(hubs.splice(0).map((hub) => hub.relay.stop()));
 }

@@ -18,6 +18,7 @@ describe('the wire format of a publication', () => {
       userId: 7,
       retain: true,
       message: 'héllo',
+      qos: 0,
       hub: 'hubA',
       seq: 42,
     });
@@ -26,6 +27,22 @@ describe('the wire format of a publication', () => {
     const wire = decodeWire(Buffer.concat([Buffer.from('p'), body(1, 'E2', binary, bytes)]), 1);
     expect(wire).toMatchObject({ offset: 1, epoch: 'E2', topic: 'raw', userId: undefined, retain: false, hub: 'hubB' });
     expect(wire?.message).toEqual(bytes);
+  });
+
+  it('carries the MQTT QoS it was published with, and reads 0 from an older hub’s head or a bad value', () => {
+    for (const qos of [0, 1, 2] as const) {
+      const head = encodeHead('q', 'm', undefined, 1, false, 'h', 1, qos);
+      expect(decodeWire(body(1, 'E', head, 'm'))?.qos).toBe(qos);
+    }
+    // What a hub without the field wrote (no `q`): QoS 0.
+    const older = JSON.stringify({ t: 'q', ts: 1, h: 'old', s: 1 });
+    expect(decodeWire(body(1, 'E', older, 'm'))).toMatchObject({ topic: 'q', qos: 0, hub: 'old' });
+    for (const q of [3, -1, '1', 1.5, null]) {
+      const odd = JSON.stringify({ t: 'q', ts: 1, h: 'h', s: 1, q });
+      expect(decodeWire(body(1, 'E', odd, 'm'))?.qos).toBe(0);
+    }
+    // QoS 0 adds nothing to the head: what older hubs read stays as it was.
+    expect(JSON.parse(encodeHead('q', 'm', undefined, 1, false, 'h', 1, 0))).toEqual({ t: 'q', ts: 1, h: 'h', s: 1 });
   });
 
   it('refuses what is not a publication rather than guessing', () => {

@@ -2,9 +2,10 @@
  * A publication as it travels between hubs and sits in Redis (the bus, a stream entry, a retained
  * key): `<offset> <epoch> <head length>\n<head JSON><message bytes>`. The hub that publishes writes
  * the head; Redis (the publish script) puts the offset and epoch in front. The message keeps its
- * exact bytes; the head says whether they are text (UTF-8) or a binary message.
+ * exact bytes; the head says whether they are text (UTF-8) or a binary message, and the MQTT QoS
+ * it was published with (absent: 0, as in what older hubs wrote).
  */
-import type { Payload } from '../core/history/types';
+import type { Payload, Qos } from '../core/history/types';
 
 /** What the publishing hub says about a publication. */
 export interface Head {
@@ -18,6 +19,8 @@ export interface Head {
   r?: 1;
   /** A binary message. */
   b?: 1;
+  /** Its MQTT QoS, when above 0. */
+  q?: 1 | 2;
   /** The publishing hub's member id, and its number for the publish (its receipt). */
   h: string;
   s: number;
@@ -32,6 +35,8 @@ export interface Wire {
   userId: number | undefined;
   retain: boolean;
   message: Payload;
+  /** The MQTT QoS it was published with (0 when the head has none). */
+  qos: Qos;
   /** The hub that published it, and its number there. */
   hub: string;
   seq: number;
@@ -46,11 +51,13 @@ export function encodeHead(
   retain: boolean,
   hub: string,
   seq: number,
+  qos: Qos = 0,
 ): string {
   const head: Head = { t: topic, ts, h: hub, s: seq };
   if (userId !== undefined) head.u = userId;
   if (retain) head.r = 1;
   if (typeof message !== 'string') head.b = 1;
+  if (qos !== 0) head.q = qos;
   return JSON.stringify(head);
 }
 
@@ -82,6 +89,7 @@ export function decodeWire(data: Buffer, from = 0): Wire | null {
     retain: head.r === 1,
     // A binary message keeps its own copy: the bus's buffer is not held for as long as the history keeps it.
     message: head.b === 1 ? Buffer.from(bytes) : bytes.toString('utf8'),
+    qos: head.q === 1 || head.q === 2 ? head.q : 0,
     hub: head.h,
     seq: typeof head.s === 'number' ? head.s : 0,
   };

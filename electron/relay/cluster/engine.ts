@@ -13,7 +13,7 @@
 import type { StreamPosition } from '../../../shared/api';
 import { newEpoch } from '../core/history/memory';
 import type { Entry } from '../core/history/streams';
-import type { Deliver, Engine, HistoryLimits, Payload, Published } from '../core/history/types';
+import type { Deliver, Engine, HistoryLimits, Payload, Published, Qos } from '../core/history/types';
 import { decodeWire, encodeHead, type Wire } from './codec';
 import { loadStreams, type Loaded } from './load';
 import { Receipts, type PublishRequest } from './receipts';
@@ -83,12 +83,14 @@ export class RedisEngine implements Engine {
     ts: number,
     retain: boolean,
     source: unknown,
+    qos: Qos = 0,
   ): Published | Promise<Published> {
     const request: PublishRequest = { topic, message, userId, ts, retain, source };
     const { link, keys, self } = this.cluster;
     if (this.#state === 'degraded' || link.state !== 'up') return this.#alone(request);
     const { seq, receipt } = this.#receipts.open(request, this.cluster.otherHubs());
-    const head = encodeHead(topic, message, userId, ts, retain, self, seq);
+    // The QoS travels in the head: another hub's MQTT subscribers get it as this hub's do.
+    const head = encodeHead(topic, message, userId, ts, retain, self, seq, qos);
     const ttl = Math.ceil(this.#limits.ttlMs / 1000);
     link
       .run(
@@ -259,11 +261,11 @@ export class RedisEngine implements Engine {
     this.#localTopics.delete(topic);
     this.#positions.set(topic, { epoch, offset });
     this.counters.missed += skipped;
-    if (entry !== null) this.#deliverOne(entry, epoch, wire.hub, wire.seq, false);
+    if (entry !== null) this.#deliverOne(entry, epoch, wire.hub, wire.seq, wire.qos, false);
     if (this.#waiting.length > 0) this.#wake();
   }
 
-  #deliverOne(entry: Entry, epoch: string, hub: string, seq: number, late: boolean): void {
+  #deliverOne(entry: Entry, epoch: string, hub: string, seq: number, qos: Qos, late: boolean): void {
     if (hub === this.cluster.self) {
       const fell = this.#fellBack.get(seq);
       if (fell !== undefined) {
@@ -273,11 +275,11 @@ export class RedisEngine implements Engine {
         return;
       }
       const own = this.#receipts.awaitsOwnCopy(seq);
-      const count = this.#deliver(entry, epoch, own ? this.#receipts.sourceOf(seq) : undefined);
+      const count = this.#deliver(entry, epoch, own ? this.#receipts.sourceOf(seq) : undefined, qos);
       if (own) this.#receipts.own(seq, entry, epoch, count);
       return;
     }
-    const count = this.#deliver(entry, epoch, undefined);
+    const count = this.#deliver(entry, epoch, undefined, qos);
     if (late) this.counters.late++;
     else {
       this.counters.received++;
@@ -287,7 +289,7 @@ export class RedisEngine implements Engine {
 
   /** Takes the reloaded copy: what other hubs published while this one was away is delivered late. */
   #adopt({ streams, positions, histories }: Loaded): void {
-    const late: [Entry, string, string, number][] = [];
+    const late: [Entry, string, string, number, Qos][] = [];
     for (const [topic, loaded] of histories) {
       const now = positions.get(topic);
       // A topic this hub had never heard of was started by another hub while this one was away.
@@ -296,14 +298,14 @@ export class RedisEngine implements Engine {
       if (prior === undefined || now === undefined || prior.epoch !== now.epoch || now.offset <= prior.offset) continue;
       const after = loaded.filter(({ entry }) => entry.offset > prior.offset);
       this.counters.missed += now.offset - prior.offset - after.length;
-      for (const { entry, hub, seq } of after) late.push([entry, now.epoch, hub, seq]);
+      for (const { entry, hub, seq, qos } of after) late.push([entry, now.epoch, hub, seq, qos]);
     }
     this.#copy.data = streams;
     this.#positions = positions;
     this.#localTopics.clear();
     this.#state = 'active';
     this.#joinedOnce = true;
-    for (const [entry, epoch, hub, seq] of late) this.#deliverOne(entry, epoch, hub, seq, true);
+    for (const [entry, epoch, hub, seq, qos] of late) this.#deliverOne(entry, epoch, hub, seq, qos, true);
     const held = this.#held ?? [];
     this.#held = null;
     for (const data of held) this.onBus(data);

@@ -6,17 +6,19 @@
 import type { Redis } from 'ioredis';
 import type { StreamPosition } from '../../../shared/api';
 import { newEntry, type Entry, type Streams } from '../core/history/streams';
+import type { Qos } from '../core/history/types';
 import { decodeWire, type Wire } from './codec';
 import type { ClusterKeys } from './redis';
 
 /** Topics read per round trip. */
 const topicsPerBatch = 100;
 
-/** A loaded publication with who published it (a hub finds its own publishes among them). */
+/** A loaded publication with who published it (a hub finds its own publishes among them), and its MQTT QoS. */
 export interface LoadedEntry {
   entry: Entry;
   hub: string;
   seq: number;
+  qos: Qos;
 }
 
 /** What Redis holds: the copy, each topic's position, and its history (oldest first). */
@@ -82,7 +84,7 @@ function restoreTopic(
     // Offsets in a history are consecutive: a hole (never expected) restarts it.
     if (next !== -1 && wire.offset !== next) loaded.length = 0;
     next = wire.offset + 1;
-    loaded.push({ entry: entryOf(wire), hub: wire.hub, seq: wire.seq });
+    loaded.push({ entry: entryOf(wire), hub: wire.hub, seq: wire.seq, qos: wire.qos });
   }
   let retainedKept = false;
   for (const { entry } of loaded) {

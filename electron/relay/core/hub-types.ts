@@ -4,7 +4,7 @@
 import type { PublishOrigin, UnregisterReason } from '../../../shared/hub';
 import type { Directory } from './clients/cluster';
 import type { Connection } from './clients/connection';
-import type { Engine } from './history/types';
+import type { Engine, Qos } from './history/types';
 import type { KeyStore } from './access/keys';
 import type { Logger } from './log';
 import type { RegistrationStore } from './storage/store';
@@ -21,7 +21,7 @@ export interface PublishSource {
   subscriber?: Subscriber;
   echo?: boolean;
   /** The MQTT QoS it was published with (default 0): MQTT subscribers get at most this. */
-  qos?: 0 | 1 | 2;
+  qos?: Qos;
   /** How many webhooks deep it is (`X-Relay-Hub-Hop` of a receiver's publish; see `core/hops.ts`). */
   hop?: number;
 }

@@ -19,7 +19,7 @@ import type { DeliveryFormat } from '../../../shared/protocol';
 import type { Directory } from './clients/cluster';
 import type { Connection } from './clients/connection';
 import { MemoryEngine } from './history/memory';
-import type { Engine, HistoryLimits, Payload, Publication, Published } from './history/types';
+import type { Engine, HistoryLimits, Payload, Publication, Published, Qos } from './history/types';
 import { replicaOf } from './clients/replica';
 import { Delivery, FlushScheduler, rawFrameLength } from './clients/fanout';
 import { KeyStore } from './access/keys';
@@ -258,17 +258,17 @@ export class Hub {
     retain = false,
   ): PublishReceipt | Promise<PublishReceipt> {
     // In the history (and on disk, or in Redis) before anyone is told about it.
-    const published = this.engine.publish(topic, message, userId, Date.now(), retain, source);
+    const published = this.engine.publish(topic, message, userId, Date.now(), retain, source, source.qos);
     if (published instanceof Promise) return published.then((done) => this.#receipt(done, source));
     return this.#receipt(published, source);
   }
 
-  /** The fan-out on this hub (the engine calls it; `source` undefined: published on another hub). */
-  readonly #deliver = (publication: Publication, epoch: string, source: unknown): number => {
+  /** The fan-out on this hub (the engine calls it; `source` undefined: published on another hub, at `qos`). */
+  readonly #deliver = (publication: Publication, epoch: string, source: unknown, qos?: Qos): number => {
     const { topic, message, userId, ts, offset } = publication;
     const delivery = new Delivery(topic, message, userId, ts, offset, epoch);
     const from = source === undefined ? undefined : (source as PublishSource);
-    if (from?.qos !== undefined) delivery.qos = from.qos;
+    delivery.qos = from?.qos ?? qos ?? 0;
     const { delivered, bytes: deliveredBytes } = fanOut(this.#recipients, delivery, userId, from);
     this.#registry.notePublished(topic);
     this.#totals.delivered += delivered;

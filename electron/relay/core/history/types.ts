@@ -9,6 +9,9 @@ import type { ClusterReceipt, StreamPosition } from '../../../../shared/api';
 /** A message: text, or bytes (a binary message, kept and delivered as the exact bytes). */
 export type Payload = string | Buffer;
 
+/** The MQTT QoS a publish was made with: MQTT subscribers get it at most at this QoS. */
+export type Qos = 0 | 1 | 2;
+
 /** One publication as the engine keeps it. */
 export interface Publication {
   readonly topic: string;
@@ -55,9 +58,10 @@ export interface TopicHistory {
 /**
  * The hub's fan-out, which the engine calls for every publication this hub's devices must get, in
  * per-topic publish order: `source` is what `publish` was given on this hub (undefined for a
- * publication made on another hub). Returns how many sockets it was written to.
+ * publication made on another hub, whose QoS there comes as `qos`). Returns how many sockets it
+ * was written to.
  */
-export type Deliver = (publication: Publication, epoch: string, source: unknown) => number;
+export type Deliver = (publication: Publication, epoch: string, source: unknown, qos?: Qos) => number;
 
 /** What a publish gives back. */
 export interface Published {
@@ -83,7 +87,9 @@ export interface Engine {
    * Gives the publication the next offset of its topic, keeps it in the history (and as the topic's
    * retained message, or clears that when it is empty; durable as configured), and hands it to
    * `deliver` on every hub in per-topic order. The memory and disk engines do all of it before
-   * returning; a cluster engine resolves once the hubs have counted their deliveries.
+   * returning; a cluster engine resolves once the hubs have counted their deliveries. `qos`: the
+   * MQTT QoS it was published with, which a cluster engine carries to the other hubs (this hub's
+   * fan-out finds it in `source`).
    */
   publish(
     topic: string,
@@ -92,6 +98,7 @@ export interface Engine {
     ts: number,
     retain: boolean,
     source: unknown,
+    qos?: Qos,
   ): Published | Promise<Published>;
   /**
    * Runs `run` once this hub holds every publication up to the positions a device asks to recover
