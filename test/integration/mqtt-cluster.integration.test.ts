@@ -5,7 +5,8 @@
  * publish's QoS travels with it: a subscriber on B gets it at the lower of the publish's and its
  * subscription's QoS, as one on A does (from mosquitto_pub and from the GUI), a persistent
  * session away from B has its QoS 1/2 messages queued there, and what B gets late after being cut
- * off from Redis keeps its QoS too.
+ * off from Redis keeps its QoS too. A retained message keeps it as well: set on A, it goes to a new
+ * subscriber on B (which had it from the bus) and on a hub that joins later (from Redis) at its QoS.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCluster, waitForMembers, waitForState, type TestCluster } from '../support/cluster';
@@ -43,7 +44,7 @@ describe('MQTT in a cluster', () => {
     await mosquittoPub(mqttPortOf(a), ['-t', 'plant/level', '-m', '73%', '-r', '-q', '1']);
     const later = await mosquittoSub(mqttPortOf(b), ['-t', 'plant/level', '-F', '%r %t %p']);
     expect(await later.waitFor(1)).toEqual(['1 plant/level 73%']);
-    // A retained message goes out at QoS 1 (at most the subscription's) from every hub, as from one.
+    // A retained message goes out at its QoS (at most the subscription's) from every hub, as from one.
     const [onA, onB] = await Promise.all(
       [a, b].map((hub) => mosquittoSub(mqttPortOf(hub), ['-t', 'plant/level', '-q', '2', '-F', '%q %r %t %p'])),
     );
@@ -76,6 +77,37 @@ describe('MQTT in a cluster', () => {
     expect(await sorted(localAt2)).toEqual(expected);
     expect(await sorted(remoteAt2)).toEqual(expected);
     expect(await sorted(remoteAt1)).toEqual(expected.map((line) => line.replace(/^2/, '1')).sort());
+  }, 30_000);
+
+  it('sends a retained message set on hub A at its own QoS from hub B and from a hub that joins later', async () => {
+    cluster = await startCluster(2, { mqttPort: 0 });
+    const [a, b] = cluster.hubs as [TestHub, TestHub];
+    await mosquittoPub(mqttPortOf(a), ['-t', 'kept/zero', '-m', 'at most once', '-r', '-q', '0']);
+    await mosquittoPub(mqttPortOf(a), ['-t', 'kept/one', '-m', 'at least once', '-r', '-q', '1']);
+    await mosquittoPub(mqttPortOf(a), ['-t', 'kept/two', '-m', 'exactly once', '-r', '-q', '2']);
+    await a.relay.publish({ topic: 'kept/gui', message: 'from the GUI', retain: true, qos: 2 }, 'gui');
+    await postJson(a.port, '/publish', { topic: 'kept/http', message: 'over HTTP', retain: true });
+    const atTwo = [
+      '0 1 kept/http over HTTP',
+      '0 1 kept/zero at most once',
+      '1 1 kept/one at least once',
+      '2 1 kept/gui from the GUI',
+      '2 1 kept/two exactly once',
+    ];
+    // A hub that joins now reads the retained messages from Redis.
+    const c = await mqttHub({ broker: cluster.redis.url });
+    await waitForMembers(c, 3);
+    const subscribe = (port: number, qos: string) =>
+      mosquittoSub(port, ['-t', 'kept/#', '-q', qos, '-F', '%q %r %t %p']);
+    const [onB, onC, onBAtZero] = await Promise.all([
+      subscribe(mqttPortOf(b), '2'),
+      subscribe(c.mqtt, '2'),
+      subscribe(mqttPortOf(b), '0'),
+    ]);
+    const sorted = async (sub: typeof onB): Promise<string[]> => (await sub.waitFor(5)).sort();
+    expect(await sorted(onB)).toEqual(atTwo);
+    expect(await sorted(onC)).toEqual(atTwo);
+    expect(await sorted(onBAtZero)).toEqual(atTwo.map((line) => line.replace(/^\d/, '0')).sort());
   }, 30_000);
 
   it('queues QoS 1 and 2 publishes made on hub A for a persistent session away from hub B', async () => {

@@ -85,7 +85,7 @@ export class RedisEngine implements Engine {
     source: unknown,
     qos: Qos = 0,
   ): Published | Promise<Published> {
-    const request: PublishRequest = { topic, message, userId, ts, retain, source };
+    const request: PublishRequest = { topic, message, userId, ts, retain, qos, source };
     const { link, keys, self } = this.cluster;
     if (this.#state === 'degraded' || link.state !== 'up') return this.#alone(request);
     const { seq, receipt } = this.#receipts.open(request, this.cluster.otherHubs());
@@ -256,16 +256,16 @@ export class RedisEngine implements Engine {
 
   /** One publication from the bus (or late, from a reload), delivered here in the cluster's order. */
   #apply(wire: Wire): void {
-    const { topic, epoch, offset, message, userId, ts, retain } = wire;
-    const { entry, skipped } = this.#copy.data.place(topic, epoch, offset, message, userId, ts, retain);
+    const { topic, epoch, offset, message, userId, ts, retain, qos } = wire;
+    const { entry, skipped } = this.#copy.data.place(topic, epoch, offset, message, userId, ts, retain, qos);
     this.#localTopics.delete(topic);
     this.#positions.set(topic, { epoch, offset });
     this.counters.missed += skipped;
-    if (entry !== null) this.#deliverOne(entry, epoch, wire.hub, wire.seq, wire.qos, false);
+    if (entry !== null) this.#deliverOne(entry, epoch, wire.hub, wire.seq, false);
     if (this.#waiting.length > 0) this.#wake();
   }
 
-  #deliverOne(entry: Entry, epoch: string, hub: string, seq: number, qos: Qos, late: boolean): void {
+  #deliverOne(entry: Entry, epoch: string, hub: string, seq: number, late: boolean): void {
     if (hub === this.cluster.self) {
       const fell = this.#fellBack.get(seq);
       if (fell !== undefined) {
@@ -275,11 +275,11 @@ export class RedisEngine implements Engine {
         return;
       }
       const own = this.#receipts.awaitsOwnCopy(seq);
-      const count = this.#deliver(entry, epoch, own ? this.#receipts.sourceOf(seq) : undefined, qos);
+      const count = this.#deliver(entry, epoch, own ? this.#receipts.sourceOf(seq) : undefined);
       if (own) this.#receipts.own(seq, entry, epoch, count);
       return;
     }
-    const count = this.#deliver(entry, epoch, undefined, qos);
+    const count = this.#deliver(entry, epoch, undefined);
     if (late) this.counters.late++;
     else {
       this.counters.received++;
@@ -289,7 +289,7 @@ export class RedisEngine implements Engine {
 
   /** Takes the reloaded copy: what other hubs published while this one was away is delivered late. */
   #adopt({ streams, positions, histories }: Loaded): void {
-    const late: [Entry, string, string, number, Qos][] = [];
+    const late: [Entry, string, string, number][] = [];
     for (const [topic, loaded] of histories) {
       const now = positions.get(topic);
       // A topic this hub had never heard of was started by another hub while this one was away.
@@ -298,14 +298,14 @@ export class RedisEngine implements Engine {
       if (prior === undefined || now === undefined || prior.epoch !== now.epoch || now.offset <= prior.offset) continue;
       const after = loaded.filter(({ entry }) => entry.offset > prior.offset);
       this.counters.missed += now.offset - prior.offset - after.length;
-      for (const { entry, hub, seq, qos } of after) late.push([entry, now.epoch, hub, seq, qos]);
+      for (const { entry, hub, seq } of after) late.push([entry, now.epoch, hub, seq]);
     }
     this.#copy.data = streams;
     this.#positions = positions;
     this.#localTopics.clear();
     this.#state = 'active';
     this.#joinedOnce = true;
-    for (const [entry, epoch, hub, seq, qos] of late) this.#deliverOne(entry, epoch, hub, seq, qos, true);
+    for (const [entry, epoch, hub, seq] of late) this.#deliverOne(entry, epoch, hub, seq, true);
     const held = this.#held ?? [];
     this.#held = null;
     for (const data of held) this.onBus(data);
@@ -313,13 +313,13 @@ export class RedisEngine implements Engine {
   }
 
   /** A publish while Redis is unreachable (or whose script failed): this hub's devices only, under a local epoch. */
-  #alone({ topic, message, userId, ts, retain, source }: PublishRequest): Published {
+  #alone({ topic, message, userId, ts, retain, qos, source }: PublishRequest): Published {
     if (!this.#localTopics.has(topic)) {
       // Offsets this hub gives alone would clash with the cluster's: a new epoch tells devices so.
       this.#copy.data.renewEpoch(topic);
       this.#localTopics.add(topic);
     }
-    const { publication, epoch } = this.#copy.append(topic, message, userId, ts, retain);
+    const { publication, epoch } = this.#copy.append(topic, message, userId, ts, retain, qos);
     this.counters.unshared++;
     const delivered = this.#deliver(publication, epoch, source);
     return {
@@ -338,9 +338,9 @@ export class RedisEngine implements Engine {
     const { placed } = request;
     if (placed === null) return this.#alone(request);
     // Redis took it and the other hubs got it: delivered here at its place in the stream, not as unshared.
-    const { topic, message, userId, ts, retain, source } = request;
-    const { entry } = this.#copy.data.place(topic, placed.epoch, placed.offset, message, userId, ts, retain);
-    const publication = entry ?? { topic, offset: placed.offset, ts, message, userId, retain };
+    const { topic, message, userId, ts, retain, qos, source } = request;
+    const { entry } = this.#copy.data.place(topic, placed.epoch, placed.offset, message, userId, ts, retain, qos);
+    const publication = entry ?? { topic, offset: placed.offset, ts, message, userId, retain, qos };
     if (entry !== null) this.#positions.set(topic, placed);
     const delivered = entry === null ? 0 : this.#deliver(entry, placed.epoch, source);
     return { publication, epoch: placed.epoch, delivered };

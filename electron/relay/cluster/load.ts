@@ -6,19 +6,17 @@
 import type { Redis } from 'ioredis';
 import type { StreamPosition } from '../../../shared/api';
 import { newEntry, type Entry, type Streams } from '../core/history/streams';
-import type { Qos } from '../core/history/types';
 import { decodeWire, type Wire } from './codec';
 import type { ClusterKeys } from './redis';
 
 /** Topics read per round trip. */
 const topicsPerBatch = 100;
 
-/** A loaded publication with who published it (a hub finds its own publishes among them), and its MQTT QoS. */
+/** A loaded publication with who published it (a hub finds its own publishes among them). */
 export interface LoadedEntry {
   entry: Entry;
   hub: string;
   seq: number;
-  qos: Qos;
 }
 
 /** What Redis holds: the copy, each topic's position, and its history (oldest first). */
@@ -30,8 +28,8 @@ export interface Loaded {
 
 /** An entry of the streams for a publication read from Redis. */
 export function entryOf(wire: Wire): Entry {
-  const { topic, offset, ts, message, userId, retain } = wire;
-  return newEntry({ topic, offset, ts, message, userId, retain });
+  const { topic, offset, ts, message, userId, retain, qos } = wire;
+  return newEntry({ topic, offset, ts, message, userId, retain, qos });
 }
 
 /** Loads every topic into `streams` (empty, with this hub's limits applied as it loads). */
@@ -84,7 +82,7 @@ function restoreTopic(
     // Offsets in a history are consecutive: a hole (never expected) restarts it.
     if (next !== -1 && wire.offset !== next) loaded.length = 0;
     next = wire.offset + 1;
-    loaded.push({ entry: entryOf(wire), hub: wire.hub, seq: wire.seq, qos: wire.qos });
+    loaded.push({ entry: entryOf(wire), hub: wire.hub, seq: wire.seq });
   }
   let retainedKept = false;
   for (const { entry } of loaded) {

@@ -2,8 +2,24 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Publication, Published } from '../core/history/types';
 import { Receipts, type PublishRequest } from './receipts';
 
-const request: PublishRequest = { topic: 't', message: 'm', userId: undefined, ts: 1, retain: false, source: 'src' };
-const publication: Publication = { topic: 't', offset: 5, ts: 1, message: 'm', userId: undefined, retain: false };
+const request: PublishRequest = {
+  topic: 't',
+  message: 'm',
+  userId: undefined,
+  ts: 1,
+  retain: false,
+  qos: 0,
+  source: 'src',
+};
+const publication: Publication = {
+  topic: 't',
+  offset: 5,
+  ts: 1,
+  message: 'm',
+  userId: undefined,
+  retain: false,
+  qos: 0,
+};
 
 afterEach(() => {
   vi.useRealTimers();

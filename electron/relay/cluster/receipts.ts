@@ -7,7 +7,7 @@
  * Counts to other hubs leave in one message per hub per event-loop turn.
  */
 import type { ClusterReceipt } from '../../../shared/api';
-import type { Payload, Publication, Published } from '../core/history/types';
+import type { Payload, Publication, Published, Qos } from '../core/history/types';
 
 /** How long a receipt waits for the other hubs' counts, in ms. */
 export const receiptWaitMs = 1_000;
@@ -19,6 +19,7 @@ export interface PublishRequest {
   userId: number | undefined;
   ts: number;
   retain: boolean;
+  qos: Qos;
   /** What the hub gave the engine, handed back to its fan-out. */
   source: unknown;
 }

@@ -19,7 +19,7 @@ import type { DeliveryFormat } from '../../../shared/protocol';
 import type { Directory } from './clients/cluster';
 import type { Connection } from './clients/connection';
 import { MemoryEngine } from './history/memory';
-import type { Engine, HistoryLimits, Payload, Publication, Published, Qos } from './history/types';
+import type { Engine, HistoryLimits, Payload, Publication, Published } from './history/types';
 import { replicaOf } from './clients/replica';
 import { Delivery, FlushScheduler, rawFrameLength } from './clients/fanout';
 import { KeyStore } from './access/keys';
@@ -263,12 +263,12 @@ export class Hub {
     return this.#receipt(published, source);
   }
 
-  /** The fan-out on this hub (the engine calls it; `source` undefined: published on another hub, at `qos`). */
-  readonly #deliver = (publication: Publication, epoch: string, source: unknown, qos?: Qos): number => {
+  /** The fan-out on this hub (the engine calls it; `source` undefined: published on another hub). */
+  readonly #deliver = (publication: Publication, epoch: string, source: unknown): number => {
     const { topic, message, userId, ts, offset } = publication;
     const delivery = new Delivery(topic, message, userId, ts, offset, epoch);
     const from = source === undefined ? undefined : (source as PublishSource);
-    delivery.qos = from?.qos ?? qos ?? 0;
+    delivery.qos = publication.qos;
     const { delivered, bytes: deliveredBytes } = fanOut(this.#recipients, delivery, userId, from);
     this.#registry.notePublished(topic);
     this.#totals.delivered += delivered;

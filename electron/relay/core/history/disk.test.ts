@@ -2,6 +2,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DiskEngine } from './disk';
 import { encodeRecord } from './records';
@@ -34,6 +35,36 @@ describe('DiskEngine', () => {
       publications: [expect.objectContaining({ message: 'two' })],
     });
     expect(second.append('a', 'three', undefined, 5_000, false).publication.offset).toBe(3);
+    second.close();
+  });
+
+  it('keeps each publication’s MQTT QoS across a restart; a record from before the QoS was kept reads as QoS 1', () => {
+    const dir = tempDir();
+    const first = new DiskEngine(dir, limits, { fsync: false });
+    first.append('zero', 'a', undefined, 1, true, 0);
+    first.append('one', 'b', undefined, 1, true, 1);
+    first.append('two', 'c', undefined, 1, true, 2);
+    first.append('two', 'd', undefined, 2, false, 0);
+    first.close();
+    // What the previous version wrote: the same record with no QoS in its flags.
+    const old = encodeRecord({
+      kind: 'publication',
+      topic: 'old',
+      offset: 1,
+      ts: 1,
+      message: 'e',
+      userId: undefined,
+      retain: true,
+      qos: 2,
+      epoch: 'x',
+    });
+    old[8 + 1] = (old[8 + 1] as number) & 0b111;
+    old.writeUInt32LE(crc32(old.subarray(8)), 4);
+    const [newest] = segmentsOf(dir).sort().reverse();
+    appendFileSync(join(dir, 'history', newest as string), old);
+    const second = new DiskEngine(dir, limits, { fsync: false });
+    expect(['zero', 'one', 'two', 'old'].map((topic) => second.retained(topic)?.qos)).toEqual([0, 1, 2, 1]);
+    expect(second.history('two', 0, 10).publications.map((p) => p.qos)).toEqual([2, 0]);
     second.close();
   });
 
@@ -71,6 +102,7 @@ describe('DiskEngine', () => {
       message: 'torn',
       userId: undefined,
       retain: false,
+      qos: 0,
       epoch: 'x',
     });
     appendFileSync(path, record.subarray(0, record.length - 3));
@@ -116,7 +148,7 @@ describe('DiskEngine', () => {
       { perTopic: 5, ttlMs: 0, maxBytes: 0 },
       { fsync: false, segmentBytes: 1_024, slackBytes: 0 },
     );
-    engine.append('quiet', 'still here', undefined, 1, true);
+    engine.append('quiet', 'still here', undefined, 1, true, 2);
     for (let i = 0; i < 2_000; i++) engine.append('busy', `m${i}`.padEnd(60, '.'), undefined, i, false);
     const before = engine.diskUsage();
     // The busy topic's old segments died as it moved on; the quiet topic's retained message pins one.
@@ -128,7 +160,7 @@ describe('DiskEngine', () => {
     expect(engine.counters.compactedRecords).toBeGreaterThan(0);
     engine.close();
     const again = new DiskEngine(dir, { perTopic: 5, ttlMs: 0, maxBytes: 0 }, { fsync: false });
-    expect(again.retained('quiet')?.message).toBe('still here');
+    expect(again.retained('quiet')).toMatchObject({ message: 'still here', qos: 2 });
     expect(messages(again, 'busy')).toEqual([1_995, 1_996, 1_997, 1_998, 1_999].map((i) => `m${i}`.padEnd(60, '.')));
     again.close();
   });

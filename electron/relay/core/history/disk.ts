@@ -13,7 +13,7 @@ import { loadLog, segmentName } from './log-load';
 import { MemoryEngine } from './memory';
 import { encodeRecord, type LogRecord } from './records';
 import type { Entry } from './streams';
-import type { HistoryLimits, Payload, Published } from './types';
+import type { HistoryLimits, Payload, Published, Qos } from './types';
 
 /** Disk engine tuning. */
 export interface DiskEngineOptions {
@@ -103,8 +103,9 @@ export class DiskEngine extends MemoryEngine {
     ts: number,
     retain: boolean,
     source: unknown,
+    qos: Qos = 0,
   ): Published | Promise<Published> {
-    const { publication, epoch } = this.#keep(topic, message, userId, ts, retain);
+    const { publication, epoch } = this.#keep(topic, message, userId, ts, retain, qos);
     const published: Published = { publication, epoch, delivered: this.deliver(publication, epoch, source) };
     if (this.#pending.length === 0) return published; // nothing to write (no history, not retained)
     return new Promise((resolve, reject) => {
@@ -114,8 +115,15 @@ export class DiskEngine extends MemoryEngine {
   }
 
   /** Keeps a publication and writes it before returning (no group commit: for callers outside the hub's path). */
-  override append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean) {
-    const appended = this.#keep(topic, message, userId, ts, retain);
+  override append(
+    topic: string,
+    message: Payload,
+    userId: number | undefined,
+    ts: number,
+    retain: boolean,
+    qos: Qos = 0,
+  ) {
+    const appended = this.#keep(topic, message, userId, ts, retain, qos);
     this.#commitNow();
     return appended;
   }
@@ -126,8 +134,9 @@ export class DiskEngine extends MemoryEngine {
     userId: number | undefined,
     ts: number,
     retain: boolean,
+    qos: Qos,
   ): { publication: Entry; epoch: string } {
-    const appended = super.append(topic, message, userId, ts, retain);
+    const appended = super.append(topic, message, userId, ts, retain, qos);
     const entry = appended.publication;
     if (entry.inHistory || entry.isRetained) this.#writeEntry(entry, appended.epoch);
     else if (retain) this.#write({ kind: 'unretain', topic, offset: entry.offset }); // an empty retained message
@@ -251,8 +260,8 @@ export class DiskEngine extends MemoryEngine {
   }
 
   #writeEntry(entry: Entry, epoch: string): void {
-    const { topic, offset, ts, message, userId, retain } = entry;
-    this.#write({ kind: 'publication', topic, offset, ts, message, userId, retain, epoch });
+    const { topic, offset, ts, message, userId, retain, qos } = entry;
+    this.#write({ kind: 'publication', topic, offset, ts, message, userId, retain, qos, epoch });
     const active = this.#active as Segment;
     entry.segment = active.id;
     active.live++;

@@ -110,8 +110,8 @@ function restore(topics: Map<string, TopicLog>, streams: Streams): Entry[] {
       const inHistory = index >= start && offset > log.clearedAt;
       if (!inHistory && offset !== retained) return;
       const { record, segment } = log.publications.get(offset) as NonNullable<ReturnType<typeof log.publications.get>>;
-      const { ts, message, userId, retain } = record;
-      const entry = newEntry({ topic, offset, ts, message, userId, retain }, segment);
+      const { ts, message, userId, retain, qos } = record;
+      const entry = newEntry({ topic, offset, ts, message, userId, retain, qos }, segment);
       streams.restore(entry, inHistory, offset === retained);
       restored.push(entry);
     });

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Streams } from './streams';
-import type { Deliver, Engine, HistoryLimits, Payload, Publication, Published } from './types';
+import type { Deliver, Engine, HistoryLimits, Payload, Publication, Published, Qos } from './types';
 
 /** A short random epoch (12 base64url characters). */
 export function newEpoch(): string {
@@ -48,8 +48,9 @@ export class MemoryEngine implements Engine {
     ts: number,
     retain: boolean,
     source: unknown,
+    qos: Qos = 0,
   ): Published | Promise<Published> {
-    const { publication, epoch } = this.append(topic, message, userId, ts, retain);
+    const { publication, epoch } = this.append(topic, message, userId, ts, retain, qos);
     return { publication, epoch, delivered: this.#deliver(publication, epoch, source) };
   }
 
@@ -62,8 +63,8 @@ export class MemoryEngine implements Engine {
   commit(): void {}
 
   /** Gives the publication its offset and keeps it (the disk engine writes it first). */
-  append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean) {
-    const publication = this.streams.append(topic, message, userId, ts, retain);
+  append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean, qos: Qos = 0) {
+    const publication = this.streams.append(topic, message, userId, ts, retain, qos);
     return { publication, epoch: this.streams.stream(topic).epoch };
   }
 

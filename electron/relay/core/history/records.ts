@@ -3,14 +3,20 @@
  * told apart from a corrupt file and a message's bytes are kept as they are.
  *
  * record = u32 body length, u32 CRC-32 of the body, body (little-endian):
- *   kind 1 publication  u8 flags (1 retain, 2 has user, 4 bytes), f64 offset, f64 ts, f64 user (if
- *                       flagged), u32 topic bytes, topic, u8 epoch bytes, epoch, message (the rest:
- *                       UTF-8 text, or the bytes of a binary message)
+ *   kind 1 publication  u8 flags (1 retain, 2 has user, 4 bytes, 8 and 16: the MQTT QoS + 1), f64
+ *                       offset, f64 ts, f64 user (if flagged), u32 topic bytes, topic, u8 epoch
+ *                       bytes, epoch, message (the rest: UTF-8 text, or the bytes of a binary message)
  *   kind 2 unretain     f64 offset (the topic's last offset then), u32 topic bytes, topic
  *   kind 3 clear        f64 offset (the topic's last offset then), u32 topic bytes, topic
  *   kind 4 stream       f64 offset (last offset), u32 topic bytes, topic, u8 epoch bytes, epoch
+ *
+ * Logs written before the QoS was kept have 0 in its two bits: such a publication reads as QoS 1,
+ * the QoS those versions sent every retained message at, so an upgrade changes nothing for what
+ * they stored (and never sends below QoS 1 a message that may have been published at 1 or 2).
+ * Older versions ignore the bits.
  */
 import { crc32 } from 'node:zlib';
+import type { Qos } from './types';
 
 const headerBytes = 8;
 
@@ -23,6 +29,8 @@ export type LogRecord =
       ts: number;
       userId: number | undefined;
       retain: boolean;
+      /** The MQTT QoS it was published with. */
+      qos: Qos;
       epoch: string;
       /** Text, or bytes (flag 4). */
       message: string | Buffer;
@@ -51,7 +59,8 @@ export function encodeRecord(record: LogRecord): Buffer {
   let at = headerBytes;
   buffer[at++] = kinds[record.kind];
   if (record.kind === 'publication') {
-    buffer[at++] = (record.retain ? 1 : 0) | (hasUser ? 2 : 0) | (typeof record.message === 'string' ? 0 : 4);
+    const binary = typeof record.message === 'string' ? 0 : 4;
+    buffer[at++] = (record.retain ? 1 : 0) | (hasUser ? 2 : 0) | binary | ((record.qos + 1) << 3);
   }
   at = buffer.writeDoubleLE(record.offset, at);
   if (record.kind === 'publication') {
@@ -104,6 +113,12 @@ function isZeros(data: Buffer): boolean {
   return true;
 }
 
+/** The QoS in a publication's flags: QoS + 1 in bits 3 and 4, or 0 in a log from before (read as QoS 1). */
+function qosOf(flags: number): Qos {
+  const stored = (flags >> 3) & 3;
+  return stored === 0 ? 1 : ((stored - 1) as Qos);
+}
+
 function decodeBody(body: Buffer): LogRecord | null {
   try {
     let at = 0;
@@ -137,7 +152,17 @@ function decodeBody(body: Buffer): LogRecord | null {
     if (kind !== kinds.publication) return null;
     // Bytes are copied out: the file's buffer is not kept alive by one message.
     const message = (flags & 4) !== 0 ? Buffer.from(body.subarray(at)) : body.toString('utf8', at);
-    return { kind: 'publication', topic, offset, ts, userId, retain: (flags & 1) !== 0, epoch, message };
+    return {
+      kind: 'publication',
+      topic,
+      offset,
+      ts,
+      userId,
+      retain: (flags & 1) !== 0,
+      qos: qosOf(flags),
+      epoch,
+      message,
+    };
   } catch {
     return null; // a read past the end: damaged
   }

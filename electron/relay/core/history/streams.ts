@@ -6,7 +6,7 @@
  */
 import type { StreamPosition } from '../../../../shared/api';
 import { Deque } from './deque';
-import type { HistoryLimits, Payload, Publication, Recovery, TopicHistory } from './types';
+import type { HistoryLimits, Payload, Publication, Qos, Recovery, TopicHistory } from './types';
 
 /** A publication as the streams keep it, with its bookkeeping. */
 export interface Entry extends Publication {
@@ -39,13 +39,13 @@ export function entryBytes(topic: string, message: Payload): number {
 
 /** The publication a stream keeps: not yet in the history nor retained, in no log segment (-1). */
 export function newEntry(
-  publication: Pick<Entry, 'topic' | 'offset' | 'ts' | 'message' | 'userId' | 'retain'>,
+  publication: Pick<Entry, 'topic' | 'offset' | 'ts' | 'message' | 'userId' | 'retain' | 'qos'>,
   segment = -1,
 ): Entry {
-  const { topic, offset, ts, message, userId, retain } = publication;
+  const { topic, offset, ts, message, userId, retain, qos } = publication;
   // One literal, one shape: every entry has the same hidden class (a spread would not promise it).
   const bytes = entryBytes(topic, message);
-  return { topic, offset, ts, message, userId, retain, bytes, inHistory: false, isRetained: false, segment };
+  return { topic, offset, ts, message, userId, retain, qos, bytes, inHistory: false, isRetained: false, segment };
 }
 
 /** Hooks of the streams' owner. */
@@ -99,9 +99,9 @@ export class Streams {
   }
 
   /** Appends a new publication at the topic's next offset; returns it (the caller logs it when it is live). */
-  append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean): Entry {
+  append(topic: string, message: Payload, userId: number | undefined, ts: number, retain: boolean, qos: Qos): Entry {
     const stream = this.stream(topic);
-    const entry = newEntry({ topic, offset: ++stream.lastOffset, ts, message, userId, retain });
+    const entry = newEntry({ topic, offset: ++stream.lastOffset, ts, message, userId, retain, qos });
     this.#keep(stream, entry);
     return entry;
   }
@@ -121,6 +121,7 @@ export class Streams {
     userId: number | undefined,
     ts: number,
     retain: boolean,
+    qos: Qos,
   ): { entry: Entry | null; skipped: number } {
     const stream = this.stream(topic);
     let skipped = 0;
@@ -136,7 +137,7 @@ export class Streams {
       this.#emptyHistory(stream);
       stream.lastOffset = offset - 1;
     }
-    const entry = newEntry({ topic, offset: ++stream.lastOffset, ts, message, userId, retain });
+    const entry = newEntry({ topic, offset: ++stream.lastOffset, ts, message, userId, retain, qos });
     this.#keep(stream, entry);
     return { entry, skipped };
   }

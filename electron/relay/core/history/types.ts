@@ -23,6 +23,11 @@ export interface Publication {
   readonly userId: number | undefined;
   /** Published with `retain`. */
   readonly retain: boolean;
+  /**
+   * The MQTT QoS it was published with (0 from HTTP and WebSocket devices): MQTT subscribers get it
+   * at most at this QoS, live and as the topic's retained message.
+   */
+  readonly qos: Qos;
 }
 
 /** The history's bounds; a 0 means no such bound, except `perTopic` 0, which turns history off. */
@@ -58,10 +63,9 @@ export interface TopicHistory {
 /**
  * The hub's fan-out, which the engine calls for every publication this hub's devices must get, in
  * per-topic publish order: `source` is what `publish` was given on this hub (undefined for a
- * publication made on another hub, whose QoS there comes as `qos`). Returns how many sockets it
- * was written to.
+ * publication made on another hub). Returns how many sockets it was written to.
  */
-export type Deliver = (publication: Publication, epoch: string, source: unknown, qos?: Qos) => number;
+export type Deliver = (publication: Publication, epoch: string, source: unknown) => number;
 
 /** What a publish gives back. */
 export interface Published {
@@ -88,8 +92,8 @@ export interface Engine {
    * retained message, or clears that when it is empty; durable as configured), and hands it to
    * `deliver` on every hub in per-topic order. The memory and disk engines do all of it before
    * returning; a cluster engine resolves once the hubs have counted their deliveries. `qos`: the
-   * MQTT QoS it was published with, which a cluster engine carries to the other hubs (this hub's
-   * fan-out finds it in `source`).
+   * MQTT QoS it was published with (default 0), kept with it (in the history, with the retained
+   * message, on disk and in Redis) and carried to the other hubs.
    */
   publish(
     topic: string,

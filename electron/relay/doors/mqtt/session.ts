@@ -209,10 +209,11 @@ export class MqttSession implements Subscriber {
         const retained = sent.has(topic) ? null : engine.retained(topic);
         if (retained === null || (retained.userId !== undefined && retained.userId !== this.userId)) continue;
         sent.add(topic);
-        const { message, userId, ts, offset } = retained;
+        const { message, userId, ts, offset, qos } = retained;
         const epoch = engine.position(topic)?.epoch ?? '';
         const delivery = new Delivery(topic, message, userId, ts, offset, epoch, true);
-        delivery.qos = 1;
+        // Its own QoS, capped by the subscription's (MQTT 3.1.1, 3.3.1.3).
+        delivery.qos = qos;
         this.deliver(delivery);
       }
     }
