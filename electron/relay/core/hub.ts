@@ -45,6 +45,7 @@ import { overLimit } from './device-publish';
 import { Devices } from './devices';
 import { fanOut, publishedEvent, type Recipients } from './publishing';
 import { DeviceFilters } from './clients/device-filters';
+import { Wills } from './clients/wills';
 
 export type { RelayListener } from './events';
 export { historyLimitsOf } from './options';
@@ -95,6 +96,8 @@ export class Hub {
   readonly doorClients: DoorClients;
   /** The device sockets (see `core/devices.ts`). */
   readonly devices: Devices;
+  /** Every door's last wills, one implementation (see `core/clients/wills.ts`). */
+  readonly wills = new Wills(this);
 
   constructor(
     readonly options: RelayOptions,
