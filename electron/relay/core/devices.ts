@@ -14,8 +14,8 @@ import type { FlushScheduler } from './clients/fanout';
 import { presenceClient, type Presence } from './clients/presence';
 import type { Registry } from './clients/registry';
 import { answerSubscribe } from './clients/subscribe';
-import { willFires } from './clients/will';
-import { publishFromDevice, setWill, type DevicePublishHost } from './device-publish';
+import type { Wills } from './clients/wills';
+import { deviceWill, publishFromDevice, willOwner, type DevicePublishHost } from './device-publish';
 import type { Engine } from './history/types';
 import type { HubCounters, Totals } from './hub-types';
 import type { Logger } from './log';
@@ -27,6 +27,8 @@ export interface DevicesHub extends DevicePublishHost {
   readonly presence: Presence;
   readonly log: Logger;
   readonly counters: HubCounters;
+  /** Every door's last wills (see `core/clients/wills.ts`). */
+  readonly wills: Wills;
 }
 
 /** ... and what the hub keeps to itself. */
@@ -73,7 +75,8 @@ export class Devices {
         });
       },
       onPublish: (connection, request, echo) => publishFromDevice(hub, connection, request, echo),
-      onWill: (connection, will) => setWill(hub, connection, will),
+      onWill: (connection, will) =>
+        hub.wills.set(connection, willOwner(hub, connection), will === null ? null : deviceWill(will)),
       onSlowConsumer: (connection, bufferedBytes) => {
         const policy = hub.options.slowConsumerPolicy;
         const { id, userId, dropped } = connection.record;
@@ -167,14 +170,11 @@ export class Devices {
       record.link = null;
       this.announceTopics(record, record.topics, []);
     }
-    if (connection.will !== null && willFires(reason, code)) {
-      // Exactly a publish from this device (its key's scope, the message limit), made for it now.
-      const will = connection.will;
-      connection.will = null;
-      const outcome = this.#hooks.onPublish(connection, will, false);
-      if (outcome instanceof Promise) outcome.catch(() => undefined);
-      log.info({ client: record.id, user: record.userId, topic: will.topic }, 'last will published');
-    }
+    // Its last will, unless the device closed it itself (1000, or a close frame without a code).
+    this.hub.wills.ended(connection, {
+      reason,
+      goodbye: reason === 'client_closed' && (code === 1000 || code === 1005),
+    });
     registrations.disconnected(record, { reason, code });
     const key = `${reason} ${code}`;
     counters.disconnects.set(key, (counters.disconnects.get(key) ?? 0) + 1);

@@ -19,7 +19,7 @@ import type { DeliveryFormat } from '../../../shared/protocol';
 import type { Directory } from './clients/cluster';
 import type { Connection } from './clients/connection';
 import { MemoryEngine } from './history/memory';
-import type { Engine, HistoryLimits, Payload, Publication, Published } from './history/types';
+import type { Engine, Payload, Publication, Published } from './history/types';
 import { replicaOf } from './clients/replica';
 import { Delivery, FlushScheduler, rawFrameLength } from './clients/fanout';
 import { KeyStore } from './access/keys';
@@ -34,7 +34,7 @@ import {
   type Totals,
 } from './hub-types';
 import { createLogger, type Logger } from './log';
-import type { RelayOptions } from './options';
+import { historyLimitsOf, type RelayOptions } from './options';
 import type { Identity, Registry } from './clients/registry';
 import { Registrations } from './clients/registrations';
 import type { RegistrationStore } from './storage/store';
@@ -45,15 +45,12 @@ import { overLimit } from './device-publish';
 import { Devices } from './devices';
 import { fanOut, publishedEvent, type Recipients } from './publishing';
 import { DeviceFilters } from './clients/device-filters';
+import { Wills } from './clients/wills';
 
 export type { RelayListener } from './events';
+export { historyLimitsOf } from './options';
 
 export type { CounterVisitor, HubCounters, HubExtras, PublishSource } from './hub-types';
-
-/** The history limits in the relay's options. */
-export function historyLimitsOf(options: RelayOptions): HistoryLimits {
-  return { perTopic: options.historySize, ttlMs: options.historyTtlMs, maxBytes: options.historyMaxBytes };
-}
 
 export class Hub {
   readonly startedAt = Date.now();
@@ -99,6 +96,8 @@ export class Hub {
   readonly doorClients: DoorClients;
   /** The device sockets (see `core/devices.ts`). */
   readonly devices: Devices;
+  /** Every door's last wills, one implementation (see `core/clients/wills.ts`). */
+  readonly wills = new Wills(this);
 
   constructor(
     readonly options: RelayOptions,

@@ -4,12 +4,18 @@
  * invariants between options, each failure a TypeError naming the option.
  */
 import { kindProblem, optionDefaults, optionNames, optionRow, type OptionValues } from '../../../shared/options';
+import type { HistoryLimits } from './history/types';
 
 /** Everything the relay can be configured with (one row each in `shared/options.ts`). */
 export type RelayOptions = OptionValues;
 
 /** Options a running relay can change at its next `start()` (everything but the store and the log). */
 export type LiveOptions = Omit<RelayOptions, 'dataDir' | 'fsync' | 'logLevel'>;
+
+/** The history limits in the relay's options. */
+export function historyLimitsOf(options: RelayOptions): HistoryLimits {
+  return { perTopic: options.historySize, ttlMs: options.historyTtlMs, maxBytes: options.historyMaxBytes };
+}
 
 /** Defaults, sized for a LAN hub. */
 export const defaultRelayOptions: Readonly<RelayOptions> = optionDefaults;

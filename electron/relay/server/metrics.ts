@@ -57,6 +57,10 @@ export function createMetrics(hub: Hub): RelayMetrics {
   counter('relay_hub_heartbeat_terminations_total', 'Devices cut for missing a heartbeat pong.', () => {
     return hub.stats().heartbeatTerminations;
   });
+  gauge('relay_hub_wills', 'Last wills held for live connections, every door.', () => hub.wills.size);
+  counter('relay_hub_wills_published_total', 'Last wills published for their clients, every door.', () => {
+    return hub.wills.published;
+  });
   new Counter({
     name: 'relay_hub_rejected_requests_total',
     help: 'Requests and sockets refused (4xx, or 503 at a capacity limit), by error code.',

@@ -102,8 +102,6 @@ export class Connection implements Flushable {
   format: DeliveryFormat;
   /** Join/leave events of the other clients of its topics (`"presence": true`, envelopes only). */
   presence = false;
-  /** Its last will: published for it when the connection ends other than with a normal close. */
-  will: DevicePublish | null = null;
   #pending: Buffer[] | null = null;
   #pendingBytes = 0;
   /** Answers were written to the corked socket in this turn (it is uncorked at the flush). */

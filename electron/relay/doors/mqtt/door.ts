@@ -1,24 +1,25 @@
 /**
  * The MQTT door: MQTT 3.1/3.1.1 clients (over TCP, TLS or a WebSocket at `/mqtt`) on the hub's
  * one topic space. aedes (with mqtt-packet) speaks the protocol: CONNECT, keep-alive, QoS
- * handshakes, sessions, wills. The hub does the rest, once for every protocol:
+ * handshakes, sessions. The hub does the rest, once for every protocol:
  *
- * - every PUBLISH (and every will) goes through `hub.publish()` in aedes' `authorizePublish`
- *   hook, which runs before aedes acknowledges, so PUBACK/PUBREC come after the history append
- *   (the hub's receipt); aedes' own routing is switched off (`publish` and `subscribe` of the
- *   broker do nothing), so there is one fan-out: the core's;
+ * - every PUBLISH goes through `hub.publish()` in aedes' `authorizePublish` hook, which runs
+ *   before aedes acknowledges, so PUBACK/PUBREC come after the history append (the hub's
+ *   receipt); aedes' own routing is switched off (`publish` and `subscribe` of the broker do
+ *   nothing), so there is one fan-out: the core's;
+ * - every will is the core's, one implementation with every door's (`wills.ts`): aedes never
+ *   sees one, the door tells the core how each connection ended;
  * - every session is one core `Subscriber` (`session.ts`) that the core delivers to by exact
  *   topic or by filter, only a targeted publish's user's;
  * - retained messages are the hub's (sent on SUBSCRIBE by the door, filtered by user).
  *
  * MQTT 5 is not supported by aedes: a v5 CONNECT gets CONNACK return code 1 and is closed.
  */
-import { Aedes, type AedesPublishPacket, type Client, type Subscription } from 'aedes';
+import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes';
 import type { Duplex } from 'node:stream';
 import type { DisconnectReason } from '../../../../shared/api';
 import type { ClientProtocol } from '../../../../shared/hub';
-import { filterProblem, hasWildcard } from '../../../../shared/topic-filter';
-import { mayPublish } from '../../core/access/access';
+import { filterProblem } from '../../../../shared/topic-filter';
 import { fullBucket, takeToken, type Bucket } from '../../core/clients/bucket';
 import type { Hub } from '../../core/hub';
 import { topicAllowed } from '../../core/access/keys';
@@ -26,6 +27,8 @@ import { type SessionStore } from './persistence';
 import { MqttSession, type AedesClient, type SessionContext } from './session';
 import { identify, limitPacketSize, remoteOf, split, textOrBytes, type Identity } from './wire';
 import { mqttCode, type Qos } from './codes';
+import { mqttRefusal, mqttWillOwner, publishAsMqtt } from './publish';
+import { MqttWills } from './wills';
 
 /** An MQTT broker speaking for one hub. */
 export class MqttDoor {
@@ -39,6 +42,7 @@ export class MqttDoor {
   /** Connections past their CONNACK, until their socket closes. */
   readonly #live = new Set<Client>();
   readonly #ctx: SessionContext;
+  readonly #wills: MqttWills;
   #sweep: NodeJS.Timeout | null = null;
 
   constructor(
@@ -48,6 +52,7 @@ export class MqttDoor {
     const { options } = hub;
     const counters = hub.counters.mqtt;
     this.store = store;
+    this.#wills = new MqttWills(hub.wills);
     this.#ctx = {
       store: this.store,
       get maxBufferedBytes() {
@@ -66,6 +71,10 @@ export class MqttDoor {
       connectTimeout: 10_000,
       heartbeatInterval: 3_600_000,
       maxClientsIdLength: 256,
+      preConnect: (client, packet, done) => {
+        this.#wills.take(client, packet);
+        done(null, true);
+      },
       authenticate: (client, username, password, done) => this.#authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => this.#publish(client, packet, done),
       authorizeSubscribe: (client, sub, done) => this.#authorizeSubscribe(client, sub, done),
@@ -78,6 +87,14 @@ export class MqttDoor {
     };
     broker.subscribe = (_topic: string, _func: unknown, done?: () => void) => done?.();
     broker.unsubscribe = (_topic: string, _func: unknown, done?: () => void) => done?.();
+    // A connection with a live client's id takes over: the older one's will fires unless its session goes on.
+    const aedes = this.broker as unknown as { registerClient(c: Client): void; clients: Record<string, Client> };
+    const register = aedes.registerClient.bind(aedes);
+    aedes.registerClient = (client) => {
+      const older = aedes.clients[client.id];
+      if (older !== undefined && older !== client) this.#wills.replaced(older, !this.#resumes(older, client));
+      register(client);
+    };
     this.#listen();
     // Persistent sessions stored before a restart: subscribers again, away until they reconnect.
     for (const [clientId, stored] of this.store.sessions()) {
@@ -187,13 +204,8 @@ export class MqttDoor {
     done(null, true);
   }
 
-  /** aedes calls this before acknowledging a PUBLISH (and for a will): the hub publishes it here. */
-  #publish(
-    client: Client | null,
-    packet:
-      AedesPublishPacket | { topic: string; payload: Buffer | string; qos: Qos; retain: boolean; messageId?: number },
-    done: (error?: Error | null) => void,
-  ): void {
+  /** aedes calls this before acknowledging a PUBLISH: the hub publishes it here. */
+  #publish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void {
     const hub = this.hub;
     const session = client === null ? undefined : this.#sessions.get(client.id);
     const inflight = (client as { _inboundInflight?: Set<number> } | null)?._inboundInflight;
@@ -202,35 +214,21 @@ export class MqttDoor {
       done(null);
       return;
     }
-    const { topic } = packet;
-    if (topic.startsWith('$') || topic.length > hub.options.maxTopicLength || hasWildcard(topic)) {
-      hub.noteRejected('invalid_topic');
-      done(new Error(`cannot publish on "${topic.slice(0, 64)}"`));
-      return;
-    }
-    const identity = client === null ? undefined : this.#identities.get(client);
-    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    // MQTT 3.1.1 has no negative PUBACK: what the hub refuses is acknowledged and dropped, and counted.
-    const drop = (code: string, message: string): void => {
+    const { topic, qos, retain } = packet;
+    const message = textOrBytes(typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload);
+    const key = client === null ? null : (this.#identities.get(client)?.key ?? null);
+    const refused = mqttRefusal(hub, key, topic, message);
+    // MQTT 3.1.1 has no negative PUBACK: what the hub refuses is acknowledged and dropped, and counted
+    // (a topic MQTT may not publish on is a protocol error: the connection is closed).
+    const drop = (code: string, text: string): void => {
       hub.noteRejected(code);
-      hub.log.info({ client: session?.id, topic, code }, message);
-      done(null);
+      hub.log.info({ client: session?.id, topic, code }, text);
+      done(code === 'invalid_topic' ? new Error(text) : null);
     };
-    const refused = mayPublish(identity?.key ?? null, topic);
-    if (refused !== null) return drop('forbidden', refused);
-    if (payload.length > hub.options.maxMessageBytes) return drop('message_too_large', 'MQTT message too large');
+    if (refused !== null) return drop(refused.code, refused.message);
     if (client !== null && !this.#takeToken(client)) return drop('rate_limited', 'MQTT publish rate limited');
-    if (session !== undefined) session.published++;
-    const message = textOrBytes(payload);
-    // MQTT has no "no local" before v5: a client subscribed to what it publishes gets it back.
-    const source = {
-      origin: 'mqtt' as const,
-      qos: packet.qos,
-      echo: true,
-      ...(session ? { subscriber: session } : {}),
-    };
     try {
-      const receipt = hub.publish(topic, message, undefined, source, packet.retain);
+      const receipt = publishAsMqtt(hub, session, topic, message, qos, retain);
       // PUBACK / PUBREC only once the hub holds it (in a cluster: once the hubs have counted).
       if (receipt instanceof Promise)
         receipt.then(
@@ -274,9 +272,14 @@ export class MqttDoor {
   }
 
   #ready(client: AedesClient): void {
-    // Gone between the CONNACK and now (its socket's close has passed: nothing to wait for).
-    if (client.closed || client.conn.destroyed) return;
     const identity = this.#identities.get(client) ?? { userId: null, key: null };
+    const owner = mqttWillOwner(this.hub, client.id, identity, () => this.#sessions.get(client.id));
+    const will = this.#wills.connected(client, owner);
+    if (client.closed || client.conn.destroyed) {
+      // Gone between the CONNACK and now (its socket's close has passed: nothing to wait for).
+      this.#wills.ended(client, null, this.#timedOut.has(client));
+      return;
+    }
     const protocol = this.#protocols.get(client.conn) ?? 'mqtt';
     const keyId = identity.key?.id ?? null;
     let session = this.#sessions.get(client.id);
@@ -305,8 +308,7 @@ export class MqttDoor {
     session.remoteAddress = remoteOf(client);
     session.connectedSince = session.lastSeen = Date.now();
     session.keepalive = Math.max(0, Math.round(((client._keepaliveInterval ?? 0) - 1) / 1500));
-    const will = (client as unknown as { will?: { topic: string; qos: Qos; retain: boolean } | null }).will;
-    session.will = will ? { topic: will.topic, qos: will.qos, retain: will.retain } : null;
+    session.will = will;
     if (!client.clean) this.store.own(client.id, identity.userId, keyId);
     // Subscriptions restored from a persistent session.
     const restored = (client as unknown as { subscriptions: Record<string, { qos: Qos }> }).subscriptions;
@@ -328,31 +330,22 @@ export class MqttDoor {
 
   #gone(client: AedesClient): void {
     const session = this.#sessions.get(client.id);
-    if (session === undefined || session.client !== client) return;
+    const mine = session !== undefined && session.client === client;
+    // Told to the core once per connection (its will fires or not), whoever holds the session now.
+    const end = this.#wills.ended(client, mine ? session.closing : null, this.#timedOut.has(client));
+    if (!mine) return;
     session.client = null;
     session.lastSeen = Date.now();
-    const reason: DisconnectReason =
-      session.closing ??
-      (this.#timedOut.has(client)
-        ? 'heartbeat_timeout'
-        : (client as unknown as { _disconnected: boolean })._disconnected
-          ? 'client_closed'
-          : 'error');
-    const code =
-      reason === 'heartbeat_timeout'
-        ? mqttCode.keepalive
-        : reason === 'client_closed'
-          ? mqttCode.normal
-          : reason === 'revoked'
-            ? mqttCode.revoked
-            : reason === 'slow_consumer'
-              ? mqttCode.slow
-              : reason === 'unregistered'
-                ? mqttCode.unregistered
-                : mqttCode.error;
+    const { reason, code } = end;
     const forget = session.closing === 'unregistered' || session.closing === 'revoked';
     if (session.clean || forget) this.#drop(session, reason, code);
     else this.hub.doorClients.linked(session, false, reason, code);
+  }
+
+  /** True when `newer` (same client id) resumes the session of `older`: both persistent, same user and key. */
+  #resumes(older: Client, newer: Client): boolean {
+    const [was, is] = [this.#identities.get(older), this.#identities.get(newer)];
+    return !older.clean && !newer.clean && was?.userId === is?.userId && was?.key?.id === is?.key?.id;
   }
 
   /** Removes a session for good (a clean one's end, the operator's unregister, a revoked key). */

@@ -3,8 +3,10 @@
  * queued QoS 1/2 messages of persistent sessions (clean session 0), bounded in count and bytes
  * (oldest dropped and counted), kept in `<data dir>/mqtt-sessions.json` (written atomically, a
  * moment after each change and on stop) so they outlive a restart. Retained messages are not
- * here: they are the hub's, one store for every protocol (the door sends them itself); wills live
- * with their connection. In-flight inbound QoS 2 ids are kept in memory.
+ * here: they are the hub's, one store for every protocol (the door sends them itself). Nor are
+ * wills: the door takes each out of its CONNECT before aedes reads it, and the hub's core holds it
+ * with every door's (`core/clients/wills.ts`), so aedes has none to store. In-flight inbound QoS 2
+ * ids are kept in memory.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,7 +55,6 @@ const writeDelayMs = 50;
 export class SessionStore {
   readonly #sessions = new Map<string, StoredSession>();
   readonly #incoming = new Map<string, Map<number, StoredPacket>>();
-  readonly #wills = new Map<string, StoredPacket>();
   readonly #path: string | null;
   #timer: NodeJS.Timeout | null = null;
   #restored = 0;
@@ -296,21 +297,18 @@ export class SessionStore {
     this.#incoming.delete(client.id);
   }
 
-  async putWill(client: ClientRef, packet: StoredPacket): Promise<void> {
-    this.#wills.set(client.id, packet);
+  // Wills are the core's (see the top): aedes asks, with none to give, and none is kept.
+  async putWill(): Promise<void> {}
+
+  async getWill(): Promise<StoredPacket | undefined> {
+    return undefined;
   }
 
-  async getWill(client: ClientRef): Promise<StoredPacket | undefined> {
-    return this.#wills.get(client.id);
+  async delWill(): Promise<StoredPacket | undefined> {
+    return undefined;
   }
 
-  async delWill(client: ClientRef): Promise<StoredPacket | undefined> {
-    const will = this.#wills.get(client.id);
-    this.#wills.delete(client.id);
-    return will;
-  }
-
-  /** Wills are sent by their connection when it ends; none is left for another broker to send. */
+  /** None is left for another broker to send. */
   streamWill(): Readable {
     return Readable.from([]);
   }
