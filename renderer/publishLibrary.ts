@@ -1,7 +1,10 @@
 /**
- * The publish form's library, pure: payloads saved by name and the last ones published, kept in
- * this browser's storage (the desktop window's and each dashboard's own), newest first.
+ * The publish form's library, pure: payloads saved by name (the hub's, in its config: the same in the
+ * desktop window and every dashboard) and the last ones published (this browser's storage, newest
+ * first). Saved payloads this browser kept before the hub did are moved to the hub once
+ * (`planMigration`, run by `savedPayloadsMigration.ts`).
  */
+import { maxSavedPayloadName, type SavedPayload } from '../shared/saved-payloads';
 import type { PublishFields } from './components/publishForm';
 
 /** A publish as the library keeps it: everything but a file's bytes. */
@@ -15,16 +18,17 @@ export interface LibraryEntry {
   retain: boolean;
 }
 
-/** Saved payloads and recent publishes. */
+/** Saved payloads (the hub's) and recent publishes (this browser's). */
 export interface PublishLibrary {
-  saved: LibraryEntry[];
+  saved: readonly SavedPayload[];
   recent: LibraryEntry[];
 }
 
-/** Where the library is kept, and how many of each it keeps. */
+/** Where this browser keeps its recent publishes (and, before the hub kept them, its saved payloads). */
 export const libraryKey = 'relay-hub.publish-library';
 export const maxRecent = 10;
-export const maxSaved = 50;
+/** Most saved payloads this browser kept on its own (older builds). */
+const maxLegacySaved = 50;
 
 const isEntry = (value: unknown): value is LibraryEntry => {
   if (typeof value !== 'object' || value === null) return false;
@@ -39,24 +43,39 @@ const isEntry = (value: unknown): value is LibraryEntry => {
   );
 };
 
-/** The library as saved (empty when nothing or something unreadable is there). */
-export function loadLibrary(storage: Pick<Storage, 'getItem'> | undefined): PublishLibrary {
+/** This page's storage, or undefined where the browser refuses it (reading `localStorage` may throw). */
+export function pageStorage(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+interface StoredLibrary {
+  saved: (LibraryEntry & { name: string })[];
+  recent: LibraryEntry[];
+}
+
+/** What this browser keeps (empty when nothing or something unreadable is there). */
+export function loadStored(storage: Pick<Storage, 'getItem'> | undefined): StoredLibrary {
   try {
     const raw = JSON.parse(storage?.getItem(libraryKey) ?? 'null') as { saved?: unknown; recent?: unknown } | null;
     const list = (value: unknown, max: number): LibraryEntry[] =>
       Array.isArray(value) ? value.filter(isEntry).slice(0, max) : [];
-    return { saved: list(raw?.saved, maxSaved), recent: list(raw?.recent, maxRecent) };
+    const saved = list(raw?.saved, maxLegacySaved).filter((e): e is LibraryEntry & { name: string } => !!e.name);
+    return { saved, recent: list(raw?.recent, maxRecent) };
   } catch {
     return { saved: [], recent: [] };
   }
 }
 
-/** Saves the library (a full or missing storage only loses it). */
-export function storeLibrary(storage: Pick<Storage, 'setItem'> | undefined, library: PublishLibrary): void {
+/** Saves what this browser keeps (a full or missing storage only loses it). */
+export function storeStored(storage: Pick<Storage, 'setItem'> | undefined, stored: StoredLibrary): void {
   try {
-    storage?.setItem(libraryKey, JSON.stringify(library));
+    storage?.setItem(libraryKey, JSON.stringify(stored));
   } catch {
-    // Storage full or refused: the library lives until the page closes.
+    // Storage full or refused: the recent publishes live until the page closes.
   }
 }
 
@@ -76,18 +95,41 @@ export function fieldsOf(entry: LibraryEntry): PublishFields {
 const samePublish = (a: LibraryEntry, b: LibraryEntry): boolean =>
   a.topic === b.topic && a.userId === b.userId && a.message === b.message && a.mode === b.mode && a.retain === b.retain;
 
-/** The library with `entry` first among the recent publishes (once), the oldest falling off. */
-export function withRecent(library: PublishLibrary, entry: LibraryEntry): PublishLibrary {
-  const { name: _name, ...recent } = entry;
-  return { ...library, recent: [recent, ...library.recent.filter((e) => !samePublish(e, recent))].slice(0, maxRecent) };
+/** The recent publishes with `entry` first (once), the oldest falling off. */
+export function withRecent(recent: readonly LibraryEntry[], entry: LibraryEntry): LibraryEntry[] {
+  const { name: _name, ...publish } = entry;
+  return [publish, ...recent.filter((e) => !samePublish(e, publish))].slice(0, maxRecent);
 }
 
-/** The library with `entry` saved under its name (replacing one of the same name). */
-export function withSaved(library: PublishLibrary, entry: LibraryEntry & { name: string }): PublishLibrary {
-  return { ...library, saved: [entry, ...library.saved.filter((e) => e.name !== entry.name)].slice(0, maxSaved) };
+/** One of this browser's saved payloads, and what to save on the hub for it. */
+export interface MigrationStep {
+  from: LibraryEntry & { name: string };
+  payload: SavedPayload;
 }
 
-/** The library without the saved payload of that name. */
-export function withoutSaved(library: PublishLibrary, name: string): PublishLibrary {
-  return { ...library, saved: library.saved.filter((e) => e.name !== name) };
+/**
+ * What to save on the hub of this browser's own saved payloads: each one the hub does not hold
+ * already (same name, same publish), under its name, or `name (2)`, `name (3)`… when the hub (or an
+ * earlier one of the list) has that name for another publish. Oldest first, so the newest ends first.
+ */
+export function planMigration(
+  local: readonly (LibraryEntry & { name: string })[],
+  hub: readonly SavedPayload[],
+): MigrationStep[] {
+  const taken = new Map<string, LibraryEntry>(hub.map((p) => [p.name, p]));
+  const plan: MigrationStep[] = [];
+  for (const from of [...local].reverse()) {
+    const { topic, userId, message, mode, retain } = from;
+    const publish = { topic, userId, message, mode, retain };
+    // Names were not bounded here before: cut to what the hub takes.
+    const base = from.name.trim().slice(0, maxSavedPayloadName) || 'Saved payload';
+    let name = base;
+    for (let n = 2; taken.has(name) && !samePublish(taken.get(name) ?? from, publish); n++) {
+      name = `${base.slice(0, maxSavedPayloadName - 8)} (${n})`;
+    }
+    if (taken.has(name)) continue; // the hub has it already
+    taken.set(name, publish);
+    plan.push({ from, payload: { name, ...publish } });
+  }
+  return plan;
 }

@@ -33,6 +33,7 @@ import type {
   RevokeKeyResponse,
 } from './keys';
 import type { WebhookInfo, WebhookList, WebhookRequest, WebhookTest } from './webhooks';
+import type { SavedPayload } from './saved-payloads';
 import { guiOptionNames, type GuiOptionName, type OptionValues } from './options';
 import type { ClientCounters, ClientDetail, HubSeries, MessageBatch, MessageFilter, SeriesDelta } from './traffic';
 
@@ -71,6 +72,11 @@ export interface HubConfig {
   dataDir: string | null;
   /** The file the access token is read from and saved to (headless `--token-file`), or null. */
   tokenFile: string | null;
+  /**
+   * The operator's saved payloads, newest first: kept in `<data dir>/saved-payloads.json` (in
+   * memory without a data dir), the same for the desktop window and every dashboard.
+   */
+  savedPayloads: readonly SavedPayload[];
 }
 
 /** How open the hub is to its network, for the header badges and the "open hub" banner. */
@@ -259,6 +265,12 @@ export interface Commands {
   removeWebhook(arg: { id: string }): { removed: boolean; id: string };
   /** Sends a test delivery; answers the receiver's status (0: no answer) and the latency. */
   testWebhook(arg: { id: string }): WebhookTest;
+  /** Saves a payload under its name (replacing one of that name, first in the list); answers the new config. */
+  savePayload(arg: SavedPayload): HubConfig;
+  /** Deletes a saved payload (`not_found` when there is none of that name). */
+  deletePayload(arg: { name: string }): HubConfig;
+  /** Renames a saved payload (`not_found`; `name_taken` when another has the new name). */
+  renamePayload(arg: { name: string; to: string }): HubConfig;
   /** Desktop only: asks where to save an export (native save dialog) and opens that file. */
   exportBegin(arg: { suggestedName: string }): ExportTarget;
   /** Desktop only: appends a chunk of text to an open export file (waits while the disk catches up). */
@@ -281,7 +293,13 @@ export type CommandResult<K extends CommandName> =
   { ok: true; value: CommandValue<K> } | { ok: false; error: { code: CommandErrorCode; message: string } };
 
 /** Error codes of commands: the API's, plus the GUI's own. */
-export type CommandErrorCode = ErrorCode | 'unknown_command' | 'unavailable' | 'invalid_settings';
+export type CommandErrorCode =
+  | ErrorCode
+  | 'unknown_command'
+  | 'unavailable'
+  | 'invalid_settings'
+  /** `savePayload` over the hub's bounds: the count, or the bytes of every saved message together. */
+  | 'too_many_saved_payloads';
 
 /** Every command name, checked against `Commands`: adding a command fails the typecheck until listed. */
 export const commandNames = {
@@ -311,6 +329,9 @@ export const commandNames = {
   addWebhook: true,
   removeWebhook: true,
   testWebhook: true,
+  savePayload: true,
+  deletePayload: true,
+  renamePayload: true,
   exportBegin: true,
   exportWrite: true,
   exportEnd: true,

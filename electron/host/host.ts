@@ -28,6 +28,7 @@ export const devicePageCsp =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; " +
   "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 import { saveTokenFile } from './token-file';
+import { openSavedPayloads } from './saved-payloads';
 
 /** Where the desktop app keeps its settings (and its access token). */
 export interface SettingsPersistence {
@@ -141,6 +142,8 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
   };
   const settings = options.settings ?? null;
   const tokenFile = options.tokenFile ?? null;
+  // Beside the registrations, in the data dir the hub was created with (the desktop's user-data folder).
+  const savedPayloads = openSavedPayloads(relay.options.dataDir, (message) => console.warn(`relay-hub: ${message}`));
   const feed = createHubFeed(relay, {
     ...options.feed,
     status: () => status,
@@ -156,6 +159,7 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
       persisted: settings !== null,
       dataDir: relay.options.dataDir,
       tokenFile,
+      savedPayloads: savedPayloads.list(),
     };
   }
 
@@ -266,6 +270,7 @@ export function createHubHost(options: HubHostOptions = {}): HubHost {
     },
     applySettings,
     setAccessToken,
+    savedPayloads: { payloads: savedPayloads, config },
   });
   if (options.dashboard && token !== null) {
     dashboard = createDashboard({ relay, feed, handler: handle, staticDir: options.dashboard.staticDir, token });

@@ -1,8 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PublishRequest } from '../../shared/api';
 import { useStore } from '../store';
+import type { SavedPayload } from '../../shared/saved-payloads';
+import { libraryKey } from '../publishLibrary';
+import { hubConfig, update } from '../../test/renderer/store';
 import { recordingTransport } from '../../test/renderer/transport';
 import { PublishForm } from './PublishForm';
 import { emptyPublishFields, type PublishFields, validatePublish } from './publishForm';
@@ -163,7 +166,7 @@ describe('PublishForm', () => {
     });
   });
 
-  it('shows the receipt’s offset and epoch, keeps recent publishes to send again, and saves named payloads', async () => {
+  it('shows the receipt’s offset and epoch, and keeps recent publishes in this browser to send again', async () => {
     const transport = recordingTransport({ publish: { delivered: 1, offset: 42, epoch: 'ep-7' } });
     useStore.getState().connect(transport);
     const { unmount } = render(<PublishForm />);
@@ -173,25 +176,81 @@ describe('PublishForm', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Publish' }));
     expect((await screen.findByTestId('publish-position')).textContent).toBe('Offset 42 · epoch ep-7');
     expect(screen.getByRole('region', { name: 'Recent publishes' }).textContent).toContain('lamp · on · retained');
-
-    fireEvent.change(screen.getByLabelText('Save as'), { target: { value: 'Lamp on' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Save payload' }));
-    // Saved in this browser: a new form lists it.
     unmount();
     render(<PublishForm />);
-    expect(screen.getByRole('region', { name: 'Saved payloads' }).textContent).toContain('Lamp on');
-    fireEvent.click(screen.getByRole('button', { name: 'Use Lamp on' }));
-    expect(screen.getByLabelText<HTMLInputElement>('Topic').value).toBe('lamp');
-    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: /Retain/ }).checked).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'Send again: lamp · on · retained' }));
     await screen.findByTestId('publish-position');
     expect(transport.calls.filter((c) => c.name === 'publish').map((c) => c.arg)).toEqual([
       { topic: 'lamp', message: 'on', retain: true },
       { topic: 'lamp', message: 'on', retain: true },
     ]);
-    // Sent twice, listed once.
-    expect(screen.getAllByTestId('library-entry')).toHaveLength(2);
-    fireEvent.click(screen.getByRole('button', { name: 'Delete Lamp on' }));
+    // Sent twice, listed once; kept in this browser only.
+    expect(screen.getAllByTestId('library-entry')).toHaveLength(1);
+    expect(JSON.parse(localStorage.getItem(libraryKey) ?? '{}')).toEqual({
+      saved: [],
+      recent: [{ topic: 'lamp', userId: '', message: 'on', mode: 'text', retain: true }],
+    });
+  });
+
+  it('saves, renames and deletes named payloads on the hub, and lists what the hub pushes', async () => {
+    const lamp: SavedPayload = {
+      name: 'Lamp on',
+      topic: 'lamp',
+      userId: '',
+      message: 'on',
+      mode: 'text',
+      retain: true,
+    };
+    const transport = recordingTransport({
+      savePayload: { ...hubConfig(), savedPayloads: [lamp] },
+      renamePayload: { ...hubConfig(), savedPayloads: [{ ...lamp, name: 'Lamp' }] },
+      deletePayload: { ...hubConfig(), savedPayloads: [] },
+    });
+    useStore.getState().connect(transport);
+    const { unmount } = render(<PublishForm />);
+    fireEvent.change(screen.getByLabelText('Topic'), { target: { value: ' lamp ' } });
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'on' } });
+    fireEvent.click(screen.getByRole('checkbox', { name: /Retain/ }));
+    fireEvent.change(screen.getByLabelText('Save as'), { target: { value: ' Lamp on ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save payload' }));
+    await waitFor(() => expect(screen.getByLabelText<HTMLInputElement>('Save as').value).toBe(''));
+    expect(transport.calls.filter((c) => c.name === 'savePayload').map((c) => c.arg)).toEqual([lamp]);
+    expect(localStorage.getItem(libraryKey)).toBeNull(); // nothing saved in this browser
+    // The hub's list, in the store: a new form lists it.
+    unmount();
+    render(<PublishForm />);
+    expect(screen.getByRole('region', { name: 'Saved payloads' }).textContent).toContain('Lamp on');
+    fireEvent.click(screen.getByRole('button', { name: 'Use Lamp on' }));
+    expect(screen.getByLabelText<HTMLInputElement>('Topic').value).toBe('lamp');
+    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: /Retain/ }).checked).toBe(true);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Rename Lamp on' }));
+    fireEvent.change(screen.getByLabelText('New name for Lamp on'), { target: { value: 'Lamp' } });
+    fireEvent.keyDown(screen.getByLabelText('New name for Lamp on'), { key: 'Enter' });
+    await screen.findByRole('button', { name: 'Delete Lamp' });
+    expect(transport.calls.find((c) => c.name === 'renamePayload')?.arg).toEqual({ name: 'Lamp on', to: 'Lamp' });
+    expect(transport.calls.filter((c) => c.name === 'publish')).toEqual([]); // Enter renamed, it did not publish
+
+    fireEvent.click(screen.getByRole('button', { name: 'Delete Lamp' }));
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Saved payloads' })).toBeNull());
+    expect(transport.calls.find((c) => c.name === 'deletePayload')?.arg).toEqual({ name: 'Lamp' });
+
+    // Another window saved one: the hub's push lists it here.
+    act(() =>
+      transport.push(update({ config: { ...hubConfig(), savedPayloads: [{ ...lamp, name: 'From elsewhere' }] } })),
+    );
+    expect(screen.getByRole('region', { name: 'Saved payloads' }).textContent).toContain('From elsewhere');
+  });
+
+  it('says why the hub refused a payload, and keeps the name typed', async () => {
+    const transport = recordingTransport(); // answers every savePayload with an error
+    useStore.getState().connect(transport);
+    render(<PublishForm />);
+    fireEvent.change(screen.getByLabelText('Topic'), { target: { value: 'lamp' } });
+    fireEvent.change(screen.getByLabelText('Save as'), { target: { value: 'Lamp' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save payload' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('no answer for savePayload');
+    expect(screen.getByLabelText<HTMLInputElement>('Save as').value).toBe('Lamp');
     expect(screen.queryByRole('region', { name: 'Saved payloads' })).toBeNull();
   });
 });

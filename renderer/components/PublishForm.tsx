@@ -1,17 +1,12 @@
 import { type FormEvent, useState } from 'react';
-import { plural } from '../format';
 import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
 import { Field, fieldNoteId } from './Field';
 import { MessageBodyField } from './MessageBodyField';
 import { emptyPublishFields, type PublishErrors, type PublishFields, validatePublish } from './publishForm';
 import { PublishLibraryPanel } from './PublishLibraryPanel';
+import { PublishOutcome, type PublishOutcomeState } from './PublishOutcome';
 import { usePublishLibrary } from './usePublishLibrary';
-
-type Outcome =
-  | { kind: 'delivered'; count: number; topic: string; retained: boolean; offset: number; epoch: string }
-  | { kind: 'failed'; message: string }
-  | null;
 
 /** Publish a message (text or bytes) to a topic, optionally only to one user's devices, optionally retained. */
 export function PublishForm() {
@@ -21,7 +16,7 @@ export function PublishForm() {
   const [errors, setErrors] = useState<PublishErrors>({});
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
+  const [outcome, setOutcome] = useState<PublishOutcomeState>(null);
   const library = usePublishLibrary();
 
   const update = (patch: Partial<PublishFields>): void => {
@@ -130,26 +125,12 @@ export function PublishForm() {
         <button type="submit" className="btn btn-primary" disabled={busy}>
           {busy ? 'Publishing…' : 'Publish'}
         </button>
-        <p className="form-outcome" role="status" data-testid="publish-outcome">
-          {outcome?.kind === 'delivered' && (
-            <span className={outcome.count > 0 ? 'ok' : 'warn'}>
-              Delivered to {plural(outcome.count, 'client')}
-              {outcome.count === 0 && ` — nobody is subscribed to “${outcome.topic}” right now`}
-              {outcome.retained && ' · retained'}
-            </span>
-          )}
-          {outcome?.kind === 'failed' && <span className="error">{outcome.message}</span>}
-        </p>
-        {outcome?.kind === 'delivered' && (
-          <p className="form-outcome muted" data-testid="publish-position">
-            {`Offset ${outcome.offset} · epoch `}
-            <code>{outcome.epoch}</code>
-          </p>
-        )}
+        <PublishOutcome outcome={outcome} />
       </div>
       <PublishLibraryPanel
         library={library.library}
         canSave={fields.mode !== 'file'}
+        problem={library.problem}
         onSave={(name) => library.save(fields, name)}
         onUse={(entry) => setFields(library.fieldsOf(entry))}
         onResend={(entry) => {
@@ -157,7 +138,8 @@ export function PublishForm() {
           setFields(next);
           void send(next);
         }}
-        onDelete={library.remove}
+        onRename={library.rename}
+        onDelete={(name) => void library.remove(name)}
       />
     </form>
   );

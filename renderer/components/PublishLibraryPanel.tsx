@@ -1,29 +1,31 @@
 import { useId, useState } from 'react';
+import { maxSavedPayloadName } from '../../shared/saved-payloads';
 import type { LibraryEntry, PublishLibrary } from '../publishLibrary';
+import { LibraryEntryList } from './LibraryEntryList';
 
-/** One line for an entry: `kitchen/light · {"on":true} · retained`. */
-function describe(entry: LibraryEntry): string {
-  const body = entry.message.length > 48 ? `${entry.message.slice(0, 47)}…` : entry.message;
-  const parts = [entry.topic, entry.mode === 'text' ? body : `${entry.mode} ${body}`];
-  if (entry.userId !== '') parts.push(`user ${entry.userId}`);
-  if (entry.retain) parts.push('retained');
-  return parts.join(' · ');
-}
-
-/** Saved payloads (named) and the last publishes: fill the form with one, or send it again. */
+/**
+ * Saved payloads (named, kept by the hub: the same in every window) and the last publishes (this
+ * browser's): fill the form with one, send it again, rename or delete a saved one.
+ */
 export function PublishLibraryPanel({
   library,
   canSave,
+  problem,
   onSave,
   onUse,
   onResend,
+  onRename,
   onDelete,
 }: {
   library: PublishLibrary;
   canSave: boolean;
-  onSave: (name: string) => void;
+  /** Why the hub refused the last change, or null. */
+  problem: string | null;
+  /** Saves the form under a name; resolves true once the hub saved it. */
+  onSave: (name: string) => Promise<boolean>;
   onUse: (entry: LibraryEntry) => void;
   onResend: (entry: LibraryEntry) => void;
+  onRename: (name: string, to: string) => Promise<boolean>;
   onDelete: (name: string) => void;
 }) {
   const id = useId();
@@ -31,8 +33,9 @@ export function PublishLibraryPanel({
   const save = (event: { preventDefault: () => void }): void => {
     event.preventDefault();
     if (name.trim() === '' || !canSave) return;
-    onSave(name.trim());
-    setName('');
+    void onSave(name.trim()).then((saved) => {
+      if (saved) setName('');
+    });
   };
   return (
     <div className="publish-library" data-testid="publish-library">
@@ -42,6 +45,7 @@ export function PublishLibraryPanel({
           id={id}
           value={name}
           placeholder="Name"
+          maxLength={maxSavedPayloadName}
           onChange={(e) => setName(e.target.value)}
           onKeyDown={(e) => {
             // Enter here saves; it must not publish (the publish form is around it).
@@ -52,63 +56,20 @@ export function PublishLibraryPanel({
           Save payload
         </button>
       </div>
-      <EntryList title="Saved payloads" entries={library.saved} onUse={onUse} onResend={onResend} onDelete={onDelete} />
-      <EntryList title="Recent publishes" entries={library.recent} onUse={onUse} onResend={onResend} />
+      {problem !== null && (
+        <p className="error" role="alert" data-testid="library-problem">
+          {problem}
+        </p>
+      )}
+      <LibraryEntryList
+        title="Saved payloads"
+        entries={library.saved}
+        onUse={onUse}
+        onResend={onResend}
+        onRename={onRename}
+        onDelete={onDelete}
+      />
+      <LibraryEntryList title="Recent publishes" entries={library.recent} onUse={onUse} onResend={onResend} />
     </div>
-  );
-}
-
-function EntryList({
-  title,
-  entries,
-  onUse,
-  onResend,
-  onDelete,
-}: {
-  title: string;
-  entries: readonly LibraryEntry[];
-  onUse: (entry: LibraryEntry) => void;
-  onResend: (entry: LibraryEntry) => void;
-  onDelete?: (name: string) => void;
-}) {
-  if (entries.length === 0) return null;
-  return (
-    <section aria-label={title}>
-      <h3>{title}</h3>
-      <ul className="library-list">
-        {entries.map((entry, i) => {
-          const label = entry.name ?? describe(entry);
-          return (
-            <li key={`${entry.name ?? ''}${i}`} data-testid="library-entry">
-              <span className="library-text" title={describe(entry)}>
-                {entry.name !== undefined && <strong>{entry.name} </strong>}
-                <span className="muted">{describe(entry)}</span>
-              </span>
-              <button type="button" className="btn btn-small" aria-label={`Use ${label}`} onClick={() => onUse(entry)}>
-                Use
-              </button>
-              <button
-                type="button"
-                className="btn btn-small"
-                aria-label={`Send again: ${label}`}
-                onClick={() => onResend(entry)}
-              >
-                Send again
-              </button>
-              {onDelete !== undefined && entry.name !== undefined && (
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  aria-label={`Delete ${entry.name}`}
-                  onClick={() => onDelete(entry.name ?? '')}
-                >
-                  Delete
-                </button>
-              )}
-            </li>
-          );
-        })}
-      </ul>
-    </section>
   );
 }

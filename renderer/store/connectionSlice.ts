@@ -1,4 +1,7 @@
+import { pageStorage } from '../publishLibrary';
+import { migrateSavedPayloads } from '../savedPayloadsMigration';
 import { unavailable } from '../transport/types';
+import type { CommandArg } from '../../shared/ipc';
 import type { ConnectionSlice, Slice } from './types';
 
 /** The link to the hub. */
@@ -9,7 +12,12 @@ export const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
     set({ transport });
     const loadInit = async (): Promise<void> => {
       const result = await transport.call('getInit', null);
-      if (result.ok && get().transport === transport) get().applyInit(result.value);
+      if (!result.ok || get().transport !== transport) return;
+      get().applyInit(result.value);
+      // Saved payloads this browser kept before the hub did move to the hub (once).
+      const save = (arg: CommandArg<'savePayload'>) => transport.call('savePayload', arg);
+      const config = await migrateSavedPayloads(pageStorage(), result.value.config, save);
+      if (config !== null && get().transport === transport) get().applyConfig(config);
     };
     const offUpdate = transport.onUpdate((update) => get().applyUpdate(update));
     const offLink = transport.onLink((link) => {

@@ -61,6 +61,7 @@ export function hubConfig(overrides: Partial<HubSettings> = {}, persisted = true
     persisted,
     dataDir: persisted ? '/home/op/.config/Relay Hub' : null,
     tokenFile: null,
+    savedPayloads: [],
   };
 }
 

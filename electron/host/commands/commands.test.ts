@@ -154,6 +154,9 @@ describe('createCommandHandler', () => {
       addWebhook: { ok: false, error: { code: 'invalid_body' } },
       removeWebhook: { ok: false, error: { code: 'invalid_body' } },
       testWebhook: { ok: false, error: { code: 'invalid_body' } },
+      savePayload: { ok: false, error: { code: 'unavailable' } }, // a handler without the host's list
+      deletePayload: { ok: false, error: { code: 'unavailable' } },
+      renamePayload: { ok: false, error: { code: 'unavailable' } },
       exportBegin: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app
       exportWrite: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app
       exportEnd: { ok: false, error: { code: 'unavailable' } }, // no export files outside the desktop app

@@ -24,6 +24,7 @@ import { runKeyCommand } from './commands-keys';
 import { runStreamCommand } from './commands-streams';
 import { LimitError, type Relay } from '../../relay/index';
 import { runWebhookCommand } from './commands-webhooks';
+import { runPayloadCommand, type PayloadCommandHost } from './commands-payloads';
 
 /** Settings that cannot be applied (invalid together, or the server cannot listen with them): code `invalid_settings`. */
 export class SettingsError extends Error {
@@ -42,6 +43,8 @@ export interface CommandHost {
   applySettings?: (patch: Partial<HubSettings>) => Promise<HubConfig>;
   /** Sets the access token (and saves it on the desktop); default: the relay's, in memory. */
   setAccessToken?: (token: string | null) => void;
+  /** The saved payloads and the config that carries them; absent → their commands answer `unavailable`. */
+  savedPayloads?: Omit<PayloadCommandHost, 'changed'>;
 }
 
 /** A new access token: 32 random bytes, base64url (43 characters). */
@@ -177,6 +180,11 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'removeWebhook':
       case 'testWebhook':
         return runWebhookCommand(relay, name, arg);
+      case 'savePayload':
+      case 'deletePayload':
+      case 'renamePayload':
+        if (!host.savedPayloads) return failure('unavailable', 'this hub keeps no saved payloads');
+        return runPayloadCommand(relay, { ...host.savedPayloads, changed: () => feed.refresh() }, name, arg);
       case 'exportBegin':
       case 'exportWrite':
       case 'exportEnd':

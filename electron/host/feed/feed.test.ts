@@ -210,6 +210,7 @@ describe('createHubFeed', () => {
       persisted: true,
       dataDir: '/data',
       tokenFile: null,
+      savedPayloads: [],
     };
     const { hub, feed, updates } = await setup({
       status: () => status,
@@ -238,6 +239,13 @@ describe('createHubFeed', () => {
     const reconfigured = updates.next((u) => u.config !== undefined);
     feed.refresh();
     expect((await reconfigured).config?.settings.maxTopics).toBe(3);
+
+    // Saved payloads are told apart by identity (the host makes a new list on each change).
+    const payload = { name: 'Lamp', topic: 'lamp', userId: '', message: 'on', mode: 'text', retain: false } as const;
+    config = { ...config, savedPayloads: [payload] };
+    const saved = updates.next((u) => u.config !== undefined);
+    feed.refresh();
+    expect((await saved).config?.savedPayloads).toEqual([payload]);
 
     // A token set on the relay (a command, SIGHUP) shows as soon as the feed refreshes.
     const locked = updates.next((u) => u.security.tokenRequired);

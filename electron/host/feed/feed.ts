@@ -127,7 +127,11 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   // Status and security are small and sent with every update; settings only when they changed.
   const statusKey = (): string => JSON.stringify([options.status(), securityOf(relay.options), relay.cluster()]);
   let lastStatus = statusKey();
-  let lastConfig = JSON.stringify(config());
+  // Saved payloads (up to a few MiB) are told apart by identity: the host replaces the list on a change.
+  const configKey = (current: HubConfig | null): string =>
+    current === null ? 'null' : JSON.stringify({ ...current, savedPayloads: null });
+  let lastConfig = configKey(config());
+  let lastPayloads = config()?.savedPayloads;
   let closed = false;
   /** True while a GUI command runs: the log says the operator did what it did. */
   let operatorActing = false;
@@ -203,7 +207,9 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       log.dropPending();
       changes.drop();
       series.takeNew();
-      lastConfig = JSON.stringify(config());
+      const current = config();
+      lastConfig = configKey(current);
+      lastPayloads = current?.savedPayloads;
       lastRate = 0;
       changed = false;
       return;
@@ -224,9 +230,10 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     const samples = series.takeNew();
     if (samples !== null) update.series = samples;
     const current = config();
-    const configKey = JSON.stringify(current);
-    if (current !== null && configKey !== lastConfig) update.config = current;
-    lastConfig = configKey;
+    const key = configKey(current);
+    if (current !== null && (key !== lastConfig || current.savedPayloads !== lastPayloads)) update.config = current;
+    lastConfig = key;
+    lastPayloads = current?.savedPayloads;
     const worthSending =
       changed || statusChanged || rate !== lastRate || update.config !== undefined || update.counters !== undefined;
     lastRate = rate;
@@ -363,6 +370,7 @@ function fallbackConfig(options: Relay['options']): HubConfig {
     persisted: false,
     dataDir: options.dataDir,
     tokenFile: null,
+    savedPayloads: [],
   };
 }
 
