@@ -21,7 +21,14 @@ const blocks = (lang: string): string[] =>
 let hub: TestHub | null = null;
 const children: ChildProcess[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) child.kill();
+  // Each line runs in a process group of its own: the group goes, not only `sh` (its Python stayed).
+  for (const child of children.splice(0)) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid);
+    } catch {
+      // already gone
+    }
+  }
   await hub?.relay.stop();
   hub = null;
 });
@@ -36,7 +43,7 @@ async function freePort(): Promise<number> {
 
 /** Runs a shell line from the doc with the hub's and the receiver's addresses; collects its stdout lines. */
 function run(command: string, env: Record<string, string> = {}): { lines: string[] } {
-  const child = spawn('sh', ['-c', command], { env: { ...process.env, ...env } });
+  const child = spawn('sh', ['-c', command], { env: { ...process.env, ...env }, detached: true });
   children.push(child);
   const lines: string[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
