@@ -178,7 +178,7 @@ describe('DiskEngine', () => {
     durable.close();
   });
 
-  it('starts with a full history (1,000 topics × 100 messages) in under a second', () => {
+  it('starts with a full history (1,000 topics × 100 messages) in about a second of CPU', () => {
     const dir = tempDir();
     const filling = new DiskEngine(dir, limits, { fsync: false });
     for (let i = 0; i < 100; i++) {
@@ -188,6 +188,8 @@ describe('DiskEngine', () => {
     filling.close();
     // The start-up is synchronous: its CPU time is its duration on an idle core, and unlike the
     // wall clock it does not grow when other test files (or other work) share the machine's cores.
+    // It counts V8's GC helper threads too: 700–920 ms here alone, up to 1,060 ms at a load of 9,
+    // so the guard is 1.5 s (a regression to per-message work shows as several seconds).
     const started = performance.now();
     const cpu = process.cpuUsage();
     const engine = new DiskEngine(dir, limits, { fsync: false });
@@ -198,7 +200,7 @@ describe('DiskEngine', () => {
       `start with 100,000 messages in 1,000 topics: ${cpuMs.toFixed(0)} ms of CPU (${ms.toFixed(0)} ms wall)`,
     );
     expect(engine.totals().messages).toBe(100_000);
-    expect(cpuMs).toBeLessThan(1_000);
+    expect(cpuMs).toBeLessThan(1_500);
     engine.close();
   }, 60_000);
 
