@@ -11,7 +11,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCluster, waitForMembers, waitForState, type TestCluster } from '../support/cluster';
 import { Gate } from '../support/gate';
-import { closeMqtt, mosquittoPub, mosquittoRun, mosquittoSub, mqttHub, mqttPortOf } from '../support/mqtt';
+import {
+  closeMqtt,
+  mosquittoPub,
+  mosquittoRun,
+  mosquittoSub,
+  mqttHub,
+  mqttPortOf,
+  retainEach,
+  retainedAtTwo,
+} from '../support/mqtt';
 import { startRedis, type TestRedis } from '../support/redis';
 import { postJson, type TestHub } from '../support/relay';
 import { waitFor } from '../support/sdk';
@@ -82,18 +91,8 @@ describe('MQTT in a cluster', () => {
   it('sends a retained message set on hub A at its own QoS from hub B and from a hub that joins later', async () => {
     cluster = await startCluster(2, { mqttPort: 0 });
     const [a, b] = cluster.hubs as [TestHub, TestHub];
-    await mosquittoPub(mqttPortOf(a), ['-t', 'kept/zero', '-m', 'at most once', '-r', '-q', '0']);
-    await mosquittoPub(mqttPortOf(a), ['-t', 'kept/one', '-m', 'at least once', '-r', '-q', '1']);
-    await mosquittoPub(mqttPortOf(a), ['-t', 'kept/two', '-m', 'exactly once', '-r', '-q', '2']);
-    await a.relay.publish({ topic: 'kept/gui', message: 'from the GUI', retain: true, qos: 2 }, 'gui');
-    await postJson(a.port, '/publish', { topic: 'kept/http', message: 'over HTTP', retain: true });
-    const atTwo = [
-      '0 1 kept/http over HTTP',
-      '0 1 kept/zero at most once',
-      '1 1 kept/one at least once',
-      '2 1 kept/gui from the GUI',
-      '2 1 kept/two exactly once',
-    ];
+    await retainEach(a, mqttPortOf(a));
+    const atTwo = retainedAtTwo;
     // A hub that joins now reads the retained messages from Redis.
     const c = await mqttHub({ broker: cluster.redis.url });
     await waitForMembers(c, 3);

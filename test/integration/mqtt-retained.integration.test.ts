@@ -17,9 +17,9 @@ import {
   mqttClient,
   mqttHub,
   nextMessages,
-  type MqttHub,
+  retainEach,
+  retainedAtTwo,
 } from '../support/mqtt';
-import { postJson } from '../support/relay';
 
 afterEach(closeMqtt);
 
@@ -34,32 +34,15 @@ async function retainedAt(port: number, count: number): Promise<string[][]> {
   return Promise.all(subs.map(async (sub) => (await sub.waitFor(count)).sort()));
 }
 
-/** Retained messages at every QoS, from mosquitto_pub, HTTP and the GUI. */
-async function retainEach(hub: MqttHub): Promise<void> {
-  await mosquittoPub(hub.mqtt, ['-t', 'kept/zero', '-m', 'at most once', '-r', '-q', '0']);
-  await mosquittoPub(hub.mqtt, ['-t', 'kept/one', '-m', 'at least once', '-r', '-q', '1']);
-  await mosquittoPub(hub.mqtt, ['-t', 'kept/two', '-m', 'exactly once', '-r', '-q', '2']);
-  expect(
-    (await postJson(hub.port, '/publish', { topic: 'kept/http', message: 'over HTTP', retain: true })).status,
-  ).toBe(200);
-  await hub.relay.publish({ topic: 'kept/gui', message: 'from the GUI', retain: true, qos: 2 }, 'gui');
-}
-
 /** What `retainEach` left, as subscribers at QoS 2, 1 and 0 get it. */
-const atTwo = [
-  '0 1 kept/http over HTTP',
-  '0 1 kept/zero at most once',
-  '1 1 kept/one at least once',
-  '2 1 kept/gui from the GUI',
-  '2 1 kept/two exactly once',
-];
-const capped = (lines: string[], qos: number): string[] =>
+const atTwo = retainedAtTwo;
+const capped = (lines: readonly string[], qos: number): string[] =>
   lines.map((line) => line.replace(/^\d/, (q) => String(Math.min(Number(q), qos)))).sort();
 
 describe('MQTT retained messages keep their QoS', () => {
   it('sends each retained message at the lower of its own QoS and the subscription’s (mosquitto_pub, HTTP, GUI)', async () => {
     const hub = await mqttHub();
-    await retainEach(hub);
+    await retainEach(hub, hub.mqtt);
     const [two, one, zero] = await retainedAt(hub.mqtt, 5);
     expect(two).toEqual(atTwo);
     expect(one).toEqual(capped(atTwo, 1));
@@ -78,7 +61,7 @@ describe('MQTT retained messages keep their QoS', () => {
   it('keeps each retained message’s QoS across a restart of the hub on its data dir', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'relay-hub-retained-'));
     const first = await mqttHub({ dataDir });
-    await retainEach(first);
+    await retainEach(first, first.mqtt);
     await first.relay.stop();
     const second = await mqttHub({ dataDir });
     const [two, one, zero] = await retainedAt(second.mqtt, 5);

@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { promisify } from 'node:util';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { RelayOptions } from '../../electron/relay/index';
-import { startHub, type TestHub } from './relay';
+import { postJson, startHub, type TestHub } from './relay';
 
 const run = promisify(execFile);
 
@@ -173,3 +173,22 @@ export async function closeMqtt(): Promise<void> {
   await Promise.all(closers.splice(0).map((close) => close()));
   await Promise.all(hubs.splice(0).map((hub) => hub.relay.stop()));
 }
+
+/** Retained messages on `kept/…` at every QoS: mosquitto_pub at 0, 1 and 2, HTTP (0) and the GUI (2). */
+export async function retainEach(hub: TestHub, mqttPort: number): Promise<void> {
+  await mosquittoPub(mqttPort, ['-t', 'kept/zero', '-m', 'at most once', '-r', '-q', '0']);
+  await mosquittoPub(mqttPort, ['-t', 'kept/one', '-m', 'at least once', '-r', '-q', '1']);
+  await mosquittoPub(mqttPort, ['-t', 'kept/two', '-m', 'exactly once', '-r', '-q', '2']);
+  const http = await postJson(hub.port, '/publish', { topic: 'kept/http', message: 'over HTTP', retain: true });
+  if (http.status !== 200) throw new Error(`POST /publish answered ${http.status}`);
+  await hub.relay.publish({ topic: 'kept/gui', message: 'from the GUI', retain: true, qos: 2 }, 'gui');
+}
+
+/** What `retainEach` left, as a QoS 2 `mosquitto_sub -F '%q %r %t %p'` gets it, sorted. */
+export const retainedAtTwo: readonly string[] = [
+  '0 1 kept/http over HTTP',
+  '0 1 kept/zero at most once',
+  '1 1 kept/one at least once',
+  '2 1 kept/gui from the GUI',
+  '2 1 kept/two exactly once',
+];
