@@ -19,6 +19,7 @@ import type {
 } from '../../../shared/ipc';
 import type { ClientDetail, MessageFilter } from '../../../shared/traffic';
 import { ClientHistory } from './client-history';
+import { ClientPager, type PageTarget } from './client-pages';
 import { ChangeTracker } from './feed-changes';
 import { describeEvent, FeedLog } from './feed-log';
 import { MessageTap, type TapBudget } from './message-tap';
@@ -37,6 +38,8 @@ export interface HubFeedOptions {
   logSize?: number;
   /** Shortest time between two pushes of client counters (messages sent, buffered…), in ms (default 1000). */
   countersIntervalMs?: number;
+  /** Clients per page of a GUI's paged snapshot (default `clientPageSize`). */
+  clientPageSize?: number;
   /** Most messages and body characters one update carries to an inspector (default 100 and 256 Ki). */
   tapBudget?: TapBudget;
   /** The server's current status. */
@@ -52,8 +55,11 @@ export type FeedListener = (update: HubUpdate) => void;
 
 /** A live feed of the hub for one or more GUIs. */
 export interface HubFeed {
-  /** Everything a GUI needs when it (re)connects. */
-  init(): HubInit;
+  /**
+   * Everything a GUI needs when it (re)connects. For a subscribed listener (`pages`), a big hub's
+   * clients come in pages: the answer holds the first, its updates carry the others.
+   */
+  init(pages?: PageTarget<FeedListener>): HubInit;
   /** Receives every coalesced update; returns the unsubscribe function (which also closes its inspector). */
   subscribe(listener: FeedListener): () => void;
   /**
@@ -109,6 +115,13 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   const history = new ClientHistory();
   const series = new SeriesSampler(relay);
   const topicWatch = new TopicWatch(relay);
+  const pager = new ClientPager<FeedListener>(
+    relay,
+    (listener, clientPage) => {
+      if (sessions.has(listener)) send(listener, { ...header(lastRate), log: [], clientPage });
+    },
+    options.clientPageSize,
+  );
   const watchingTopics = (): boolean => [...sessions.values()].some((s) => s.topics);
   /** Open taps, kept as an array: a publish visits them without allocating. */
   let taps: MessageTap[] = [];
@@ -184,6 +197,15 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     return Math.round(((delivered - base.delivered) * 1000) / Math.max(now - base.at, intervalMs));
   };
 
+  /** What every update carries. */
+  const header = (rate: number, stats = relay.stats()) => ({
+    status: options.status(),
+    security: securityOf(relay.options),
+    stats,
+    deliveredPerSecond: rate,
+    ...clusterOf(relay),
+  });
+
   const send = (listener: FeedListener, update: HubUpdate): void => {
     try {
       listener(update);
@@ -215,15 +237,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       return;
     }
     const countersDue = now - lastCountersAt >= countersIntervalMs;
-    const update: HubUpdate = {
-      status: options.status(),
-      security: securityOf(relay.options),
-      stats,
-      deliveredPerSecond: rate,
-      ...changes.take(countersDue),
-      log: log.takePending(),
-      ...clusterOf(relay),
-    };
+    const update: HubUpdate = { ...header(rate, stats), ...changes.take(countersDue), log: log.takePending() };
     if (countersDue) lastCountersAt = now;
     if (topicWatch.active && now - topicWatch.tickAt >= 1000) topicWatch.tick(now);
     const topicLive = topicWatch.take();
@@ -270,14 +284,16 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   clusterTicker.unref();
 
   return {
-    init() {
-      const snapshot = relay.snapshot();
+    init(pages) {
+      const paged = pages !== undefined && sessions.has(pages.listener);
+      const first = paged ? pager.start(pages) : { clients: relay.snapshot().clients };
       return {
         status: options.status(),
-        clients: snapshot.clients,
-        users: snapshot.users,
-        topics: snapshot.topics,
-        stats: snapshot.stats,
+        clients: first.clients,
+        ...(first.paging === undefined ? {} : { clientPages: first.paging }),
+        users: relay.users(),
+        topics: relay.topics(),
+        stats: relay.stats(),
         config: config() ?? fallbackConfig(relay.options),
         security: securityOf(relay.options),
         dashboard: options.dashboard?.() ?? null,
@@ -298,6 +314,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       sessions.set(listener, { tap: null, topics: false });
       return () => {
         if (!sessions.delete(listener)) return;
+        pager.cancel(listener);
         taps = [...sessions.values()].flatMap((s) => (s.tap === null ? [] : [s.tap]));
         if (!watchingTopics()) topicWatch.stop();
         if (sessions.size > 0) return;
@@ -354,6 +371,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       offFirehose?.();
       offFirehose = null;
       sessions.clear();
+      pager.close();
       taps = [];
       topicWatch.stop();
       series.stop();
