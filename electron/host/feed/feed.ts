@@ -40,6 +40,8 @@ export interface HubFeedOptions {
   countersIntervalMs?: number;
   /** Clients per page of a GUI's paged snapshot (default `clientPageSize`). */
   clientPageSize?: number;
+  /** Most client counters in one update (default 1000): a bigger scan goes out over the next updates. */
+  countersPerUpdate?: number;
   /** Most messages and body characters one update carries to an inspector (default 100 and 256 Ki). */
   tapBudget?: TapBudget;
   /** The server's current status. */
@@ -111,14 +113,14 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   /** Each subscribed GUI with its open inspector, if any. */
   const sessions = new Map<FeedListener, { tap: MessageTap | null; topics: boolean }>();
   const log = new FeedLog(options.logSize ?? 500);
-  const changes = new ChangeTracker(relay);
+  const changes = new ChangeTracker(relay, options.countersPerUpdate);
   const history = new ClientHistory();
   const series = new SeriesSampler(relay);
   const topicWatch = new TopicWatch(relay);
   const pager = new ClientPager<FeedListener>(
     relay,
     (listener, clientPage) => {
-      if (sessions.has(listener)) send(listener, { ...header(lastRate), log: [], clientPage });
+      if (sessions.has(listener)) send(listener, { ...updateHeader(lastRate), log: [], clientPage });
     },
     options.clientPageSize,
   );
@@ -197,8 +199,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     return Math.round(((delivered - base.delivered) * 1000) / Math.max(now - base.at, intervalMs));
   };
 
-  /** What every update carries. */
-  const header = (rate: number, stats = relay.stats()) => ({
+  const updateHeader = (rate: number, stats = relay.stats()) => ({
     status: options.status(),
     security: securityOf(relay.options),
     stats,
@@ -237,7 +238,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       return;
     }
     const countersDue = now - lastCountersAt >= countersIntervalMs;
-    const update: HubUpdate = { ...header(rate, stats), ...changes.take(countersDue), log: log.takePending() };
+    const update: HubUpdate = { ...updateHeader(rate, stats), ...changes.take(countersDue), log: log.takePending() };
     if (countersDue) lastCountersAt = now;
     if (topicWatch.active && now - topicWatch.tickAt >= 1000) topicWatch.tick(now);
     const topicLive = topicWatch.take();
@@ -266,7 +267,8 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       });
     }
     // Trailing updates: counters not yet sent, a rate falling back to 0, an inspector's or a topic's rate.
-    if (changes.countersMayChange) schedule(lastCountersAt + countersIntervalMs);
+    if (changes.countersPending) schedule(now + intervalMs);
+    else if (changes.countersMayChange) schedule(lastCountersAt + countersIntervalMs);
     else if (rate !== 0 || taps.some((tap) => tap.active) || (topicWatch.active && topicWatch.moving)) {
       schedule(now + countersIntervalMs);
     }
@@ -276,8 +278,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   series.start(() => {
     if (sessions.size > 0) schedule();
   });
-  // In a cluster, the other hubs' device counts change with their heartbeats, not with this hub's
-  // events: look once a second (an update goes out only when something changed).
+  // In a cluster, other hubs' device counts move with their heartbeats: look once a second (sent if changed).
   const clusterTicker = setInterval(() => {
     if (sessions.size > 0 && relay.cluster() !== null) schedule();
   }, 1000);
