@@ -103,10 +103,32 @@ export interface LogEntry {
   text: string;
 }
 
+/**
+ * The clients of a big hub come in pages after the `getInit` answer: the answer holds the first
+ * page and says how many follow (`HubInit.clientPages`), each page is a push (`HubUpdate.clientPage`).
+ */
+export interface ClientPaging {
+  /** Names this snapshot's pages (a GUI that asked again ignores the pages of its previous answer). */
+  id: number;
+  /** Clients the hub held when it answered (the pages may hold fewer: the ones gone meanwhile are skipped). */
+  total: number;
+}
+
+/** One page of a paged client snapshot: the clients as they are when the page is sent. */
+export interface ClientPage {
+  id: number;
+  clients: ClientInfo[];
+  /** The snapshot's last page. */
+  last: boolean;
+}
+
 /** Everything the GUI needs when it starts. */
 export interface HubInit {
   status: HubStatus;
+  /** Every client, or (with `clientPages`) the first page of them. */
   clients: ClientInfo[];
+  /** Present when more clients follow in `clientPage` pushes. */
+  clientPages?: ClientPaging;
   users: UserInfo[];
   topics: TopicInfo[];
   stats: HubStats;
@@ -139,6 +161,11 @@ export interface HubUpdate {
   removed?: string[];
   /** Counters of clients that sent or dropped messages since the last counters push (at most one per second). */
   counters?: ClientCounters[];
+  /**
+   * A page of the client snapshot this GUI asked for (`HubInit.clientPages`): pages and the other
+   * pushes go out in one order, each built when sent, so the later one is the fresher.
+   */
+  clientPage?: ClientPage;
   /** Users added or changed. */
   users?: UserInfo[];
   /** Users left without any registration. */

@@ -94,6 +94,10 @@ export interface Relay {
   snapshot(): HubSnapshot;
   /** One registration, or null when unknown. */
   client(id: string): ClientInfo | null;
+  /** The ids of every client `snapshot()` lists, in its order, without building the clients (a GUI's paged snapshot). */
+  clientIds(): string[];
+  /** Users with their registrations' ids, as `snapshot()` has them. */
+  users(): UserInfo[];
   /** One user with its registrations' ids, or null when it has none. */
   user(userId: number): UserInfo | null;
   /** Topics with their subscriber and publish counts. */
@@ -309,6 +313,11 @@ export function createRelay(options: Partial<RelayOptions> = {}, hooks: ServerHo
     settled: () => hub.settled() ?? Promise.resolve(),
     snapshot: () => hub.snapshot(),
     client: (id) => hub.client(id),
+    clientIds: () => [
+      ...Array.from(hub.registrations.registry.all(), (record) => record.id),
+      ...Array.from(hub.doors.all(), (sub) => sub.id),
+    ],
+    users: () => hub.registrations.registry.users(),
     user: (userId) => hub.user(userId),
     topics: () => hub.topics(),
     visitCounters: (visit) => hub.visitCounters(visit),

@@ -13,6 +13,7 @@ import { UnregisterButton } from './UnregisterButton';
 /** Everything about one registration: live counters from the store, its last disconnects from the hub. */
 export function ClientDetail({ id }: { id: string }) {
   const client = useStore((s) => s.clients.get(id));
+  useStore((s) => s.countersVersion); // its counters change in place
   const base = useStore(hubSelectors.primaryUrl);
   const close = () => useStore.getState().openClientDetail(null);
   const disconnects = useDisconnects(id, client?.connected, client?.connectedSince);

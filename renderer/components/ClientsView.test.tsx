@@ -58,6 +58,21 @@ describe('ClientsView', () => {
     expect(screen.getByRole('table').getAttribute('aria-rowcount')).toBe('10001');
   });
 
+  it('draws a counters push into the rows in view and the open panel, and says how far a paged snapshot is', () => {
+    useStore.getState().setClients([client('a'), client('b')], { id: 7, total: 3 });
+    render(<ClientsView />);
+    expect(screen.getByTestId('client-count').textContent).toBe('Loading clients… 2 of 3');
+    const sent = () => screen.getAllByRole('row').find((r) => r.dataset.rowId === client('b').id)?.textContent ?? '';
+    expect(sent()).not.toContain('4,321');
+    act(() => useStore.getState().applyUpdate(update({ counters: [[client('b').id, 4_321, 1, 0, 0]] })));
+    expect(sent()).toContain('4,321');
+    act(() => useStore.getState().openClientDetail(client('a').id));
+    act(() => useStore.getState().applyUpdate(update({ counters: [[client('a').id, 98_765, 1, 0, 0]] })));
+    expect(screen.getByTestId('detail-sent').textContent).toBe('98,765');
+    act(() => useStore.getState().applyUpdate(update({ clientPage: { id: 7, clients: [client('c')], last: true } })));
+    expect(screen.getByTestId('client-count').textContent).toBe('3 clients');
+  });
+
   it('sorts when a column header is clicked', () => {
     useStore.getState().setClients([client('a', { userId: 2 }), client('b', { userId: 1 })]);
     render(<ClientsView />);

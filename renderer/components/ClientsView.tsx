@@ -1,4 +1,4 @@
-import { registerCommand, shownOf } from '../format';
+import { formatCount, registerCommand, shownOf } from '../format';
 import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
 import type { ClientSortKey, ConnectionFilter } from '../store/types';
@@ -19,6 +19,8 @@ const narrowClientColumns = clientColumns.filter(
 export function ClientsView() {
   const rows = useStore(hubSelectors.visibleClients);
   const total = useStore((s) => s.clients.size);
+  const loading = useStore((s) => s.clientsLoading);
+  const countersVersion = useStore((s) => s.countersVersion);
   const filter = useStore((s) => s.clientFilter);
   const connection = useStore((s) => s.connectionFilter);
   const sort = useStore((s) => s.clientSort);
@@ -74,7 +76,9 @@ export function ClientsView() {
           </select>
         </label>
         <span className="toolbar-count" data-testid="client-count" aria-live="polite">
-          {shownOf(rows.length, total, 'client')}
+          {loading === null
+            ? shownOf(rows.length, total, 'client')
+            : `Loading clients… ${formatCount(loading.received)} of ${formatCount(loading.total)}`}
         </span>
       </div>
       <div className="toolbar toolbar-secondary">
@@ -116,6 +120,7 @@ export function ClientsView() {
             }}
             onRowClick={(c) => openClientDetail(c.id)}
             selectedKey={detail}
+            version={countersVersion}
           />
         )}
         {detail !== null && <ClientDetail id={detail} />}

@@ -34,6 +34,8 @@ export interface VirtualTableProps<T> {
    * it is on screen instead, so the row whose detail is open never slides out of view.
    */
   anchorSelected?: boolean;
+  /** Changes when rows changed in place (live counters): the rows in view are drawn again. */
+  version?: number;
 }
 
 const headerHeight = 36;
@@ -62,6 +64,7 @@ export function VirtualTable<T>({
   onRowClick,
   selectedKey = null,
   anchorSelected = false,
+  version = 0,
 }: VirtualTableProps<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const anchor = useRef<{ key: string; index: number } | null>(null);
@@ -118,6 +121,7 @@ export function VirtualTable<T>({
                 rowId={rowKey(row)}
                 selected={selectedKey !== null && selectedKey === rowKey(row)}
                 onClick={onRowClick}
+                version={version}
               />
             );
           })}
@@ -161,6 +165,8 @@ interface RowProps<T> {
   rowId: string;
   selected: boolean;
   onClick: ((row: T) => void) | undefined;
+  /** Read by `memo` only: a new version draws the row again. */
+  version: number;
 }
 
 function RowView<T>({ row, index, top, height, template, columns, testId, rowId, selected, onClick }: RowProps<T>) {

@@ -1,7 +1,7 @@
 /**
  * The clients table's order: filter and sort, done incrementally. A push that adds or changes a
  * few clients among 10,000 merges them into the order it had (O(n) comparisons, no full sort);
- * counter pushes keep the order and only look the row objects up again.
+ * counter pushes (which change the clients in place) keep the order unless it is by a counter.
  */
 import type { ClientInfo } from '../../shared/hub';
 import type { ClientSort, ConnectionFilter, Store } from './types';
@@ -120,6 +120,7 @@ export function visibleClientsSelector(): (state: Store) => ClientInfo[] {
   let last: {
     shape: number;
     clients: ReadonlyMap<string, ClientInfo>;
+    counters: number;
     filter: string;
     connection: ConnectionFilter;
     sort: ClientSort;
@@ -127,15 +128,16 @@ export function visibleClientsSelector(): (state: Store) => ClientInfo[] {
   } | null = null;
   return (s) => {
     const { clients, clientsShape: shape, clientFilter: filter, connectionFilter: connection, clientSort: sort } = s;
-    if (last?.clients === clients && last.filter === filter && last.connection === connection && last.sort === sort) {
-      return last.rows;
-    }
-    const sameView = last !== null && last.filter === filter && last.connection === connection && last.sort === sort;
+    const counters = s.countersVersion;
     const byCounter = counterSortKeys.has(sort.key);
+    const sameView = last !== null && last.filter === filter && last.connection === connection && last.sort === sort;
+    // Counters change in place: the rows are the same objects, in the same order unless sorted by one.
+    if (sameView && last?.clients === clients && (!byCounter || last.counters === counters)) return last.rows;
     let rows: ClientInfo[];
-    if (sameView && last !== null && last.shape === shape && !byCounter) {
-      // Only counters moved: same order, today's objects.
-      rows = last.rows.map((client) => clients.get(client.id) ?? client);
+    if (sameView && last !== null && last.clients === clients) {
+      // Sorted by a counter that moved: the previous order is nearly right, and the sort is
+      // adaptive (a few runs to merge), far from a sort of 10,000 rows from scratch.
+      rows = [...last.rows].sort(comparator(sort));
     } else if (
       sameView &&
       last !== null &&
@@ -147,7 +149,7 @@ export function visibleClientsSelector(): (state: Store) => ClientInfo[] {
     } else {
       rows = visibleClients(clients, filter, connection, sort);
     }
-    last = { shape, clients, filter, connection, sort, rows };
+    last = { shape, clients, counters, filter, connection, sort, rows };
     return rows;
   };
 }

@@ -44,7 +44,7 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
       cluster: init.cluster ?? null,
       loaded: true,
     });
-    get().setClients(init.clients);
+    get().setClients(init.clients, init.clientPages);
     get().resetLog(init.log);
     get().setSeries(init.series);
   },
@@ -69,6 +69,7 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
     if (update.topics !== undefined || update.topicsRemoved !== undefined) {
       set({ topics: merged(state.topics, update.topics, update.topicsRemoved, (t) => t.topic, byTopic) });
     }
+    if (update.clientPage !== undefined) state.applyClientPage(update.clientPage);
     if (update.upserts !== undefined || update.removed !== undefined) {
       state.applyClientDelta(update.upserts ?? [], update.removed ?? []);
     }

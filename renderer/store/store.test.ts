@@ -41,6 +41,39 @@ describe('store', () => {
       expect(state().clients.size).toBe(2);
     });
 
+    it('applies a counters push in place: no copy of the clients, a new counters version', () => {
+      state().setClients(Array.from({ length: 1_000 }, (_, i) => client(i.toString(16))));
+      const clients = state().clients;
+      const shape = state().clientsShape;
+      const version = state().countersVersion;
+      state().applyCounters([[client('1f').id, 3, 30, 0, 0]]);
+      expect(state().clients).toBe(clients);
+      expect(state().clientsShape).toBe(shape);
+      expect(state().countersVersion).toBe(version + 1);
+      expect(state().clients.get(client('1f').id)?.messagesSent).toBe(3);
+      state().applyCounters([['gone'.padEnd(32, '0'), 1, 1, 1, 1]]);
+      expect(state().countersVersion).toBe(version + 1); // nothing it shows changed
+    });
+
+    it('fills a paged snapshot from its pages, ignores another snapshot’s, and keeps the deltas in between', () => {
+      state().applyInit(hubInit({ clients: [client('a'), client('b')], clientPages: { id: 4, total: 5 } }));
+      expect(state().clientsLoading).toEqual({ id: 4, received: 2, total: 5 });
+      state().applyUpdate(update({ clientPage: { id: 3, clients: [client('z')], last: true } }));
+      state().applyUpdate(update({ upserts: [client('f')], removed: [client('a').id] }));
+      state().applyUpdate(update({ clientPage: { id: 4, clients: [client('c'), client('d')], last: false } }));
+      expect(state().clientsLoading).toEqual({ id: 4, received: 4, total: 5 });
+      state().applyUpdate(update({ removed: [client('d').id] }));
+      state().applyUpdate(update({ clientPage: { id: 4, clients: [client('e', { userId: 8 })], last: true } }));
+      expect(state().clientsLoading).toBeNull();
+      expect([...state().clients.keys()].map((id) => id[0]).sort()).toEqual(['b', 'c', 'e', 'f']);
+      expect(state().clients.get(client('e').id)?.userId).toBe(8);
+      state().applyUpdate(update({ clientPage: { id: 4, clients: [client('y')], last: true } }));
+      expect(state().clients.has(client('y').id)).toBe(false); // its snapshot is complete
+      state().applyInit(hubInit({ clients: [client('a')] }));
+      expect(state().clientsLoading).toBeNull();
+      expect(state().clients.size).toBe(1);
+    });
+
     it('merges users and topics from their deltas', () => {
       state().applyInit(
         hubInit({
@@ -158,6 +191,7 @@ describe('store', () => {
       expect(after.map((c) => c.id[0])).toEqual(before);
       expect(after.find((c) => c.id[0] === 'b')?.messagesSent).toBe(99);
       state().sortClientsBy('messagesSent');
+      expect(hubSelectors.visibleClients(state()).map((c) => c.id[0])).toEqual(['a', 'c', 'b']); // the table reads
       state().applyCounters([[client('a').id, 500, 5000, 0, 0]]);
       expect(hubSelectors.visibleClients(state()).map((c) => c.id[0])).toEqual(['c', 'b', 'a']);
     });

@@ -1,6 +1,8 @@
 import type { StateCreator } from 'zustand';
 import type { ClientInfo, ClusterInfo, HubStats, TopicInfo, UserInfo } from '../../shared/hub';
 import type {
+  ClientPage,
+  ClientPaging,
   CommandArg,
   CommandName,
   CommandResult,
@@ -42,13 +44,24 @@ export interface HubSlice {
 
 /** Registrations keyed by id, kept current from full lists and deltas. */
 export interface ClientsSlice {
+  /**
+   * Every client. Counter pushes change the counters (messages and bytes sent, buffered,
+   * dropped) of these objects in place, without a new map: read `countersVersion` with them.
+   */
   clients: ReadonlyMap<string, ClientInfo>;
   /** Changes when clients come, go or change anything but their counters (what order and filters depend on). */
   clientsShape: number;
   /** The ids the last delta touched, and the shapes before and after it (the clients table merges them in). */
   clientsDelta: { from: number; to: number; changed: ReadonlySet<string> };
-  setClients: (list: readonly ClientInfo[]) => void;
+  /** Changes with every counters push that touched a client. */
+  countersVersion: number;
+  /** While a paged snapshot's pages are still coming (`HubInit.clientPages`): how far it is. */
+  clientsLoading: { id: number; received: number; total: number } | null;
+  /** Replaces every client: the whole list, or the first page of a paged snapshot. */
+  setClients: (list: readonly ClientInfo[], paging?: ClientPaging) => void;
   applyClientDelta: (upserts: readonly ClientInfo[], removed: readonly string[]) => void;
+  /** Adds a page of the paged snapshot in progress (a page of another one is ignored). */
+  applyClientPage: (page: ClientPage) => void;
   /** Applies live counters (messages and bytes sent, buffered, dropped) of the clients named. */
   applyCounters: (counters: readonly ClientCounters[]) => void;
 }

@@ -55,6 +55,8 @@ export function generateAccessToken(): string {
 /** Where a command comes from: the GUI's feed subscription (its updates carry its inspector's messages). */
 export interface CommandContext {
   listener?: FeedListener;
+  /** True while that GUI's link is backed up: the pages of its client snapshot wait (see `HubFeed.init`). */
+  busy?: () => boolean;
 }
 
 /** Runs one command: any name, any argument; always resolves with a result. */
@@ -76,7 +78,12 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
     switch (name) {
       case 'getInit': {
         const parsed = parseNoArg(arg);
-        return parsed.ok ? { ok: true, value: feed.init() } : invalid(parsed);
+        if (!parsed.ok) return invalid(parsed);
+        const { listener, busy } = context;
+        return {
+          ok: true,
+          value: feed.init(listener === undefined ? undefined : { listener, ...(busy === undefined ? {} : { busy }) }),
+        };
       }
       case 'register': {
         const parsed = parseRegisterRequest(arg);

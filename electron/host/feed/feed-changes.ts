@@ -25,9 +25,14 @@ export class ChangeTracker {
   /** Counters and topic counts as last sent: the next update sends only what differs. */
   readonly #sentCounters = new Map<string, ClientCounters>();
   readonly #sentTopics = new Map<string, TopicInfo>();
+  /** Counters scanned but not sent yet: a scan that names 10,000 clients goes out over several updates. */
+  readonly #pendingCounters = new Map<string, ClientCounters>();
+  readonly #countersPerUpdate: number;
 
-  constructor(relay: Relay) {
+  /** `countersPerUpdate`: most client counters one update carries (a GUI parses each update in one task). */
+  constructor(relay: Relay, countersPerUpdate = 1000) {
     this.#relay = relay;
+    this.#countersPerUpdate = countersPerUpdate;
   }
 
   /** True when clients, users or topics changed (counters aside). */
@@ -38,6 +43,11 @@ export class ChangeTracker {
   /** True when a publish or a drop may have moved counters since the last counters scan. */
   get countersMayChange(): boolean {
     return this.#countersMayChange;
+  }
+
+  /** True when scanned counters wait for the next update. */
+  get countersPending(): boolean {
+    return this.#pendingCounters.size > 0;
   }
 
   /** Notes what an event changed (cheap: a set insertion or a flag). */
@@ -87,9 +97,9 @@ export class ChangeTracker {
     this.#takeUsers(changes);
     if (this.#topicsMayChange) this.#takeTopics(changes);
     if (withCounters && this.#countersMayChange) {
-      const counters = this.#scanCounters();
-      if (counters.length > 0) changes.counters = counters;
+      for (const counters of this.#scanCounters()) this.#pendingCounters.set(counters[0], counters);
     }
+    if (this.#pendingCounters.size > 0) changes.counters = this.#takeCounters();
     return changes;
   }
 
@@ -98,6 +108,7 @@ export class ChangeTracker {
     this.#dirtyClients.clear();
     this.#removedClients.clear();
     this.#dirtyUsers.clear();
+    this.#pendingCounters.clear();
     this.#topicsMayChange = true; // the baseline is stale now: compare again next time
     this.#countersMayChange = true;
   }
@@ -113,9 +124,13 @@ export class ChangeTracker {
       else {
         upserts.push(client);
         this.#sentCounters.set(id, countersOf(client));
+        this.#pendingCounters.delete(id); // the upsert carries fresher ones
       }
     }
-    for (const id of removed) this.#sentCounters.delete(id);
+    for (const id of removed) {
+      this.#sentCounters.delete(id);
+      this.#pendingCounters.delete(id);
+    }
     if (upserts.length > 0) changes.upserts = upserts;
     if (removed.size > 0) changes.removed = [...removed];
     this.#dirtyClients.clear();
@@ -155,6 +170,17 @@ export class ChangeTracker {
     }
     if (changed.length > 0) changes.topics = changed;
     if (gone.length > 0) changes.topicsRemoved = gone;
+  }
+
+  /** The oldest pending counters, at most `countersPerUpdate`. */
+  #takeCounters(): ClientCounters[] {
+    const chunk: ClientCounters[] = [];
+    for (const [id, counters] of this.#pendingCounters) {
+      if (chunk.length === this.#countersPerUpdate) break;
+      chunk.push(counters);
+      this.#pendingCounters.delete(id);
+    }
+    return chunk;
   }
 
   #scanCounters(): ClientCounters[] {

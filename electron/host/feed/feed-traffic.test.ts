@@ -200,6 +200,25 @@ describe('updates that cost what changed', () => {
     const pushes = watcher.updates.filter((u) => u.counters !== undefined);
     expect(pushes.length).toBeLessThanOrEqual(2);
   });
+  it('spreads a counters scan that names many clients over the next updates, at most so many each', async () => {
+    const { hub, feed } = await setup({ countersIntervalMs: 300, countersPerUpdate: 2 });
+    const watcher = gui(feed);
+    const joined = await Promise.all(Array.from({ length: 5 }, (_, i) => Device.join(hub, i + 1)));
+    devices.push(...joined);
+    await Promise.all(joined.map((device) => device.setTopics(hub, ['cats'])));
+    await watcher.find((u) => u.stats.connected === 5 && hub.relay.topics()[0]?.subscribers === 5);
+    const since = watcher.updates.length;
+    for (let i = 0; i < 3; i++) void hub.relay.publish({ topic: 'cats', message: 'abc' });
+    await Promise.all(joined.map((device) => device.waitForMessages(3)));
+    const latest = new Map<string, number>();
+    await watcher.find((u) => {
+      for (const [id, sent] of u.counters ?? []) latest.set(id, sent);
+      return joined.every((device) => latest.get(device.id) === 3);
+    });
+    const pushes = watcher.updates.slice(since).filter((u) => u.counters !== undefined);
+    expect(pushes.every((u) => (u.counters?.length ?? 0) <= 2)).toBe(true);
+    expect(pushes.length).toBeGreaterThanOrEqual(3); // five clients, two per update
+  });
 });
 
 describe('the client detail', () => {

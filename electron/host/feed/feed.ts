@@ -19,6 +19,7 @@ import type {
 } from '../../../shared/ipc';
 import type { ClientDetail, MessageFilter } from '../../../shared/traffic';
 import { ClientHistory } from './client-history';
+import { ClientPager, type PageTarget } from './client-pages';
 import { ChangeTracker } from './feed-changes';
 import { describeEvent, FeedLog } from './feed-log';
 import { MessageTap, type TapBudget } from './message-tap';
@@ -37,6 +38,10 @@ export interface HubFeedOptions {
   logSize?: number;
   /** Shortest time between two pushes of client counters (messages sent, buffered…), in ms (default 1000). */
   countersIntervalMs?: number;
+  /** Clients per page of a GUI's paged snapshot (default `clientPageSize`). */
+  clientPageSize?: number;
+  /** Most client counters in one update (default 1000): a bigger scan goes out over the next updates. */
+  countersPerUpdate?: number;
   /** Most messages and body characters one update carries to an inspector (default 100 and 256 Ki). */
   tapBudget?: TapBudget;
   /** The server's current status. */
@@ -52,8 +57,11 @@ export type FeedListener = (update: HubUpdate) => void;
 
 /** A live feed of the hub for one or more GUIs. */
 export interface HubFeed {
-  /** Everything a GUI needs when it (re)connects. */
-  init(): HubInit;
+  /**
+   * Everything a GUI needs when it (re)connects. For a subscribed listener (`pages`), a big hub's
+   * clients come in pages: the answer holds the first, its updates carry the others.
+   */
+  init(pages?: PageTarget<FeedListener>): HubInit;
   /** Receives every coalesced update; returns the unsubscribe function (which also closes its inspector). */
   subscribe(listener: FeedListener): () => void;
   /**
@@ -105,10 +113,17 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   /** Each subscribed GUI with its open inspector, if any. */
   const sessions = new Map<FeedListener, { tap: MessageTap | null; topics: boolean }>();
   const log = new FeedLog(options.logSize ?? 500);
-  const changes = new ChangeTracker(relay);
+  const changes = new ChangeTracker(relay, options.countersPerUpdate);
   const history = new ClientHistory();
   const series = new SeriesSampler(relay);
   const topicWatch = new TopicWatch(relay);
+  const pager = new ClientPager<FeedListener>(
+    relay,
+    (listener, clientPage) => {
+      if (sessions.has(listener)) send(listener, { ...updateHeader(lastRate), log: [], clientPage });
+    },
+    options.clientPageSize,
+  );
   const watchingTopics = (): boolean => [...sessions.values()].some((s) => s.topics);
   /** Open taps, kept as an array: a publish visits them without allocating. */
   let taps: MessageTap[] = [];
@@ -184,6 +199,14 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
     return Math.round(((delivered - base.delivered) * 1000) / Math.max(now - base.at, intervalMs));
   };
 
+  const updateHeader = (rate: number, stats = relay.stats()) => ({
+    status: options.status(),
+    security: securityOf(relay.options),
+    stats,
+    deliveredPerSecond: rate,
+    ...clusterOf(relay),
+  });
+
   const send = (listener: FeedListener, update: HubUpdate): void => {
     try {
       listener(update);
@@ -215,15 +238,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       return;
     }
     const countersDue = now - lastCountersAt >= countersIntervalMs;
-    const update: HubUpdate = {
-      status: options.status(),
-      security: securityOf(relay.options),
-      stats,
-      deliveredPerSecond: rate,
-      ...changes.take(countersDue),
-      log: log.takePending(),
-      ...clusterOf(relay),
-    };
+    const update: HubUpdate = { ...updateHeader(rate, stats), ...changes.take(countersDue), log: log.takePending() };
     if (countersDue) lastCountersAt = now;
     if (topicWatch.active && now - topicWatch.tickAt >= 1000) topicWatch.tick(now);
     const topicLive = topicWatch.take();
@@ -252,7 +267,8 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       });
     }
     // Trailing updates: counters not yet sent, a rate falling back to 0, an inspector's or a topic's rate.
-    if (changes.countersMayChange) schedule(lastCountersAt + countersIntervalMs);
+    if (changes.countersPending) schedule(now + intervalMs);
+    else if (changes.countersMayChange) schedule(lastCountersAt + countersIntervalMs);
     else if (rate !== 0 || taps.some((tap) => tap.active) || (topicWatch.active && topicWatch.moving)) {
       schedule(now + countersIntervalMs);
     }
@@ -262,22 +278,23 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   series.start(() => {
     if (sessions.size > 0) schedule();
   });
-  // In a cluster, the other hubs' device counts change with their heartbeats, not with this hub's
-  // events: look once a second (an update goes out only when something changed).
+  // In a cluster, other hubs' device counts move with their heartbeats: look once a second (sent if changed).
   const clusterTicker = setInterval(() => {
     if (sessions.size > 0 && relay.cluster() !== null) schedule();
   }, 1000);
   clusterTicker.unref();
 
   return {
-    init() {
-      const snapshot = relay.snapshot();
+    init(pages) {
+      const paged = pages !== undefined && sessions.has(pages.listener);
+      const first = paged ? pager.start(pages) : { clients: relay.snapshot().clients };
       return {
         status: options.status(),
-        clients: snapshot.clients,
-        users: snapshot.users,
-        topics: snapshot.topics,
-        stats: snapshot.stats,
+        clients: first.clients,
+        ...(first.paging === undefined ? {} : { clientPages: first.paging }),
+        users: relay.users(),
+        topics: relay.topics(),
+        stats: relay.stats(),
         config: config() ?? fallbackConfig(relay.options),
         security: securityOf(relay.options),
         dashboard: options.dashboard?.() ?? null,
@@ -298,6 +315,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       sessions.set(listener, { tap: null, topics: false });
       return () => {
         if (!sessions.delete(listener)) return;
+        pager.cancel(listener);
         taps = [...sessions.values()].flatMap((s) => (s.tap === null ? [] : [s.tap]));
         if (!watchingTopics()) topicWatch.stop();
         if (sessions.size > 0) return;
@@ -354,6 +372,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       offFirehose?.();
       offFirehose = null;
       sessions.clear();
+      pager.close();
       taps = [];
       topicWatch.stop();
       series.stop();

@@ -20,6 +20,8 @@ export const dashboardCsp =
 
 /** An admin socket whose unsent backlog passes this is closed; the page reconnects and re-reads `getInit`. */
 const maxAdminBufferedBytes = 8 * 1024 * 1024;
+/** The pages of a client snapshot wait while the socket's unsent backlog passes this (the page reads slowly). */
+const pagingBufferedBytes = 1024 * 1024;
 
 /** Options of `createDashboard`. */
 export interface DashboardOptions {
@@ -69,13 +71,14 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     // One feed subscription per page: its commands name it, so `watchMessages` opens this page's inspector.
     const listener = (update: HubUpdate): void => push({ type: 'update', update });
     const unsubscribe = feed.subscribe(listener);
+    const busy = (): boolean => ws.bufferedAmount > pagingBufferedBytes;
     ws.on('message', (data, isBinary) => {
       const frame = isBinary ? null : parseAdminCommandFrame(Buffer.from(data as Buffer).toString('utf8'));
       if (frame === null) {
         ws.close(1007, 'expected {"type":"command","id":n,"name":…,"arg":…}');
         return;
       }
-      void handler(frame.name, frame.arg, { listener }).then((result) =>
+      void handler(frame.name, frame.arg, { listener, busy }).then((result) =>
         push({ type: 'result', id: frame.id, result }),
       );
     });
