@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { rendererFirstScript, rendererSizeLine } from './renderer-size.mjs';
 import { sdkSize, sdkSizeLine, stageSdkPackage } from './sdk-package.mjs';
 
 const { values } = parseArgs({ options: { only: { type: 'string', multiple: true }, out: { type: 'string' } } });
@@ -124,6 +125,10 @@ if (wanted.has('main')) {
   jobs.push(...trays.map((name) => copyFile(`build/icons/${name}`, `${out}/assets/${name}`)));
 }
 await Promise.all(jobs);
+if (wanted.has('renderer') && existsSync('renderer/index.html')) {
+  // The script a page must evaluate before the GUI shows, against its budget (scripts/renderer-size.mjs).
+  console.log(rendererSizeLine(await rendererFirstScript(`${out}/renderer`)));
+}
 if (wanted.has('client')) {
   // The same build, staged as the `relay-hub-client` package (client/package.json), and its size.
   await stageSdkPackage(`${out}/client`, values.out === undefined ? 'client/dist' : `${out}/relay-hub-client/dist`);

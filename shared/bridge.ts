@@ -2,7 +2,7 @@
  * The API the Electron preload exposes to the renderer as `window.relayHub`: one named method
  * per command (never a generic invoke) plus `onUpdate` for the hub's coalesced pushes.
  */
-import { commandNames, type CommandArg, type CommandName, type CommandResult, type HubUpdate } from './ipc';
+import type { CommandArg, CommandName, CommandResult, HubUpdate } from './ipc';
 
 /** Global name under which the preload exposes the bridge (`window.relayHub`). */
 export const bridgeKey = 'relayHub';
@@ -16,9 +16,3 @@ export type RelayHubCommandMethods = {
 export type RelayHubBridge = RelayHubCommandMethods & {
   readonly onUpdate: (listener: (update: HubUpdate) => void) => () => void;
 };
-
-/** Every method name the bridge exposes, in a stable order. */
-export const bridgeMethodNames: readonly (keyof RelayHubBridge)[] = [
-  ...(Object.keys(commandNames) as CommandName[]),
-  'onUpdate',
-];

@@ -1,6 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { bridgeKey, bridgeMethodNames, type RelayHubBridge } from '../../shared/bridge';
-import { commandNames, ipcChannel, type HubUpdate } from '../../shared/ipc';
+import { bridgeKey, type RelayHubBridge } from '../../shared/bridge';
+import { commandNames, ipcChannel, type CommandName, type HubUpdate } from '../../shared/ipc';
+
+/** Every method name the bridge must expose: one per command, plus `onUpdate`. */
+const bridgeMethodNames: readonly (keyof RelayHubBridge)[] = [
+  ...(Object.keys(commandNames) as CommandName[]),
+  'onUpdate',
+];
 
 const state = vi.hoisted(() => ({
   exposed: new Map<string, unknown>(),

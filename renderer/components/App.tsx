@@ -1,27 +1,17 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { useEffect } from 'react';
 import { useStore } from '../store';
+import type { View } from '../store/types';
 import type { Transport } from '../transport/types';
-import { ClientsView } from './ClientsView';
 import { ClusterBanner } from './ClusterBanner';
 import { ClusterPanel } from './ClusterPanel';
 import { DeviceUrls } from './DeviceUrls';
 import { Header } from './Header';
-import { KeyDialog } from './KeyDialog';
-import { KeysView } from './KeysView';
-import { LogView } from './LogView';
-import { MessagesView } from './MessagesView';
+import { Loaded, ViewLoading } from './lazyPart';
 import { OpenHubBanner } from './OpenHubBanner';
-import { SendView } from './SendView';
-import { SettingsView } from './SettingsView';
+import { KeyDialog, lazyViews } from './parts';
 import { StatusBanner } from './StatusBanner';
 import { Tabs } from './Tabs';
-import { WebhooksView } from './WebhooksView';
 import { TokenScreen } from './TokenScreen';
-import { TopicsView } from './TopicsView';
-import { UsersView } from './UsersView';
-
-// The charts and their library load when first opened: a smaller page to start.
-const ChartsView = lazy(() => import('./ChartsView').then((module) => ({ default: module.ChartsView })));
 
 /** The operator GUI: connects the store to `transport`, then shows the token screen or the hub. */
 export function App({ transport }: { transport: Transport }) {
@@ -53,42 +43,21 @@ export function App({ transport }: { transport: Transport }) {
           )}
         </div>
       </main>
-      {keyDialog !== null && <KeyDialog key={keyDialog} mode={keyDialog} />}
+      {keyDialog !== null && (
+        <Loaded key={keyDialog}>
+          <KeyDialog mode={keyDialog} />
+        </Loaded>
+      )}
     </div>
   );
 }
 
-function CurrentView({ view }: { view: ReturnType<typeof useStore.getState>['view'] }) {
-  switch (view) {
-    case 'clients':
-      return <ClientsView />;
-    case 'users':
-      return <UsersView />;
-    case 'topics':
-      return <TopicsView />;
-    case 'keys':
-      return <KeysView />;
-    case 'webhooks':
-      return <WebhooksView />;
-    case 'send':
-      return <SendView />;
-    case 'log':
-      return <LogView />;
-    case 'settings':
-      return <SettingsView />;
-    case 'messages':
-      return <MessagesView />;
-    case 'charts':
-      return (
-        <Suspense
-          fallback={
-            <p className="loading" role="status">
-              Loading the charts…
-            </p>
-          }
-        >
-          <ChartsView />
-        </Suspense>
-      );
-  }
+/** The open view, from its chunk (parts.ts). */
+function CurrentView({ view }: { view: View }) {
+  const Shown = lazyViews[view];
+  return (
+    <Loaded key={view} fallback={<ViewLoading />}>
+      <Shown />
+    </Loaded>
+  );
 }

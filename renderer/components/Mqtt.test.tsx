@@ -56,14 +56,15 @@ describe('MQTT in the operator GUI', () => {
     expect(screen.getByRole('button', { name: /Disconnect client/ })).toBeTruthy();
   });
 
-  it('shows the MQTT address with a QR code and a mosquitto_sub line, or why MQTT is off', () => {
+  it('shows the MQTT address with a QR code and a mosquitto_sub line, or why MQTT is off', async () => {
     const listen = { host: '0.0.0.0', port: 8000, urls: ['http://192.168.1.20:8000'] };
     const mqtt = { port: 1883, tlsPort: null, problem: null, path: '/mqtt' };
     useStore.getState().applyUpdate(update({ status: { state: 'running', listen: { ...listen, mqtt }, error: null } }));
     const { unmount } = render(<DeviceUrls />);
     expect(screen.getByTestId('mqtt-url').textContent).toBe('mqtt://192.168.1.20:1883');
     fireEvent.click(screen.getByRole('button', { name: 'QR & more' }));
-    expect(screen.getByTitle('MQTT address as a QR code')).toBeTruthy();
+    // The QR code and the lines below it are a chunk of their own, loaded on the first click.
+    expect(await screen.findByTitle('MQTT address as a QR code')).toBeTruthy();
     expect(screen.getByTestId('mosquitto-sub-line').textContent).toBe(
       "mosquitto_sub -h 192.168.1.20 -p 1883 -t '#' -v",
     );

@@ -1,13 +1,14 @@
-import { QRCodeSVG } from 'qrcode.react';
 import { useState } from 'react';
 import { mosquittoSubLine, mqttUrls, mqttWebSocketUrls } from '../../shared/mqtt-address';
 import { useStore } from '../store';
-import { CopyButton, CopyField } from './CopyButton';
+import { CopyButton } from './CopyButton';
+import { Loaded } from './lazyPart';
+import { MqttMore } from './parts';
 
 /**
  * Where MQTT clients connect, beside the WebSocket URLs: `mqtt://<lan-host>:<port>` with a copy
  * button, and on demand its QR code, the MQTT-over-WebSocket URL and a `mosquitto_sub` line to
- * paste; or why MQTT is off ("MQTT off: port 1883 in use — change it in Settings").
+ * paste (MqttMore, its own chunk with the QR code library); or why MQTT is off ("MQTT off: port 1883 in use — change it in Settings").
  */
 export function MqttAddress() {
   const listen = useStore((s) => s.status.listen);
@@ -36,15 +37,9 @@ export function MqttAddress() {
       </span>
       {problem !== null && <span className="muted">{problem}</span>}
       {open && (
-        <div className="mqtt-more" data-testid="mqtt-more">
-          <QRCodeSVG value={url} size={140} marginSize={2} className="qr" title="MQTT address as a QR code" />
-          <div>
-            <p className="muted">Listen to every topic from a terminal:</p>
-            <CopyField text={line} testId="mosquitto-sub-line" />
-            <p className="muted">MQTT over WebSocket (browsers, MQTT.js):</p>
-            <CopyField text={mqttWebSocketUrls(listen)[0] ?? '/mqtt'} testId="mqtt-ws-url" />
-          </div>
-        </div>
+        <Loaded>
+          <MqttMore url={url} line={line} webSocketUrl={mqttWebSocketUrls(listen)[0] ?? '/mqtt'} />
+        </Loaded>
       )}
     </span>
   );

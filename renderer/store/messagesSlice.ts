@@ -42,7 +42,9 @@ export const createMessagesSlice: Slice<MessagesSlice> = (set, get) => ({
   heldMessages: [],
   messagesPaused: false,
   messageFilter: { topic: '', user: '', text: '' },
-  messageLimit: savedLimit(),
+  // The saved size is read with the inspector's code (restoreMessageLimit), not while the page opens:
+  // a page's first read of localStorage waits for the browser, for tens of ms on a busy machine.
+  messageLimit: defaultLimit,
   messageRate: { matched: 0, shown: 0, sampled: false },
   selectedMessage: null,
   appendMessages(batch) {
@@ -67,6 +69,10 @@ export const createMessagesSlice: Slice<MessagesSlice> = (set, get) => ({
   },
   setMessageFilter(filter) {
     set({ messageFilter: { ...get().messageFilter, ...filter } });
+  },
+  restoreMessageLimit() {
+    const limit = savedLimit();
+    if (limit !== get().messageLimit) set({ messageLimit: limit, messages: keepLastMessages(get().messages, limit) });
   },
   setMessageLimit(limit) {
     try {

@@ -99,6 +99,8 @@ export interface MessagesSlice {
   appendMessages: (batch: MessageBatch) => void;
   setMessagesPaused: (paused: boolean) => void;
   setMessageFilter: (filter: Partial<MessageFilterInput>) => void;
+  /** Takes the limit this browser saved, if any (called when the inspector's code loads). */
+  restoreMessageLimit: () => void;
   setMessageLimit: (limit: number) => void;
   clearMessages: () => void;
   selectMessage: (key: number | null) => void;
