@@ -42,6 +42,8 @@ test('the page opens on its first script and the Clients view, fetches the other
       { timeout: 60_000 },
     )
     .toEqual([]);
+  // Fetched is not yet evaluated: the page marks <html> once every part is in.
+  await expect(page.locator('html')).toHaveAttribute('data-parts-loaded', 'true', { timeout: 30_000 });
   const { scripts, firstPaint } = await page.evaluate(scriptsFetched);
   expect(firstPaint).not.toBeNull();
   // The Clients view, where the page opens, is fetched at once; the others wait for the first paint.

@@ -32,6 +32,7 @@ describe('runWhenIdle', () => {
     const p = page();
     const ran: string[] = [];
     let finishFirst = (): void => {};
+    let done = false;
     runWhenIdle(
       [
         () => new Promise<void>((resolve) => ((finishFirst = resolve), ran.push('a'))),
@@ -39,6 +40,7 @@ describe('runWhenIdle', () => {
         () => Promise.resolve(ran.push('c')),
       ],
       p.host,
+      () => (done = true),
     );
     expect([ran, p.timers.length, p.idle.length]).toEqual([[], 0, 0]); // nothing in the opening task
     p.take(p.frames); // the first frame: a timer, which fires after that frame is drawn
@@ -54,9 +56,11 @@ describe('runWhenIdle', () => {
     p.take(p.idle);
     await settle();
     expect(ran).toEqual(['a', 'b']);
+    expect(done).toBe(false);
     p.take(p.idle); // a failed task does not stop the others
     await settle();
     expect(ran).toEqual(['a', 'b', 'c']);
+    expect(done).toBe(true); // once the last has settled
     expect(p.idle).toHaveLength(0);
     expect(p.timeouts).toEqual([idleTimeoutMs, idleTimeoutMs, idleTimeoutMs]);
   });

@@ -17,15 +17,25 @@ export interface IdleHost {
 /** An idle period comes at the latest this long after it was asked for, even on a page kept busy. */
 export const idleTimeoutMs = 2_000;
 
-/** Runs `tasks` in order, one per idle period, after the first paint. A task that fails is skipped. */
-export function runWhenIdle(tasks: readonly (() => Promise<unknown>)[], host: IdleHost = window): void {
+/**
+ * Runs `tasks` in order, one per idle period, after the first paint. A task that fails is skipped.
+ * `done` runs once the last one has settled.
+ */
+export function runWhenIdle(
+  tasks: readonly (() => Promise<unknown>)[],
+  host: IdleHost = window,
+  done: () => void = () => undefined,
+): void {
   const whenIdle = (run: () => void): void => {
     if (typeof host.requestIdleCallback === 'function') host.requestIdleCallback(run, { timeout: idleTimeoutMs });
     else host.setTimeout(run, 50);
   };
   const next = (index: number): void => {
     const task = tasks[index];
-    if (task === undefined) return;
+    if (task === undefined) {
+      done();
+      return;
+    }
     whenIdle(() => {
       const step = (): void => next(index + 1);
       task().then(step, step);
