@@ -38,7 +38,7 @@ export function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>
 /** Shown while a view's code loads: one muted line inside the panel, which keeps its size. */
 export function ViewLoading() {
   return (
-    <p className="loading" role="status">
+    <p className="loading" role="status" data-testid="view-loading">
       Loading…
     </p>
   );
