@@ -2,7 +2,9 @@
 // Debian's /usr/sbin/mosquitto (2.0, started on a free port with a temporary config), in the same
 // run, with the same load: fan-out (one topic, 1,000 subscribers, QoS 0, 64-byte payloads):
 // deliveries/s and server CPU per delivery; many-to-one (500 publishers, one subscriber):
-// messages/s; memory per idle MQTT connection (server RSS growth / connections). The load
+// messages/s; memory per idle MQTT connection (server RSS growth / connections), with a third
+// reference there: a bare node:net server that answers CONNECT and holds the socket (mqtt-floor-
+// server.mjs), the least any broker running on Node needs per connection. The load
 // generator speaks MQTT over raw sockets with packets built once by mqtt-packet and counts bytes
 // (every PUBLISH of a run has the same size), so it is not the bottleneck. Servers are pinned to
 // CPU 0 and the generator to CPU 1 when `taskset` exists. The machine is shared: read the ratios.
@@ -189,7 +191,15 @@ export async function mqttBench({ quick, repeats, pin, hubArgs, nextPort, fmt, m
       writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_connections -1\n`);
       return { proc: startProcess(pin, '/usr/sbin/mosquitto', ['-c', conf]), port };
     },
+    'node:net': async () => {
+      const port = nextPort();
+      const floor = new URL('./mqtt-floor-server.mjs', import.meta.url).pathname;
+      const args = ['--max-semi-space-size=1', floor, '--port', String(port)]; // as the hub runs
+      return { proc: startProcess(pin, process.execPath, args), port };
+    },
   };
+  /** The servers each scenario runs on: the floor only holds idle connections. */
+  const serversOf = (scenario) => (scenario === 'idleMemory' ? ['hub', 'mosquitto', 'node:net'] : ['hub', 'mosquitto']);
   const scenarios = {
     fanout: (s, port) => fanout(s, port, sizes.subs, sizes.messages),
     manyToOne: (s, port) => manyToOne(s, port, sizes.publishers, sizes.each),
@@ -197,9 +207,9 @@ export async function mqttBench({ quick, repeats, pin, hubArgs, nextPort, fmt, m
   };
   const results = {};
   for (const [name, scenario] of Object.entries(scenarios)) {
-    results[name] = { hub: [], mosquitto: [] };
+    results[name] = Object.fromEntries(serversOf(name).map((server) => [server, []]));
     for (let r = 0; r < repeats; r++) {
-      const order = r % 2 === 0 ? ['hub', 'mosquitto'] : ['mosquitto', 'hub'];
+      const order = r % 2 === 0 ? serversOf(name) : serversOf(name).reverse();
       for (const serverName of order) {
         const { proc, port } = await servers[serverName]();
         try {
@@ -214,20 +224,25 @@ export async function mqttBench({ quick, repeats, pin, hubArgs, nextPort, fmt, m
       }
     }
   }
-  console.log('\n| mqtt scenario | metric | hub | mosquitto | hub/mosquitto |\n|---|---|---:|---:|---:|');
+  console.log(
+    '\n| mqtt scenario | metric | hub | mosquitto | hub/mosquitto | bare node:net |\n|---|---|---:|---:|---:|---:|',
+  );
   for (const [name, runs] of Object.entries(results)) {
     for (const metric of Object.keys(runs.hub[0] ?? {})) {
       const h = median(runs.hub.map((x) => x[metric]));
       const m = median(runs.mosquitto.map((x) => x[metric]));
       const ratio = m !== 0 ? `${(h / m).toFixed(2)}×` : '';
-      console.log(`| ${name} | ${metric} | ${fmt(h)} | ${fmt(m)} | ${ratio} |`);
+      const floor = runs['node:net'] === undefined ? '' : fmt(median(runs['node:net'].map((x) => x[metric])));
+      console.log(`| ${name} | ${metric} | ${fmt(h)} | ${fmt(m)} | ${ratio} | ${floor} |`);
     }
   }
   const med = (name, server, metric) => median(results[name][server].map((x) => x[metric]));
   const rate = med('fanout', 'hub', 'deliveries/s') / med('fanout', 'mosquitto', 'deliveries/s');
   const memory = med('idleMemory', 'hub', 'KiB/conn') / med('idleMemory', 'mosquitto', 'KiB/conn');
+  const floor = med('idleMemory', 'node:net', 'KiB/conn') / med('idleMemory', 'mosquitto', 'KiB/conn');
   console.log(
     `\nMQTT targets: fan-out deliveries/s ${rate.toFixed(2)}× mosquitto (target ≥ 0.5×), ` +
-      `memory per idle connection ${memory.toFixed(2)}× mosquitto (target ≤ 2×)`,
+      `memory per idle connection ${memory.toFixed(2)}× mosquitto (target ≤ 2×; ` +
+      `a bare node:net server holding the same sockets: ${floor.toFixed(2)}×)`,
   );
 }
