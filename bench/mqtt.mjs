@@ -194,7 +194,7 @@ export async function mqttBench({ quick, repeats, pin, hubArgs, nextPort, fmt, m
     'node:net': async () => {
       const port = nextPort();
       const floor = new URL('./mqtt-floor-server.mjs', import.meta.url).pathname;
-      const args = ['--max-semi-space-size=1', floor, '--port', String(port)]; // as the hub runs
+      const args = ['--max-semi-space-size=4', floor, '--port', String(port)]; // as the hub runs
       return { proc: startProcess(pin, process.execPath, args), port };
     },
   };

@@ -76,7 +76,7 @@ const baseFlags = base === null ? null : knownFlags(base.cli);
 const hubCommand = (port, extra = [], cli = 'dist/cli/relay-hub.cjs', known = null) => [
   'node',
   [
-    '--max-semi-space-size=1', // as the CLI's shebang runs it
+    '--max-semi-space-size=4', // as the CLI's shebang runs it
     cli,
     ...[
       ...['--host', '127.0.0.1', '--port', String(port), '--heartbeat-ms', '0'],

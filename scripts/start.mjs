@@ -51,7 +51,7 @@ if ('path' in choice) {
 } else {
   console.log(`${choice.fallback}; starting the headless hub with the dashboard instead.`);
   command = process.execPath;
-  args = ['--max-semi-space-size=1', join(root, 'dist/cli/relay-hub.cjs'), '--dashboard', ...extra];
+  args = ['--max-semi-space-size=4', join(root, 'dist/cli/relay-hub.cjs'), '--dashboard', ...extra];
 }
 
 // Its own process group (POSIX) so a terminal's Ctrl-C reaches it once, through us.
