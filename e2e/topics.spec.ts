@@ -2,7 +2,8 @@
  * The Topics view's streams (issue 13): each topic's history size, last offset and retained
  * message, also for topics nobody subscribes to; a topic's history newest first (JSON
  * pretty-printed, bytes as hex); retained messages published from the GUI reach a device that
- * subscribes later; Clear retained and Clear history ask first and do what they say.
+ * subscribes later; the QoS a message was published with for MQTT subscribers shows beside it;
+ * Clear retained and Clear history ask first and do what they say.
  */
 import { connectDevice, publish } from './devices';
 import { expect, test } from './fixtures';
@@ -30,6 +31,7 @@ test('topics show their history and retained message; the panel lists and clears
   await publishForm(page)
     .getByRole('checkbox', { name: /Retain/ })
     .check();
+  await publishForm(page).getByLabel('MQTT QoS').selectOption('1');
   await publishForm(page).getByRole('button', { name: 'Publish', exact: true }).click();
   await expect(page.getByTestId('publish-outcome')).toContainText('Delivered to 0 clients');
   await expect(page.getByTestId('publish-outcome')).toContainText('retained');
@@ -59,6 +61,7 @@ test('topics show their history and retained message; the panel lists and clears
   await expect(items.nth(1)).toContainText('binary · hex');
   await expect(items.nth(1).locator('pre')).toHaveText(`0000  ${'00 01 48 69 ff'.padEnd(23)}  ..Hi.`);
   await expect(items.nth(2).locator('pre')).toHaveText('{\n  "temp": 21.5,\n  "unit": "C"\n}');
+  await expect(items.filter({ hasText: 'QoS' })).toHaveCount(0);
   await panel.getByRole('button', { name: 'Clear history' }).click();
   await panel.getByRole('button', { name: 'Yes, clear history' }).click();
   await expect(panel.getByText('The history is empty.')).toBeVisible();
@@ -69,7 +72,9 @@ test('topics show their history and retained message; the panel lists and clears
 
   await page.getByRole('button', { name: 'History of lights/state' }).click();
   await expect(panel.getByTestId('history-retained')).toContainText('on');
+  await expect(panel.getByTestId('history-retained')).toContainText('QoS 1');
   await expect(panel.getByTestId('history-item')).toContainText('retained');
+  await expect(panel.getByTestId('history-item')).toContainText('QoS 1');
   await panel.getByRole('button', { name: 'Clear retained' }).click();
   await expect(panel).toContainText('Devices that subscribe later get nothing until a new retained message.');
   await panel.getByRole('button', { name: 'Yes, clear retained' }).click();

@@ -104,6 +104,8 @@ export interface HistoryItem {
   user_id?: number;
   /** Published with `retain`. */
   retain?: true;
+  /** The MQTT QoS it was published with, when above 0 (an MQTT client's PUBLISH or the GUI's form). */
+  qos?: 1 | 2;
 }
 
 /** `GET /history/<topic>?since=<offset>&limit=<n>` answer: messages after `since`, oldest first. */

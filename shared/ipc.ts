@@ -235,6 +235,8 @@ export interface RetainedPreview {
   bytes: number;
   /** `message` holds only its first characters (bytes, for a binary message). */
   truncated: boolean;
+  /** The MQTT QoS it was published with, when above 0 (a retained message keeps it). */
+  qos?: 1 | 2;
 }
 
 /** Commands the GUI can send; each answers asynchronously. */

@@ -41,6 +41,7 @@ export function TopicHistory({ topic }: { topic: string }) {
                 <code className="break">{retainedSummary(stream.retained)}</code>
                 {stream.retained.truncated && <span className="muted"> …</span>}
                 <span className="muted"> · {formatTime(stream.retained.ts)}</span>
+                {stream.retained.qos !== undefined && <span className="muted"> · QoS {stream.retained.qos}</span>}
               </>
             )}
           </dd>
@@ -95,6 +96,7 @@ function HistoryEntry({ item }: { item: HistoryItem }) {
         <span className="muted">{item.user_id === undefined ? 'everyone' : `user ${item.user_id}`}</span>
         {binary && <span className="chip">binary · hex</span>}
         {item.retain === true && <span className="chip">retained</span>}
+        {item.qos !== undefined && <span className="chip">QoS {item.qos}</span>}
       </div>
       <pre className={`message-body history-body${binary ? ' is-hex' : ''}`} tabIndex={0}>
         {body.text}

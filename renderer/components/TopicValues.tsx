@@ -109,6 +109,7 @@ function HistoryValue({ item, before }: { item: HistoryItem; before: HistoryItem
         <span className="muted">{formatTime(item.ts)}</span>
         {binary && <span className="chip">binary · hex</span>}
         {item.retain === true && <span className="chip">retained</span>}
+        {item.qos !== undefined && <span className="chip">QoS {item.qos}</span>}
         <CopyButton text={item.message} label={binary ? `Copy #${item.offset} as base64` : `Copy #${item.offset}`} />
       </div>
       {diff !== null && (

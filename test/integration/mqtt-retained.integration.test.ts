@@ -4,12 +4,14 @@
  * `retain: true` publish (QoS 0) and the GUI's (a QoS of its own) reach new mosquitto_sub and
  * MQTT.js subscribers at QoS 2, 1 and 0 each at its own QoS; the same after a restart of the hub
  * on its data dir; and a retained message the previous version wrote to the data dir (which kept
- * no QoS) goes out at QoS 1, as that version sent it. A cluster is in mqtt-cluster.
+ * no QoS) goes out at QoS 1, as that version sent it. `GET /history` and the hub's streams (what
+ * the GUI's Topics view shows) carry each message's QoS when above 0. A cluster is in mqtt-cluster.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { HistoryItem, HistoryResponse } from '../../shared/api';
 import {
   closeMqtt,
   mosquittoPub,
@@ -20,6 +22,7 @@ import {
   retainEach,
   retainedAtTwo,
 } from '../support/mqtt';
+import { rawRequest } from '../support/relay';
 
 afterEach(closeMqtt);
 
@@ -56,6 +59,28 @@ describe('MQTT retained messages keep their QoS', () => {
     await mosquittoPub(hub.mqtt, ['-t', 'kept/two', '-m', 'now at most once', '-r', '-q', '0']);
     const later = await mosquittoSub(hub.mqtt, ['-t', 'kept/two', '-q', '2', ...withQos]);
     expect(await later.waitFor(1)).toEqual(['0 1 kept/two now at most once']);
+  }, 30_000);
+
+  it('GET /history and the hub’s streams say the QoS of each message published above 0, and nothing at 0', async () => {
+    const hub = await mqttHub();
+    await retainEach(hub, hub.mqtt);
+    await mosquittoPub(hub.mqtt, ['-t', 'kept/one', '-m', 'not retained', '-q', '2']);
+    await mosquittoPub(hub.mqtt, ['-t', 'kept/one', '-m', 'at most once', '-q', '0']);
+    /** Each message of a topic's history as `<message> <qos, or "-" when the field is absent>`. */
+    const history = async (topic: string): Promise<string[]> => {
+      const answer = await rawRequest(hub.port, 'GET', `/history/${encodeURIComponent(topic)}`);
+      expect(answer.status).toBe(200);
+      const shown = (item: HistoryItem): string => `${item.message} ${'qos' in item ? String(item.qos) : '-'}`;
+      return (answer.json as HistoryResponse).messages.map(shown);
+    };
+    expect(await history('kept/one')).toEqual(['at least once 1', 'not retained 2', 'at most once -']);
+    expect(await history('kept/two')).toEqual(['exactly once 2']);
+    expect(await history('kept/gui')).toEqual(['from the GUI 2']);
+    expect(await history('kept/zero')).toEqual(['at most once -']);
+    expect(await history('kept/http')).toEqual(['over HTTP -']);
+    // The retained message of each stream (the Topics view's "Retained" line) keeps its own.
+    const retained = Object.fromEntries(hub.relay.streams().map((s) => [s.topic, s.retained?.qos ?? '-']));
+    expect(retained).toEqual({ 'kept/zero': '-', 'kept/one': 1, 'kept/two': 2, 'kept/http': '-', 'kept/gui': 2 });
   }, 30_000);
 
   it('keeps each retained message’s QoS across a restart of the hub on its data dir', async () => {

@@ -58,6 +58,12 @@ export function previewOf(
   item: NonNullable<TopicStreamInfo['retained']>,
   chars = retainedPreviewChars,
 ): RetainedPreview {
+  const preview = previewOfMessage(item, chars);
+  if (item.qos !== undefined) preview.qos = item.qos;
+  return preview;
+}
+
+function previewOfMessage(item: NonNullable<TopicStreamInfo['retained']>, chars: number): RetainedPreview {
   if (item.encoding === 'base64') {
     const bytes = Buffer.from(item.message, 'base64');
     const head = bytes.subarray(0, (chars / 4) * 3);

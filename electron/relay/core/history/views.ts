@@ -13,6 +13,8 @@ export function historyItemOf(publication: Publication): HistoryItem {
       : { offset, ts, message: message.toString('base64'), encoding: 'base64' };
   if (publication.userId !== undefined) item.user_id = publication.userId;
   if (publication.retain) item.retain = true;
+  // Left out at 0, like `retain` when false: the tutorial's shape stays as it was.
+  if (publication.qos !== 0) item.qos = publication.qos;
   return item;
 }
 
