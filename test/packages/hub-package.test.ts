@@ -4,7 +4,7 @@
  * tarball installed offline into an empty project (its dependencies from npm's cache, no Electron)
  * starts with `npx relay-hub --dashboard`, prints the dashboard URL, and serves it.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,5 +130,19 @@ describe('the relay-hub package', () => {
     expect(registered.status).toBe(200);
     expect(readFileSync(join(project, 'node_modules/relay-hub/package.json'), 'utf8')).toContain('"relay-hub"');
     expect(() => readFileSync(join(project, 'node_modules/electron/package.json'))).toThrow();
+    // Stopped, nothing it started runs on: npx runs the hub as a grandchild of its own.
+    await hub.stop();
+    const running = (): string[] =>
+      readdirSync('/proc')
+        .filter((pid) => /^\d+$/.test(pid))
+        .flatMap((pid) => {
+          try {
+            return [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')];
+          } catch {
+            return []; // gone meanwhile
+          }
+        })
+        .filter((cmdline) => cmdline.includes(project));
+    await expect.poll(running, { timeout: 5_000 }).toEqual([]);
   }, 90_000);
 });

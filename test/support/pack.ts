@@ -93,11 +93,20 @@ export async function startHubProcess(
   cwd: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<HubProcess> {
-  // MQTT off unless asked (never the default ports 1883 and 8883 in a test).
+  // MQTT off unless asked (never the default ports 1883 and 8883 in a test). A process group of
+  // its own: `npx relay-hub` runs the hub as a grandchild, which a kill of npx alone leaves running.
   const child = spawn(command, args, {
     cwd,
     env: { ...process.env, RELAY_HUB_MQTT_PORT: 'off', RELAY_HUB_MQTTS_PORT: 'off', ...env },
+    detached: true,
   });
+  const killAll = (): void => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL'); // the group is gone already
+    }
+  };
   let out = '';
   let err = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -105,15 +114,18 @@ export async function startHubProcess(
   const deadline = Date.now() + 60_000;
   while (!/Register a device/.test(out)) {
     if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
+      killAll();
       throw new Error(`${command} ${args.join(' ')} did not start: ${out}${err}`);
     }
     await Promise.race([once(child.stdout, 'data'), once(child, 'exit'), sleep(1_000)]);
   }
   const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      killAll(); // what it started may outlive it
+      return;
+    }
     const exited = once(child, 'exit');
-    child.kill('SIGKILL');
+    killAll();
     await exited;
   };
   return { child, port: Number(/listening on .*:(\d+)/.exec(out)?.[1]), stdout: () => out, stop };
