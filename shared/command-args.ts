@@ -2,7 +2,7 @@
 import { settingsKeys, type GuiPublishRequest, type HubSettings } from './ipc';
 import { parseCreateKey, parsePairRequest, type DeviceKeyScope } from './keys';
 import { defaultTopicLimits, type TopicLimits } from './limits';
-import { isClientId, parsePublishRequest, parseTopic, type Parsed } from './parse';
+import { isClientId, isRecord, parsePublishRequest, parseTopic, type Parsed } from './parse';
 import { accessTokenProblem, isListenHost } from './options';
 import { settingProblem } from './settings';
 
@@ -13,10 +13,6 @@ const invalid = (message: string): { ok: false; code: 'invalid_body'; message: s
   code: 'invalid_body',
   message,
 });
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function onlyKeys(value: Record<string, unknown>, allowed: readonly string[]): string | null {
   const extra = Object.keys(value).find((key) => !allowed.includes(key));

@@ -10,7 +10,8 @@ const fail = (code: ErrorCode, message: string): { ok: false; code: ErrorCode; m
   message,
 });
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not an array): what every request body and command argument must be. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -32,7 +33,10 @@ export function parseUserId(value: unknown): Parsed<number> {
 }
 
 /** One topic name: a non-empty string within the length limit. */
-export function parseTopic(value: unknown, limits: TopicLimits = defaultTopicLimits): Parsed<string> {
+export function parseTopic(
+  value: unknown,
+  limits: Pick<TopicLimits, 'maxTopicLength'> = defaultTopicLimits,
+): Parsed<string> {
   if (typeof value !== 'string' || value.length === 0 || value.length > limits.maxTopicLength) {
     return fail('invalid_topic', `topic must be a non-empty string of at most ${limits.maxTopicLength} characters`);
   }

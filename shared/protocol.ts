@@ -7,7 +7,7 @@
  */
 import type { ErrorCode, PublishRequest, StreamPosition } from './api';
 import { defaultTopicLimits, type TopicLimits } from './limits';
-import { parseJson, parsePublishRequest, parseTopicList, type Parsed } from './parse';
+import { isRecord, parseJson, parsePublishRequest, parseTopicList, type Parsed } from './parse';
 import { filterProblem } from './topic-filter';
 
 /** How a connection receives deliveries: the message text alone (the tutorial's), or a JSON envelope. */
@@ -77,10 +77,6 @@ export type ServerFrame =
   | { kind: 'recovery'; topics: Record<string, RecoveryResult> };
 
 const maxIdLength = 128;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A usable frame id, or undefined. */
 function frameIdOf(value: unknown): FrameId | undefined {

@@ -4,7 +4,7 @@
  * parsers of the commands that change them (`savePayload`, `deletePayload`, `renamePayload`) and
  * their bounds, shared by the hub (which refuses) and the GUI (which says why before sending).
  */
-import type { Parsed } from './parse';
+import { isRecord, parseTopic, type Parsed } from './parse';
 import { maxUserId } from './limits';
 
 /** A publish as the form had it, saved under a name (a file's bytes are never saved). */
@@ -39,10 +39,6 @@ export interface SavedPayloadLimits {
 type Failure = Extract<Parsed<never>, { ok: false }>;
 const invalid = (message: string): Failure => ({ ok: false, code: 'invalid_body', message });
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const payloadKeys: readonly string[] = ['name', 'topic', 'userId', 'message', 'mode', 'retain'];
 
 /** Size of a saved message as the hub counts it: its UTF-8 bytes as typed. */
@@ -71,11 +67,9 @@ export function parseSavedPayload(value: unknown, limits: SavedPayloadLimits): P
   if (extra !== undefined) return invalid(`unknown field ${JSON.stringify(extra)}`);
   const name = parsePayloadName(value.name);
   if (!name.ok) return name;
-  const { topic, userId, message, mode, retain } = value;
-  if (typeof topic !== 'string' || topic.length === 0 || topic.length > limits.maxTopicLength) {
-    const problem = `topic must be a non-empty string of at most ${limits.maxTopicLength} characters`;
-    return { ok: false, code: 'invalid_topic', message: problem };
-  }
+  const { userId, message, mode, retain } = value;
+  const topic = parseTopic(value.topic, limits);
+  if (!topic.ok) return topic;
   if (typeof userId !== 'string' || (userId !== '' && !(/^\d{1,16}$/.test(userId) && Number(userId) <= maxUserId))) {
     const problem = `userId must be "" (everyone subscribed) or an integer from 0 to ${maxUserId}, as text`;
     return { ok: false, code: 'invalid_user_id', message: problem };
@@ -88,7 +82,7 @@ export function parseSavedPayload(value: unknown, limits: SavedPayloadLimits): P
     const problem = `the message is ${bytes} bytes; this hub's messages are at most ${limits.maxMessageBytes}`;
     return { ok: false, code: 'message_too_large', message: problem };
   }
-  return { ok: true, value: { name: name.value, topic, userId, message, mode, retain } };
+  return { ok: true, value: { name: name.value, topic: topic.value, userId, message, mode, retain } };
 }
 
 /** `{name}` of `deletePayload`. */

@@ -4,7 +4,7 @@
  */
 import type { DisconnectReason } from './api';
 import type { ClientInfo, PublishOrigin } from './hub';
-import type { Parsed } from './parse';
+import { isRecord, type Parsed } from './parse';
 
 /**
  * A message body as the GUI receives it: text, or a binary message's bytes in base64 (readers
@@ -144,10 +144,6 @@ export interface ClientDetail {
   client: ClientInfo;
   /** The registration's last disconnects, newest first (at most `disconnectsKept`). */
   disconnects: DisconnectRecord[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const invalid = (message: string): { ok: false; code: 'invalid_body'; message: string } => ({
