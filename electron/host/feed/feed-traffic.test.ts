@@ -205,8 +205,23 @@ describe('updates that cost what changed', () => {
     const watcher = gui(feed);
     const joined = await Promise.all(Array.from({ length: 5 }, (_, i) => Device.join(hub, i + 1)));
     devices.push(...joined);
-    await Promise.all(joined.map((device) => device.setTopics(hub, ['cats'])));
+    // Each device's new topics reach the GUI as an upsert, which carries its counters too: the
+    // publishes wait for them (an upsert sent after the publishes would leave the counters pushes
+    // nothing to name). `from`: the GUI's updates before the one that can carry it.
+    const from = new Map<string, number>();
+    await Promise.all(
+      joined.map(async (device) => {
+        await device.setTopics(hub, ['cats']);
+        from.set(device.id, watcher.updates.length);
+      }),
+    );
     await watcher.find((u) => u.stats.connected === 5 && hub.relay.topics()[0]?.subscribers === 5);
+    const told = new Set<string>();
+    await watcher.find((u) => {
+      const index = watcher.updates.indexOf(u);
+      for (const client of u.upserts ?? []) if (index >= (from.get(client.id) ?? Infinity)) told.add(client.id);
+      return joined.every((device) => told.has(device.id));
+    });
     const since = watcher.updates.length;
     for (let i = 0; i < 3; i++) void hub.relay.publish({ topic: 'cats', message: 'abc' });
     await Promise.all(joined.map((device) => device.waitForMessages(3)));
