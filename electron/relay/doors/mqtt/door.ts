@@ -215,7 +215,7 @@ export class MqttDoor {
       return;
     }
     const { topic, qos, retain } = packet;
-    const message = textOrBytes(typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload);
+    const message = textOrBytes(packet.payload);
     const key = client === null ? null : (this.#identities.get(client)?.key ?? null);
     const refused = mqttRefusal(hub, key, topic, message);
     // MQTT 3.1.1 has no negative PUBACK: what the hub refuses is acknowledged and dropped, and counted

@@ -45,9 +45,8 @@ export class MqttWills {
   take(client: Client, packet: ConnectPacket): void {
     const will = packet.will;
     if (will === undefined || will === null) return;
-    const payload = typeof will.payload === 'string' ? Buffer.from(will.payload) : will.payload;
     const { topic, qos = 0, retain = false } = will;
-    this.#pending.set(client, { topic, message: textOrBytes(payload), qos, retain });
+    this.#pending.set(client, { topic, message: textOrBytes(will.payload), qos, retain });
     delete packet.will;
   }
 

@@ -46,9 +46,10 @@ export function split(subs: Iterable<string>): { topics: string[]; filters: stri
   return { topics, filters };
 }
 
-/** A payload as the hub keeps it: text when it is valid UTF-8, else the bytes. */
-export function textOrBytes(payload: Buffer): string | Buffer {
-  return isUtf8(payload) ? payload.toString('utf8') : Buffer.from(payload);
+/** A payload (aedes gives a Buffer, or a string) as the hub keeps it: text when it is valid UTF-8, else the bytes. */
+export function textOrBytes(payload: Buffer | string): string | Buffer {
+  const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
+  return isUtf8(bytes) ? bytes.toString('utf8') : Buffer.from(bytes);
 }
 
 export function remoteOf(client: Client): string | null {
