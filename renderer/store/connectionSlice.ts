@@ -14,7 +14,11 @@ export const createConnectionSlice: Slice<ConnectionSlice> = (set, get) => ({
       const result = await transport.call('getInit', null);
       if (!result.ok || get().transport !== transport) return;
       get().applyInit(result.value);
-      // Saved payloads this browser kept before the hub did move to the hub (once).
+      // Saved payloads this browser kept before the hub did move to the hub (once), in a task of
+      // their own: the answer's task applies the whole snapshot already, and a page's first read of
+      // localStorage waits for the browser (see restoreMessageLimit).
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (get().transport !== transport) return;
       const save = (arg: CommandArg<'savePayload'>) => transport.call('savePayload', arg);
       const config = await migrateSavedPayloads(pageStorage(), result.value.config, save);
       if (config !== null && get().transport === transport) get().applyConfig(config);
