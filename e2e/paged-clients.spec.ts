@@ -1,7 +1,7 @@
 /**
- * A dashboard opened on a hub with more clients than one page (500): the answer holds the first
- * page, the others follow as pushes. Registrations come and go while the pages are in flight;
- * once they stop, the table holds exactly what the hub holds.
+ * A dashboard opened on a hub with more clients and users than one page (500): the answer holds
+ * the first page, the others follow as pushes the page asks for. Registrations come and go while
+ * the pages are in flight; once they stop, the tables hold exactly what the hub holds.
  */
 import { inBatches, register } from './devices';
 import { expect, test } from './fixtures';
@@ -11,7 +11,12 @@ test('a dashboard opened while clients come and go ends with exactly the hub’s
   hub,
 }) => {
   test.setTimeout(120_000);
-  const ids = (await inBatches(1_600, 50, (i) => register(hub.baseUrl, i % 40))).map((r) => r.id);
+  // A user each: the users come in pages too.
+  const userOf = new Map<string, number>();
+  const ids = (await inBatches(1_600, 50, (i) => register(hub.baseUrl, i))).map((r, i) => {
+    userOf.set(r.id, i);
+    return r.id;
+  });
   const frames: number[] = [];
   page.on('websocket', (ws) =>
     ws.on('framereceived', ({ payload }) => {
@@ -30,7 +35,9 @@ test('a dashboard opened while clients come and go ends with exactly the hub’s
   const churn = (async () => {
     for (let round = 0; churning; round++) {
       await unregister(ids.splice((round * 37) % ids.length, 1)[0] ?? '');
-      ids.push((await register(hub.baseUrl, round % 40)).id);
+      const { id } = await register(hub.baseUrl, round % 40);
+      userOf.set(id, round % 40);
+      ids.push(id);
       if (round % 3 === 0) await unregister(ids.pop() ?? '');
     }
   })();
@@ -59,4 +66,8 @@ test('a dashboard opened while clients come and go ends with exactly the hub’s
     await page.getByTestId('client-filter').fill(id ?? '');
     await expect(page.getByTestId('client-count')).toHaveText(`${count} of ${total} clients`);
   }
+  const users = new Set(ids.map((id) => userOf.get(id))).size;
+  expect(users).toBeGreaterThan(1_000);
+  await page.getByTestId('tab-users').click();
+  await expect(page.locator('[role=table][aria-label=Users]')).toHaveAttribute('aria-rowcount', String(users + 1));
 });

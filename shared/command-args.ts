@@ -30,6 +30,14 @@ export function parseWatchTopicsArg(value: unknown): Parsed<{ watch: boolean }> 
   return { ok: true, value: { watch: value.watch } };
 }
 
+/** `{id}` of `nextClientPage`: a paged snapshot's id (a positive integer). */
+export function parsePagingIdArg(value: unknown): Parsed<{ id: number }> {
+  if (!isRecord(value) || !Number.isSafeInteger(value.id) || (value.id as number) < 1) {
+    return invalid('expected {"id": <a positive integer>}');
+  }
+  return { ok: true, value: { id: value.id as number } };
+}
+
 /** `{id}` of `unregister`: a registration id (32 lowercase hex characters). */
 export function parseIdArg(value: unknown): Parsed<{ id: string }> {
   if (!isRecord(value) || typeof value.id !== 'string' || !isClientId(value.id)) {

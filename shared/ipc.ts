@@ -105,7 +105,8 @@ export interface LogEntry {
 
 /**
  * The clients of a big hub come in pages after the `getInit` answer: the answer holds the first
- * page and says how many follow (`HubInit.clientPages`), each page is a push (`HubUpdate.clientPage`).
+ * page and says how many follow (`HubInit.clientPages`); the GUI asks for each next page once it
+ * applied the one before (`nextClientPage`), and each page is a push (`HubUpdate.clientPage`).
  */
 export interface ClientPaging {
   /** Names this snapshot's pages (a GUI that asked again ignores the pages of its previous answer). */
@@ -114,10 +115,12 @@ export interface ClientPaging {
   total: number;
 }
 
-/** One page of a paged client snapshot: the clients as they are when the page is sent. */
+/** One page of a paged client snapshot: the clients (and users) as they are when the page is sent. */
 export interface ClientPage {
   id: number;
   clients: ClientInfo[];
+  /** The snapshot's users are paged alike: the answer's `users` holds the first page (absent: none left). */
+  users?: UserInfo[];
   /** The snapshot's last page. */
   last: boolean;
 }
@@ -127,8 +130,9 @@ export interface HubInit {
   status: HubStatus;
   /** Every client, or (with `clientPages`) the first page of them. */
   clients: ClientInfo[];
-  /** Present when more clients follow in `clientPage` pushes. */
+  /** Present when more clients (and users) follow in `clientPage` pushes. */
   clientPages?: ClientPaging;
+  /** Every user, or (with `clientPages`) the first page of them. */
   users: UserInfo[];
   topics: TopicInfo[];
   stats: HubStats;
@@ -242,6 +246,11 @@ export interface RetainedPreview {
 /** Commands the GUI can send; each answers asynchronously. */
 export interface Commands {
   getInit(arg: null): HubInit;
+  /**
+   * The GUI applied a page of its paged client snapshot `id`: the hub pushes the next one (see
+   * `ClientPaging`). False when that snapshot is not this GUI's current one or is complete.
+   */
+  nextClientPage(arg: { id: number }): { sent: boolean };
   register(arg: RegisterRequest): RegisterResponse;
   unregister(arg: { id: string }): UnregisterResponse;
   unregisterUser(arg: { userId: number }): { removed: number };
@@ -333,6 +342,7 @@ export type CommandErrorCode =
 /** Every command name, checked against `Commands`: adding a command fails the typecheck until listed. */
 export const commandNames = {
   getInit: true,
+  nextClientPage: true,
   register: true,
   unregister: true,
   unregisterUser: true,

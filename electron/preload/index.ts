@@ -14,6 +14,7 @@ function command<K extends CommandName>(name: K): (arg: CommandArg<K>) => Promis
 /** The exposed API (exported for the unit test). */
 export const bridge: RelayHubBridge = {
   getInit: command('getInit'),
+  nextClientPage: command('nextClientPage'),
   register: command('register'),
   unregister: command('unregister'),
   unregisterUser: command('unregisterUser'),

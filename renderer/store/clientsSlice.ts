@@ -1,9 +1,20 @@
 import type { ClientInfo } from '../../shared/hub';
 import type { ClientCounters } from '../../shared/traffic';
-import type { ClientsSlice, Slice } from './types';
+import type { ClientsSlice, Slice, Store } from './types';
 
 // Shapes are numbered across stores (tests reset the store): a number never comes back.
 let shapes = 0;
+
+/**
+ * Asks the hub for the next page of snapshot `id`, from a task of its own: the hub sends a page
+ * only when asked, so each page is one task here, with paints and input between them (pages sent
+ * unasked arrived together, and the browser handed them to the page in one long task).
+ */
+function askNextPage(get: () => Store, id: number): void {
+  setTimeout(() => {
+    if (get().clientsLoading?.id === id) void get().call('nextClientPage', { id });
+  }, 0);
+}
 
 /** Registrations keyed by id. */
 export const createClientsSlice: Slice<ClientsSlice> = (set, get) => ({
@@ -18,6 +29,7 @@ export const createClientsSlice: Slice<ClientsSlice> = (set, get) => ({
       clientsShape: ++shapes,
       clientsLoading: paging === undefined ? null : { id: paging.id, received: list.length, total: paging.total },
     });
+    if (paging !== undefined) askNextPage(get, paging.id);
   },
   applyClientDelta(upserts, removed) {
     if (upserts.length === 0 && removed.length === 0) return;
@@ -34,7 +46,9 @@ export const createClientsSlice: Slice<ClientsSlice> = (set, get) => ({
     // A page of an earlier answer (the GUI asked again since) is stale.
     if (loading?.id !== page.id) return;
     get().applyClientDelta(page.clients, []);
+    if (page.users !== undefined) get().applyUsers(page.users);
     set({ clientsLoading: page.last ? null : { ...loading, received: loading.received + page.clients.length } });
+    if (!page.last) askNextPage(get, page.id);
   },
   applyCounters(counters) {
     if (counters.length === 0) return;

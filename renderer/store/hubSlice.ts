@@ -48,6 +48,9 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
     get().resetLog(init.log);
     get().setSeries(init.series);
   },
+  applyUsers(users, removed) {
+    set({ users: merged(get().users, users, removed, (u) => u.userId, byUserId) });
+  },
   applyConfig(config) {
     set({ config });
   },
@@ -64,7 +67,7 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
       cluster: update.cluster ?? null,
     });
     if (update.users !== undefined || update.usersRemoved !== undefined) {
-      set({ users: merged(state.users, update.users, update.usersRemoved, (u) => u.userId, byUserId) });
+      state.applyUsers(update.users ?? [], update.usersRemoved);
     }
     if (update.topics !== undefined || update.topicsRemoved !== undefined) {
       set({ topics: merged(state.topics, update.topics, update.topicsRemoved, (t) => t.topic, byTopic) });

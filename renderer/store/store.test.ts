@@ -63,8 +63,10 @@ describe('store', () => {
       state().applyUpdate(update({ clientPage: { id: 4, clients: [client('c'), client('d')], last: false } }));
       expect(state().clientsLoading).toEqual({ id: 4, received: 4, total: 5 });
       state().applyUpdate(update({ removed: [client('d').id] }));
-      state().applyUpdate(update({ clientPage: { id: 4, clients: [client('e', { userId: 8 })], last: true } }));
+      const users = [{ userId: 8, clientIds: [client('e').id] }];
+      state().applyUpdate(update({ clientPage: { id: 4, clients: [client('e', { userId: 8 })], users, last: true } }));
       expect(state().clientsLoading).toBeNull();
+      expect(state().users.map((user) => user.userId)).toContain(8);
       expect([...state().clients.keys()].map((id) => id[0]).sort()).toEqual(['b', 'c', 'e', 'f']);
       expect(state().clients.get(client('e').id)?.userId).toBe(8);
       state().applyUpdate(update({ clientPage: { id: 4, clients: [client('y')], last: true } }));
@@ -267,6 +269,26 @@ describe('store', () => {
       detach();
       transport.push(update({ removed: [client('a').id] }));
       expect(state().clients.size).toBe(2);
+    });
+
+    it('asks for each next page of a paged snapshot once it applied the one before, each from a task of its own', async () => {
+      const transport = recordingTransport({
+        getInit: hubInit({ clients: [client('a')], clientPages: { id: 7, total: 4 } }),
+        nextClientPage: { sent: true },
+      });
+      const detach = state().connect(transport);
+      const asks = () => transport.calls.filter((c) => c.name === 'nextClientPage');
+      await vi.waitFor(() => expect(asks()).toEqual([{ name: 'nextClientPage', arg: { id: 7 } }]));
+      transport.push(update({ clientPage: { id: 6, clients: [client('z')], last: false } })); // an earlier snapshot's
+      transport.push(update({ clientPage: { id: 7, clients: [client('b'), client('c')], last: false } }));
+      expect(asks()).toHaveLength(1); // not in the page's own task
+      await vi.waitFor(() => expect(asks()).toHaveLength(2));
+      expect(asks()[1]?.arg).toEqual({ id: 7 });
+      transport.push(update({ clientPage: { id: 7, clients: [client('d')], last: true } }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(asks()).toHaveLength(2); // complete: nothing more to ask
+      expect(state().clients.size).toBe(4);
+      detach();
     });
 
     it('starts the log again from each snapshot, so a restarted hub’s lines are not mistaken for old ones', () => {

@@ -39,6 +39,8 @@ export interface HubSlice {
   loaded: boolean;
   applyInit: (init: HubInit) => void;
   applyUpdate: (update: HubUpdate) => void;
+  /** Users added or changed (a page of a paged snapshot, or an update), and users gone. */
+  applyUsers: (users: readonly UserInfo[], removed?: readonly number[]) => void;
   applyConfig: (config: HubConfig) => void;
 }
 

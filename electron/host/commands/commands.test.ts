@@ -113,6 +113,9 @@ describe('createCommandHandler', () => {
       ['setAccessToken', { token: 'has a space in it, 16+' }, 'invalid_body'],
       ['setAccessToken', {}, 'invalid_body'],
       ['rotateAccessToken', { token: 'x' }, 'invalid_body'],
+      ['nextClientPage', { id: 0 }, 'invalid_body'],
+      ['nextClientPage', { id: '1' }, 'invalid_body'],
+      ['nextClientPage', { id: 1.5 }, 'invalid_body'],
     ];
     for (const [name, arg, code] of cases) {
       const result = await handle(name, arg);
@@ -129,6 +132,7 @@ describe('createCommandHandler', () => {
     // With no argument: the commands that take none answer, the others refuse the missing argument.
     const expected: Record<CommandName, unknown> = {
       getInit: { ok: true, value: { clients: [], status: { state: 'running' } } },
+      nextClientPage: { ok: false, error: { code: 'invalid_body' } },
       register: { ok: false, error: { code: 'invalid_body' } },
       unregister: { ok: false, error: { code: 'invalid_body' } },
       unregisterUser: { ok: false, error: { code: 'invalid_body' } },

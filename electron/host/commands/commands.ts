@@ -7,6 +7,7 @@ import {
   parseGuiPublish,
   parseIdArg,
   parseNoArg,
+  parsePagingIdArg,
   parseRestartArg,
   parseSettingsPatch,
   parseTokenArg,
@@ -84,6 +85,12 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
           ok: true,
           value: feed.init(listener === undefined ? undefined : { listener, ...(busy === undefined ? {} : { busy }) }),
         };
+      }
+      case 'nextClientPage': {
+        const parsed = parsePagingIdArg(arg);
+        if (!parsed.ok) return invalid(parsed);
+        const { listener } = context;
+        return { ok: true, value: { sent: listener !== undefined && feed.nextClientPage(listener, parsed.value.id) } };
       }
       case 'register': {
         const parsed = parseRegisterRequest(arg);

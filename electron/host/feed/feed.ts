@@ -7,16 +7,8 @@
  * Per-message work happens only while a GUI is subscribed (the log's publish lines, the
  * counters), and message bodies are looked at only while that GUI's inspector is open.
  */
-import type { ClusterInfo, RelayEvent, RelayEventType } from '../../../shared/hub';
-import type {
-  DashboardInfo,
-  HubConfig,
-  HubInit,
-  HubSecurity,
-  HubStatus,
-  HubUpdate,
-  TopicLive,
-} from '../../../shared/ipc';
+import type { RelayEvent, RelayEventType } from '../../../shared/hub';
+import type { DashboardInfo, HubConfig, HubInit, HubStatus, HubUpdate, TopicLive } from '../../../shared/ipc';
 import type { ClientDetail, MessageFilter } from '../../../shared/traffic';
 import { ClientHistory } from './client-history';
 import { ClientPager, type PageTarget } from './client-pages';
@@ -24,7 +16,7 @@ import { ChangeTracker } from './feed-changes';
 import { describeEvent, FeedLog } from './feed-log';
 import { MessageTap, type TapBudget } from './message-tap';
 import { SeriesSampler } from './series';
-import { settingsOf } from '../settings';
+import { clusterOf, fallbackConfig, securityOf } from './feed-status';
 import type { Relay } from '../../relay/index';
 import { TopicWatch } from './topic-watch';
 
@@ -62,6 +54,8 @@ export interface HubFeed {
    * clients come in pages: the answer holds the first, its updates carry the others.
    */
   init(pages?: PageTarget<FeedListener>): HubInit;
+  /** The GUI applied a page of snapshot `id` and asks for the next (see `ClientPager.next`). */
+  nextClientPage(listener: FeedListener, id: number): boolean;
   /** Receives every coalesced update; returns the unsubscribe function (which also closes its inspector). */
   subscribe(listener: FeedListener): () => void;
   /**
@@ -84,15 +78,6 @@ export interface HubFeed {
   refresh(): void;
   /** Stops listening to the relay and drops every subscriber. */
   close(): void;
-}
-
-/** How open the hub is, from its current options (updates follow token rotations at once). */
-export function securityOf(options: Relay['options']): HubSecurity {
-  return {
-    tokenRequired: options.accessToken !== null,
-    originsRestricted: options.allowedOrigins !== null,
-    tls: options.tlsCertFile !== null && options.tlsKeyFile !== null,
-  };
 }
 
 /** Events that change what the GUI lists; the per-message ones are listened to only while a GUI is there. */
@@ -287,12 +272,12 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   return {
     init(pages) {
       const paged = pages !== undefined && sessions.has(pages.listener);
-      const first = paged ? pager.start(pages) : { clients: relay.snapshot().clients };
+      const first = paged ? pager.start(pages) : { clients: relay.snapshot().clients, users: relay.users() };
       return {
         status: options.status(),
         clients: first.clients,
         ...(first.paging === undefined ? {} : { clientPages: first.paging }),
-        users: relay.users(),
+        users: first.users,
         topics: relay.topics(),
         stats: relay.stats(),
         config: config() ?? fallbackConfig(relay.options),
@@ -303,6 +288,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
         ...clusterOf(relay),
       };
     },
+    nextClientPage: (listener, id) => sessions.has(listener) && pager.next(listener, id),
     subscribe(listener) {
       if (closed || sessions.has(listener)) return () => undefined;
       if (sessions.size === 0) {
@@ -380,21 +366,4 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       timer = null;
     },
   };
-}
-
-/** The config of a feed created without one (unit tests): the relay's options, not saved. */
-function fallbackConfig(options: Relay['options']): HubConfig {
-  return {
-    settings: { ...settingsOf(options), quitOnClose: false, checkForUpdates: false },
-    persisted: false,
-    dataDir: options.dataDir,
-    tokenFile: null,
-    savedPayloads: [],
-  };
-}
-
-/** `{cluster}` for a hub in a cluster, else nothing. */
-function clusterOf(relay: Relay): { cluster?: ClusterInfo } {
-  const cluster = relay.cluster();
-  return cluster === null ? {} : { cluster };
 }
