@@ -3,6 +3,7 @@ import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState }
 import { useStore } from '../store';
 import type { TreeRow } from '../topicTree';
 import { TopicTreeRow } from './TopicTreeRow';
+import { observeRectAfterLayout, scrollAfterMount, windowRect } from './virtualScroll';
 
 const rowHeight = 32;
 
@@ -75,6 +76,9 @@ export function TopicTree({ rows, filtering }: { rows: readonly TreeRow[]; filte
     estimateSize: () => rowHeight,
     overscan: 8,
     getItemKey: (index) => rows[index]?.node.path ?? index,
+    observeElementRect: observeRectAfterLayout,
+    scrollToFn: scrollAfterMount,
+    initialRect: windowRect(),
   });
   useEffect(() => {
     if (activePath === null || rows.length === 0) return;

@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, type MouseEvent, type ReactNode, useLayoutEffect, useRef } from 'react';
+import { observeRectAfterLayout, scrollAfterMount, windowRect } from './virtualScroll';
 
 /** One column of a virtual table. */
 export interface Column<T> {
@@ -84,6 +85,9 @@ export function VirtualTable<T>({
     estimateSize: () => rowHeight,
     overscan: 8,
     scrollMargin: headerHeight,
+    observeElementRect: observeRectAfterLayout,
+    scrollToFn: scrollAfterMount,
+    initialRect: windowRect(),
     getItemKey: (index) => {
       const row = rows[index];
       return row === undefined ? index : rowKey(row);

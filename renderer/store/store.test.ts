@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { HubInit } from '../../shared/ipc';
 import { recordingTransport } from '../../test/renderer/transport';
 import { useStore } from './index';
 import { logLimit } from './logSlice';
@@ -269,6 +270,25 @@ describe('store', () => {
       detach();
       transport.push(update({ removed: [client('a').id] }));
       expect(state().clients.size).toBe(2);
+    });
+
+    it('applies the snapshot in a task after the one that received it, and pushes received meanwhile after it', async () => {
+      const transport = recordingTransport();
+      let answer: (init: HubInit) => void = () => undefined;
+      const answered = new Promise<HubInit>((resolve) => (answer = resolve));
+      const call = transport.call.bind(transport);
+      transport.call = ((name, arg) =>
+        name === 'getInit' ? answered.then((value) => ({ ok: true, value })) : call(name, arg)) as typeof call;
+      const detach = state().connect(transport);
+      answer(hubInit({ clients: [client('a')] }));
+      // Microtasks only: the store's continuation runs, and the timer of its next task has not fired.
+      for (let hop = 0; hop < 10; hop++) await Promise.resolve();
+      expect(state().loaded).toBe(false);
+      transport.push(update({ upserts: [client('b')] }));
+      expect(state().clients.size).toBe(0); // held, not applied before the snapshot it follows
+      await vi.waitFor(() => expect(state().loaded).toBe(true));
+      expect([...state().clients.keys()]).toEqual([client('a').id, client('b').id]);
+      detach();
     });
 
     it('asks for each next page of a paged snapshot once it applied the one before, each from a task of its own', async () => {
