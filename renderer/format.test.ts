@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { bodySummary, formatMinute, formatSeen, formatTime, hexDump, hexPreview, prettyBody } from './format';
+import {
+  bodySummary,
+  clockMinutes,
+  clockSeconds,
+  compareText,
+  formatCompact,
+  formatCount,
+  formatMinute,
+  formatSeen,
+  formatTime,
+  hexDump,
+  hexPreview,
+  prettyBody,
+} from './format';
 
 const b64 = (...bytes: number[]): string => btoa(String.fromCharCode(...bytes));
 
@@ -67,5 +80,86 @@ describe('formatMinute', () => {
     const now = Date.UTC(2025, 5, 1, 12, 0, 0);
     expect(formatMinute(now + 60_000, now)).toMatch(/^\d\d:\d\d$/);
     expect(formatMinute(now + 200 * 86_400_000, now)).toMatch(/^[A-Z][a-z]{2} \d{1,2} \d\d:\d\d$/);
+  });
+});
+
+// The page formats without Intl (its first use initialises ICU: a long task); Node's Intl is the reference.
+describe('formatting without Intl', () => {
+  const samples = [
+    0, 0.4, 0.5, 1, 9.95, 12.34, 99.96, 999, 999.94, 999.96, 1_000, 1_049, 1_050, 1_234, 12_345, 99_950, 999_949,
+    999_950, 999_999, 1_000_000, 1_234_567, 98_765_432, 1_500_000_000, 2.5e12, 9.99e14,
+  ];
+  const random = Array.from({ length: 500 }, (_, i) => Math.floor(Math.random() * 10 ** (i % 13)));
+
+  it('counts as en-US does: grouped by threes, rounded half away from zero', () => {
+    const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+    for (const value of [...samples, ...random, ...samples.map((v) => -v).filter((v) => v <= -0.5)]) {
+      expect(formatCount(value), String(value)).toBe(intl.format(value));
+    }
+  });
+
+  it('chart ticks as en-US compact notation with one decimal at most', () => {
+    const intl = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+    for (const value of [...samples, ...random, -1_234, -0.5, -999_960]) {
+      expect(formatCompact(value), String(value)).toBe(intl.format(value));
+    }
+  });
+
+  it('times on a 24-hour clock and dates as Dec 7, in local time, as en-US does', () => {
+    const seconds = new Intl.DateTimeFormat('en-US', {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    const minutes = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const day = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric' });
+    const now = Date.UTC(2026, 11, 7, 12, 0, 0);
+    for (let i = 0; i < 400; i++) {
+      const at = now - Math.floor(Math.random() * 400 * 86_400_000);
+      expect(clockSeconds(at)).toBe(seconds.format(at));
+      expect(clockMinutes(at)).toBe(minutes.format(at));
+      expect(formatTime(at, now)).toBe(
+        now - at < 86_400_000 ? seconds.format(at) : `${day.format(at)} ${seconds.format(at)}`,
+      );
+      expect(formatMinute(at, now)).toBe(
+        now - at < 86_400_000 ? minutes.format(at) : `${day.format(at)} ${minutes.format(at)}`,
+      );
+    }
+  });
+
+  it('orders ASCII names as localeCompare does', () => {
+    const names = [
+      'cats',
+      'Cats',
+      'dogs',
+      'b/a',
+      'b-a',
+      'b_a',
+      'B',
+      'a1',
+      'a10',
+      'a9',
+      'room-7',
+      'room/7',
+      'zeta',
+      'Alpha',
+    ];
+    const alphabet =
+      ' _-,;:!?.\'"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const word = (): string =>
+      Array.from({ length: 1 + Math.floor(Math.random() * 6) }, () =>
+        alphabet.charAt(Math.floor(Math.random() * alphabet.length)),
+      ).join('');
+    const random = Array.from({ length: 2_000 }, word);
+    for (const list of [names, random, random.map((w) => w.toLowerCase()), random.map((w) => `s1/${w}`)]) {
+      const sign = (n: number): number => Math.sign(n);
+      for (let i = 1; i < list.length; i++) {
+        const [a, b] = [list[i - 1] ?? '', list[i] ?? ''];
+        expect(sign(compareText(a, b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).toBe(
+          sign(a.localeCompare(b, 'en')),
+        );
+      }
+    }
   });
 });

@@ -7,21 +7,82 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
-// Intl formatters are costly to build and cheap to reuse: build each once (toLocaleString builds one per call).
-const countFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const minuteFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+// No Intl here: a page's first use of Intl (or of localeCompare) initialises ICU, 40-80 ms in
+// one task on a 2-core machine, and these run in the page's first script and first render. The
+// GUI speaks English: numbers as en-US (1,234), times on a 24-hour clock, dates as `Dec 7`.
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const twoDigits = (n: number): string => (n < 10 ? `0${n}` : String(n));
+/** `14:03` in local time. */
+export const clockMinutes = (epochMs: number): string => {
+  const date = new Date(epochMs);
+  return `${twoDigits(date.getHours())}:${twoDigits(date.getMinutes())}`;
+};
+/** `14:03:09` in local time. */
+export const clockSeconds = (epochMs: number): string =>
+  `${clockMinutes(epochMs)}:${twoDigits(new Date(epochMs).getSeconds())}`;
+/** `Dec 7` in local time. */
+const day = (epochMs: number): string => {
+  const date = new Date(epochMs);
+  return `${months[date.getMonth()] ?? ''} ${date.getDate()}`;
+};
 const dayMs = 86_400_000;
+
+const compactUnits: readonly [number, string][] = [
+  [1e12, 'T'],
+  [1e9, 'B'],
+  [1e6, 'M'],
+  [1e3, 'K'],
+  [1, ''],
+];
+const tenths = (n: number): number => Math.round(n * 10) / 10;
+
+// ASCII in the order of Unicode's root collation (what localeCompare uses): spaces, punctuation
+// and symbols, digits, then letters with each lowercase letter before its capital.
+const collationOrder = ' _-,;:!?.\'"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyz';
+const asciiRank = new Uint8Array(128);
+for (let i = 0; i < collationOrder.length; i++) {
+  const code = collationOrder.charCodeAt(i);
+  asciiRank[code] = i + 1;
+  if (code >= 97 && code <= 122) asciiRank[code - 32] = i + 1; // its capital: the same letter
+}
+const rank = (code: number): number => (code < 128 ? (asciiRank[code] ?? 0) : 128 + code);
+
+/**
+ * Names in a list (topics, client names, addresses) in localeCompare's order for ASCII names
+ * (letters by letter, then lowercase first; punctuation before digits before letters), without
+ * initialising ICU (see above). Other characters follow, by code point.
+ */
+export function compareText(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const difference = rank(a.charCodeAt(i)) - rank(b.charCodeAt(i));
+    if (difference !== 0) return difference < 0 ? -1 : 1;
+  }
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  // The same letters: the first difference of case decides, lowercase first.
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return x > y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** A chart's tick: `950`, `1.2K`, `12.5M` (en-US compact, one decimal at most). */
+export function formatCompact(value: number): string {
+  const abs = Math.abs(value);
+  let index = compactUnits.findIndex(([size]) => abs >= size);
+  if (index === -1) index = compactUnits.length - 1;
+  let [size, suffix] = compactUnits[index] ?? [1, ''];
+  // Rounded at its own scale first: 999.94 stays 999.9, 999.96 becomes 1K.
+  if (tenths(abs / size) >= 1000 && index > 0) [size, suffix] = compactUnits[index - 1] ?? [size, suffix];
+  const text = `${tenths(abs / size)}${suffix}`;
+  return value < 0 && text !== '0' ? `-${text}` : text;
+}
 
 /** `1 client`, `2 clients`. */
 export function plural(count: number, noun: string): string {
-  return `${countFormat.format(count)} ${noun}${count === 1 ? '' : 's'}`;
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** A filtered list's size: `12 clients`, or `3 of 12 clients` while a filter hides some. */
@@ -39,8 +100,8 @@ export function formatBytes(bytes: number): string {
 /** Time of day for timestamps within 24 hours of now, date and time for older (or later) ones. */
 export function formatTime(epochMs: number | null, now: number = Date.now()): string {
   if (epochMs === null) return '—';
-  const time = timeFormat.format(epochMs);
-  return Math.abs(now - epochMs) < dayMs ? time : `${dayFormat.format(epochMs)} ${time}`;
+  const time = clockSeconds(epochMs);
+  return Math.abs(now - epochMs) < dayMs ? time : `${day(epochMs)} ${time}`;
 }
 
 /**
@@ -53,18 +114,22 @@ export function formatSeen(
 ): string {
   if (client.connected) return 'Connected';
   if (!client.everConnected) return 'Never connected';
-  return `Idle since ${now - client.lastSeen < dayMs ? minuteFormat.format(client.lastSeen) : dayFormat.format(client.lastSeen)}`;
+  return `Idle since ${now - client.lastSeen < dayMs ? clockMinutes(client.lastSeen) : day(client.lastSeen)}`;
 }
 
 /** To the minute: `14:03` within 24 hours of now, `Nov 27 14:03` further away (a key's dates). */
 export function formatMinute(epochMs: number, now: number = Date.now()): string {
-  const time = minuteFormat.format(epochMs);
-  return Math.abs(now - epochMs) < dayMs ? time : `${dayFormat.format(epochMs)} ${time}`;
+  const time = clockMinutes(epochMs);
+  return Math.abs(now - epochMs) < dayMs ? time : `${day(epochMs)} ${time}`;
 }
 
 /** Integer with thousands separators. */
 export function formatCount(value: number): string {
-  return countFormat.format(value);
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? '∞' : '-∞';
+  // Rounded half away from zero, as Intl does; grouped by threes.
+  const digits = String(Math.round(Math.abs(value)));
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return value < 0 && digits !== '0' ? `-${grouped}` : grouped;
 }
 
 /** The curl command that registers a device for user 1 on this hub. */

@@ -5,6 +5,7 @@
  */
 import type { ClientInfo } from '../shared/hub';
 import type { TopicLive } from '../shared/ipc';
+import { formatCount } from './format';
 
 /** A door's protocol, as `ClientInfo.protocol` names it (absent: `ws`). */
 export type Protocol = NonNullable<ClientInfo['protocol']>;
@@ -319,7 +320,7 @@ export function protocolsByTopic(
 export function protocolSummary(protocols: Readonly<Partial<Record<Protocol, number>>> | null): string {
   const parts = Object.entries(protocols ?? {})
     .filter(([, count]) => count > 0)
-    .map(([protocol, count]) => `${count.toLocaleString('en-US')} ${protocol}`);
+    .map(([protocol, count]) => `${formatCount(count)} ${protocol}`);
   return parts.length === 0 ? '—' : parts.join(' · ');
 }
 

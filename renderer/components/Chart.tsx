@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { clockMinutes, clockSeconds, formatCompact } from '../format';
 
 /** One line of a chart: its label, its CSS colour variable (e.g. `--chart-1`) and its values. */
 export interface ChartLine {
@@ -28,16 +29,6 @@ export const integerIncrements = [
 
 const dark = (): MediaQueryList => window.matchMedia('(prefers-color-scheme: dark)');
 const cssVar = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-const short = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
-// Times as everywhere else in the GUI: 24-hour clock, local time.
-const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const clockSeconds = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
 /** The chart's uPlot options (exported for tests). */
 export function chartOptions(
   width: number,
@@ -74,13 +65,13 @@ export function chartOptions(
         ...axis,
         // Ticks under a minute apart need their seconds.
         values: (_u, ticks, _axis, _space, step) =>
-          ticks.map((t) => (step < 60 ? clockSeconds : clock).format(t * 1000)),
+          ticks.map((t) => (step < 60 ? clockSeconds : clockMinutes)(t * 1000)),
       },
       {
         ...axis,
         size: 48,
         ...(integer ? { incrs: integerIncrements } : {}),
-        values: (_u, ticks) => ticks.map((t) => short.format(t)),
+        values: (_u, ticks) => ticks.map((t) => formatCompact(t)),
       },
     ],
     series: [

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { useStore } from '../store';
 import type { ExportFormat, ExportSource } from '../export/formats';
 import { downloadSink, fileSink, streamExport } from '../export/stream';
+import { formatCount } from '../format';
 
 type Progress = { kind: 'idle' } | { kind: 'busy'; done: number; total: number } | { kind: 'said'; text: string };
 
@@ -34,7 +35,7 @@ export function ExportButtons<T>({
       const text =
         outcome.kind === 'cancelled'
           ? 'Export cancelled'
-          : `Exported ${outcome.rows.toLocaleString('en-US')} ${outcome.rows === 1 ? 'row' : 'rows'}${outcome.where === '' ? '' : ` to ${outcome.where}`}`;
+          : `Exported ${formatCount(outcome.rows)} ${outcome.rows === 1 ? 'row' : 'rows'}${outcome.where === '' ? '' : ` to ${outcome.where}`}`;
       setProgress({ kind: 'said', text });
     } catch (error) {
       setProgress({ kind: 'said', text: `Export failed: ${(error as Error).message}` });

@@ -1,5 +1,5 @@
 import type { LogEntry } from '../../shared/ipc';
-import { formatTime, plural } from '../format';
+import { formatCount, formatTime, plural } from '../format';
 import { logLimit } from '../store/logSlice';
 import { useStore } from '../store';
 import { hubSelectors } from '../store/selectors';
@@ -49,9 +49,7 @@ export function LogView() {
         </button>
         <ExportButtons source={logSource} rows={exportRows} label="Export the log" />
         <span className="toolbar-count" aria-live="polite">
-          {paused
-            ? `Paused — ${plural(held, 'new line')} waiting`
-            : `Last ${logLimit.toLocaleString('en-US')} lines kept`}
+          {paused ? `Paused — ${plural(held, 'new line')} waiting` : `Last ${formatCount(logLimit)} lines kept`}
         </span>
       </div>
       {entries.length === 0 ? (

@@ -1,5 +1,6 @@
 import { messageLimits } from '../store/messagesSlice';
 import { useStore } from '../store';
+import { formatCount } from '../format';
 import { FilterBox } from './FilterBox';
 
 /** The inspector's filters (sent to the hub), pause, clear, and the buffer size. */
@@ -56,7 +57,7 @@ export function MessageLimitSelect() {
       <select value={limit} onChange={(e) => setMessageLimit(Number(e.target.value))} data-testid="message-limit">
         {messageLimits.map((n) => (
           <option key={n} value={n}>
-            {n.toLocaleString('en-US')}
+            {formatCount(n)}
           </option>
         ))}
       </select>

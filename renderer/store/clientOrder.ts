@@ -4,6 +4,7 @@
  * counter pushes (which change the clients in place) keep the order unless it is by a counter.
  */
 import type { ClientInfo } from '../../shared/hub';
+import { compareText } from '../format';
 import type { ClientSort, ConnectionFilter, Store } from './types';
 
 /** True when a client matches the filter text: `user:7`, `topic:cats`, or words found in id, name, user, topics, address. */
@@ -26,12 +27,12 @@ function compareClients(a: ClientInfo, b: ClientInfo, key: ClientSort['key']): n
   switch (key) {
     case 'id':
       // Named devices by name, then the nameless ones by id.
-      return (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      return compareText(a.name ?? '\uffff', b.name ?? '\uffff') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     case 'userId':
       // Clients of no user (an anonymous MQTT client, a stream) after every user's.
       return (a.userId ?? Infinity) - (b.userId ?? Infinity) || 0;
     case 'topics':
-      return a.topics.length - b.topics.length || a.topics.join(',').localeCompare(b.topics.join(','));
+      return a.topics.length - b.topics.length || compareText(a.topics.join(','), b.topics.join(','));
     case 'connected':
       // Never connected, then idle the longest, … then connected.
       return (
@@ -40,7 +41,7 @@ function compareClients(a: ClientInfo, b: ClientInfo, key: ClientSort['key']): n
         (a.connected ? 0 : a.lastSeen - b.lastSeen)
       );
     case 'remoteAddress':
-      return (a.remoteAddress ?? '').localeCompare(b.remoteAddress ?? '');
+      return compareText(a.remoteAddress ?? '', b.remoteAddress ?? '');
     case 'connectedSince':
       return (a.connectedSince ?? 0) - (b.connectedSince ?? 0);
     case 'messagesSent':

@@ -2,6 +2,7 @@ import type { ClientInfo, TopicInfo, UserInfo } from '../../shared/hub';
 import type { LogEntry, TopicStreamSummary } from '../../shared/ipc';
 import { bodyText, matchesMessageFilter, type MessageFilter, type MessageRecord } from '../../shared/traffic';
 import { visibleClientsSelector } from './clientOrder';
+import { compareText } from '../format';
 import type { MessageFilterInput, Store } from './types';
 
 export { matchesClientFilter, visibleClients } from './clientOrder';
@@ -84,7 +85,7 @@ export function userRows(users: readonly UserInfo[], clients: ReadonlyMap<string
         userId: user.userId,
         clients: user.clientIds.length,
         connected,
-        topics: [...topics].sort((a, b) => a.localeCompare(b)),
+        topics: [...topics].sort((a, b) => compareText(a, b)),
       };
     })
     .sort((a, b) => a.userId - b.userId);
@@ -117,7 +118,7 @@ export function topicRows(
   const needle = filter.trim().toLowerCase();
   return [...rows.values()]
     .filter((row) => needle === '' || row.topic.toLowerCase().includes(needle))
-    .sort((a, b) => (b.info?.subscribers ?? 0) - (a.info?.subscribers ?? 0) || a.topic.localeCompare(b.topic));
+    .sort((a, b) => (b.info?.subscribers ?? 0) - (a.info?.subscribers ?? 0) || compareText(a.topic, b.topic));
 }
 
 /** Selectors over the store. Derived arrays are memoised, so they are safe to pass to `useStore`. */
@@ -146,7 +147,7 @@ export const hubSelectors = {
       const needle = filter.trim().toLowerCase();
       return topics
         .filter((t) => needle === '' || t.topic.toLowerCase().includes(needle))
-        .sort((a, b) => b.subscribers - a.subscribers || a.topic.localeCompare(b.topic));
+        .sort((a, b) => b.subscribers - a.subscribers || compareText(a.topic, b.topic));
     },
   ),
   /** Every topic the Topics view lists (subscribed, or with a history or retained message), filtered. */
@@ -158,7 +159,7 @@ export const hubSelectors = {
   ),
   topicNames: memo(
     (s: Store) => tuple(s.topics),
-    (topics) => topics.map((t) => t.topic).sort((a, b) => a.localeCompare(b)),
+    (topics) => topics.map((t) => t.topic).sort((a, b) => compareText(a, b)),
   ),
   /** Clients of one user, in the order the hub lists them (missing ids skipped). */
   clientsForUser:
