@@ -4,8 +4,9 @@
  * and an operator going through every view. The dashboard's longest main-thread task
  * (PerformanceObserver `longtask`) must stay ≤ 100 ms. Then dashboards open on the busy hub, each
  * after a page that only evaluates React DOM (e2e/floor/): the dashboard's first script is held to
- * that floor, and every later task of its opening to 250 ms. Devices, hub and Chromium share the
- * machine: this spec runs alone, after the others (playwright.config.ts), under the heavy lock.
+ * that floor (the least of five each), and every later task of its opening to 250 ms. Devices, hub
+ * and Chromium share the machine: this spec runs alone, after the others (playwright.config.ts),
+ * under the heavy lock.
  *
  * RELAY_HUB_E2E_SCALE_DEVICES and RELAY_HUB_E2E_SCALE_RATE (publishes/s) change the load;
  * RELAY_HUB_E2E_PROFILE=<dir> saves a CPU profile of the page per phase (open it in DevTools).
@@ -24,11 +25,11 @@ const longestAllowedMs = 100;
 const longestOpeningMs = 250;
 /**
  * Its script's evaluation is one task by nature, most of it React DOM's own: held to the floor
- * page's (React DOM alone, e2e/floor/) opened in turn with it under the same load, medians of
- * three, and printed with it.
+ * page's (React DOM alone, e2e/floor/), opened in turn with it under the same load. The least of
+ * five openings each: under this load one evaluation takes 60 to 160 ms, the least is the cost.
  */
-const evaluationOverFloor = 2;
-const openings = 3;
+const evaluationOverFloor = (floor: number): number => 1.5 * floor + 30;
+const openings = 5;
 
 // A trace records DOM snapshots in the page around every action: long tasks of its own.
 test.use({ trace: 'off' });
@@ -80,8 +81,6 @@ async function opening(
     await fresh.close();
   }
 }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 /** The longest task since `since` (ms on the page's clock), and how many long tasks there were. */
 async function longest(page: Page, since = 0): Promise<{ ms: number; count: number }> {
@@ -241,10 +240,8 @@ test(`${deviceCount.toLocaleString('en-US')} connected devices under a fan-out l
     console.log(`the first dashboard meanwhile: longest task ${whileOpening} ms`);
     expect(all.ms).toBeLessThanOrEqual(longestAllowedMs);
     expect(Math.max(...opened.map((o) => o.others))).toBeLessThanOrEqual(longestOpeningMs);
-    const floorMedian = median(floors.map((o) => o.evaluation));
-    expect(median(opened.map((o) => o.evaluation))).toBeLessThanOrEqual(
-      evaluationOverFloor * Math.max(floorMedian, 50),
-    );
+    const least = (values: { evaluation: number }[]): number => Math.min(...values.map((o) => o.evaluation));
+    expect(least(opened)).toBeLessThanOrEqual(evaluationOverFloor(Math.max(least(floors), 50)));
     expect(whileOpening).toBeLessThanOrEqual(longestOpeningMs);
   } finally {
     await load?.stop();
