@@ -125,6 +125,13 @@ export interface ClientPage {
   last: boolean;
 }
 
+/** One page of a paged topic tree (`watchTopics`): the topics as they are when the page is sent. */
+export interface TopicPage {
+  id: number;
+  topics: TopicLive[];
+  last: boolean;
+}
+
 /** Everything the GUI needs when it starts. */
 export interface HubInit {
   status: HubStatus;
@@ -187,6 +194,8 @@ export interface HubUpdate {
   cluster?: ClusterInfo;
   /** For a GUI watching the topic tree (`watchTopics`): topics whose value, count, rate or retained flag changed. */
   topicLive?: TopicLive[];
+  /** A page of this GUI's paged topic tree (the `watchTopics` answer held the first). */
+  topicPage?: TopicPage;
 }
 
 /** A topic as the topic tree shows it live: its last value, how many messages and how fast, retained or not. */
@@ -290,7 +299,9 @@ export interface Commands {
    * Starts (true) or stops this GUI's topic tree: the answer holds every topic with a stream (last
    * value, count, rate, retained), and the GUI's updates then carry what changes (`topicLive`).
    */
-  watchTopics(arg: { watch: boolean }): { topics: TopicLive[] };
+  watchTopics(arg: { watch: boolean }): { topics: TopicLive[]; topicPages?: ClientPaging };
+  /** The GUI applied a page of its paged topic tree `id`: the hub pushes the next one (`topicPage`). */
+  nextTopicPage(arg: { id: number }): { sent: boolean };
   /** Clears a topic's retained message. */
   clearRetained(arg: { topic: string }): RetainedClearResponse;
   /** Empties a topic's history; answers how many messages went. */
@@ -362,6 +373,7 @@ export const commandNames = {
   getStreams: true,
   getHistory: true,
   watchTopics: true,
+  nextTopicPage: true,
   clearRetained: true,
   clearHistory: true,
   listWebhooks: true,

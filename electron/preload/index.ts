@@ -34,6 +34,7 @@ export const bridge: RelayHubBridge = {
   getStreams: command('getStreams'),
   getHistory: command('getHistory'),
   watchTopics: command('watchTopics'),
+  nextTopicPage: command('nextTopicPage'),
   clearRetained: command('clearRetained'),
   clearHistory: command('clearHistory'),
   listWebhooks: command('listWebhooks'),

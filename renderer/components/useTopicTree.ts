@@ -29,7 +29,7 @@ export function useTopicWatch(): void {
     let current = true;
     const { call, setTopicLive } = useStore.getState();
     void call('watchTopics', { watch: true }).then((result) => {
-      if (current && result.ok) setTopicLive(result.value.topics);
+      if (current && result.ok) setTopicLive(result.value.topics, result.value.topicPages);
     });
     return () => {
       current = false;

@@ -1,19 +1,17 @@
 import type { ClientInfo } from '../../shared/hub';
 import type { ClientCounters } from '../../shared/traffic';
+import { askNextPage as askNext } from './pages';
 import type { ClientsSlice, Slice, Store } from './types';
 
 // Shapes are numbered across stores (tests reset the store): a number never comes back.
 let shapes = 0;
 
-/**
- * Asks the hub for the next page of snapshot `id`, from a task of its own: the hub sends a page
- * only when asked, so each page is one task here, with paints and input between them (pages sent
- * unasked arrived together, and the browser handed them to the page in one long task).
- */
+/** Asks for the next page of client snapshot `id` (see pages.ts). */
 function askNextPage(get: () => Store, id: number): void {
-  setTimeout(() => {
-    if (get().clientsLoading?.id === id) void get().call('nextClientPage', { id });
-  }, 0);
+  askNext(
+    () => get().clientsLoading?.id === id,
+    () => get().call('nextClientPage', { id }),
+  );
 }
 
 /** Registrations keyed by id. */

@@ -81,6 +81,7 @@ export const createHubSlice: Slice<HubSlice> = (set, get) => ({
     if (update.series !== undefined) state.appendSeries(update.series);
     if (update.messages !== undefined) state.appendMessages(update.messages);
     if (update.topicLive !== undefined) state.applyTopicLive(update.topicLive);
+    if (update.topicPage !== undefined) state.applyTopicPage(update.topicPage);
   },
 });
 

@@ -68,3 +68,26 @@ describe('staleCount', () => {
     expect(staleCount(clients, 0, now)).toBe(3);
   });
 });
+
+describe('a paged topic tree', () => {
+  const live = (topic: string) => ({ topic, messages: 1, perSecond: 0, last: null, retained: false });
+
+  it('asks for each next page once it applied the one before, from a task of its own, and ignores another answer’s', async () => {
+    const transport = recordingTransport({ nextTopicPage: { sent: true } });
+    useStore.getState().connect(transport);
+    const asks = () => transport.calls.filter((c) => c.name === 'nextTopicPage').map((c) => c.arg);
+    useStore.getState().setTopicLive([live('a')], { id: 3, total: 4 });
+    expect(asks()).toEqual([]); // not in the answer's own task
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(asks()).toEqual([{ id: 3 }]);
+    useStore.getState().applyTopicPage({ id: 2, topics: [live('z')], last: false }); // an earlier answer's
+    useStore.getState().applyTopicPage({ id: 3, topics: [live('b'), live('c')], last: false });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(asks()).toEqual([{ id: 3 }, { id: 3 }]);
+    useStore.getState().applyTopicPage({ id: 3, topics: [live('d')], last: true });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(asks()).toHaveLength(2);
+    expect([...useStore.getState().topicLive.keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(useStore.getState().topicPaging).toBeNull();
+  });
+});

@@ -1,6 +1,15 @@
 import type { TopicLive } from '../../shared/ipc';
 import { ancestorsOf } from '../topicTree';
-import type { Slice, TreeSlice } from './types';
+import { askNextPage } from './pages';
+import type { Slice, Store, TreeSlice } from './types';
+
+/** Asks for the next page of paged tree `id` (see pages.ts). */
+function askNextTopicPage(get: () => Store, id: number): void {
+  askNextPage(
+    () => get().topicPaging === id,
+    () => get().call('nextTopicPage', { id }),
+  );
+}
 
 /** Maps made by `applyTopicLive` (safe to change in place). */
 const owned = new WeakSet<ReadonlyMap<string, TopicLive>>();
@@ -9,12 +18,24 @@ const owned = new WeakSet<ReadonlyMap<string, TopicLive>>();
 export const createTreeSlice: Slice<TreeSlice> = (set, get) => ({
   topicLive: new Map<string, TopicLive>(),
   topicLiveVersion: 0,
+  topicPaging: null,
   treeExpanded: new Set<string>(),
   treeSelected: null,
   treeFilter: '',
   topicsLayout: 'tree',
-  setTopicLive(list) {
-    set({ topicLive: new Map(list.map((t) => [t.topic, t])), topicLiveVersion: get().topicLiveVersion + 1 });
+  setTopicLive(list, paging) {
+    set({
+      topicLive: new Map(list.map((t) => [t.topic, t])),
+      topicLiveVersion: get().topicLiveVersion + 1,
+      topicPaging: paging?.id ?? null,
+    });
+    if (paging !== undefined) askNextTopicPage(get, paging.id);
+  },
+  applyTopicPage(page) {
+    if (get().topicPaging !== page.id) return;
+    get().applyTopicLive(page.topics);
+    if (page.last) set({ topicPaging: null });
+    else askNextTopicPage(get, page.id);
   },
   applyTopicLive(changes) {
     // Changed in place (a copy of 10,000 topics ten times a second costs more than the change):

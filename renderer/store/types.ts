@@ -14,6 +14,7 @@ import type {
   HubUpdate,
   LogEntry,
   TopicLive,
+  TopicPage,
   TopicStreamSummary,
 } from '../../shared/ipc';
 import type { DeviceKeyListing } from '../../shared/keys';
@@ -189,8 +190,12 @@ export interface TreeSlice {
   treeFilter: string;
   /** How the Topics view shows topics. */
   topicsLayout: 'tree' | 'list';
-  /** Replaces every topic's live side (the hub's answer to `watchTopics`). */
-  setTopicLive: (list: readonly TopicLive[]) => void;
+  /** The id of the paged tree whose pages are still coming (`watchTopics`' `topicPages`), or null. */
+  topicPaging: number | null;
+  /** Replaces every topic's live side (the hub's answer to `watchTopics`: the first page of a paged tree). */
+  setTopicLive: (list: readonly TopicLive[], paging?: ClientPaging) => void;
+  /** Adds a page of the paged tree (one of an earlier answer is ignored), and asks for the next. */
+  applyTopicPage: (page: TopicPage) => void;
   /** Applies the topics a push says changed. */
   applyTopicLive: (changes: readonly TopicLive[]) => void;
   /** Expands or collapses a node (`open` absent: flips it). */

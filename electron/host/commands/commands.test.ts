@@ -116,6 +116,7 @@ describe('createCommandHandler', () => {
       ['nextClientPage', { id: 0 }, 'invalid_body'],
       ['nextClientPage', { id: '1' }, 'invalid_body'],
       ['nextClientPage', { id: 1.5 }, 'invalid_body'],
+      ['nextTopicPage', { id: -1 }, 'invalid_body'],
     ];
     for (const [name, arg, code] of cases) {
       const result = await handle(name, arg);
@@ -133,6 +134,7 @@ describe('createCommandHandler', () => {
     const expected: Record<CommandName, unknown> = {
       getInit: { ok: true, value: { clients: [], status: { state: 'running' } } },
       nextClientPage: { ok: false, error: { code: 'invalid_body' } },
+      nextTopicPage: { ok: false, error: { code: 'invalid_body' } },
       register: { ok: false, error: { code: 'invalid_body' } },
       unregister: { ok: false, error: { code: 'invalid_body' } },
       unregisterUser: { ok: false, error: { code: 'invalid_body' } },

@@ -176,9 +176,17 @@ export function createCommandHandler(relay: Relay, feed: HubFeed, host: CommandH
       case 'watchTopics': {
         const parsed = parseWatchTopicsArg(arg);
         if (!parsed.ok) return invalid(parsed);
-        const topics = context.listener === undefined ? null : feed.watchTopics(context.listener, parsed.value.watch);
-        if (topics === null) return failure('unavailable', 'this connection receives no updates to carry topics');
-        return { ok: true, value: { topics } };
+        const { listener, busy } = context;
+        const answer = listener === undefined ? null : feed.watchTopics(listener, parsed.value.watch, busy);
+        if (answer === null) return failure('unavailable', 'this connection receives no updates to carry topics');
+        const { topics, paging } = answer;
+        return { ok: true, value: { topics, ...(paging === undefined ? {} : { topicPages: paging }) } };
+      }
+      case 'nextTopicPage': {
+        const parsed = parsePagingIdArg(arg);
+        if (!parsed.ok) return invalid(parsed);
+        const { listener } = context;
+        return { ok: true, value: { sent: listener !== undefined && feed.nextTopicPage(listener, parsed.value.id) } };
       }
       case 'clearRetained': {
         const result = runStreamCommand(relay, name, arg);

@@ -8,10 +8,19 @@
  * counters), and message bodies are looked at only while that GUI's inspector is open.
  */
 import type { RelayEvent, RelayEventType } from '../../../shared/hub';
-import type { DashboardInfo, HubConfig, HubInit, HubStatus, HubUpdate, TopicLive } from '../../../shared/ipc';
+import type {
+  ClientPaging,
+  DashboardInfo,
+  HubConfig,
+  HubInit,
+  HubStatus,
+  HubUpdate,
+  TopicLive,
+} from '../../../shared/ipc';
 import type { ClientDetail, MessageFilter } from '../../../shared/traffic';
 import { ClientHistory } from './client-history';
 import { ClientPager, type PageTarget } from './client-pages';
+import { Pager } from './pages';
 import { ChangeTracker } from './feed-changes';
 import { describeEvent, FeedLog } from './feed-log';
 import { MessageTap, type TapBudget } from './message-tap';
@@ -32,6 +41,8 @@ export interface HubFeedOptions {
   countersIntervalMs?: number;
   /** Clients per page of a GUI's paged snapshot (default `clientPageSize`). */
   clientPageSize?: number;
+  /** Topics per page of a GUI's paged topic tree (default 500). */
+  topicPageSize?: number;
   /** Most client counters in one update (default 1000): a bigger scan goes out over the next updates. */
   countersPerUpdate?: number;
   /** Most messages and body characters one update carries to an inspector (default 100 and 256 Ki). */
@@ -65,9 +76,17 @@ export interface HubFeed {
   watchMessages(listener: FeedListener, filter: MessageFilter | null): boolean;
   /**
    * Starts (true) or stops a subscribed listener's topic tree: its updates then carry the topics
-   * that changed. Answers every topic as it is now (empty when stopping), or null when not subscribed.
+   * that changed. Answers every topic as it is now (empty when stopping), or null when not
+   * subscribed; a big tree's topics come in pages (`paging`), the first in the answer, each next
+   * one when the GUI asks (`nextTopicPage`).
    */
-  watchTopics(listener: FeedListener, watch: boolean): TopicLive[] | null;
+  watchTopics(
+    listener: FeedListener,
+    watch: boolean,
+    busy?: () => boolean,
+  ): { topics: TopicLive[]; paging?: ClientPaging } | null;
+  /** The GUI applied a page of its topic tree `id` and asks for the next. */
+  nextTopicPage(listener: FeedListener, id: number): boolean;
   /** Runs `run` (a GUI command): the registrations it removes are logged as removed by the operator. */
   asOperator<T>(run: () => T): T;
   /** The operator cleared a topic's retained message (the tree's marker goes). */
@@ -102,6 +121,10 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   const history = new ClientHistory();
   const series = new SeriesSampler(relay);
   const topicWatch = new TopicWatch(relay);
+  const topicPageSize = options.topicPageSize ?? 500;
+  const topicPager = new Pager<FeedListener, { topics: TopicLive[] }>((listener, topicPage) => {
+    if (sessions.get(listener)?.topics === true) send(listener, { ...updateHeader(lastRate), log: [], topicPage });
+  });
   const pager = new ClientPager<FeedListener>(
     relay,
     (listener, clientPage) => {
@@ -289,6 +312,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       };
     },
     nextClientPage: (listener, id) => sessions.has(listener) && pager.next(listener, id),
+    nextTopicPage: (listener, id) => sessions.has(listener) && topicPager.next(listener, id, topicPageSize),
     subscribe(listener) {
       if (closed || sessions.has(listener)) return () => undefined;
       if (sessions.size === 0) {
@@ -302,6 +326,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       return () => {
         if (!sessions.delete(listener)) return;
         pager.cancel(listener);
+        topicPager.cancel(listener);
         taps = [...sessions.values()].flatMap((s) => (s.tap === null ? [] : [s.tap]));
         if (!watchingTopics()) topicWatch.stop();
         if (sessions.size > 0) return;
@@ -319,17 +344,23 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       schedule();
       return true;
     },
-    watchTopics(listener, watch) {
+    watchTopics(listener, watch, busy) {
       const session = sessions.get(listener);
       if (session === undefined) return null;
       session.topics = watch;
+      topicPager.cancel(listener);
       if (!watch) {
         if (!watchingTopics()) topicWatch.stop();
-        return [];
+        return { topics: [] };
       }
       topicWatch.start();
       schedule();
-      return topicWatch.snapshot();
+      const names = topicWatch.names();
+      const topics = topicWatch.live(names.slice(0, topicPageSize));
+      if (names.length <= topicPageSize) return { topics };
+      const target = { listener, ...(busy === undefined ? {} : { busy }) };
+      const page = (offset: number) => ({ topics: topicWatch.live(names.slice(offset, offset + topicPageSize)) });
+      return { topics, paging: topicPager.start(target, names.length, topicPageSize, page) };
     },
     asOperator(run) {
       operatorActing = true;
@@ -359,6 +390,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       offFirehose = null;
       sessions.clear();
       pager.close();
+      topicPager.close();
       taps = [];
       topicWatch.stop();
       series.stop();

@@ -20,9 +20,15 @@ function gui(target: HubFeed) {
   const topics = new Map<string, TopicLive>();
   const updates: HubUpdate[] = [];
   let waiter: { match: () => boolean; resolve: () => void } | null = null;
+  const pages: { id: number; count: number; last: boolean }[] = [];
   const listener: FeedListener = (update) => {
     updates.push(update);
     for (const live of update.topicLive ?? []) topics.set(live.topic, live);
+    const page = update.topicPage;
+    if (page !== undefined) {
+      pages.push({ id: page.id, count: page.topics.length, last: page.last });
+      for (const live of page.topics) topics.set(live.topic, live);
+    }
     if (waiter?.match() === true) {
       waiter.resolve();
       waiter = null;
@@ -31,14 +37,18 @@ function gui(target: HubFeed) {
   target.subscribe(listener);
   const until = (match: () => boolean): Promise<void> =>
     match() ? Promise.resolve() : new Promise((resolve) => (waiter = { match, resolve }));
-  return { listener, topics, updates, until };
+  return { listener, topics, updates, pages, until };
 }
 
-async function setup(): Promise<{ hub: TestHub; feed: HubFeed }> {
+async function setup(topicPageSize?: number): Promise<{ hub: TestHub; feed: HubFeed }> {
   hub = await startHub();
   const current = hub;
   const running = (): HubStatus => ({ state: 'running', listen: current.relay.address(), error: null });
-  feed = createHubFeed(hub.relay, { status: running, intervalMs: 20 });
+  feed = createHubFeed(hub.relay, {
+    status: running,
+    intervalMs: 20,
+    ...(topicPageSize === undefined ? {} : { topicPageSize }),
+  });
   return { hub, feed };
 }
 
@@ -96,6 +106,44 @@ describe('TopicWatch', () => {
     await postJson(hub.port, '/publish', { topic: 'after', message: 'x' });
     await bystander.until(() => bystander.updates.some((u) => u.stats.published >= 9));
     expect(watcher.updates.slice(seen).some((u) => u.topicLive !== undefined)).toBe(false);
+  });
+
+  it('answers a big tree in pages, each sent when the GUI asks; topics published meanwhile end up as the hub has them', async () => {
+    const { hub, feed } = await setup(10);
+    for (let i = 0; i < 25; i++) await postJson(hub.port, '/publish', { topic: `t/${i}`, message: `v${i}` });
+    const watcher = gui(feed);
+    const handle = createCommandHandler(hub.relay, feed);
+    const answer = await handle('watchTopics', { watch: true }, { listener: watcher.listener });
+    if (!answer.ok) throw new Error(answer.error.message);
+    const { topics, topicPages } = answer.value as { topics: TopicLive[]; topicPages?: { id: number; total: number } };
+    for (const live of topics) watcher.topics.set(live.topic, live);
+    expect(topics).toHaveLength(10);
+    const id = topicPages?.id ?? 0;
+    expect(topicPages).toEqual({ id, total: 25 });
+    await postJson(hub.port, '/publish', { topic: 't/24', message: 'changed before its page' });
+    await postJson(hub.port, '/publish', { topic: 'new/one', message: 'come since the answer' });
+    await watcher.until(() => watcher.topics.has('new/one'));
+    expect(watcher.pages).toEqual([]); // nothing comes unasked
+
+    const next = (page: number) => handle('nextTopicPage', { id: page }, { listener: watcher.listener });
+    expect(await next(id + 1)).toEqual({ ok: true, value: { sent: false } }); // not its tree
+    expect(await next(id)).toEqual({ ok: true, value: { sent: true } });
+    expect(await next(id)).toEqual({ ok: true, value: { sent: true } });
+    expect(watcher.pages).toEqual([
+      { id, count: 10, last: false },
+      { id, count: 5, last: true },
+    ]);
+    expect(await next(id)).toEqual({ ok: true, value: { sent: false } }); // complete
+    expect(watcher.topics.size).toBe(26);
+    expect(watcher.topics.get('t/24')?.last?.message).toBe('changed before its page');
+    expect(watcher.topics.get('t/24')?.messages).toBe(2);
+
+    // Asking again, or stopping, ends the pages of the previous answer.
+    const again = await handle('watchTopics', { watch: true }, { listener: watcher.listener });
+    const againId = (again.ok ? (again.value as { topicPages?: { id: number } }).topicPages?.id : undefined) ?? 0;
+    expect(againId).not.toBe(id);
+    await handle('watchTopics', { watch: false }, { listener: watcher.listener });
+    expect(await next(againId)).toEqual({ ok: true, value: { sent: false } });
   });
 
   it('refuses a bad argument and a connection without updates', async () => {

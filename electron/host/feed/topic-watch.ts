@@ -77,10 +77,18 @@ export class TopicWatch {
     this.#dirty.clear();
   }
 
-  /** Every topic as it is now. */
-  snapshot(): TopicLive[] {
+  /** Every topic followed now, by name. */
+  names(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  /** The topics of `names` as they are now (names no longer followed are skipped). */
+  live(names: readonly string[]): TopicLive[] {
     const all: TopicLive[] = [];
-    for (const entry of this.#entries.values()) all.push(this.#settle(entry));
+    for (const name of names) {
+      const entry = this.#entries.get(name);
+      if (entry !== undefined) all.push(this.#settle(entry));
+    }
     return all;
   }
 
