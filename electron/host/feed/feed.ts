@@ -355,12 +355,10 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       }
       topicWatch.start();
       schedule();
-      const names = topicWatch.names();
-      const topics = topicWatch.live(names.slice(0, topicPageSize));
-      if (names.length <= topicPageSize) return { topics };
+      const { first, total, page } = topicWatch.paged(topicPageSize);
+      if (total <= topicPageSize) return { topics: first };
       const target = { listener, ...(busy === undefined ? {} : { busy }) };
-      const page = (offset: number) => ({ topics: topicWatch.live(names.slice(offset, offset + topicPageSize)) });
-      return { topics, paging: topicPager.start(target, names.length, topicPageSize, page) };
+      return { topics: first, paging: topicPager.start(target, total, topicPageSize, page) };
     },
     asOperator(run) {
       operatorActing = true;

@@ -77,19 +77,21 @@ export class TopicWatch {
     this.#dirty.clear();
   }
 
-  /** Every topic followed now, by name. */
-  names(): string[] {
-    return [...this.#entries.keys()];
-  }
-
-  /** The topics of `names` as they are now (names no longer followed are skipped). */
-  live(names: readonly string[]): TopicLive[] {
-    const all: TopicLive[] = [];
-    for (const name of names) {
-      const entry = this.#entries.get(name);
-      if (entry !== undefined) all.push(this.#settle(entry));
-    }
-    return all;
+  /**
+   * Every topic followed now, in pages of `size`: the first as it is now, and `page(offset)`, which
+   * makes a later one as it is when called (topics no longer followed are skipped).
+   */
+  paged(size: number): { first: TopicLive[]; total: number; page: (offset: number) => { topics: TopicLive[] } } {
+    const names = [...this.#entries.keys()];
+    const live = (offset: number): TopicLive[] => {
+      const all: TopicLive[] = [];
+      for (const name of names.slice(offset, offset + size)) {
+        const entry = this.#entries.get(name);
+        if (entry !== undefined) all.push(this.#settle(entry));
+      }
+      return all;
+    };
+    return { first: live(0), total: names.length, page: (offset) => ({ topics: live(offset) }) };
   }
 
   /** Notes one publish. */
