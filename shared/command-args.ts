@@ -30,7 +30,7 @@ export function parseWatchTopicsArg(value: unknown): Parsed<{ watch: boolean }> 
   return { ok: true, value: { watch: value.watch } };
 }
 
-/** `{id}` of `nextClientPage`: a paged snapshot's id (a positive integer). */
+/** `{id}` of `nextClientPage` and `nextTopicPage`: a paged snapshot's id (a positive integer). */
 export function parsePagingIdArg(value: unknown): Parsed<{ id: number }> {
   if (!isRecord(value) || !Number.isSafeInteger(value.id) || (value.id as number) < 1) {
     return invalid('expected {"id": <a positive integer>}');

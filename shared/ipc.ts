@@ -104,14 +104,16 @@ export interface LogEntry {
 }
 
 /**
- * The clients of a big hub come in pages after the `getInit` answer: the answer holds the first
- * page and says how many follow (`HubInit.clientPages`); the GUI asks for each next page once it
- * applied the one before (`nextClientPage`), and each page is a push (`HubUpdate.clientPage`).
+ * A big snapshot comes in pages: a big hub's clients after the `getInit` answer, a big topic tree
+ * after the `watchTopics` answer. The answer holds the first page and says how many items follow
+ * (`HubInit.clientPages`, `topicPages`); the GUI asks for each next page once it applied the one
+ * before (`nextClientPage`, `nextTopicPage`), and each page is a push (`HubUpdate.clientPage`,
+ * `HubUpdate.topicPage`).
  */
-export interface ClientPaging {
+export interface Paging {
   /** Names this snapshot's pages (a GUI that asked again ignores the pages of its previous answer). */
   id: number;
-  /** Clients the hub held when it answered (the pages may hold fewer: the ones gone meanwhile are skipped). */
+  /** Items the hub held when it answered (the pages may hold fewer: the ones gone meanwhile are skipped). */
   total: number;
 }
 
@@ -138,7 +140,7 @@ export interface HubInit {
   /** Every client, or (with `clientPages`) the first page of them. */
   clients: ClientInfo[];
   /** Present when more clients (and users) follow in `clientPage` pushes. */
-  clientPages?: ClientPaging;
+  clientPages?: Paging;
   /** Every user, or (with `clientPages`) the first page of them. */
   users: UserInfo[];
   topics: TopicInfo[];
@@ -257,7 +259,7 @@ export interface Commands {
   getInit(arg: null): HubInit;
   /**
    * The GUI applied a page of its paged client snapshot `id`: the hub pushes the next one (see
-   * `ClientPaging`). False when that snapshot is not this GUI's current one or is complete.
+   * `Paging`). False when that snapshot is not this GUI's current one or is complete.
    */
   nextClientPage(arg: { id: number }): { sent: boolean };
   register(arg: RegisterRequest): RegisterResponse;
@@ -299,7 +301,7 @@ export interface Commands {
    * Starts (true) or stops this GUI's topic tree: the answer holds every topic with a stream (last
    * value, count, rate, retained), and the GUI's updates then carry what changes (`topicLive`).
    */
-  watchTopics(arg: { watch: boolean }): { topics: TopicLive[]; topicPages?: ClientPaging };
+  watchTopics(arg: { watch: boolean }): { topics: TopicLive[]; topicPages?: Paging };
   /** The GUI applied a page of its paged topic tree `id`: the hub pushes the next one (`topicPage`). */
   nextTopicPage(arg: { id: number }): { sent: boolean };
   /** Clears a topic's retained message. */

@@ -1,14 +1,14 @@
 import type { ClientInfo } from '../../shared/hub';
 import type { ClientCounters } from '../../shared/traffic';
-import { askNextPage as askNext } from './pages';
+import { askNextPage } from './pages';
 import type { ClientsSlice, Slice, Store } from './types';
 
 // Shapes are numbered across stores (tests reset the store): a number never comes back.
 let shapes = 0;
 
 /** Asks for the next page of client snapshot `id` (see pages.ts). */
-function askNextPage(get: () => Store, id: number): void {
-  askNext(
+function askNextClientPage(get: () => Store, id: number): void {
+  askNextPage(
     () => get().clientsLoading?.id === id,
     () => get().call('nextClientPage', { id }),
   );
@@ -27,7 +27,7 @@ export const createClientsSlice: Slice<ClientsSlice> = (set, get) => ({
       clientsShape: ++shapes,
       clientsLoading: paging === undefined ? null : { id: paging.id, received: list.length, total: paging.total },
     });
-    if (paging !== undefined) askNextPage(get, paging.id);
+    if (paging !== undefined) askNextClientPage(get, paging.id);
   },
   applyClientDelta(upserts, removed) {
     if (upserts.length === 0 && removed.length === 0) return;
@@ -46,7 +46,7 @@ export const createClientsSlice: Slice<ClientsSlice> = (set, get) => ({
     get().applyClientDelta(page.clients, []);
     if (page.users !== undefined) get().applyUsers(page.users);
     set({ clientsLoading: page.last ? null : { ...loading, received: loading.received + page.clients.length } });
-    if (!page.last) askNextPage(get, page.id);
+    if (!page.last) askNextClientPage(get, page.id);
   },
   applyCounters(counters) {
     if (counters.length === 0) return;

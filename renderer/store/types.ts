@@ -2,7 +2,6 @@ import type { StateCreator } from 'zustand';
 import type { ClientInfo, ClusterInfo, HubStats, TopicInfo, UserInfo } from '../../shared/hub';
 import type {
   ClientPage,
-  ClientPaging,
   CommandArg,
   CommandName,
   CommandResult,
@@ -13,6 +12,7 @@ import type {
   HubStatus,
   HubUpdate,
   LogEntry,
+  Paging,
   TopicLive,
   TopicPage,
   TopicStreamSummary,
@@ -61,7 +61,7 @@ export interface ClientsSlice {
   /** While a paged snapshot's pages are still coming (`HubInit.clientPages`): how far it is. */
   clientsLoading: { id: number; received: number; total: number } | null;
   /** Replaces every client: the whole list, or the first page of a paged snapshot. */
-  setClients: (list: readonly ClientInfo[], paging?: ClientPaging) => void;
+  setClients: (list: readonly ClientInfo[], paging?: Paging) => void;
   applyClientDelta: (upserts: readonly ClientInfo[], removed: readonly string[]) => void;
   /** Adds a page of the paged snapshot in progress (a page of another one is ignored). */
   applyClientPage: (page: ClientPage) => void;
@@ -193,7 +193,7 @@ export interface TreeSlice {
   /** The id of the paged tree whose pages are still coming (`watchTopics`' `topicPages`), or null. */
   topicPaging: number | null;
   /** Replaces every topic's live side (the hub's answer to `watchTopics`: the first page of a paged tree). */
-  setTopicLive: (list: readonly TopicLive[], paging?: ClientPaging) => void;
+  setTopicLive: (list: readonly TopicLive[], paging?: Paging) => void;
   /** Adds a page of the paged tree (one of an earlier answer is ignored), and asks for the next. */
   applyTopicPage: (page: TopicPage) => void;
   /** Applies the topics a push says changed. */

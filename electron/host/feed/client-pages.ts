@@ -6,9 +6,9 @@
  * since the answer arrives as an update.
  */
 import type { ClientInfo, UserInfo } from '../../../shared/hub';
-import type { ClientPage, ClientPaging } from '../../../shared/ipc';
+import type { ClientPage, Paging } from '../../../shared/ipc';
 import type { Relay } from '../../relay/index';
-import { Pager, type PageTarget } from './pages';
+import { Pager, pageOf, type PageTarget } from './pages';
 
 export type { PageTarget } from './pages';
 
@@ -19,7 +19,7 @@ export const clientPageSize = 500;
 export interface FirstPage {
   clients: ClientInfo[];
   users: UserInfo[];
-  paging?: ClientPaging;
+  paging?: Paging;
 }
 
 /** Sends the pages of every listener's current client snapshot, each when asked. */
@@ -37,20 +37,26 @@ export class ClientPager<L> {
   /** Starts a snapshot for `target` (replacing its previous one) and answers its first page. */
   start(target: PageTarget<L>): FirstPage {
     this.#pager.cancel(target.listener);
+    const size = this.#pageSize;
     const ids = this.#relay.clientIds();
-    if (ids.length <= this.#pageSize) return { clients: this.#page(ids, 0), users: this.#relay.users() };
+    const users = this.#relay.users();
+    const clients = pageOf(ids, 0, size, (id) => this.#relay.client(id));
+    if (ids.length <= size) return { clients, users };
     // A user has a registration: users are never more than clients, so their pages end first.
-    const userIds = this.#relay.users().map((user) => user.userId);
-    const paging = this.#pager.start(target, ids.length, this.#pageSize, (offset) => {
-      const users = this.#users(userIds, offset);
-      return { clients: this.#page(ids, offset), ...(users.length > 0 ? { users } : {}) };
+    const userIds = users.map((user) => user.userId);
+    const paging = this.#pager.start(target, ids.length, size, (offset) => {
+      const page = pageOf(userIds, offset, size, (userId) => this.#relay.user(userId));
+      return {
+        clients: pageOf(ids, offset, size, (id) => this.#relay.client(id)),
+        ...(page.length > 0 ? { users: page } : {}),
+      };
     });
-    return { clients: this.#page(ids, 0), users: this.#users(userIds, 0), paging };
+    return { clients, users: users.slice(0, size), paging };
   }
 
   /** Sends the next page of snapshot `id` to `listener`; false when that snapshot is not its current one or is complete. */
   next(listener: L, id: number): boolean {
-    return this.#pager.next(listener, id, this.#pageSize);
+    return this.#pager.next(listener, id);
   }
 
   /** Stops the pages of `listener` (it left, or asked again). */
@@ -61,27 +67,5 @@ export class ClientPager<L> {
   /** Stops every snapshot. */
   close(): void {
     this.#pager.close();
-  }
-
-  /** The clients of `ids[offset…]` as they are now (ids gone since are skipped). */
-  #page(ids: readonly string[], offset: number): ClientInfo[] {
-    const clients: ClientInfo[] = [];
-    const end = Math.min(ids.length, offset + this.#pageSize);
-    for (let i = offset; i < end; i++) {
-      const client = this.#relay.client(ids[i] as string);
-      if (client !== null) clients.push(client);
-    }
-    return clients;
-  }
-
-  /** The users of `userIds[offset…]` as they are now (users gone since are skipped). */
-  #users(userIds: readonly number[], offset: number): UserInfo[] {
-    const users: UserInfo[] = [];
-    const end = Math.min(userIds.length, offset + this.#pageSize);
-    for (let i = offset; i < end; i++) {
-      const user = this.#relay.user(userIds[i] as number);
-      if (user !== null) users.push(user);
-    }
-    return users;
   }
 }

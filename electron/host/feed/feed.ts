@@ -8,18 +8,10 @@
  * counters), and message bodies are looked at only while that GUI's inspector is open.
  */
 import type { RelayEvent, RelayEventType } from '../../../shared/hub';
-import type {
-  ClientPaging,
-  DashboardInfo,
-  HubConfig,
-  HubInit,
-  HubStatus,
-  HubUpdate,
-  TopicLive,
-} from '../../../shared/ipc';
+import type { DashboardInfo, HubConfig, HubInit, HubStatus, HubUpdate, Paging, TopicLive } from '../../../shared/ipc';
 import type { ClientDetail, MessageFilter } from '../../../shared/traffic';
 import { ClientHistory } from './client-history';
-import { ClientPager, type PageTarget } from './client-pages';
+import { ClientPager, type FirstPage, type PageTarget } from './client-pages';
 import { Pager } from './pages';
 import { ChangeTracker } from './feed-changes';
 import { describeEvent, FeedLog } from './feed-log';
@@ -84,7 +76,7 @@ export interface HubFeed {
     listener: FeedListener,
     watch: boolean,
     busy?: () => boolean,
-  ): { topics: TopicLive[]; paging?: ClientPaging } | null;
+  ): { topics: TopicLive[]; paging?: Paging } | null;
   /** The GUI applied a page of its topic tree `id` and asks for the next. */
   nextTopicPage(listener: FeedListener, id: number): boolean;
   /** Runs `run` (a GUI command): the registrations it removes are logged as removed by the operator. */
@@ -295,7 +287,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
   return {
     init(pages) {
       const paged = pages !== undefined && sessions.has(pages.listener);
-      const first = paged ? pager.start(pages) : { clients: relay.snapshot().clients, users: relay.users() };
+      const first: FirstPage = paged ? pager.start(pages) : relay.snapshot();
       return {
         status: options.status(),
         clients: first.clients,
@@ -312,7 +304,7 @@ export function createHubFeed(relay: Relay, options: HubFeedOptions): HubFeed {
       };
     },
     nextClientPage: (listener, id) => sessions.has(listener) && pager.next(listener, id),
-    nextTopicPage: (listener, id) => sessions.has(listener) && topicPager.next(listener, id, topicPageSize),
+    nextTopicPage: (listener, id) => sessions.has(listener) && topicPager.next(listener, id),
     subscribe(listener) {
       if (closed || sessions.has(listener)) return () => undefined;
       if (sessions.size === 0) {

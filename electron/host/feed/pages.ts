@@ -18,16 +18,27 @@ export interface PageTarget<L> {
   busy?: () => boolean;
 }
 
-/** What a GUI is told of the pages to come: the snapshot's id and its size when answered. */
-export interface Paging {
-  id: number;
-  total: number;
+import type { Paging } from '../../../shared/ipc';
+
+/**
+ * The items of `keys[offset…]` (at most `size`) as `lookup` finds them now: a key whose item is
+ * gone since the answer is skipped.
+ */
+export function pageOf<K, V>(keys: readonly K[], offset: number, size: number, lookup: (key: K) => V | null): V[] {
+  const items: V[] = [];
+  const end = Math.min(keys.length, offset + size);
+  for (let i = offset; i < end; i++) {
+    const item = lookup(keys[i] as K);
+    if (item !== null) items.push(item);
+  }
+  return items;
 }
 
 interface Run<L, P> {
   id: number;
   target: PageTarget<L>;
   total: number;
+  size: number;
   offset: number;
   build: (offset: number) => P;
   /** A page asked for waits for the target's backlog: a second ask meanwhile adds nothing. */
@@ -46,34 +57,36 @@ export class Pager<L, P> {
   }
 
   /**
-   * Starts a snapshot of `total` items for `target` (replacing its previous one) whose first
-   * `first` went in the answer; `build(offset)` makes the page starting at `offset` when it is sent.
+   * Starts a snapshot of `total` items for `target` (replacing its previous one), in pages of
+   * `size` whose first went in the answer; `build(offset)` makes the page starting at `offset`
+   * when it is sent.
    */
-  start(target: PageTarget<L>, total: number, first: number, build: (offset: number) => P): Paging {
+  start(target: PageTarget<L>, total: number, size: number, build: (offset: number) => P): Paging {
     this.cancel(target.listener);
     const id = this.#nextId++;
-    this.#runs.set(target.listener, { id, target, total, offset: first, build, waiting: false, cancelled: false });
+    const run = { id, target, total, size, offset: size, build, waiting: false, cancelled: false };
+    this.#runs.set(target.listener, run);
     return { id, total };
   }
 
   /** Sends the next page of snapshot `id` (at once, or once the backlog drains); false when none is due. */
-  next(listener: L, id: number, size: number): boolean {
+  next(listener: L, id: number): boolean {
     const run = this.#runs.get(listener);
     if (run?.id !== id) return false;
-    if (!run.waiting) this.#sendNext(run, size);
+    if (!run.waiting) this.#sendNext(run);
     return true;
   }
 
-  #sendNext(run: Run<L, P>, size: number): void {
+  #sendNext(run: Run<L, P>): void {
     if (run.cancelled) return;
     if (run.target.busy?.() === true) {
       run.waiting = true;
-      setTimeout(() => this.#sendNext(run, size), busyRetryMs).unref();
+      setTimeout(() => this.#sendNext(run), busyRetryMs).unref();
       return;
     }
     run.waiting = false;
     const page = run.build(run.offset);
-    run.offset += size;
+    run.offset += run.size;
     const last = run.offset >= run.total;
     if (last) this.#runs.delete(run.target.listener);
     this.#send(run.target.listener, { ...page, id: run.id, last });

@@ -9,6 +9,7 @@ import type { RelayEvent } from '../../../shared/hub';
 import type { RetainedPreview, TopicLive } from '../../../shared/ipc';
 import { previewOf } from '../commands/commands-streams';
 import type { Relay } from '../../relay/index';
+import { pageOf } from './pages';
 
 type Published = Extract<RelayEvent, { type: 'published' }>;
 
@@ -83,14 +84,11 @@ export class TopicWatch {
    */
   paged(size: number): { first: TopicLive[]; total: number; page: (offset: number) => { topics: TopicLive[] } } {
     const names = [...this.#entries.keys()];
-    const live = (offset: number): TopicLive[] => {
-      const all: TopicLive[] = [];
-      for (const name of names.slice(offset, offset + size)) {
+    const live = (offset: number): TopicLive[] =>
+      pageOf(names, offset, size, (name) => {
         const entry = this.#entries.get(name);
-        if (entry !== undefined) all.push(this.#settle(entry));
-      }
-      return all;
-    };
+        return entry === undefined ? null : this.#settle(entry);
+      });
     return { first: live(0), total: names.length, page: (offset) => ({ topics: live(offset) }) };
   }
 
