@@ -160,6 +160,8 @@ describe('a cluster of hubs on Redis', () => {
     expect(res.json).toEqual({ removed: true, id: device.id });
     expect(await device.closed()).toBe(4000);
     for (const hub of [a, b, c]) {
+      // The bus tells each hub in its own time: the socket's hub closing it says nothing of the others.
+      await waitFor(() => hub.relay.client(device.id) === null, `the hub on ${hub.port} forgets it`);
       expect((await rawRequest(hub.port, 'GET', `/ws/${device.id}`)).status).toBe(404);
       expect(hub.relay.snapshot().clients).toEqual([]);
     }
