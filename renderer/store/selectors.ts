@@ -62,31 +62,54 @@ export function filterMessages<T extends MessageRecord>(messages: readonly T[], 
 
 /** One user as the users view shows it. */
 export interface UserRow {
-  userId: number;
-  clients: number;
-  connected: number;
+  readonly userId: number;
+  readonly clients: number;
+  readonly connected: number;
   /** Union of its clients' topics, sorted. */
-  topics: string[];
+  readonly topics: readonly string[];
 }
 
-/** Users with their client counts and topic union, sorted by user id. */
+/** A user's row whose topic union (a set and a sort) is built when first read. */
+class LazyUserRow implements UserRow {
+  #members: readonly ClientInfo[];
+  #topics: string[] | null = null;
+
+  constructor(
+    readonly userId: number,
+    readonly clients: number,
+    readonly connected: number,
+    members: readonly ClientInfo[],
+  ) {
+    this.#members = members;
+  }
+
+  get topics(): readonly string[] {
+    if (this.#topics === null) {
+      const topics = new Set<string>();
+      for (const client of this.#members) for (const topic of client.topics) topics.add(topic);
+      this.#topics = [...topics].sort((a, b) => compareText(a, b));
+    }
+    return this.#topics;
+  }
+}
+
+/**
+ * Users with their client counts and topic union, sorted by user id. Only the counts are made
+ * here: a topic union is built when read, so opening the view on a hub with thousands of users
+ * builds the few dozen it shows (a filter by topic reads them all).
+ */
 export function userRows(users: readonly UserInfo[], clients: ReadonlyMap<string, ClientInfo>): UserRow[] {
   return users
-    .map((user) => {
-      const topics = new Set<string>();
+    .map((user): UserRow => {
+      const members: ClientInfo[] = [];
       let connected = 0;
       for (const id of user.clientIds) {
         const client = clients.get(id);
         if (client === undefined) continue;
         if (client.connected) connected += 1;
-        for (const topic of client.topics) topics.add(topic);
+        members.push(client);
       }
-      return {
-        userId: user.userId,
-        clients: user.clientIds.length,
-        connected,
-        topics: [...topics].sort((a, b) => compareText(a, b)),
-      };
+      return new LazyUserRow(user.userId, user.clientIds.length, connected, members);
     })
     .sort((a, b) => a.userId - b.userId);
 }

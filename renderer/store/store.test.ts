@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ClientInfo } from '../../shared/hub';
 import type { HubInit } from '../../shared/ipc';
 import { recordingTransport } from '../../test/renderer/transport';
 import { useStore } from './index';
 import { logLimit } from './logSlice';
-import { hubSelectors, matchesClientFilter } from './selectors';
+import { hubSelectors, matchesClientFilter, userRows } from './selectors';
 import { client, hubConfig, hubInit, logEntry, update } from '../../test/renderer/store';
 
 const state = () => useStore.getState();
@@ -215,7 +216,7 @@ describe('store', () => {
         client('b', { userId: 5, topics: ['dogs', 'cats'], connected: false }),
       ]);
       useStore.setState({ users: [{ userId: 5, clientIds: [client('a').id, client('b').id] }] });
-      expect(hubSelectors.userRows(state())).toEqual([
+      expect(hubSelectors.userRows(state()).map((row) => ({ ...row, topics: row.topics }))).toEqual([
         { userId: 5, clients: 2, connected: 1, topics: ['cats', 'dogs'] },
       ]);
       expect(
@@ -223,6 +224,29 @@ describe('store', () => {
           .clientsForUser(5)(state())
           .map((c) => c.id[0]),
       ).toEqual(['a', 'b']);
+    });
+    it("builds a user's topic union when the row's topics are read, once", () => {
+      let reads = 0;
+      const counted = (id: string, topics: string[]): ClientInfo => {
+        const made = client(id, { userId: 7 });
+        Object.defineProperty(made, 'topics', {
+          get: () => {
+            reads += 1;
+            return topics;
+          },
+        });
+        return made;
+      };
+      const members = [counted('a', ['dogs', 'cats']), counted('b', ['cats', 'birds'])];
+      const rows = userRows(
+        [{ userId: 7, clientIds: members.map((m) => m.id) }],
+        new Map(members.map((m) => [m.id, m])),
+      );
+      expect(reads).toBe(0);
+      expect(rows[0]?.topics).toEqual(['birds', 'cats', 'dogs']);
+      expect(reads).toBe(2);
+      expect(rows[0]?.topics).toBe(rows[0]?.topics);
+      expect(reads).toBe(2);
     });
   });
 
