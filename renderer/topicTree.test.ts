@@ -174,6 +174,34 @@ describe('TopicTreeModel refreshes', () => {
   });
 });
 
+describe('TopicTreeModel.change', () => {
+  it('gives some topics new data and ends where a tree built afresh would; refuses, changing nothing, a topic it lacks', () => {
+    const model = new TopicTreeModel();
+    model.update([leaf('a/x', 1), leaf('a/y', 2), leaf('b', 3, { subscribers: 1, protocols: { mqtt: 1 } })]);
+    const shape = model.shape;
+    expect(model.change([leaf('a/y', 7), leaf('b', 4, { subscribers: 2, protocols: { ws: 1, mqtt: 1 } })])).toBe(true);
+    const fresh = buildTree([
+      leaf('a/x', 1),
+      leaf('a/y', 7),
+      leaf('b', 4, { subscribers: 2, protocols: { ws: 1, mqtt: 1 } }),
+    ]);
+    const totals = (root: typeof fresh) =>
+      visibleRows(root, new Set(), true).map((r) => [
+        r.node.path,
+        r.node.messages,
+        r.node.subscribers,
+        protocolSummary(r.node.protocols),
+      ]);
+    expect(totals(model.root)).toEqual(totals(fresh));
+    expect(model.root).toMatchObject({ messages: 12, subscribers: 2 });
+    expect(model.shape).toBe(shape);
+    expect(model.change([leaf('a/x', 50), leaf('c', 1)])).toBe(false);
+    expect(totals(model.root)).toEqual(totals(fresh));
+    model.update([leaf('a/x', 1), leaf('a/y', 7), leaf('b', 4), leaf('c', 1)]);
+    expect(model.shape).not.toBe(shape);
+  });
+});
+
 describe('visibleRows', () => {
   it('lists children of expanded nodes only, by name, with their place among siblings', () => {
     const root = buildTree([leaf('b/2', 1), leaf('b/1', 1), leaf('a', 1), leaf('c/x/y', 1)]);
@@ -226,6 +254,8 @@ describe('protocols', () => {
     });
     expect(protocolSummary({ ws: 1200, mqtt: 1 })).toBe('1,200 ws · 1 mqtt');
     expect(protocolSummary({})).toBe('—');
+    // In one order however the counts were added (a refresh adds a protocol after the others).
+    expect(protocolSummary({ sse: 2, mqtt: 0, ws: 1 })).toBe('1 ws · 2 sse');
   });
 
   it('names the ancestors of a topic', () => {

@@ -166,6 +166,12 @@ export class TopicTreeModel {
   /** Every node but the root, parents before their children: totals roll up by walking it backwards. */
   #made: TreeNode[] = [];
   #match: ((topic: string) => boolean) | null = null;
+  #shape = 0;
+
+  /** Changes when topics are added or the tree starts again: the filter's counts change only then. */
+  get shape(): number {
+    return this.#shape;
+  }
 
   /** How many topics the tree holds. */
   get size(): number {
@@ -202,6 +208,23 @@ export class TopicTreeModel {
     return now.length === added.length;
   }
 
+  /**
+   * Gives the topics in `leaves` (some of the tree's, each once) their current data, leaving the
+   * others as they are: a refresh costs what changed. Answers false, changing nothing, when one
+   * is not in the tree yet: then `update` with every topic adds it.
+   */
+  change(leaves: readonly TopicLeaf[]): boolean {
+    if (!leaves.every((leaf) => this.#byTopic.has(leaf.topic))) return false;
+    for (const leaf of leaves) {
+      const node = this.#byTopic.get(leaf.topic) as TreeNode;
+      const before = node.leaf as TopicLeaf;
+      if (sameLeaf(before, leaf)) continue;
+      node.leaf = leaf;
+      applyDelta(node, before, leaf);
+    }
+    return true;
+  }
+
   /** Marks the topics `match` lets through (all when null), on every node above them, now and after each update; answers how many. */
   filter(match: ((topic: string) => boolean) | null): number {
     this.#match = match;
@@ -225,6 +248,7 @@ export class TopicTreeModel {
     Object.assign(root, newNode('', '', null));
     this.#byTopic.clear();
     this.#made = [];
+    this.#shape++;
   }
 
   /** Adds a topic's node (and the branches above it), then its totals to every node above it. */
@@ -250,6 +274,7 @@ export class TopicTreeModel {
     }
     node.leaf = leaf;
     this.#byTopic.set(leaf.topic, node);
+    this.#shape++;
     const matches = this.#match === null || this.#match(leaf.topic);
     for (let at: TreeNode | null = node; at !== null; at = at.parent) {
       at.topics++;
@@ -316,11 +341,21 @@ export function protocolsByTopic(
   return counts;
 }
 
+/** Protocols in the order a summary names them (not the order counts were added: it changes with refreshes). */
+const protocolOrder = Object.keys({
+  ws: 1,
+  mqtt: 1,
+  'mqtt-ws': 1,
+  sse: 1,
+  ndjson: 1,
+  webhook: 1,
+} satisfies Record<Protocol, 1>) as Protocol[];
+
 /** `3 ws · 1 mqtt`, or `—` for none. */
 export function protocolSummary(protocols: Readonly<Partial<Record<Protocol, number>>> | null): string {
-  const parts = Object.entries(protocols ?? {})
-    .filter(([, count]) => count > 0)
-    .map(([protocol, count]) => `${formatCount(count)} ${protocol}`);
+  const parts = protocolOrder
+    .filter((protocol) => (protocols?.[protocol] ?? 0) > 0)
+    .map((protocol) => `${formatCount(protocols?.[protocol] ?? 0)} ${protocol}`);
   return parts.length === 0 ? '—' : parts.join(' · ');
 }
 

@@ -14,6 +14,9 @@ function askNextTopicPage(get: () => Store, id: number): void {
 /** Maps made by `applyTopicLive` (safe to change in place). */
 const owned = new WeakSet<ReadonlyMap<string, TopicLive>>();
 
+/** Topics changed since the tree last took them, by map (null: the map is new to the tree). */
+const changedIn = new WeakMap<ReadonlyMap<string, TopicLive>, Set<string>>();
+
 /** The topic tree: every topic's live side (while the Topics view watches), and the operator's place in the tree. */
 export const createTreeSlice: Slice<TreeSlice> = (set, get) => ({
   topicLive: new Map<string, TopicLive>(),
@@ -44,7 +47,17 @@ export const createTreeSlice: Slice<TreeSlice> = (set, get) => ({
     const next = owned.has(current) ? (current as Map<string, TopicLive>) : new Map(current);
     owned.add(next);
     for (const live of changes) next.set(live.topic, live);
+    // A copy is a new map to the tree (all may have changed); one it has taken from says which.
+    const changed = next === current ? changedIn.get(current) : undefined;
+    if (changed !== undefined) for (const live of changes) changed.add(live.topic);
     set({ topicLive: next, topicLiveVersion: get().topicLiveVersion + 1 });
+  },
+  takeTopicLiveChanges() {
+    const current = get().topicLive;
+    const changed = changedIn.get(current) ?? null;
+    // From now on this map's changes are recorded; only a map changed in place is followed.
+    if (owned.has(current)) changedIn.set(current, new Set());
+    return changed;
   },
   toggleTreeNode(path, open) {
     const expanded = get().treeExpanded;

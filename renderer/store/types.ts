@@ -198,6 +198,11 @@ export interface TreeSlice {
   applyTopicPage: (page: TopicPage) => void;
   /** Applies the topics a push says changed. */
   applyTopicLive: (changes: readonly TopicLive[]) => void;
+  /**
+   * The topics `applyTopicLive` changed since the last call, or null when `topicLive` was replaced
+   * since (or this is the first call): then every topic may have changed. One reader: the tree.
+   */
+  takeTopicLiveChanges: () => ReadonlySet<string> | null;
   /** Expands or collapses a node (`open` absent: flips it). */
   toggleTreeNode: (path: string, open?: boolean) => void;
   selectTreeNode: (path: string | null) => void;
