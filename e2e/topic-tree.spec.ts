@@ -130,3 +130,25 @@ test('a message in the inspector opens its topic in the tree, its branches expan
   await expect(node(page, 'plant/line-2')).toHaveAttribute('aria-expanded', 'true');
   await expect(detail.getByRole('button', { name: 'Copy #1' })).toBeVisible();
 });
+
+test('the keyboard keeps its row in view in a tree longer than the window', async ({ page, hub }) => {
+  const names = Array.from({ length: 150 }, (_, i) => `line-${String(i).padStart(3, '0')}`);
+  for (const name of names) await publish(hub.baseUrl, { topic: name, message: '1' });
+  await page.goto(hub.dashboardUrl);
+  await page.getByTestId('tab-topics').click();
+  await expect(page.getByTestId('tree-count')).toHaveText('150 topics');
+  const tree = page.getByTestId('topic-tree');
+  await tree.focus();
+  await page.keyboard.press('End');
+  await expect(node(page, 'line-149')).toBeInViewport();
+  await expect(tree).toHaveAttribute('aria-activedescendant', (await node(page, 'line-149').getAttribute('id')) ?? '');
+  await page.keyboard.press('Home');
+  await expect(node(page, 'line-000')).toBeInViewport();
+  for (let i = 0; i < 6; i++) await page.keyboard.press('PageDown');
+  // Ten rows a page.
+  await expect(tree).toHaveAttribute('aria-activedescendant', (await node(page, 'line-060').getAttribute('id')) ?? '');
+  await expect(node(page, 'line-060')).toBeInViewport();
+  // A filter that leaves the active row out moves the keyboard to the first row, in view.
+  await page.getByTestId('tree-filter').fill('line-14');
+  await expect(node(page, 'line-140')).toBeInViewport();
+});

@@ -3,7 +3,7 @@ import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState }
 import { useStore } from '../store';
 import type { TreeRow } from '../topicTree';
 import { TopicTreeRow } from './TopicTreeRow';
-import { observeRectAfterLayout, scrollAfterMount, windowRect } from './virtualScroll';
+import { afterNextFrame, observeRectAfterLayout, scrollAfterMount, windowRect } from './virtualScroll';
 
 const rowHeight = 32;
 
@@ -86,7 +86,8 @@ export function TopicTree({ rows, filtering }: { rows: readonly TreeRow[]; filte
     const offset = virtualizer.scrollOffset ?? 0;
     const height = virtualizer.scrollRect?.height ?? 0;
     const top = current * rowHeight;
-    if (top < offset || top + rowHeight > offset + height) virtualizer.scrollToIndex(current);
+    if (top >= offset && top + rowHeight <= offset + height) return;
+    return afterNextFrame(() => virtualizer.scrollToIndex(current));
   }, [current, activePath, rows.length, virtualizer]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {

@@ -53,3 +53,20 @@ export function scrollAfterMount<S extends Element, I extends Element>(
   }
   elementScroll(offset, options, instance);
 }
+
+/**
+ * Runs `fn` once the browser has laid out and drawn what this task changed (a timer set from an
+ * animation frame fires after that frame), and answers a cancel. A scroll written then finds the
+ * layout done: written in the task that changed the rows, it lays the page out there (26 ms of
+ * the task applying the tree's filter to 10,000 topics, profiled).
+ */
+export function afterNextFrame(fn: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const frame = requestAnimationFrame(() => {
+    timer = setTimeout(fn, 0);
+  });
+  return () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
+}
