@@ -257,9 +257,10 @@ const treeTopics = Number(process.env.RELAY_HUB_E2E_TREE_TOPICS ?? 10_000);
 const treeRate = Number(process.env.RELAY_HUB_E2E_TREE_RATE ?? 1_000);
 /**
  * The topic tree's budget while the operator works the tree: 100 ms, the bound the rest of this
- * spec holds. Issue 28 asks for 50 ms; on this project's 2-core machine the longest task measures
- * 0 ms in most runs and up to 61 ms in some (printed below), so 50 ms is the target still open, not
- * a bound CI can hold yet. RELAY_HUB_E2E_TREE_LONGEST_MS=50 checks the target.
+ * spec holds. Issue 28 asks for 50 ms; on this project's 2-core machine, this test alone measured
+ * no task over 50 ms in 12 of 13 runs (51 ms in the other), but after the whole suite, on a fresh
+ * machine, a stray task of 57–77 ms has come in some (printed below). RELAY_HUB_E2E_TREE_LONGEST_MS=50
+ * checks the target.
  */
 const treeLongestAllowedMs = Number(process.env.RELAY_HUB_E2E_TREE_LONGEST_MS ?? 100);
 
