@@ -155,6 +155,14 @@ function sameLeaf(a: TopicLeaf, b: TopicLeaf): boolean {
   return a.live === b.live && a.subscribers === b.subscribers && a.protocols === b.protocols;
 }
 
+/** Gives a topic's node its new data, and what changed to every node above it. */
+function give(node: TreeNode, leaf: TopicLeaf): void {
+  const before = node.leaf as TopicLeaf;
+  if (sameLeaf(before, leaf)) return;
+  node.leaf = leaf;
+  applyDelta(node, before, leaf);
+}
+
 /**
  * The topic tree, kept across refreshes: its shape changes only when topics come or go, so a
  * refresh of 10,000 topics costs a map lookup each, and each topic that changed adds what
@@ -194,10 +202,7 @@ export class TopicTreeModel {
         continue;
       }
       known++;
-      const before = node.leaf as TopicLeaf;
-      if (sameLeaf(before, leaf)) continue;
-      node.leaf = leaf;
-      applyDelta(node, before, leaf);
+      give(node, leaf);
     }
     if (known < this.#byTopic.size) {
       this.#clear();
@@ -215,13 +220,7 @@ export class TopicTreeModel {
    */
   change(leaves: readonly TopicLeaf[]): boolean {
     if (!leaves.every((leaf) => this.#byTopic.has(leaf.topic))) return false;
-    for (const leaf of leaves) {
-      const node = this.#byTopic.get(leaf.topic) as TreeNode;
-      const before = node.leaf as TopicLeaf;
-      if (sameLeaf(before, leaf)) continue;
-      node.leaf = leaf;
-      applyDelta(node, before, leaf);
-    }
+    for (const leaf of leaves) give(this.#byTopic.get(leaf.topic) as TreeNode, leaf);
     return true;
   }
 
