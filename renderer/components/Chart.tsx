@@ -102,18 +102,29 @@ export function Chart({ times, lines, xRange, height = 150, fromZero = true, int
     return () => query.removeEventListener('change', onChange);
   }, []);
 
-  // (Re)built when the lines or the colours change; data updates below are cheap.
+  // The data the chart shows now: a chart built a task later starts from it.
+  const latest = useRef({ data, xRange });
+
+  // (Re)built when the lines or the colours change; data updates below are cheap. Each chart is
+  // built in a task of its own: the Charts view built its charts in the task that showed it, one
+  // task of 50–65 ms of script under load (profiled), where each chart alone takes 10–15 ms.
   useEffect(() => {
     const element = box.current;
     if (element === null) return;
-    const width = Math.max(element.clientWidth, 100);
-    const created = new uPlot(chartOptions(width, height, lines, fromZero, integer), data, element);
-    plot.current = created;
-    const resize = new ResizeObserver(() => created.setSize({ width: Math.max(element.clientWidth, 100), height }));
-    resize.observe(element);
+    let built: { chart: uPlot; resize: ResizeObserver } | null = null;
+    const timer = setTimeout(() => {
+      const width = Math.max(element.clientWidth, 100);
+      const chart = new uPlot(chartOptions(width, height, lines, fromZero, integer), latest.current.data, element);
+      chart.setScale('x', { min: latest.current.xRange[0], max: latest.current.xRange[1] });
+      const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(element.clientWidth, 100), height }));
+      resize.observe(element);
+      plot.current = chart;
+      built = { chart, resize };
+    }, 0);
     return () => {
-      resize.disconnect();
-      created.destroy();
+      clearTimeout(timer);
+      built?.resize.disconnect();
+      built?.chart.destroy();
       plot.current = null;
     };
     // Only the shape, the height and the theme rebuild the chart.
@@ -121,6 +132,7 @@ export function Chart({ times, lines, xRange, height = 150, fromZero = true, int
   }, [shape, height, theme, fromZero, integer]);
 
   useEffect(() => {
+    latest.current = { data, xRange };
     const current = plot.current;
     if (current === null) return;
     current.batch(() => {
