@@ -69,24 +69,36 @@ export interface UserRow {
   readonly topics: readonly string[];
 }
 
-/** A user's row whose topic union (a set and a sort) is built when first read. */
+/** A user's row: its connected clients and topic union are counted when first read. */
 class LazyUserRow implements UserRow {
-  #members: readonly ClientInfo[];
+  readonly #ids: readonly string[];
+  readonly #clients: ReadonlyMap<string, ClientInfo>;
+  #connected: number | null = null;
   #topics: string[] | null = null;
 
-  constructor(
-    readonly userId: number,
-    readonly clients: number,
-    readonly connected: number,
-    members: readonly ClientInfo[],
-  ) {
-    this.#members = members;
+  constructor(user: UserInfo, clients: ReadonlyMap<string, ClientInfo>) {
+    this.userId = user.userId;
+    this.clients = user.clientIds.length;
+    this.#ids = user.clientIds;
+    this.#clients = clients;
+  }
+
+  readonly userId: number;
+  readonly clients: number;
+
+  get connected(): number {
+    if (this.#connected === null) {
+      let connected = 0;
+      for (const id of this.#ids) if (this.#clients.get(id)?.connected === true) connected += 1;
+      this.#connected = connected;
+    }
+    return this.#connected;
   }
 
   get topics(): readonly string[] {
     if (this.#topics === null) {
       const topics = new Set<string>();
-      for (const client of this.#members) for (const topic of client.topics) topics.add(topic);
+      for (const id of this.#ids) for (const topic of this.#clients.get(id)?.topics ?? []) topics.add(topic);
       this.#topics = [...topics].sort((a, b) => compareText(a, b));
     }
     return this.#topics;
@@ -94,24 +106,13 @@ class LazyUserRow implements UserRow {
 }
 
 /**
- * Users with their client counts and topic union, sorted by user id. Only the counts are made
- * here: a topic union is built when read, so opening the view on a hub with thousands of users
- * builds the few dozen it shows (a filter by topic reads them all).
+ * Users with their client counts and topic union, sorted by user id. A row counts its connected
+ * clients and builds its topic union when first read, from the clients as they were when it was
+ * made: opening the view on a hub with thousands of users reads the few dozen rows it shows (a
+ * filter by topic reads them all).
  */
 export function userRows(users: readonly UserInfo[], clients: ReadonlyMap<string, ClientInfo>): UserRow[] {
-  return users
-    .map((user): UserRow => {
-      const members: ClientInfo[] = [];
-      let connected = 0;
-      for (const id of user.clientIds) {
-        const client = clients.get(id);
-        if (client === undefined) continue;
-        if (client.connected) connected += 1;
-        members.push(client);
-      }
-      return new LazyUserRow(user.userId, user.clientIds.length, connected, members);
-    })
-    .sort((a, b) => a.userId - b.userId);
+  return users.map((user): UserRow => new LazyUserRow(user, clients)).sort((a, b) => a.userId - b.userId);
 }
 
 /** One topic as the Topics view shows it: its subscribers (null: none now) and its stream (null: not loaded or never published). */

@@ -216,37 +216,49 @@ describe('store', () => {
         client('b', { userId: 5, topics: ['dogs', 'cats'], connected: false }),
       ]);
       useStore.setState({ users: [{ userId: 5, clientIds: [client('a').id, client('b').id] }] });
-      expect(hubSelectors.userRows(state()).map((row) => ({ ...row, topics: row.topics }))).toEqual([
-        { userId: 5, clients: 2, connected: 1, topics: ['cats', 'dogs'] },
-      ]);
+      const shown = hubSelectors.userRows(state()).map(({ userId, clients, connected, topics }) => ({
+        userId,
+        clients,
+        connected,
+        topics,
+      }));
+      expect(shown).toEqual([{ userId: 5, clients: 2, connected: 1, topics: ['cats', 'dogs'] }]);
       expect(
         hubSelectors
           .clientsForUser(5)(state())
           .map((c) => c.id[0]),
       ).toEqual(['a', 'b']);
     });
-    it("builds a user's topic union when the row's topics are read, once", () => {
-      let reads = 0;
-      const counted = (id: string, topics: string[]): ClientInfo => {
+    it("counts a user's connected clients and builds its topic union when the row's fields are read, once", () => {
+      const reads = { topics: 0, connected: 0 };
+      const counted = (id: string, topics: string[], connected: boolean): ClientInfo => {
         const made = client(id, { userId: 7 });
-        Object.defineProperty(made, 'topics', {
-          get: () => {
-            reads += 1;
-            return topics;
-          },
-        });
+        for (const [field, value] of [
+          ['topics', topics],
+          ['connected', connected],
+        ] as const) {
+          Object.defineProperty(made, field, {
+            get: () => {
+              reads[field] += 1;
+              return value;
+            },
+          });
+        }
         return made;
       };
-      const members = [counted('a', ['dogs', 'cats']), counted('b', ['cats', 'birds'])];
+      const members = [counted('a', ['dogs', 'cats'], true), counted('b', ['cats', 'birds'], false)];
       const rows = userRows(
         [{ userId: 7, clientIds: members.map((m) => m.id) }],
         new Map(members.map((m) => [m.id, m])),
       );
-      expect(reads).toBe(0);
+      expect(rows[0]).toMatchObject({ userId: 7, clients: 2 });
+      expect(reads).toEqual({ topics: 0, connected: 0 });
       expect(rows[0]?.topics).toEqual(['birds', 'cats', 'dogs']);
-      expect(reads).toBe(2);
+      expect(rows[0]?.connected).toBe(1);
+      expect(reads).toEqual({ topics: 2, connected: 2 });
       expect(rows[0]?.topics).toBe(rows[0]?.topics);
-      expect(reads).toBe(2);
+      expect(rows[0]?.connected).toBe(1);
+      expect(reads).toEqual({ topics: 2, connected: 2 });
     });
   });
 
