@@ -32,7 +32,7 @@ function refresh(): void {
 }
 
 describe('useTopicTree', () => {
-  it('gives the tree only the topics a push changed while nothing else did, and every topic when one is new or subscribers change', () => {
+  it('gives the tree only the topics a push or new counts changed, and every topic when one comes or goes', () => {
     const update = vi.spyOn(TopicTreeModel.prototype, 'update');
     const change = vi.spyOn(TopicTreeModel.prototype, 'change');
     const store = useStore.getState();
@@ -62,15 +62,44 @@ describe('useTopicTree', () => {
     refresh();
     expect(update).toHaveBeenCalledTimes(3);
     expect(result.current.root).toMatchObject({ topics: 4, messages: 40 });
-    // Subscribers changed: every topic again, with them.
+    // Subscribers came to a topic in the tree: that topic only.
     act(() => useStore.setState({ topics: [{ topic: 'b', subscribers: 2, published: 4 }] }));
     refresh();
-    expect(update).toHaveBeenCalledTimes(4);
+    expect(update).toHaveBeenCalledTimes(3);
+    expect(change).toHaveBeenLastCalledWith([expect.objectContaining({ topic: 'b', subscribers: 2 })]);
     expect(result.current.root).toMatchObject({ topics: 4, subscribers: 2 });
-    act(() => store.applyTopicLive([live('b', 9)]));
+    // A push and new counts together: both, once each.
+    act(() => {
+      store.applyTopicLive([live('b', 9)]);
+      useStore.setState({
+        topics: [
+          { topic: 'a/x', subscribers: 1, published: 5 },
+          { topic: 'b', subscribers: 3, published: 9 },
+        ],
+      });
+    });
+    refresh();
+    expect(update).toHaveBeenCalledTimes(3);
+    expect(change.mock.lastCall?.[0].map((leaf) => leaf.topic).sort()).toEqual(['a/x', 'b']);
+    expect(result.current.root).toMatchObject({ messages: 45, subscribers: 4 });
+    // A subscribed topic new to the tree, then one gone from it: every topic again.
+    act(() =>
+      useStore.setState({
+        topics: [
+          { topic: 'a/x', subscribers: 1, published: 5 },
+          { topic: 'b', subscribers: 3, published: 9 },
+          { topic: 'z/new', subscribers: 1, published: 0 },
+        ],
+      }),
+    );
     refresh();
     expect(update).toHaveBeenCalledTimes(4);
-    expect(result.current.root).toMatchObject({ messages: 45, subscribers: 2 });
+    expect(result.current.root).toMatchObject({ topics: 5, subscribers: 5 });
+    act(() => useStore.setState({ topics: [{ topic: 'b', subscribers: 3, published: 9 }] }));
+    refresh();
+    // (A topic gone starts the model again: update calls itself once more.)
+    expect(update.mock.calls.length).toBeGreaterThan(4);
+    expect(result.current.root).toMatchObject({ topics: 4, messages: 45, subscribers: 3 });
   });
 
   it('counts the filter again only when it or the topics change, not when values do', () => {

@@ -84,9 +84,24 @@ function leavesOf(
 }
 
 /**
- * The Topics view's tree, kept across refreshes. While the subscribed topics and protocols stay
- * what it was last built from, a refresh gives it only the topics whose live side changed (a few
- * hundred of 10,000 at 1,000 publishes/s); otherwise every topic.
+ * `changed` and the subscribed topics whose counts are new in `after` (the store keeps the object
+ * of a topic that did not change), or null when a subscribed topic is gone: its node may have to go.
+ */
+function withNewInfos(
+  changed: ReadonlySet<string>,
+  before: ReadonlyMap<string, TopicInfo>,
+  after: ReadonlyMap<string, TopicInfo>,
+): Set<string> | null {
+  for (const topic of before.keys()) if (!after.has(topic)) return null;
+  const names = new Set(changed);
+  for (const [topic, info] of after) if (before.get(topic) !== info) names.add(topic);
+  return names;
+}
+
+/**
+ * The Topics view's tree, kept across refreshes. A refresh gives it only the topics whose live
+ * side or subscriber counts changed (a few hundred of 10,000 at 1,000 publishes/s); every topic
+ * when one is new or gone, or the clients' protocols changed.
  */
 class LiveTopicTree {
   readonly model = new TopicTreeModel();
@@ -98,9 +113,15 @@ class LiveTopicTree {
     const { topicLive, takeTopicLiveChanges } = useStore.getState();
     const changed = takeTopicLiveChanges();
     const built = this.#built;
-    if (built?.done === true && built.topics === topics && built.protocols === protocols && changed !== null) {
-      const leaves = [...changed].map((topic) => leafOf(topic, topics.get(topic), topicLive.get(topic), protocols));
-      if (this.model.change(leaves)) return true;
+    if (built?.done === true && built.protocols === protocols && changed !== null) {
+      const names = built.topics === topics ? changed : withNewInfos(changed, built.topics, topics);
+      const leaves = [...(names ?? [])].map((topic) =>
+        leafOf(topic, topics.get(topic), topicLive.get(topic), protocols),
+      );
+      if (names !== null && this.model.change(leaves)) {
+        this.#built = { topics, protocols, done: true };
+        return true;
+      }
     }
     const done = this.model.update(leavesOf(topics, topicLive, protocols), treeGrowthPerTask);
     this.#built = { topics, protocols, done };
