@@ -111,6 +111,15 @@ export async function connectQuietDevice(baseUrl: string, userId: number, topics
   return { id, socket, received: () => count, close: () => socket.terminate() };
 }
 
+/**
+ * True for fetch's error when the server closed the connection before it answered: undici's
+ * `other side closed`, or a reset when the request reached a socket the server had just closed.
+ */
+function closedByHub(error: unknown): boolean {
+  const cause = error instanceof TypeError ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET';
+}
+
 /** A steady publish load: `inFlight` requests at a time, paced to `perSecond`, until stopped. */
 export function startLoad(
   baseUrl: string,
@@ -130,7 +139,14 @@ export function startLoad(
       if (!running) return;
       published++;
       const message = `${String(published).padStart(10, '0')} ${padding}`.slice(0, options.bytes);
-      const receipt = await publish(baseUrl, { topic: options.topic(), message });
+      const body = { topic: options.topic(), message };
+      const receipt = await publish(baseUrl, body).catch((error: unknown) => {
+        // A kept-alive connection the hub had just closed as idle (5 s), taken up by this process
+        // late (its event loop lags when the machine is saturated): the hub never read the
+        // request. Once more, on a new connection; a hub that is gone fails it again.
+        if (!closedByHub(error)) throw error;
+        return publish(baseUrl, body);
+      });
       delivered += receipt;
     }
   };
