@@ -6,9 +6,8 @@
  * `blockedShare` and `longestAllowedMs`). Then dashboards open on the busy hub, each
  * after a page that only evaluates React DOM (e2e/floor/): the dashboard's first script is held to
  * that floor (the least of five each), and the longest later task of its opening to 250 ms (the
- * median of five). Devices, hub
- * and Chromium share the machine: this spec runs alone, after the others (playwright.config.ts),
- * under the heavy lock.
+ * median of five). Devices, hub and Chromium share the machine: this spec runs alone, after the
+ * others (playwright.config.ts), under the heavy lock.
  *
  * RELAY_HUB_E2E_SCALE_DEVICES and RELAY_HUB_E2E_SCALE_RATE (publishes/s) change the load;
  * RELAY_HUB_E2E_PROFILE=<dir> saves a CPU profile of the page per phase (open it in DevTools).
@@ -24,7 +23,7 @@ const deviceCount = Number(process.env.RELAY_HUB_E2E_SCALE_DEVICES ?? 10_000);
 const publishesPerSecond = Number(process.env.RELAY_HUB_E2E_SCALE_RATE ?? Number.POSITIVE_INFINITY);
 /**
  * The longest task allowed, a stall a person would notice: 250 ms. On this project's machine the
- * longest task of the whole run is 55–82 ms; but the devices, their load, the hub and Chromium keep
+ * longest task of the whole run is 54–98 ms; but the devices, their load, the hub and Chromium keep
  * both cores busy, and a task's wall-clock time is also the time the page waited for a core. On
  * the CI machine (a fresh one, its neighbours unknown) the same code measured 124 and 147 ms, with
  * 20 long tasks where this machine has 1 to 3. RELAY_HUB_E2E_LONGEST_MS=100 holds the run to the
@@ -38,7 +37,10 @@ const longestAllowedMs = Number(process.env.RELAY_HUB_E2E_LONGEST_MS ?? 250);
  * counter push, every task under 250 ms, blocked 17% (tried).
  */
 const blockedShare = 0.02;
-/** A dashboard opening on the busy hub: each task after its script's evaluation (the snapshot's). */
+/**
+ * A dashboard opening on the busy hub: its longest task after its script's evaluation (the
+ * snapshot's), the median of the openings; and the first dashboard's longest task meanwhile.
+ */
 const longestOpeningMs = 250;
 /**
  * Its script's evaluation is one task by nature, most of it React DOM's own: held to the floor
@@ -99,17 +101,31 @@ async function opening(
   }
 }
 
-/** The longest task since `since` (ms on the page's clock), and how many long tasks there were. */
-async function longest(page: Page, since = 0): Promise<{ ms: number; count: number; all: number[] }> {
-  return page.evaluate((from) => {
-    const tasks = window.longTasks.filter((t) => t.at >= from);
-    return {
-      ms: Math.round(Math.max(0, ...tasks.map((t) => t.ms))),
-      count: tasks.length,
-      all: tasks.map((t) => Math.round(t.ms)).sort((a, b) => b - a),
-    };
-  }, since);
+/**
+ * The durations (ms, longest first) of the page's long tasks that began from `from` to `to` (ms on
+ * the page's clock), leaving out those that began within `skip`.
+ */
+async function longTasksIn(
+  page: Page,
+  span: { from: number; to?: number; skip?: readonly [number, number] },
+): Promise<number[]> {
+  return page.evaluate(
+    ({ from, to, skipFrom, skipTo }) =>
+      window.longTasks
+        .filter((t) => t.at >= from && t.at <= to && (t.at < skipFrom || t.at > skipTo))
+        .map((t) => t.ms)
+        .sort((a, b) => b - a),
+    {
+      from: span.from,
+      to: span.to ?? Number.POSITIVE_INFINITY,
+      skipFrom: span.skip?.[0] ?? Number.POSITIVE_INFINITY,
+      skipTo: span.skip?.[1] ?? Number.POSITIVE_INFINITY,
+    },
+  );
 }
+
+/** The longest of some tasks' durations, longest first (0 when there are none), in whole ms. */
+const longestOf = (tasks: readonly number[]): number => Math.round(tasks[0] ?? 0);
 
 test(`${deviceCount.toLocaleString('en-US')} connected devices under a fan-out load: every view stays smooth`, async ({
   page,
@@ -134,14 +150,14 @@ test(`${deviceCount.toLocaleString('en-US')} connected devices under a fan-out l
   const profileDir = process.env.RELAY_HUB_E2E_PROFILE;
   const profiler = profileDir === undefined ? null : await page.context().newCDPSession(page);
   await profiler?.send('Profiler.enable');
-  const phases: [string, { ms: number; count: number; all: number[] }][] = [];
+  const phases: [string, number[]][] = [];
   /** Starts a phase; the page's own start (its script, with an empty hub) is before the first. */
   const mark = async (): Promise<number> => {
     await profiler?.send('Profiler.start');
     return page.evaluate(() => performance.now());
   };
   const measure = async (name: string, since: number): Promise<void> => {
-    phases.push([name, await longest(page, since)]);
+    phases.push([name, await longTasksIn(page, { from: since })]);
     if (profiler === null || profileDir === undefined) return;
     const { profile } = await profiler.send('Profiler.stop');
     writeFileSync(`${profileDir}/${name.replaceAll(/\W+/g, '-')}.cpuprofile`, JSON.stringify(profile));
@@ -234,33 +250,26 @@ test(`${deviceCount.toLocaleString('en-US')} connected devices under a fan-out l
     const freshTo = await page.evaluate(() => performance.now());
     // The first page while the second one opens (the hub builds a 10,000-client snapshot meanwhile):
     // held to the opening's budget, and reported; every other moment to the tighter one below.
-    const whileOpening = await page.evaluate(
-      ([from, to]) =>
-        Math.round(Math.max(0, ...window.longTasks.filter((t) => t.at >= from && t.at <= to).map((t) => t.ms))),
-      [freshFrom, freshTo] as const,
-    );
+    const whileOpening = longestOf(await longTasksIn(page, { from: freshFrom, to: freshTo }));
 
     const done = await load.stop();
     load = null;
     const perSecond = Math.round(done.delivered / done.seconds).toLocaleString('en-US');
     console.log(`load: ${done.published} publishes in ${done.seconds.toFixed(1)} s, ${perSecond} deliveries/s`);
-    const all = await page.evaluate(
-      ([from, skipFrom, skipTo]) => {
-        const tasks = window.longTasks.filter((t) => t.at >= from && (t.at < skipFrom || t.at > skipTo));
-        const blocked = tasks.reduce((sum, t) => sum + t.ms - 50, 0);
-        const measured = skipFrom - from + (performance.now() - skipTo);
-        return { ms: Math.round(Math.max(0, ...tasks.map((t) => t.ms))), count: tasks.length, blocked, measured };
-      },
-      [loaded, freshFrom, freshTo] as const,
-    );
-    for (const [name, result] of phases)
-      console.log(
-        `  longest task, ${name}: ${result.ms} ms (${result.count} long${result.count > 0 ? `: ${result.all.slice(0, 10).join(', ')}` : ''})`,
-      );
-    console.log(`longest main-thread task with ${total} devices under load: ${all.ms} ms (${all.count} long tasks)`);
-    const share = all.blocked / all.measured;
+    const all = await longTasksIn(page, { from: loaded, skip: [freshFrom, freshTo] });
+    const end = await page.evaluate(() => performance.now());
+    const blocked = all.reduce((sum, ms) => sum + ms - 50, 0);
+    const measured = end - loaded - (freshTo - freshFrom);
+    for (const [name, tasks] of phases) {
+      const longest = tasks.length > 0 ? `: ${tasks.slice(0, 10).map(Math.round).join(', ')}` : '';
+      console.log(`  longest task, ${name}: ${longestOf(tasks)} ms (${tasks.length} long${longest})`);
+    }
     console.log(
-      `blocked time: ${Math.round(all.blocked)} ms in ${(all.measured / 1000).toFixed(1)} s (${(share * 100).toFixed(2)}%)`,
+      `longest main-thread task with ${total} devices under load: ${longestOf(all)} ms (${all.length} long tasks)`,
+    );
+    const share = blocked / measured;
+    console.log(
+      `blocked time: ${Math.round(blocked)} ms in ${(measured / 1000).toFixed(1)} s (${(share * 100).toFixed(2)}%)`,
     );
     const list = (values: number[]): string => values.join(' / ');
     console.log(`${openings} dashboards opened on the busy hub, each after the floor page (React DOM alone):`);
@@ -268,7 +277,7 @@ test(`${deviceCount.toLocaleString('en-US')} connected devices under a fan-out l
     console.log(`  the floor page's evaluation: ${list(floors.map((o) => o.evaluation))} ms`);
     console.log(`  the longest other task (the ${total}-client snapshot): ${list(opened.map((o) => o.others))} ms`);
     console.log(`the first dashboard meanwhile: longest task ${whileOpening} ms`);
-    expect(all.ms).toBeLessThanOrEqual(longestAllowedMs);
+    expect(longestOf(all)).toBeLessThanOrEqual(longestAllowedMs);
     expect(share).toBeLessThanOrEqual(blockedShare);
     // The median of five: a regression slows every opening; a neighbour's burst, one of them.
     const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -363,12 +372,12 @@ test(`the topic tree with ${treeTopics.toLocaleString('en-US')} topics at ${tree
     for (let i = 0; i < 10; i++) await page.mouse.wheel(0, 3_000);
     await page.getByTestId('tree-filter').fill('');
     await page.waitForTimeout(3_000); // pushes keep landing on the open tree
-    const result = await longest(page, since);
+    const tasks = await longTasksIn(page, { from: since });
     console.log(
       `topic tree, ${total} topics at ${treeRate} publishes/s (${sent - treeTopics} sent in ${((Date.now() - started) / 1000).toFixed(1)} s): ` +
-        `longest task ${result.ms} ms (${result.count} long tasks)`,
+        `longest task ${longestOf(tasks)} ms (${tasks.length} long tasks)`,
     );
-    expect(result.ms).toBeLessThanOrEqual(treeLongestAllowedMs);
+    expect(longestOf(tasks)).toBeLessThanOrEqual(treeLongestAllowedMs);
   } finally {
     if (timer !== null) clearInterval(timer);
     for (const device of publishers) device.close();
